@@ -1,0 +1,29 @@
+using Crm.Designer.Components;
+using Crm.Designer.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Crm.Designer;
+
+public static class DesignerSetup
+{
+    /// <summary>The web UI: Blazor (interactive server) with MudBlazor components.</summary>
+    public static IServiceCollection AddCrmDesigner(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+        services.AddSingleton<ScopedServices>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCrmDesigner(this IEndpointRouteBuilder app)
+    {
+        // Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Source of the UI texts: run to regenerate UiText.resx (en) and UiText.pl.resx (pl).
+Keeping both languages side by side here makes a missing translation visible in review."""
+from xml.sax.saxutils import escape
+import os
+
+T = {
+  "AppName": ("Workflow CRM", "Workflow CRM"),
+  "Demo": ("demo", "demo"),
+  "DemoHint": ("Demo data is loaded. Sign in as {0} with the password {1}.", "Załadowano dane demonstracyjne. Zaloguj się jako {0} hasłem {1}."),
+  "SignIn": ("Sign in", "Zaloguj"),
+  "SignInTitle": ("Sign in to Workflow CRM", "Logowanie do Workflow CRM"),
+  "SignOut": ("Sign out", "Wyloguj"),
+  "UserName": ("User name", "Nazwa użytkownika"),
+  "Password": ("Password", "Hasło"),
+  "SignInFailed": ("The user name or password is not correct.", "Nieprawidłowa nazwa użytkownika lub hasło."),
+  "SignInLocked": ("Too many failed attempts. Try again after {0}.", "Zbyt wiele nieudanych prób. Spróbuj ponownie po {0}."),
+  "FieldRequired": ("This field is required.", "To pole jest wymagane."),
+  "Home": ("Home", "Start"),
+  "Welcome": ("Welcome, {0}", "Witaj, {0}"),
+  "HomeIntro": ("Your tasks, documents and customers will appear here as the modules are switched on.", "Tu pojawią się Twoje zadania, dokumenty i klienci, gdy moduły zostaną włączone."),
+  "YourRoles": ("Your roles", "Twoje role"),
+  "YourGroups": ("Your groups", "Twoje grupy"),
+  "None": ("none", "brak"),
+  "Administration": ("Administration", "Administracja"),
+  "UsersAndGroups": ("Users and groups", "Użytkownicy i grupy"),
+  "Users": ("Users", "Użytkownicy"),
+  "Groups": ("Groups", "Grupy"),
+  "DisplayName": ("Display name", "Nazwa wyświetlana"),
+  "Email": ("E-mail", "E-mail"),
+  "Roles": ("Roles", "Role"),
+  "Active": ("Active", "Aktywny"),
+  "NewUser": ("New user", "Nowy użytkownik"),
+  "NewGroup": ("New group", "Nowa grupa"),
+  "GroupKey": ("Key (used in processes)", "Klucz (używany w procesach)"),
+  "Members": ("Members", "Członkowie"),
+  "AddMember": ("Add member", "Dodaj członka"),
+  "Remove": ("Remove", "Usuń"),
+  "Create": ("Create", "Utwórz"),
+  "Created": ("Created {0}.", "Utworzono {0}."),
+  "Saved": ("Saved.", "Zapisano."),
+  "SelectGroup": ("Select a group to see and change its members.", "Wybierz grupę, aby zobaczyć i zmienić jej członków."),
+  "Language": ("Language", "Język"),
+  "NotAllowed": ("You are not allowed to open this page.", "Nie masz uprawnień do tej strony."),
+  "NotFound": ("Nothing here. The address may be wrong.", "Nic tu nie ma. Adres może być błędny."),
+  "Loading": ("Loading…", "Ładowanie…"),
+  "ApiDocs": ("API reference", "Dokumentacja API"),
+}
+
+HEAD = '''<?xml version="1.0" encoding="utf-8"?>
+<root>
+  <resheader name="resmimetype"><value>text/microsoft-resx</value></resheader>
+  <resheader name="version"><value>2.0</value></resheader>
+  <resheader name="reader"><value>System.Resources.ResXResourceReader, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value></resheader>
+  <resheader name="writer"><value>System.Resources.ResXResourceWriter, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value></resheader>
+'''
+here = os.path.dirname(os.path.abspath(__file__))
+for idx, suffix in ((0, ""), (1, ".pl")):
+    with open(os.path.join(here, f"UiText{suffix}.resx"), "w", encoding="utf-8") as f:
+        f.write(HEAD)
+        for key in sorted(T):
+            f.write(f'  <data name="{key}" xml:space="preserve"><value>{escape(T[key][idx])}</value></data>\n')
+        f.write("</root>\n")

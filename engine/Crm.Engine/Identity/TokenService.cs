@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using Crm.Engine.Hosting;
+using Crm.Engine.Persistence;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Engine.Identity;
+
+public sealed record IssuedToken(Guid Id, string Name, string Token, DateTimeOffset? ExpiresAt);
+
+public sealed record TokenSummary(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
+
+/// <summary>Issues, resolves and revokes opaque bearer tokens (session tokens and named API tokens).</summary>
+public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options)
+{
+    private const string TokenPrefix = "crm_";
+
+    public Task<IssuedToken> IssueSessionTokenAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        IssueAsync(userId, ApiTokenKind.Session, "session", clock.GetUtcNow() + options.Value.SignIn.SessionTokenLifetime, cancellationToken);
+
+    public Task<IssuedToken> CreateNamedTokenAsync(Guid userId, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) =>
+        IssueAsync(userId, ApiTokenKind.Named, name, expiresAt, cancellationToken);
+
+    public async Task<IReadOnlyList<TokenSummary>> ListNamedTokensAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        var tokens = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.UserId == userId && t.Kind == ApiTokenKind.Named && t.RevokedAt == null)
+            .ToListAsync(cancellationToken);
+        return [.. tokens.OrderBy(t => t.CreatedAt).Select(t => new TokenSummary(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt))];
+    }
+
+    /// <summary>Revokes one of the user's own tokens; false when no such token belongs to the user.</summary>
+    public async Task<bool> RevokeAsync(Guid userId, Guid tokenId, CancellationToken cancellationToken = default)
+    {
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null, cancellationToken);
+        if (token is null)
+        {
+            return false;
+        }
+
+        token.RevokedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Returns the active user a token belongs to, or null for unknown, expired or revoked tokens.</summary>
+    public async Task<Guid?> ResolveAsync(string token, CancellationToken cancellationToken = default)
+    {
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 100)
+        {
+            return null;
+        }
+
+        var hash = Hash(token);
+        var now = clock.GetUtcNow();
+        var row = await db.ApiTokens.SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (row is null || row.RevokedAt is not null || (row.ExpiresAt is { } expires && expires <= now))
+        {
+            return null;
+        }
+
+        // Touch at most once a minute: a script calling in a loop should not write on every request.
+        if (row.LastUsedAt is null || now - row.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            row.LastUsedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return row.UserId;
+    }
+
+    private async Task<IssuedToken> IssueAsync(Guid userId, ApiTokenKind kind, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    {
+        var token = TokenPrefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var row = new ApiToken
+        {
+            UserId = userId,
+            Kind = kind,
+            Name = name,
+            TokenHash = Hash(token),
+            Prefix = token[..10],
+            CreatedAt = clock.GetUtcNow(),
+            ExpiresAt = expiresAt,
+        };
+        db.ApiTokens.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedToken(row.Id, name, token, expiresAt);
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

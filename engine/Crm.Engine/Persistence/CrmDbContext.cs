@@ -1,0 +1,37 @@
+using Crm.Engine.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Crm.Engine.Persistence;
+
+/// <summary>
+/// The one database context of the product. Every capability adds its entities through
+/// <see cref="IEntityTypeConfiguration{TEntity}"/> classes beside the entity; migrations live in one
+/// assembly per provider (storage/Crm.Storage.Sqlite, storage/Crm.Storage.PostgreSql).
+/// </summary>
+public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbContext(options)
+{
+    public const string SqliteProviderName = "Microsoft.EntityFrameworkCore.Sqlite";
+
+    public DbSet<User> Users => Set<User>();
+    public DbSet<UserRole> UserRoles => Set<UserRole>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public bool IsSqlite => Database.ProviderName == SqliteProviderName;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Provider quirks live here and nowhere else. SQLite cannot compare or order
+        // DateTimeOffset in SQL, so it stores them as sortable 64-bit integers.
+        if (IsSqlite)
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+}

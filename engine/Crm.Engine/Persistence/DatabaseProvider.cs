@@ -1,0 +1,7 @@
+namespace Crm.Engine.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}

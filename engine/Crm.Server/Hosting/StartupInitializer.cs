@@ -1,0 +1,114 @@
+using Crm.Engine.Hosting;
+using Crm.Engine.Identity;
+using Crm.Engine.Persistence;
+using Crm.Storage.Objects;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Server.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: migrates the database, checks the object store, creates
+/// the first admin and loads demo data. Any failure becomes a <see cref="CrmConfigurationException"/>
+/// naming the setting to fix, which Program prints as one line.
+/// </summary>
+public static class StartupInitializer
+{
+    public static async Task InitializeCrmAsync(this WebApplication app, DatabaseProvider provider)
+    {
+        using var scope = app.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        var options = services.GetRequiredService<IOptions<CrmOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Crm.Startup");
+
+        await MigrateAsync(services.GetRequiredService<CrmDbContext>(), provider, logger);
+
+        try
+        {
+            await services.GetRequiredService<IObjectStore>().EnsureReadyAsync();
+        }
+        catch (StorageConfigurationException ex)
+        {
+            throw new CrmConfigurationException(ex.Setting, ex.Message[(ex.Setting.Length + 2)..], ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CrmConfigurationException("Crm:Storage:Path", $"the object folder is not writable: {ex.Message}", ex);
+        }
+
+        var seeder = services.GetRequiredService<IdentitySeeder>();
+        var generated = await seeder.EnsureAdminAsync();
+        if (generated is not null)
+        {
+            // Printed once, on the console only: it is never logged or stored in clear.
+            Console.WriteLine($"""
+
+                ================================================================
+                  First start: created user 'admin' with password: {generated}
+                  Change it after signing in, or set Crm:Admin:InitialPassword.
+                ================================================================
+
+                """);
+        }
+
+        DemoIdentity? demo = null;
+        if (options.Demo.Load)
+        {
+            var folder = options.Demo.SamplesPath ?? Path.Combine(AppContext.BaseDirectory, "samples", "demo");
+            var file = Path.Combine(folder, "identity.json");
+            if (!File.Exists(file))
+            {
+                throw new CrmConfigurationException("Crm:Demo:SamplesPath", $"demo data not found at {file}.");
+            }
+
+            demo = await seeder.LoadDemoAsync(file);
+            logger.LogInformation("Demo data loaded from {Folder}", folder);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => PrintReady(app, demo));
+    }
+
+    private static async Task MigrateAsync(CrmDbContext db, DatabaseProvider provider, ILogger logger)
+    {
+        var setting = provider == DatabaseProvider.PostgreSql ? "ConnectionStrings:Crm" : "Crm:DataPath";
+        try
+        {
+            if (provider == DatabaseProvider.Sqlite && db.Database.GetDbConnection().DataSource is { Length: > 0 } file)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            }
+
+            await db.Database.MigrateAsync();
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                // WAL lets readers proceed while one writer commits; the setting persists in the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+
+            logger.LogInformation("Database ready ({Provider})", provider);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not CrmConfigurationException)
+        {
+            var root = ex;
+            while (root.InnerException is not null)
+            {
+                root = root.InnerException;
+            }
+
+            throw new CrmConfigurationException(setting, $"cannot open the {provider} database: {root.Message}", ex);
+        }
+    }
+
+    private static void PrintReady(WebApplication app, DemoIdentity? demo)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Console.WriteLine($"CRM is ready at {string.Join(", ", addresses)}");
+        if (demo is not null)
+        {
+            var names = string.Join(", ", demo.Users.Select(u => $"{u.UserName} ({string.Join("/", u.Roles)})"));
+            Console.WriteLine($"Demo sign-in: user 'anna' password '{demo.Password}'  (all demo users share it: {names})");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace Crm.Storage.Objects;
+
+/// <summary>The embedded default: objects as files under a folder, written atomically (temp file + rename).</summary>
+public sealed class FileSystemObjectStore(string rootFolder) : IObjectStore
+{
+    private readonly string _root = Path.GetFullPath(rootFolder);
+    private string TempFolder => Path.Combine(_root, ".tmp");
+
+    public async Task<StoredObject> PutAsync(Stream content, long? maxBytes = null, CancellationToken cancellationToken = default)
+    {
+        await using var spool = await HashingSpool.CreateAsync(content, TempFolder, maxBytes, cancellationToken);
+        var target = PathOf(spool.Hash);
+        if (File.Exists(target))
+        {
+            return new StoredObject(spool.Hash, spool.Length, Created: false);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            File.Move(spool.Path, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            // Another writer stored the same bytes first: same name means same content.
+            return new StoredObject(spool.Hash, spool.Length, Created: false);
+        }
+
+        return new StoredObject(spool.Hash, spool.Length, Created: true);
+    }
+
+    public Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(hash);
+        try
+        {
+            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            return Task.FromResult(stream);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(hash);
+        }
+    }
+
+    public Task<long?> GetSizeAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(PathOf(hash));
+        return Task.FromResult(info.Exists ? info.Length : (long?)null);
+    }
+
+    public Task DeleteAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        File.Delete(PathOf(hash));
+        return Task.CompletedTask;
+    }
+
+    public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(TempFolder);
+        var probe = Path.Combine(TempFolder, $"probe-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(probe, "ok", cancellationToken);
+        File.Delete(probe);
+    }
+
+    // The hash is validated hex, so the path cannot escape the root.
+    private string PathOf(ContentHash hash) => Path.Combine(_root, hash.ToKey());
+}

@@ -1,0 +1,39 @@
+namespace Crm.Storage.Objects;
+
+/// <summary>
+/// Content-addressed blob store. Objects are named by the SHA-256 of their bytes, so writing
+/// identical bytes twice stores them once, and a database row can never point at changed content.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Streams <paramref name="content"/> into the store and returns its address.</summary>
+    /// <param name="maxBytes">Reject (and store nothing) when the stream is longer than this.</param>
+    Task<StoredObject> PutAsync(Stream content, long? maxBytes = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens the object for reading; throws <see cref="ObjectNotFoundException"/> when absent.</summary>
+    Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the object's size, or null when it does not exist.</summary>
+    Task<long?> GetSizeAsync(ContentHash hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the object; absent objects are ignored (used by the orphan collector).</summary>
+    Task DeleteAsync(ContentHash hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks that the store is reachable and writable with the configured settings.</summary>
+    Task EnsureReadyAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The address and size of a stored object. <see cref="Created"/> is false when the bytes were already there.</summary>
+public sealed record StoredObject(ContentHash Hash, long Length, bool Created);
+
+public sealed class ObjectNotFoundException(ContentHash hash)
+    : Exception($"Object {hash} does not exist in the object store.")
+{
+    public ContentHash Hash { get; } = hash;
+}
+
+public sealed class ObjectTooLargeException(long maxBytes)
+    : Exception($"The content is larger than the limit of {maxBytes} bytes.")
+{
+    public long MaxBytes { get; } = maxBytes;
+}

@@ -1,0 +1,137 @@
+using Minio;
+using Minio.DataModel.Args;
+using Minio.Exceptions;
+
+namespace Crm.Storage.Objects;
+
+/// <summary>Objects in an S3-compatible bucket (MinIO, Ceph RGW, AWS S3) through the Minio .NET client.</summary>
+public sealed class S3ObjectStore : IObjectStore, IDisposable
+{
+    private readonly IMinioClient _client;
+    private readonly S3StoreOptions _options;
+    private readonly string _tempFolder;
+    private readonly HttpClient _http;
+
+    public S3ObjectStore(S3StoreOptions options, string tempFolder, HttpClient? http = null)
+    {
+        _options = options;
+        _tempFolder = tempFolder;
+        _http = http ?? new HttpClient();
+        var endpoint = options.Endpoint ?? throw new StorageConfigurationException("Crm:Storage:S3:Endpoint", "is required when Crm:Storage:Provider is S3");
+        var uri = endpoint.Contains("://", StringComparison.Ordinal) ? new Uri(endpoint) : new Uri((options.UseTls ? "https://" : "http://") + endpoint);
+        var client = new MinioClient()
+            .WithEndpoint(uri.Host, uri.Port)
+            .WithCredentials(options.AccessKey, options.SecretKey)
+            .WithSSL(options.UseTls || uri.Scheme == Uri.UriSchemeHttps);
+        if (!string.IsNullOrEmpty(options.Region))
+        {
+            client = client.WithRegion(options.Region);
+        }
+
+        _client = client.Build();
+    }
+
+    private string Bucket => _options.Bucket;
+
+    public async Task<StoredObject> PutAsync(Stream content, long? maxBytes = null, CancellationToken cancellationToken = default)
+    {
+        await using var spool = await HashingSpool.CreateAsync(content, _tempFolder, maxBytes, cancellationToken);
+        if (await GetSizeAsync(spool.Hash, cancellationToken) is not null)
+        {
+            return new StoredObject(spool.Hash, spool.Length, Created: false);
+        }
+
+        await using var file = new FileStream(spool.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        await _client.PutObjectAsync(
+            new PutObjectArgs()
+                .WithBucket(Bucket)
+                .WithObject(spool.Hash.ToKey())
+                .WithStreamData(file)
+                .WithObjectSize(spool.Length)
+                .WithContentType("application/octet-stream"),
+            cancellationToken);
+        return new StoredObject(spool.Hash, spool.Length, Created: true);
+    }
+
+    public async Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        // The client's GetObject only lends the stream inside a callback; a presigned URL lets the
+        // caller stream the body at its own pace (and is what range reads need, see INFRA.md).
+        var url = await _client.PresignedGetObjectAsync(
+            new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()).WithExpiry(300));
+        var response = await _http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            response.Dispose();
+            throw new ObjectNotFoundException(hash);
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStreamAsync(cancellationToken);
+    }
+
+    public async Task<long?> GetSizeAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stat = await _client.StatObjectAsync(
+                new StatObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()), cancellationToken);
+            return stat.Size;
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public Task DeleteAsync(ContentHash hash, CancellationToken cancellationToken = default) =>
+        _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()), cancellationToken);
+
+    public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), cancellationToken))
+            {
+                await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), cancellationToken);
+            }
+
+            // Listing alone can pass with read-only or anonymous access; prove we can write.
+            var probe = $"_probe/{Guid.NewGuid():N}";
+            using var bytes = new MemoryStream([1]);
+            await _client.PutObjectAsync(
+                new PutObjectArgs().WithBucket(Bucket).WithObject(probe).WithStreamData(bytes).WithObjectSize(1), cancellationToken);
+            await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(probe), cancellationToken);
+        }
+        catch (Exception ex) when (ex is MinioException or HttpRequestException or AuthorizationException)
+        {
+            var setting = ex is AuthorizationException or AccessDeniedException || ex.Message.Contains("Access", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("Signature", StringComparison.OrdinalIgnoreCase)
+                ? "Crm:Storage:S3:AccessKey / Crm:Storage:S3:SecretKey"
+                : "Crm:Storage:S3:Endpoint";
+            throw new StorageConfigurationException(setting, $"S3 bucket '{Bucket}' at {_options.Endpoint} is not usable: {ex.Message}", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        (_client as IDisposable)?.Dispose();
+        _http.Dispose();
+    }
+}
+
+public sealed class S3StoreOptions
+{
+    public string? Endpoint { get; set; }
+    public string AccessKey { get; set; } = "";
+    public string SecretKey { get; set; } = "";
+    public string Bucket { get; set; } = "crm";
+    public bool UseTls { get; set; }
+    public string? Region { get; set; }
+}
+
+/// <summary>A storage setting is wrong; the message names the setting so start-up can report it plainly.</summary>
+public sealed class StorageConfigurationException(string setting, string message, Exception? inner = null)
+    : Exception($"{setting}: {message}", inner)
+{
+    public string Setting { get; } = setting;
+}
