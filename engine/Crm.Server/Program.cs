@@ -4,27 +4,23 @@ using Crm.Engine.Identity;
 using Crm.Server.Hosting;
 using Crm.Storage;
 using Crm.Storage.Objects;
-using Microsoft.AspNetCore.DataProtection;
 
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.WebHost.UseStaticWebAssets();           // serve RCL/npm assets from a plain build too, not only in Development
     builder.Services.Configure<CrmOptions>(builder.Configuration.GetSection(CrmOptions.Section));
-    var dataPath = Path.GetFullPath(builder.Configuration["Crm:DataPath"] ?? "data");
 
     builder.AddCrmDefaults();                                                  // logs, telemetry, problem details, OpenAPI, health
-    var database = builder.Services.AddCrmDatabase(builder.Configuration, dataPath);  // SQLite (default) or PostgreSQL
-    builder.Services.AddCrmObjectStore(builder.Configuration, dataPath);      // local folder (default) or S3
+    builder.Services.AddCrmDatabase();                                         // SQLite (default) or PostgreSQL
+    builder.Services.AddCrmObjectStore();                                      // local folder (default) or S3
     builder.Services.AddCrmIdentity();                                         // users, groups, cookie + bearer sign-in
-    builder.Services.AddDataProtection()                                       // cookie keys survive restarts
-        .SetApplicationName("crm")
-        .PersistKeysToFileSystem(new DirectoryInfo(builder.Configuration["Crm:DataProtection:KeysPath"] ?? Path.Combine(dataPath, "keys")));
+    builder.Services.AddCrmDataProtection();                                   // cookie keys survive restarts
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
 
     var app = builder.Build();
-    await app.InitializeCrmAsync(database);                                    // migrate, check storage, seed admin + demo
+    await app.InitializeCrmAsync();                                           // migrate, check storage, seed admin + demo
 
     app.UseCrmProblemDetails();
     app.UseRequestLocalization();

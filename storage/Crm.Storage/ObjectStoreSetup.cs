@@ -7,27 +7,37 @@ namespace Crm.Storage;
 
 public static class ObjectStoreSetup
 {
-    /// <summary>Registers the object store chosen by <c>Crm:Storage:Provider</c> (FileSystem | S3).</summary>
-    public static IServiceCollection AddCrmObjectStore(this IServiceCollection services, IConfiguration configuration, string dataPath)
+    /// <summary>
+    /// Registers the object store chosen by <c>Crm:Storage:Provider</c> (FileSystem | S3). Settings are
+    /// read when the store is first needed, so hosts and tests can override them up to then.
+    /// </summary>
+    public static IServiceCollection AddCrmObjectStore(this IServiceCollection services)
     {
-        var provider = configuration["Crm:Storage:Provider"] ?? "FileSystem";
-        var tempFolder = Path.Combine(dataPath, "tmp");
-        if (provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
+        services.TryAddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>()));
+        return services;
+    }
+
+    public static IObjectStore Create(IConfiguration configuration)
+    {
+        var dataPath = Path.GetFullPath(configuration["Crm:DataPath"] ?? "data");
+        var provider = configuration["Crm:Storage:Provider"];
+        if (string.IsNullOrWhiteSpace(provider) || provider.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
         {
-            var folder = configuration["Crm:Storage:Path"] ?? Path.Combine(dataPath, "objects");
-            services.TryAddSingleton<IObjectStore>(_ => new FileSystemObjectStore(folder));
+            return new FileSystemObjectStore(configuration["Crm:Storage:Path"] is { Length: > 0 } path ? path : Path.Combine(dataPath, "objects"));
         }
-        else if (provider.Equals("S3", StringComparison.OrdinalIgnoreCase))
+
+        if (provider.Equals("S3", StringComparison.OrdinalIgnoreCase))
         {
             var options = new S3StoreOptions();
             configuration.GetSection("Crm:Storage:S3").Bind(options);
-            services.TryAddSingleton<IObjectStore>(_ => new S3ObjectStore(options, tempFolder));
-        }
-        else
-        {
-            throw new StorageConfigurationException("Crm:Storage:Provider", $"unknown provider '{provider}'; use FileSystem or S3.");
+            if (string.IsNullOrWhiteSpace(options.Endpoint))
+            {
+                throw new StorageConfigurationException("Crm:Storage:S3:Endpoint", "is required when Crm:Storage:Provider is S3.");
+            }
+
+            return new S3ObjectStore(options, Path.Combine(dataPath, "tmp"));
         }
 
-        return services;
+        throw new StorageConfigurationException("Crm:Storage:Provider", $"unknown provider '{provider}'; use FileSystem or S3.");
     }
 }

@@ -7,10 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Server.Hosting;
 
-public static class DatabaseSetup
+/// <summary>The database settings, read from configuration when first needed (so tests and hosts can override them).</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
 {
-    /// <summary>Registers <see cref="CrmDbContext"/> on the provider named by <c>Crm:Database:Provider</c>.</summary>
-    public static DatabaseProvider AddCrmDatabase(this IServiceCollection services, IConfiguration configuration, string dataPath)
+    public static DatabaseSettings From(IConfiguration configuration)
     {
         var name = configuration["Crm:Database:Provider"];
         var provider = string.IsNullOrWhiteSpace(name) ? DatabaseProvider.Sqlite
@@ -21,21 +21,41 @@ public static class DatabaseSetup
         if (provider == DatabaseProvider.Sqlite)
         {
             // The embedded default: one file in the data folder, nothing to install.
-            connectionString = string.IsNullOrWhiteSpace(connectionString)
-                ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataPath, "crm.db"), DefaultTimeout = 30 }.ToString()
-                : connectionString;
-            services.AddDbContext<CrmDbContext>(o => o.UseCrmSqlite(connectionString));
+            return new DatabaseSettings(provider, string.IsNullOrWhiteSpace(connectionString)
+                ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(DataPaths.Root(configuration), "crm.db"), DefaultTimeout = 30 }.ToString()
+                : connectionString);
         }
-        else
+
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new CrmConfigurationException("ConnectionStrings:Crm", "a PostgreSQL connection string is required when Crm:Database:Provider is PostgreSql.")
+            : new DatabaseSettings(provider, connectionString);
+    }
+}
+
+public static class DataPaths
+{
+    /// <summary><c>Crm:DataPath</c> as a full path; relative paths are under the working directory.</summary>
+    public static string Root(IConfiguration configuration) => Path.GetFullPath(configuration["Crm:DataPath"] ?? "data");
+}
+
+public static class DatabaseSetup
+{
+    /// <summary>Registers <see cref="CrmDbContext"/> on the provider named by <c>Crm:Database:Provider</c> (Sqlite | PostgreSql).</summary>
+    public static IServiceCollection AddCrmDatabase(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddDbContext<CrmDbContext>((sp, options) =>
         {
-            if (string.IsNullOrWhiteSpace(connectionString))
+            var settings = sp.GetRequiredService<DatabaseSettings>();
+            if (settings.Provider == DatabaseProvider.Sqlite)
             {
-                throw new CrmConfigurationException("ConnectionStrings:Crm", "a PostgreSQL connection string is required when Crm:Database:Provider is PostgreSql.");
+                options.UseCrmSqlite(settings.ConnectionString);
             }
-
-            services.AddDbContext<CrmDbContext>(o => o.UseCrmPostgreSql(connectionString));
-        }
-
-        return provider;
+            else
+            {
+                options.UseCrmPostgreSql(settings.ConnectionString);
+            }
+        });
+        return services;
     }
 }

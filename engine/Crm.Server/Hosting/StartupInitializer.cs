@@ -16,17 +16,19 @@ namespace Crm.Server.Hosting;
 /// </summary>
 public static class StartupInitializer
 {
-    public static async Task InitializeCrmAsync(this WebApplication app, DatabaseProvider provider)
+    public static async Task InitializeCrmAsync(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
         var services = scope.ServiceProvider;
         var options = services.GetRequiredService<IOptions<CrmOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Crm.Startup");
 
+        var provider = services.GetRequiredService<DatabaseSettings>().Provider;
         await MigrateAsync(services.GetRequiredService<CrmDbContext>(), provider, logger);
 
         try
         {
+            Directory.CreateDirectory(DataPaths.Root(app.Configuration));
             await services.GetRequiredService<IObjectStore>().EnsureReadyAsync();
         }
         catch (StorageConfigurationException ex)

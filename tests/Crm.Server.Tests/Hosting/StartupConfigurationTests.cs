@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Crm.Tests;
+using Xunit;
+
+namespace Crm.Server.Tests.Hosting;
+
+/// <summary>
+/// Starts the real server process with bad settings: it must stop with one message naming the
+/// setting, a non-zero exit code, and no stack trace.
+/// </summary>
+public sealed class StartupConfigurationTests
+{
+    [Fact]
+    public async Task UnknownDatabaseProvider_StopsNamingTheSetting()
+    {
+        var run = await RunServerAsync(new() { ["Crm__Database__Provider"] = "Oracle" });
+
+        AssertCleanFailure(run, "Crm:Database:Provider");
+    }
+
+    [Fact]
+    public async Task UnknownStorageProvider_StopsNamingTheSetting()
+    {
+        var run = await RunServerAsync(new() { ["Crm__Storage__Provider"] = "Floppy" });
+
+        AssertCleanFailure(run, "Crm:Storage:Provider");
+    }
+
+    [Fact]
+    public async Task UnreachablePostgreSql_StopsNamingTheConnectionString()
+    {
+        var run = await RunServerAsync(new()
+        {
+            ["Crm__Database__Provider"] = "PostgreSql",
+            ["ConnectionStrings__Crm"] = "Host=127.0.0.1;Port=1;Username=postgres;Database=crm;Timeout=3",
+        });
+
+        AssertCleanFailure(run, "ConnectionStrings:Crm");
+    }
+
+    [Fact]
+    public async Task PostgreSqlWithoutConnectionString_StopsNamingTheConnectionString()
+    {
+        var run = await RunServerAsync(new() { ["Crm__Database__Provider"] = "PostgreSql" });
+
+        AssertCleanFailure(run, "ConnectionStrings:Crm");
+    }
+
+    [Fact]
+    public async Task WrongS3Credentials_StopsNamingTheCredentialSettings()
+    {
+        var endpoint = TestEnvironment.RequireS3();
+
+        var run = await RunServerAsync(new()
+        {
+            ["Crm__Storage__Provider"] = "S3",
+            ["Crm__Storage__S3__Endpoint"] = endpoint,
+            ["Crm__Storage__S3__AccessKey"] = TestEnvironment.S3AccessKey,
+            ["Crm__Storage__S3__SecretKey"] = "definitely-wrong",
+            ["Crm__Storage__S3__Bucket"] = "crm-startup-test",
+        });
+
+        AssertCleanFailure(run, "Crm:Storage:S3:SecretKey");
+    }
+
+    private static void AssertCleanFailure((int ExitCode, string StdErr, string StdOut) run, string setting)
+    {
+        Assert.True(run.ExitCode != 0, $"expected a failed start; stdout: {run.StdOut}");
+        Assert.Contains(setting, run.StdErr, StringComparison.Ordinal);
+        Assert.StartsWith("Start-up failed.", run.StdErr.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.StdErr + run.StdOut, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string StdErr, string StdOut)> RunServerAsync(Dictionary<string, string> environment)
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "crm-tests", Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = Path.GetDirectoryName(ServerDll())!,
+        };
+        start.Environment["Crm__DataPath"] = dataPath;
+        start.Environment["Crm__Admin__InitialPassword"] = "Admin-Pass-123";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The server kept running with a bad configuration.");
+        }
+        finally
+        {
+            if (Directory.Exists(dataPath))
+            {
+                Directory.Delete(dataPath, recursive: true);
+            }
+        }
+
+        return (process.ExitCode, await stderr, await stdout);
+    }
+
+    // The server's own build output (same configuration as the tests), so it runs with its own deps and runtimeconfig.
+    private static string ServerDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = dir.Parent!.Name;   // bin/<Configuration>/net10.0/
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crm.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var dll = Path.Combine(dir!.FullName, "engine", "Crm.Server", "bin", configuration, "net10.0", "Crm.Server.dll");
+        Assert.True(File.Exists(dll), $"server not built at {dll}");
+        return dll;
+    }
+}

@@ -1,0 +1,44 @@
+using Xunit;
+
+namespace Crm.Tests;
+
+/// <summary>
+/// Addresses of the real services that ./test.sh starts. A bare `dotnet test` without them skips the
+/// tests that need them, saying which variable is missing; ./test.sh always sets them.
+/// </summary>
+public static class TestEnvironment
+{
+    public static string? PostgreSql => Get("CRM_TEST_POSTGRES");
+    public static string? S3Endpoint => Get("CRM_TEST_S3_ENDPOINT");
+    public static string S3AccessKey => Get("CRM_TEST_S3_ACCESS_KEY") ?? "";
+    public static string S3SecretKey => Get("CRM_TEST_S3_SECRET_KEY") ?? "";
+    public static string? Chromium => Get("CRM_TEST_CHROMIUM");
+
+    /// <summary>When set (./test.sh sets it), a missing service fails the test instead of skipping it.</summary>
+    public static bool ServicesRequired => Get("CRM_TEST_REQUIRE_SERVICES") == "1";
+
+    public static string RequirePostgreSql() => Require(PostgreSql, "CRM_TEST_POSTGRES", "PostgreSQL");
+
+    public static string RequireS3() => Require(S3Endpoint, "CRM_TEST_S3_ENDPOINT", "an S3 server");
+
+    public static string RequireChromium() => Require(Chromium, "CRM_TEST_CHROMIUM", "Chromium");
+
+    private static string Require(string? value, string variable, string what)
+    {
+        if (value is not null)
+        {
+            return value;
+        }
+
+        var message = $"Needs {what}: {variable} is not set. Run ./test.sh, which starts it.";
+        if (ServicesRequired)
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Skip(message);
+        return "";
+    }
+
+    private static string? Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+}
