@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.Engine.Identity;
 using Crm.Engine.Persistence;
-using Crm.Server.Tests.Infrastructure;
+using Crm.Tests.Server;
 using Xunit;
 
 namespace Crm.Server.Tests.Identity;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 
-namespace Crm.Server.Tests.Infrastructure;
+namespace Crm.Tests.Server;
 
 /// <summary>The real server (real database, real object store) in-process, configured per test class.</summary>
 public sealed class CrmAppFactory(TestDatabase database, IDictionary<string, string?>? extraSettings = null) : WebApplicationFactory<Program>

@@ -2,7 +2,7 @@ using Crm.Engine.Persistence;
 using Crm.Tests;
 using Npgsql;
 
-namespace Crm.Server.Tests.Infrastructure;
+namespace Crm.Tests.Server;
 
 /// <summary>A throwaway database per test class: a SQLite file in a temp folder, or a fresh PostgreSQL database.</summary>
 public sealed class TestDatabase : IAsyncDisposable
