@@ -19,6 +19,7 @@ public static class IdentitySetup
     public static IServiceCollection AddCrmIdentity(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Crm.Engine.Hosting.DemoState>();
         services.TryAddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.TryAddScoped<UserDirectory>();
         services.TryAddScoped<SignInService>();

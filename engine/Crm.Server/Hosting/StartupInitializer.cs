@@ -66,6 +66,7 @@ public static class StartupInitializer
             }
 
             demo = await seeder.LoadDemoAsync(file);
+            services.GetRequiredService<DemoState>().MarkLoaded(demo!.Users[0].UserName, demo.Password);
             logger.LogInformation("Demo data loaded from {Folder}", folder);
         }
 
@@ -110,7 +111,7 @@ public static class StartupInitializer
         if (demo is not null)
         {
             var names = string.Join(", ", demo.Users.Select(u => $"{u.UserName} ({string.Join("/", u.Roles)})"));
-            Console.WriteLine($"Demo sign-in: user 'anna' password '{demo.Password}'  (all demo users share it: {names})");
+            Console.WriteLine($"Demo sign-in: user '{demo.Users[0].UserName}' password '{demo.Password}'  (all demo users share it: {names})");
         }
     }
 }
