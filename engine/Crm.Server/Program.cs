@@ -1,4 +1,7 @@
 using Crm.Designer;
+using Crm.Engine.Bpmn;
+using Crm.Engine.Processes;
+using Crm.Engine.Tasks;
 using Crm.Engine.Hosting;
 using Crm.Engine.Identity;
 using Crm.Server.Hosting;
@@ -16,6 +19,7 @@ try
     builder.Services.AddCrmObjectStore();                                      // local folder (default) or S3
     builder.Services.AddCrmIdentity();                                         // users, groups, cookie + bearer sign-in
     builder.Services.AddCrmDataProtection();                                   // cookie keys survive restarts
+    builder.Services.AddCrmEngine();                                           // BPMN engine, processes, tasks
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
 
@@ -31,6 +35,8 @@ try
 
     app.MapCrmDefaults();          // /health, /openapi/v1.json, /api/docs
     app.MapIdentityApi();          // /api/auth, /api/users, /api/groups, /api/tokens
+    app.MapProcessApi();           // /api/process-definitions, /api/process-instances
+    app.MapTaskApi();              // /api/tasks
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}
     app.MapCrmDesigner();          // Blazor UI and its static assets

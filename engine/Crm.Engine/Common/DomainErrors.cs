@@ -17,3 +17,6 @@ public sealed class ConflictException(string message) : DomainException(message)
 
 /// <summary>The thing does not exist or the caller may not know it exists (404).</summary>
 public sealed class NotFoundException(string message) : DomainException(message);
+
+/// <summary>The caller may see the thing but not do this to it (403).</summary>
+public sealed class ForbiddenException(string message) : DomainException(message);

@@ -18,6 +18,11 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<Group> Groups => Set<Group>();
     public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Processes.ProcessDefinition> ProcessDefinitions => Set<Processes.ProcessDefinition>();
+    public DbSet<Processes.ProcessInstance> ProcessInstances => Set<Processes.ProcessInstance>();
+    public DbSet<Processes.HistoryEvent> HistoryEvents => Set<Processes.HistoryEvent>();
+    public DbSet<Tasks.UserTask> UserTasks => Set<Tasks.UserTask>();
+    public DbSet<Tasks.TaskCandidate> TaskCandidates => Set<Tasks.TaskCandidate>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Crm.Engine.Bpmn.Model;
+using Crm.Engine.Bpmn.Runtime;
 using Crm.Engine.Common;
 using Crm.Engine.Identity;
 using Crm.Storage.Objects;
@@ -49,6 +51,21 @@ public static class ProblemDetailsSetup
             {
                 ValidationFailedException v => new HttpValidationProblemDetails(v.Errors) { Status = 400, Title = "Invalid input", Detail = v.Message },
                 ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict", Detail = c.Message },
+                ForbiddenException f => new ProblemDetails { Status = 403, Title = "Not allowed", Detail = f.Message },
+                BpmnValidationException b => new ProblemDetails
+                {
+                    Status = 400,
+                    Title = "Invalid process definition",
+                    Detail = $"The definition has {b.Errors.Count} error(s); each names the element.",
+                    Extensions = { ["errors"] = b.Errors.Select(e => new { elementId = e.ElementId, message = e.Message }).ToList() },
+                },
+                ProcessExecutionException p => new ProblemDetails
+                {
+                    Status = 422,
+                    Title = "A process step failed",
+                    Detail = p.Message,
+                    Extensions = { ["elementId"] = p.ElementId },
+                },
                 NotFoundException n => new ProblemDetails { Status = 404, Title = "Not found", Detail = n.Message },
                 ObjectTooLargeException t => new ProblemDetails { Status = 413, Title = "Content too large", Detail = t.Message },
                 BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = b.Message },

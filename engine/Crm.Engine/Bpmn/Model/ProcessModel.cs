@@ -1,0 +1,120 @@
+using System.Collections.Frozen;
+
+namespace Crm.Engine.Bpmn.Model;
+
+public enum NodeKind
+{
+    StartEvent,
+    EndEvent,
+    TerminateEndEvent,
+    UserTask,
+    ServiceTask,
+    ScriptTask,
+    ManualTask,
+    Task,
+    ExclusiveGateway,
+    ParallelGateway,
+    InclusiveGateway,
+    SubProcess,
+}
+
+/// <summary>An expression from the model: JavaScript text, or a literal when the attribute held plain text.</summary>
+public sealed record Expression(string Source, bool IsLiteral)
+{
+    public static Expression Literal(string value) => new(value, true);
+    public static Expression Script(string source) => new(source, false);
+}
+
+/// <summary><c>name = expression</c>, used by input and output mappings.</summary>
+public sealed record Mapping(string Name, Expression Value);
+
+public sealed record UserTaskSpec(
+    Expression? Assignee,
+    Expression? CandidateUsers,
+    Expression? CandidateGroups,
+    Expression? DueDate,
+    Expression? FollowUpDate,
+    Expression? Priority,
+    string? FormKey,
+    string? FormSchema);
+
+public sealed record ServiceTaskSpec(string HandlerType);
+
+public sealed record ScriptTaskSpec(string Script, string? ResultVariable);
+
+/// <summary>A node of the process graph. Immutable once the model is built.</summary>
+public sealed class FlowNode
+{
+    public required string Id { get; init; }
+    public string? Name { get; init; }
+    public required NodeKind Kind { get; init; }
+    /// <summary>Id of the enclosing sub-process, or null at process level.</summary>
+    public string? ScopeId { get; init; }
+    public string? DefaultFlowId { get; init; }
+    public IReadOnlyList<Mapping> Inputs { get; init; } = [];
+    public IReadOnlyList<Mapping> Outputs { get; init; } = [];
+    public UserTaskSpec? UserTask { get; init; }
+    public ServiceTaskSpec? ServiceTask { get; init; }
+    public ScriptTaskSpec? ScriptTask { get; init; }
+
+    public IReadOnlyList<SequenceFlow> Incoming { get; internal set; } = [];
+    public IReadOnlyList<SequenceFlow> Outgoing { get; internal set; } = [];
+
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
+
+    public bool IsGateway => Kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway;
+}
+
+public sealed record SequenceFlow(string Id, string? Name, string SourceId, string TargetId, Expression? Condition);
+
+/// <summary>One executable process, parsed from BPMN XML and validated; cached per definition version.</summary>
+public sealed class ProcessModel
+{
+    public required string Key { get; init; }
+    public string? Name { get; init; }
+    public required FrozenDictionary<string, FlowNode> Nodes { get; init; }
+    public required FrozenDictionary<string, SequenceFlow> Flows { get; init; }
+
+    public FlowNode Node(string id) => Nodes[id];
+
+    /// <summary>The none start event of a scope (process level when <paramref name="scopeId"/> is null).</summary>
+    public FlowNode StartOf(string? scopeId) =>
+        Nodes.Values.First(n => n.Kind == NodeKind.StartEvent && n.ScopeId == scopeId);
+
+    /// <summary>Nodes that can reach <paramref name="targetId"/> within the same scope (used by inclusive joins).</summary>
+    public bool CanReach(string fromId, string targetId, string excludingId)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        stack.Push(fromId);
+        while (stack.Count > 0)
+        {
+            var id = stack.Pop();
+            if (id == targetId)
+            {
+                return true;
+            }
+
+            if (!seen.Add(id) || (id == excludingId && id != fromId))
+            {
+                continue;
+            }
+
+            foreach (var flow in Nodes[id].Outgoing)
+            {
+                stack.Push(flow.TargetId);
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A problem in a definition, tied to the element that has it.</summary>
+public sealed record BpmnError(string ElementId, string Message);
+
+public sealed class BpmnValidationException(IReadOnlyList<BpmnError> errors)
+    : Exception($"The process definition has {errors.Count} error(s): " + string.Join("; ", errors.Select(e => $"{e.ElementId}: {e.Message}")))
+{
+    public IReadOnlyList<BpmnError> Errors { get; } = errors;
+}

@@ -1,0 +1,363 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Engine.Bpmn.Expressions;
+using Crm.Engine.Bpmn.Model;
+using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
+
+namespace Crm.Engine.Bpmn.Runtime;
+
+/// <summary>A step failed (expression, script, handler, no matching flow); names the element.</summary>
+public sealed class ProcessExecutionException(string elementId, string message, Exception? inner = null)
+    : Exception($"Element '{elementId}': {message}", inner)
+{
+    public string ElementId { get; } = elementId;
+}
+
+/// <summary>Services one execution needs; scoped, so handlers share the caller's DbContext and transaction.</summary>
+public sealed record EngineContext(CrmDbContext Db, ExpressionEngine Expressions, HandlerCatalog Handlers, IServiceProvider Services, TimeProvider Clock);
+
+/// <summary>
+/// One unit of work on one instance: moves tokens synchronously until every token waits or the instance
+/// ends, writing history and task rows into the DbContext. Nothing is saved here; the caller commits the
+/// instance row (with its revision check), the task rows and the history rows in one SaveChanges.
+/// </summary>
+public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance instance, InstanceState state, EngineContext engine, string? userName)
+{
+    private readonly Queue<Step> _agenda = new();
+    private int _steps;
+
+    /// <summary>Guards against models that loop forever without waiting (e.g. a script loop back to itself).</summary>
+    public int MaxStepsPerRun { get; init; } = 10_000;
+
+    public ProcessInstance Instance => instance;
+    public InstanceState State => state;
+
+    public async Task StartAsync(IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+    {
+        state.Scopes.Add(new ScopeState { Id = InstanceState.RootScopeId });
+        History(HistoryEventType.InstanceStarted, null, null);
+        foreach (var (name, value) in variables)
+        {
+            SetVariable(InstanceState.RootScopeId, name, value);
+        }
+
+        var start = model.StartOf(null);
+        Enter(NewToken(start.Id, InstanceState.RootScopeId), null);
+        await RunAsync(cancellationToken);
+    }
+
+    /// <summary>Continues a token that waited (user task), after setting the given variables.</summary>
+    public async Task ContinueAsync(string tokenId, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+    {
+        var token = state.Tokens.FirstOrDefault(t => t.Id == tokenId && t.Waiting)
+            ?? throw new InvalidOperationException($"Token {tokenId} is not waiting in instance {instance.Id}.");
+        token.Waiting = false;
+        foreach (var (name, value) in variables)
+        {
+            SetVariable(token.ScopeId, name, value);
+        }
+
+        Leave(token);
+        await RunAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the instance at once: open tasks are cancelled, tokens removed.</summary>
+    public void Cancel()
+    {
+        CancelScopeContents(InstanceState.RootScopeId);
+        instance.Status = InstanceStatus.Cancelled;
+        instance.EndedAt = engine.Clock.GetUtcNow();
+        History(HistoryEventType.InstanceCancelled, null, null);
+    }
+
+    /// <summary>Writes the state back into the instance row; call once before SaveChanges.</summary>
+    public void Flush()
+    {
+        instance.State = state.Serialize();
+        instance.ActiveElementIds = string.Join(',', state.Tokens.Where(t => t.Waiting).Select(t => t.ElementId).Distinct());
+        instance.Revision++;
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (instance.Status == InstanceStatus.Active)
+        {
+            while (_agenda.TryDequeue(out var step))
+            {
+                if (++_steps > MaxStepsPerRun)
+                {
+                    throw new ProcessExecutionException(step.Token.ElementId, $"more than {MaxStepsPerRun} steps without a wait state; does the model loop?");
+                }
+
+                if (!state.Tokens.Contains(step.Token))
+                {
+                    continue;   // removed meanwhile (terminate end event)
+                }
+
+                if (step.Leaving)
+                {
+                    Leave(step.Token);
+                }
+                else
+                {
+                    await ExecuteAsync(step.Token, step.ArrivedBy, cancellationToken);
+                }
+            }
+
+            if (!FireReadyInclusiveJoins() && !CompleteEmptyScopes())
+            {
+                break;
+            }
+        }
+    }
+
+    private Token NewToken(string elementId, string scopeId)
+    {
+        var token = new Token { Id = state.NewTokenId(), ElementId = elementId, ScopeId = scopeId };
+        state.Tokens.Add(token);
+        return token;
+    }
+
+    private void Enter(Token token, SequenceFlow? arrivedBy) => _agenda.Enqueue(new Step(token, false, arrivedBy));
+
+    private async Task ExecuteAsync(Token token, SequenceFlow? arrivedBy, CancellationToken cancellationToken)
+    {
+        var node = model.Node(token.ElementId);
+        History(HistoryEventType.ElementEntered, node, null);
+        switch (node.Kind)
+        {
+            case NodeKind.StartEvent:
+            case NodeKind.ManualTask:
+            case NodeKind.Task:
+                LeaveWithMappings(token, node, null);
+                break;
+            case NodeKind.EndEvent:
+                History(HistoryEventType.ElementLeft, node, null);
+                state.Tokens.Remove(token);
+                break;
+            case NodeKind.TerminateEndEvent:
+                History(HistoryEventType.ElementLeft, node, null);
+                state.Tokens.Remove(token);
+                Terminate(token.ScopeId);
+                break;
+            case NodeKind.UserTask:
+                token.Locals = EvaluateInputs(token, node);
+                token.Waiting = true;
+                CreateUserTask(token, node);
+                break;
+            case NodeKind.ServiceTask:
+                await RunServiceTaskAsync(token, node, cancellationToken);
+                break;
+            case NodeKind.ScriptTask:
+                RunScriptTask(token, node);
+                break;
+            case NodeKind.SubProcess:
+                EnterSubProcess(token, node);
+                break;
+            case NodeKind.ExclusiveGateway:
+                History(HistoryEventType.ElementLeft, node, null);
+                Take(token, [ChooseExclusive(token, node)]);
+                break;
+            case NodeKind.ParallelGateway:
+                JoinParallel(token, node, arrivedBy);
+                break;
+            case NodeKind.InclusiveGateway:
+                if (node.Incoming.Count > 1)
+                {
+                    // Waits here; FireReadyInclusiveJoins decides when no more tokens can arrive.
+                    state.Tokens.Remove(token);
+                    state.Joins.Add(new JoinArrival { GatewayId = node.Id, ScopeId = token.ScopeId, FlowId = arrivedBy?.Id ?? "" });
+                }
+                else
+                {
+                    History(HistoryEventType.ElementLeft, node, null);
+                    Take(token, ChooseInclusive(token, node));
+                }
+
+                break;
+            default:
+                throw new ProcessExecutionException(node.Id, $"{node.Kind} is not executable.");
+        }
+    }
+
+    private void Leave(Token token)
+    {
+        var node = model.Node(token.ElementId);
+        LeaveWithMappings(token, node, null);
+    }
+
+    /// <summary>Applies output mappings (against locals and, for sub-processes, the inner scope), then takes the outgoing flows.</summary>
+    private void LeaveWithMappings(Token token, FlowNode node, string? innerScopeId)
+    {
+        if (node.Outputs.Count > 0)
+        {
+            var visible = state.VisibleVariables(innerScopeId ?? token.ScopeId);
+            foreach (var (name, value) in token.Locals ?? [])
+            {
+                visible[name] = value;
+            }
+
+            foreach (var output in node.Outputs)
+            {
+                SetVariable(token.ScopeId, output.Name, Evaluate(output.Value, visible, node.Id));
+            }
+        }
+
+        token.Locals = null;
+        History(HistoryEventType.ElementLeft, node, null);
+        Take(token, ChooseActivityFlows(token, node));
+    }
+
+    /// <summary>Moves the token along the flows; extra flows get new tokens (an implicit parallel split).</summary>
+    private void Take(Token token, List<SequenceFlow> flows)
+    {
+        if (flows.Count == 0)
+        {
+            state.Tokens.Remove(token);   // implicit end: an activity without outgoing flows
+            return;
+        }
+
+        for (var i = 0; i < flows.Count; i++)
+        {
+            var next = i == 0 ? token : NewToken(flows[i].TargetId, token.ScopeId);
+            next.ElementId = flows[i].TargetId;
+            next.Waiting = false;
+            Enter(next, flows[i]);
+        }
+    }
+
+    private List<SequenceFlow> ChooseActivityFlows(Token token, FlowNode node)
+    {
+        if (node.Outgoing.Count <= 1 || node.Outgoing.All(f => f.Condition is null))
+        {
+            return [.. node.Outgoing];
+        }
+
+        return ChooseInclusive(token, node);
+    }
+
+    private SequenceFlow ChooseExclusive(Token token, FlowNode node)
+    {
+        if (node.Outgoing.Count == 1)
+        {
+            return node.Outgoing[0];
+        }
+
+        var variables = state.VisibleVariables(token.ScopeId);
+        foreach (var flow in node.Outgoing.Where(f => f.Id != node.DefaultFlowId))
+        {
+            if (flow.Condition is null || Condition(flow, variables))
+            {
+                return flow;
+            }
+        }
+
+        return node.Outgoing.FirstOrDefault(f => f.Id == node.DefaultFlowId)
+            ?? throw new ProcessExecutionException(node.Id, "no outgoing flow's condition is true and the gateway has no default flow.");
+    }
+
+    private List<SequenceFlow> ChooseInclusive(Token token, FlowNode node)
+    {
+        var variables = state.VisibleVariables(token.ScopeId);
+        var chosen = node.Outgoing.Where(f => f.Id != node.DefaultFlowId && (f.Condition is null || Condition(f, variables))).ToList();
+        if (chosen.Count == 0)
+        {
+            chosen.AddRange(node.Outgoing.Where(f => f.Id == node.DefaultFlowId));
+        }
+
+        return chosen.Count > 0 ? chosen
+            : throw new ProcessExecutionException(node.Id, "no outgoing flow's condition is true and there is no default flow.");
+    }
+
+    private bool Condition(SequenceFlow flow, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        try
+        {
+            return engine.Expressions.EvaluateCondition(flow.Condition!, variables, flow.Id);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new ProcessExecutionException(flow.Id, ex.Message[(flow.Id.Length + 2)..], ex);
+        }
+    }
+
+    private JsonNode? Evaluate(Expression expression, IReadOnlyDictionary<string, JsonNode?> variables, string elementId)
+    {
+        try
+        {
+            return engine.Expressions.Evaluate(expression, variables, elementId);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new ProcessExecutionException(elementId, ex.Message[(elementId.Length + 2)..], ex);
+        }
+    }
+
+    private Dictionary<string, JsonNode?>? EvaluateInputs(Token token, FlowNode node)
+    {
+        if (node.Inputs.Count == 0)
+        {
+            return null;
+        }
+
+        var visible = state.VisibleVariables(token.ScopeId);
+        var locals = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var input in node.Inputs)
+        {
+            locals[input.Name] = Evaluate(input.Value, visible, node.Id);
+            visible[input.Name] = locals[input.Name];
+        }
+
+        return locals;
+    }
+
+    /// <summary>Sets a variable where it is defined (walking up the scopes), else on the process itself; records the change.</summary>
+    private void SetVariable(string scopeId, string name, JsonNode? value)
+    {
+        var scope = state.FindDefining(scopeId, name) ?? state.Root;
+        scope.Variables.TryGetValue(name, out var old);
+        if (scope.Variables.ContainsKey(name) && JsonNode.DeepEquals(old, value))
+        {
+            return;
+        }
+
+        scope.Variables[name] = value?.DeepClone();
+        History(HistoryEventType.VariableSet, null, new { name, scope = scope.Id, value });
+    }
+
+    private void SetLocalVariable(ScopeState scope, string name, JsonNode? value)
+    {
+        scope.Variables[name] = value?.DeepClone();
+        History(HistoryEventType.VariableSet, null, new { name, scope = scope.Id, value });
+    }
+
+    /// <summary>Records a task action (claim, delegate, complete…) in this instance's history.</summary>
+    public void RecordTaskEvent(HistoryEventType type, Tasks.UserTask task, object? data) =>
+        History(type, model.Nodes.GetValueOrDefault(task.ElementId), data, task.Id);
+
+    /// <summary>Sets variables without moving any token (e.g. a delegate resolving with data).</summary>
+    public void SetVariables(string scopeId, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        foreach (var (name, value) in variables)
+        {
+            SetVariable(scopeId, name, value);
+        }
+    }
+
+    private void History(HistoryEventType type, FlowNode? node, object? data, Guid? taskId = null) =>
+        engine.Db.HistoryEvents.Add(new HistoryEvent
+        {
+            InstanceId = instance.Id,
+            Sequence = ++instance.HistorySequence,
+            Type = type,
+            ElementId = node?.Id,
+            ElementType = node?.Kind.ToString(),
+            TaskId = taskId,
+            UserName = userName,
+            At = engine.Clock.GetUtcNow(),
+            Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
+        });
+
+    private readonly record struct Step(Token Token, bool Leaving, SequenceFlow? ArrivedBy);
+}

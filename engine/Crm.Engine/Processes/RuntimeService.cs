@@ -1,0 +1,168 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crm.Engine.Bpmn.Expressions;
+using Crm.Engine.Bpmn.Runtime;
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+using Crm.Engine.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Processes;
+
+public sealed record StartInstanceRequest(string ProcessKey, string? BusinessKey, Dictionary<string, JsonNode?>? Variables);
+
+public sealed record StartedInstance(Guid Id, string State, IReadOnlyList<string> ActiveElementIds);
+
+public sealed record OpenTaskSummary(Guid Id, string Name, string ElementId, string? Assignee);
+
+public sealed record InstanceView(
+    Guid Id, Guid DefinitionId, string ProcessKey, int Version, string? BusinessKey, string State,
+    DateTimeOffset StartedAt, string? StartedBy, DateTimeOffset? EndedAt,
+    IReadOnlyDictionary<string, JsonNode?> Variables, IReadOnlyList<string> ActiveElementIds, IReadOnlyList<OpenTaskSummary> OpenTasks);
+
+public sealed record InstanceSummary(Guid Id, string ProcessKey, int Version, string? BusinessKey, string State, DateTimeOffset StartedAt, string? StartedBy, DateTimeOffset? EndedAt, IReadOnlyList<string> ActiveElementIds);
+
+public sealed record HistoryView(long Sequence, string Type, string? ElementId, string? ElementType, Guid? TaskId, string? UserName, DateTimeOffset At, JsonNode? Data);
+
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+/// <summary>Starts, reads and cancels process instances, filtered by what the caller may see.</summary>
+public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, ExpressionEngine expressions, HandlerCatalog handlers, IServiceProvider services, TimeProvider clock)
+{
+    public EngineContext Engine => new(db, expressions, handlers, services, clock);
+
+    public async Task<StartedInstance> StartAsync(StartInstanceRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.ProcessKey))
+        {
+            throw ValidationFailedException.For("processKey", "Name the process to start.");
+        }
+
+        var definition = await db.ProcessDefinitions.AsNoTracking()
+            .Where(d => d.Key == request.ProcessKey).OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"No process with key '{request.ProcessKey}' is deployed.");
+        var model = models.Get(definition);
+        var instance = new ProcessInstance
+        {
+            DefinitionId = definition.Id,
+            ProcessKey = definition.Key,
+            DefinitionVersion = definition.Version,
+            BusinessKey = string.IsNullOrWhiteSpace(request.BusinessKey) ? null : request.BusinessKey.Trim(),
+            StartedAt = clock.GetUtcNow(),
+            StartedBy = user.UserName,
+            State = "{}",
+        };
+        db.ProcessInstances.Add(instance);
+        var execution = new ProcessExecution(model, instance, new InstanceState(), Engine, user.UserName);
+        await execution.StartAsync(request.Variables ?? [], cancellationToken);
+        await execution.CancelRemovedTasksAsync(cancellationToken);
+        execution.Flush();
+        await db.SaveChangesAsync(cancellationToken);
+        return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance));
+    }
+
+    public async Task<InstanceView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var instance = await Visible(user).AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken)
+            ?? throw new NotFoundException($"Process instance {id} does not exist.");
+        var state = InstanceState.Deserialize(instance.State);
+        var tasks = await db.UserTasks.AsNoTracking()
+            .Where(t => t.InstanceId == id && t.Status == Tasks.TaskStatus.Open)
+            .Select(t => new OpenTaskSummary(t.Id, t.Name, t.ElementId, t.Assignee))
+            .ToListAsync(cancellationToken);
+        var variables = state.Scopes.Count == 0 ? new Dictionary<string, JsonNode?>() : state.VisibleVariables(InstanceState.RootScopeId);
+        return new InstanceView(instance.Id, instance.DefinitionId, instance.ProcessKey, instance.DefinitionVersion, instance.BusinessKey,
+            instance.Status.ToString(), instance.StartedAt, instance.StartedBy, instance.EndedAt, variables, ActiveIds(instance), tasks);
+    }
+
+    public async Task<PagedList<InstanceSummary>> ListAsync(string? processKey, string? state, string? businessKey, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var query = Visible(user).AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(processKey))
+        {
+            query = query.Where(i => i.ProcessKey == processKey);
+        }
+
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            var status = Enum.TryParse<InstanceStatus>(state, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+                : throw ValidationFailedException.For("state", $"Use one of: {string.Join(", ", Enum.GetNames<InstanceStatus>())}.");
+            query = query.Where(i => i.Status == status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(businessKey))
+        {
+            query = query.Where(i => i.BusinessKey == businessKey);
+        }
+
+        (page, pageSize) = Paging.Normalize(page, pageSize);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(i => i.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new PagedList<InstanceSummary>(
+            [.. rows.Select(i => new InstanceSummary(i.Id, i.ProcessKey, i.DefinitionVersion, i.BusinessKey, i.Status.ToString(), i.StartedAt, i.StartedBy, i.EndedAt, ActiveIds(i)))],
+            total, page, pageSize);
+    }
+
+    public async Task<List<HistoryView>> HistoryAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (!await Visible(user).AnyAsync(i => i.Id == id, cancellationToken))
+        {
+            throw new NotFoundException($"Process instance {id} does not exist.");
+        }
+
+        var events = await db.HistoryEvents.AsNoTracking().Where(e => e.InstanceId == id).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
+        return [.. events.Select(e => new HistoryView(e.Sequence, e.Type.ToString(), e.ElementId, e.ElementType, e.TaskId, e.UserName, e.At,
+            e.Data is null ? null : JsonNode.Parse(e.Data)))];
+    }
+
+    /// <summary>Cancels a running instance (admins, process owners, or whoever started it).</summary>
+    public Task<StartedInstance> CancelAsync(Guid id, CurrentUser user, CancellationToken cancellationToken) =>
+        ConflictRetry.RunAsync(db, async () =>
+        {
+            var instance = await Visible(user).SingleOrDefaultAsync(i => i.Id == id, cancellationToken)
+                ?? throw new NotFoundException($"Process instance {id} does not exist.");
+            if (!user.IsProcessOwner && instance.StartedBy != user.UserName)
+            {
+                throw new ForbiddenException("Only process owners, admins or the person who started it can cancel an instance.");
+            }
+
+            if (instance.Status != InstanceStatus.Active)
+            {
+                throw new ConflictException($"The instance is already {instance.Status.ToString().ToLowerInvariant()}.");
+            }
+
+            var definition = await db.ProcessDefinitions.AsNoTracking().SingleAsync(d => d.Id == instance.DefinitionId, cancellationToken);
+            var execution = new ProcessExecution(models.Get(definition), instance, InstanceState.Deserialize(instance.State), Engine, user.UserName);
+            execution.Cancel();
+            await execution.CancelRemovedTasksAsync(cancellationToken);
+            execution.Flush();
+            await db.SaveChangesAsync(cancellationToken);
+            return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance));
+        }, cancellationToken);
+
+    /// <summary>Instances the caller may see: all for process owners and admins; otherwise the ones they started or have a task in.</summary>
+    public IQueryable<ProcessInstance> Visible(CurrentUser user)
+    {
+        if (user.IsProcessOwner)
+        {
+            return db.ProcessInstances;
+        }
+
+        var name = user.UserName;
+        var groups = user.Groups.ToList();
+        return db.ProcessInstances.Where(i => i.StartedBy == name || db.UserTasks.Any(t => t.InstanceId == i.Id
+            && (t.Assignee == name || t.Owner == name || t.CompletedBy == name
+                || t.Candidates.Any(c => (c.Kind == CandidateKind.User && c.Name == name) || (c.Kind == CandidateKind.Group && groups.Contains(c.Name))))));
+    }
+
+    private static List<string> ActiveIds(ProcessInstance instance) =>
+        [.. instance.ActiveElementIds.Split(',', StringSplitOptions.RemoveEmptyEntries)];
+}
+
+public static class Paging
+{
+    public const int MaxPageSize = 200;
+
+    public static (int Page, int PageSize) Normalize(int page, int pageSize) =>
+        (Math.Max(1, page), pageSize <= 0 ? 50 : Math.Min(pageSize, MaxPageSize));
+}
