@@ -9,6 +9,7 @@ namespace Crm.Engine.Bpmn.Model;
 /// <summary>
 /// Reads BPMN 2.0 XML (bpmn-js, Camunda Modeler, hand-written; with or without BPMNDI) into a
 /// <see cref="ProcessModel"/>. Collects every problem with its element id instead of stopping at the first.
+/// One instance parses one document at a time (it keeps the document's elements while it works).
 /// </summary>
 public sealed class BpmnParser(Func<string, bool> isKnownHandler)
 {
@@ -27,6 +28,9 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
     /// <summary>Parses and validates; throws <see cref="BpmnValidationException"/> listing every error.</summary>
     public ProcessModel Parse(string xml)
     {
+        _errors.Clear();
+        _nodes.Clear();
+        _flows.Clear();
         XDocument document;
         try
         {

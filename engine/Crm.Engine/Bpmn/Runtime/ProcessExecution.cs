@@ -105,7 +105,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 }
             }
 
-            if (!FireReadyInclusiveJoins() && !CompleteEmptyScopes())
+            if (instance.Status != InstanceStatus.Active || (!FireReadyInclusiveJoins() && !CompleteEmptyScopes()))
             {
                 break;
             }
