@@ -11,7 +11,8 @@ namespace Crm.Engine.Tasks;
 /// </summary>
 public static class FormValidator
 {
-    public static Dictionary<string, string[]> Validate(string? schemaJson, IReadOnlyDictionary<string, JsonNode?> data)
+    /// <param name="checkRequired">False for partial saves (a delegate resolving): only the values given are checked.</param>
+    public static Dictionary<string, string[]> Validate(string? schemaJson, IReadOnlyDictionary<string, JsonNode?> data, bool checkRequired = true)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(schemaJson))
@@ -21,7 +22,7 @@ public static class FormValidator
 
         using var schema = JsonDocument.Parse(schemaJson);
         var root = schema.RootElement;
-        if (root.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
+        if (checkRequired && root.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
         {
             foreach (var name in required.EnumerateArray().Select(r => r.GetString()).OfType<string>())
             {

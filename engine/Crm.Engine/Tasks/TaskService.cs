@@ -143,7 +143,7 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
                 throw new ConflictException("The task is not delegated.");
             }
 
-            ValidateForm(task, variables);
+            ValidateForm(task, variables, checkRequired: false);
             var token = execution.State.Tokens.Single(t => t.Id == task.TokenId);
             execution.SetVariables(token.ScopeId, variables ?? new Dictionary<string, JsonNode?>());
             task.Assignee = task.Owner;
@@ -216,7 +216,14 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
 
         var instance = await db.ProcessInstances.SingleAsync(i => i.Id == task.InstanceId, cancellationToken);
         var definition = await db.ProcessDefinitions.AsNoTracking().SingleAsync(d => d.Id == instance.DefinitionId, cancellationToken);
-        var execution = new ProcessExecution(models.Get(definition), instance, InstanceState.Deserialize(instance.State), runtime.Engine, user.UserName);
+        var state = InstanceState.Deserialize(instance.State);
+        if (!state.Tokens.Any(t => t.Id == task.TokenId && t.Waiting))
+        {
+            // The task row was read before a concurrent step finished it: read both again.
+            throw new DbUpdateConcurrencyException("The task changed while it was being read.");
+        }
+
+        var execution = new ProcessExecution(models.Get(definition), instance, state, runtime.Engine, user.UserName);
         return (task, execution);
     }
 
@@ -228,9 +235,9 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             ?? throw new NotFoundException($"Task {id} does not exist.");
     }
 
-    private static void ValidateForm(UserTask task, IReadOnlyDictionary<string, JsonNode?>? variables)
+    private static void ValidateForm(UserTask task, IReadOnlyDictionary<string, JsonNode?>? variables, bool checkRequired = true)
     {
-        var errors = FormValidator.Validate(task.FormSchema, variables ?? new Dictionary<string, JsonNode?>());
+        var errors = FormValidator.Validate(task.FormSchema, variables ?? new Dictionary<string, JsonNode?>(), checkRequired);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);

@@ -65,10 +65,8 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
 
         ReadScope(process, scopeId: null);
         LinkFlows();
-        if (_errors.Count == 0)
-        {
-            new ModelValidator(_nodes, _flows, _errors).Validate(key);
-        }
+        // Structural checks run even when elements had errors, so one deploy reports everything.
+        new ModelValidator(_nodes, _flows, _errors).Validate(key);
 
         if (_errors.Count > 0)
         {
