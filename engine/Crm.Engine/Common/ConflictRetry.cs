@@ -35,5 +35,8 @@ public static class ConflictRetry
 
     private static bool IsRetryable(DbUpdateException ex) =>
         ex is DbUpdateConcurrencyException
-        || ex.InnerException is DbException { SqlState: "40001" or "40P01" };
+        || ex.InnerException is DbException { SqlState: "40001" or "40P01" }
+        // Two steps of one instance both appended history with the same next sequence number: the
+        // unique index caught the loser before its instance revision check did. Same conflict.
+        || (ex.InnerException is DbException unique && unique.Message.Contains("history_batches", StringComparison.Ordinal));
 }

@@ -10,8 +10,7 @@ public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenService tokens,
-    UserDirectory directory)
+    TokenService tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -24,16 +23,10 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var userId = await tokens.ResolveAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (userId is null)
-        {
-            return AuthenticateResult.Fail("The token is unknown, expired or revoked.");
-        }
-
-        var principal = await directory.CreatePrincipalAsync(userId.Value, SchemeName, Context.RequestAborted);
-        return principal is null
-            ? AuthenticateResult.Fail("The token's user is disabled.")
-            : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        var claims = await tokens.ResolveAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        return claims is null
+            ? AuthenticateResult.Fail("The token is unknown, expired or revoked, or its user is disabled.")
+            : AuthenticateResult.Success(new AuthenticationTicket(claims.ToPrincipal(SchemeName), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -15,6 +15,29 @@ public sealed record NewUser(string UserName, string DisplayName, string? Email,
 
 public sealed record NewGroup(string Name, string DisplayName);
 
+/// <summary>What a signed-in user's principal carries; read in one query per request.</summary>
+public sealed record UserClaims(Guid Id, string UserName, string DisplayName, string SecurityStamp, bool IsDemo, List<string> Roles, List<string> Groups)
+{
+    public ClaimsPrincipal ToPrincipal(string authenticationType)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, Id.ToString()),
+            new(ClaimTypes.Name, UserName),
+            new(CrmClaimTypes.DisplayName, DisplayName),
+            new(CrmClaimTypes.SecurityStamp, SecurityStamp),
+        };
+        claims.AddRange(Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(Groups.Select(g => new Claim(CrmClaimTypes.Group, g)));
+        if (IsDemo)
+        {
+            claims.Add(new Claim(CrmClaimTypes.Demo, "true"));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
+    }
+}
+
 /// <summary>Users, groups and memberships: the directory that task assignment and permissions read.</summary>
 public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock)
 {
@@ -167,29 +190,12 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
     /// <summary>Builds the claims of an active user, fresh from the database; null when the user is gone or disabled.</summary>
     public async Task<ClaimsPrincipal?> CreatePrincipalAsync(Guid userId, string authenticationType, CancellationToken cancellationToken = default)
     {
-        var user = await db.Users.AsNoTracking().AsSplitQuery()
-            .Include(u => u.Roles).Include(u => u.Groups).ThenInclude(m => m.Group)
-            .SingleOrDefaultAsync(u => u.Id == userId && u.IsActive, cancellationToken);
-        if (user is null)
-        {
-            return null;
-        }
-
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.NameIdentifier, user.Id.ToString()),
-            new(ClaimTypes.Name, user.UserName),
-            new(CrmClaimTypes.DisplayName, user.DisplayName),
-            new(CrmClaimTypes.SecurityStamp, user.SecurityStamp),
-        };
-        claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r.Role)));
-        claims.AddRange(user.Groups.Select(m => new Claim(CrmClaimTypes.Group, m.Group!.Name)));
-        if (user.IsDemo)
-        {
-            claims.Add(new Claim(CrmClaimTypes.Demo, "true"));
-        }
-
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
+        var claims = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId && u.IsActive)
+            .Select(u => new UserClaims(u.Id, u.UserName, u.DisplayName, u.SecurityStamp, u.IsDemo,
+                u.Roles.Select(r => r.Role).ToList(), u.Groups.Select(g => g.Group!.Name).ToList()))
+            .SingleOrDefaultAsync(cancellationToken);
+        return claims?.ToPrincipal(authenticationType);
     }
 
     public async Task SetPasswordAsync(Guid userId, string password, CancellationToken cancellationToken = default)

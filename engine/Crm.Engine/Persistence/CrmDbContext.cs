@@ -20,7 +20,7 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Processes.ProcessDefinition> ProcessDefinitions => Set<Processes.ProcessDefinition>();
     public DbSet<Processes.ProcessInstance> ProcessInstances => Set<Processes.ProcessInstance>();
-    public DbSet<Processes.HistoryEvent> HistoryEvents => Set<Processes.HistoryEvent>();
+    public DbSet<Processes.HistoryBatch> HistoryBatches => Set<Processes.HistoryBatch>();
     public DbSet<Tasks.UserTask> UserTasks => Set<Tasks.UserTask>();
     public DbSet<Tasks.TaskCandidate> TaskCandidates => Set<Tasks.TaskCandidate>();
 

@@ -55,6 +55,7 @@ public sealed class DefinitionService(CrmDbContext db, ProcessModelCache models,
                 throw new DbUpdateConcurrencyException("version taken", ex);
             }
 
+            models.Deployed(definition.Key);
             return new DeployResult(View(definition), Created: true);
         }, cancellationToken);
     }

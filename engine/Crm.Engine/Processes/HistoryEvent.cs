@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -21,31 +24,46 @@ public enum HistoryEventType
     VariableSet,
 }
 
-/// <summary>Append-only record of what happened in an instance, in order (<see cref="Sequence"/>).</summary>
-public sealed class HistoryEvent
+/// <summary>One thing that happened in an instance, in order (<see cref="Sequence"/>).</summary>
+public sealed record HistoryEvent(
+    [property: JsonPropertyName("s")] long Sequence,
+    [property: JsonPropertyName("t")] HistoryEventType Type,
+    [property: JsonPropertyName("e")] string? ElementId,
+    [property: JsonPropertyName("k")] string? ElementType,
+    [property: JsonPropertyName("task")] Guid? TaskId,
+    [property: JsonPropertyName("u")] string? UserName,
+    [property: JsonPropertyName("at")] DateTimeOffset At,
+    [property: JsonPropertyName("d")] JsonNode? Data);
+
+/// <summary>
+/// The history written by one unit of work (one committed step of one instance), as one append-only row.
+/// A step that passes ten elements writes one row, not twenty: see docs/decisions/0003-history-batches.md.
+/// </summary>
+public sealed class HistoryBatch
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid InstanceId { get; set; }
-    public long Sequence { get; set; }
-    public HistoryEventType Type { get; set; }
-    public string? ElementId { get; set; }
-    public string? ElementType { get; set; }
-    public Guid? TaskId { get; set; }
-    public string? UserName { get; set; }
+    public long FirstSequence { get; set; }
+    public long LastSequence { get; set; }
     public DateTimeOffset At { get; set; }
-    /// <summary>Details as JSON: variable name with old and new value, delegate, etc.</summary>
-    public string? Data { get; set; }
+    /// <summary>JSON array of <see cref="HistoryEvent"/>.</summary>
+    public required string Events { get; set; }
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public IReadOnlyList<HistoryEvent> Read() => JsonSerializer.Deserialize<List<HistoryEvent>>(Events, Json) ?? [];
 }
 
-internal sealed class HistoryEventConfiguration : IEntityTypeConfiguration<HistoryEvent>
+internal sealed class HistoryBatchConfiguration : IEntityTypeConfiguration<HistoryBatch>
 {
-    public void Configure(EntityTypeBuilder<HistoryEvent> builder)
+    public void Configure(EntityTypeBuilder<HistoryBatch> builder)
     {
-        builder.ToTable("history_events");
+        builder.ToTable("history_batches");
         builder.HasKey(e => e.Id);
-        builder.Property(e => e.ElementId).HasMaxLength(200);
-        builder.Property(e => e.ElementType).HasMaxLength(50);
-        builder.Property(e => e.UserName).HasMaxLength(100);
-        builder.HasIndex(e => new { e.InstanceId, e.Sequence });
+        builder.HasIndex(e => new { e.InstanceId, e.FirstSequence }).IsUnique();
     }
 }

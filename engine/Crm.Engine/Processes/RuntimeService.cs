@@ -38,10 +38,8 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
             throw ValidationFailedException.For("processKey", "Name the process to start.");
         }
 
-        var definition = await db.ProcessDefinitions.AsNoTracking()
-            .Where(d => d.Key == request.ProcessKey).OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException($"No process with key '{request.ProcessKey}' is deployed.");
-        var model = models.Get(definition);
+        var definition = await models.LatestAsync(db, request.ProcessKey, cancellationToken);
+        var model = await models.GetAsync(db, definition.Id, cancellationToken);
         var instance = new ProcessInstance
         {
             DefinitionId = definition.Id,
@@ -110,9 +108,8 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
             throw new NotFoundException($"Process instance {id} does not exist.");
         }
 
-        var events = await db.HistoryEvents.AsNoTracking().Where(e => e.InstanceId == id).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
-        return [.. events.Select(e => new HistoryView(e.Sequence, e.Type.ToString(), e.ElementId, e.ElementType, e.TaskId, e.UserName, e.At,
-            e.Data is null ? null : JsonNode.Parse(e.Data)))];
+        var batches = await db.HistoryBatches.AsNoTracking().Where(b => b.InstanceId == id).OrderBy(b => b.FirstSequence).ToListAsync(cancellationToken);
+        return [.. batches.SelectMany(b => b.Read()).Select(e => new HistoryView(e.Sequence, e.Type.ToString(), e.ElementId, e.ElementType, e.TaskId, e.UserName, e.At, e.Data))];
     }
 
     /// <summary>Cancels a running instance (admins, process owners, or whoever started it).</summary>
@@ -131,8 +128,8 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
                 throw new ConflictException($"The instance is already {instance.Status.ToString().ToLowerInvariant()}.");
             }
 
-            var definition = await db.ProcessDefinitions.AsNoTracking().SingleAsync(d => d.Id == instance.DefinitionId, cancellationToken);
-            var execution = new ProcessExecution(models.Get(definition), instance, InstanceState.Deserialize(instance.State), Engine, user.UserName);
+            var model = await models.GetAsync(db, instance.DefinitionId, cancellationToken);
+            var execution = new ProcessExecution(model, instance, InstanceState.Deserialize(instance.State), Engine, user.UserName);
             execution.Cancel();
             await execution.CancelRemovedTasksAsync(cancellationToken);
             execution.Flush();

@@ -215,7 +215,6 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
         }
 
         var instance = await db.ProcessInstances.SingleAsync(i => i.Id == task.InstanceId, cancellationToken);
-        var definition = await db.ProcessDefinitions.AsNoTracking().SingleAsync(d => d.Id == instance.DefinitionId, cancellationToken);
         var state = InstanceState.Deserialize(instance.State);
         if (!state.Tokens.Any(t => t.Id == task.TokenId && t.Waiting))
         {
@@ -223,7 +222,7 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             throw new DbUpdateConcurrencyException("The task changed while it was being read.");
         }
 
-        var execution = new ProcessExecution(models.Get(definition), instance, state, runtime.Engine, user.UserName);
+        var execution = new ProcessExecution(await models.GetAsync(db, instance.DefinitionId, cancellationToken), instance, state, runtime.Engine, user.UserName);
         return (task, execution);
     }
 

@@ -44,7 +44,8 @@ public static class DatabaseSetup
     public static IServiceCollection AddCrmDatabase(this IServiceCollection services)
     {
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContext<CrmDbContext>((sp, options) =>
+        // Pooled: a step creates a context per request or job; reusing them saves allocation and set-up.
+        services.AddDbContextPool<CrmDbContext>((sp, options) =>
         {
             var settings = sp.GetRequiredService<DatabaseSettings>();
             if (settings.Provider == DatabaseProvider.Sqlite)

@@ -198,7 +198,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("user_roles", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.HistoryEvent", b =>
+            modelBuilder.Entity("Crm.Engine.Processes.HistoryBatch", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -207,38 +207,25 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Data")
+                    b.Property<string>("Events")
+                        .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("ElementId")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("ElementType")
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("bigint");
 
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("uuid");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LastSequence")
                         .HasColumnType("bigint");
-
-                    b.Property<Guid?>("TaskId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Type")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("UserName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InstanceId", "Sequence");
+                    b.HasIndex("InstanceId", "FirstSequence")
+                        .IsUnique();
 
-                    b.ToTable("history_events", (string)null);
+                    b.ToTable("history_batches", (string)null);
                 });
 
             modelBuilder.Entity("Crm.Engine.Processes.ProcessDefinition", b =>
@@ -464,11 +451,13 @@ namespace Crm.Storage.PostgreSql.Migrations
 
             modelBuilder.Entity("Crm.Engine.Identity.ApiToken", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Engine.Identity.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Crm.Engine.Identity.Group", b =>

@@ -25,6 +25,7 @@ public sealed record EngineContext(CrmDbContext Db, ExpressionEngine Expressions
 public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance instance, InstanceState state, EngineContext engine, string? userName)
 {
     private readonly Queue<Step> _agenda = new();
+    private readonly List<HistoryEvent> _history = [];
     private int _steps;
 
     /// <summary>Guards against models that loop forever without waiting (e.g. a script loop back to itself).</summary>
@@ -74,6 +75,19 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
     /// <summary>Writes the state back into the instance row; call once before SaveChanges.</summary>
     public void Flush()
     {
+        if (_history.Count > 0)
+        {
+            engine.Db.HistoryBatches.Add(new HistoryBatch
+            {
+                InstanceId = instance.Id,
+                FirstSequence = _history[0].Sequence,
+                LastSequence = _history[^1].Sequence,
+                At = engine.Clock.GetUtcNow(),
+                Events = JsonSerializer.Serialize(_history, HistoryBatch.Json),
+            });
+            _history.Clear();
+        }
+
         instance.State = state.Serialize();
         instance.ActiveElementIds = string.Join(',', state.Tokens.Where(t => t.Waiting).Select(t => t.ElementId).Distinct());
         instance.Revision++;
@@ -346,18 +360,9 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
     }
 
     private void History(HistoryEventType type, FlowNode? node, object? data, Guid? taskId = null) =>
-        engine.Db.HistoryEvents.Add(new HistoryEvent
-        {
-            InstanceId = instance.Id,
-            Sequence = ++instance.HistorySequence,
-            Type = type,
-            ElementId = node?.Id,
-            ElementType = node?.Kind.ToString(),
-            TaskId = taskId,
-            UserName = userName,
-            At = engine.Clock.GetUtcNow(),
-            Data = data is null ? null : JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
-        });
+        _history.Add(new HistoryEvent(
+            ++instance.HistorySequence, type, node?.Id, node?.Kind.ToString(), taskId, userName, engine.Clock.GetUtcNow(),
+            data is null ? null : JsonSerializer.SerializeToNode(data, HistoryBatch.Json)));
 
     private readonly record struct Step(Token Token, bool Leaving, SequenceFlow? ArrivedBy);
 }

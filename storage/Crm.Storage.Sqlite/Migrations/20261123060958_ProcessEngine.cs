@@ -12,23 +12,19 @@ namespace Crm.Storage.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "history_events",
+                name: "history_batches",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    Type = table.Column<int>(type: "INTEGER", nullable: false),
-                    ElementId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    ElementType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
-                    TaskId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    FirstSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
                     At = table.Column<long>(type: "INTEGER", nullable: false),
-                    Data = table.Column<string>(type: "TEXT", nullable: true)
+                    Events = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_history_events", x => x.Id);
+                    table.PrimaryKey("PK_history_batches", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -138,9 +134,10 @@ namespace Crm.Storage.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_history_events_InstanceId_Sequence",
-                table: "history_events",
-                columns: new[] { "InstanceId", "Sequence" });
+                name: "IX_history_batches_InstanceId_FirstSequence",
+                table: "history_batches",
+                columns: new[] { "InstanceId", "FirstSequence" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_process_definitions_Key_Version",
@@ -183,7 +180,7 @@ namespace Crm.Storage.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "history_events");
+                name: "history_batches");
 
             migrationBuilder.DropTable(
                 name: "task_candidates");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Crm.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261123055309_ProcessEngine")]
+    [Migration("20261123060958_ProcessEngine")]
     partial class ProcessEngine
     {
         /// <inheritdoc />
@@ -196,7 +196,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("user_roles", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.HistoryEvent", b =>
+            modelBuilder.Entity("Crm.Engine.Processes.HistoryBatch", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -205,38 +205,25 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Data")
+                    b.Property<string>("Events")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ElementId")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ElementType")
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("FirstSequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long>("LastSequence")
                         .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("TaskId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Type")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserName")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InstanceId", "Sequence");
+                    b.HasIndex("InstanceId", "FirstSequence")
+                        .IsUnique();
 
-                    b.ToTable("history_events", (string)null);
+                    b.ToTable("history_batches", (string)null);
                 });
 
             modelBuilder.Entity("Crm.Engine.Processes.ProcessDefinition", b =>
@@ -462,11 +449,13 @@ namespace Crm.Storage.Sqlite.Migrations
 
             modelBuilder.Entity("Crm.Engine.Identity.ApiToken", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Engine.Identity.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Crm.Engine.Identity.Group", b =>

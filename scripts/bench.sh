@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Engine benchmark: PostgreSQL with default durability (fsync on) and SQLite, 4 clients.
+# Prints (a) straight-through instances/s, (b) HTTP user-task round trips/s, (c) raw one-row commits/s,
+# and the ratios a/c and b/c. Usage: scripts/bench.sh [seconds-per-phase] [clients]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}
+RUN=/tmp/crm-bench-run; PORT=${BENCH_PG_PORT:-55433}
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "PostgreSQL is missing: run ./test.sh once (it installs it) or apt-get install postgresql" >&2; exit 1; }
+echo "==> building (Release)"
+dotnet build "$ROOT/tests/Crm.Bench" -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build "$ROOT/engine/Crm.Server" -c Release -nologo -v q -clp:ErrorsOnly
+SERVER="$ROOT/engine/Crm.Server/bin/Release/net10.0/Crm.Server.dll"
+BENCH="$ROOT/tests/Crm.Bench/bin/Release/net10.0/Crm.Bench.dll"
+rm -rf "$RUN"; mkdir -p "$RUN/sqlite"
+trap '"$ROOT/scripts/services/pg-stop.sh" "$RUN/pg" >/dev/null 2>&1 || true' EXIT
+echo "==> starting PostgreSQL with default durability on 127.0.0.1:$PORT"
+DURABLE=1 "$ROOT/scripts/services/pg-start.sh" "$RUN/pg" "$PORT" > "$RUN/pg.log" 2>&1
+runuser -u postgres -- psql -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SHOW fsync" | sed "s/^/    fsync = /"
+runuser -u postgres -- psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE crm_bench"
+dotnet "$BENCH" --provider postgres --db "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=crm_bench;Maximum Pool Size=50" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE"
+dotnet "$BENCH" --provider sqlite --db "$RUN/sqlite" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE"

@@ -1,0 +1,24 @@
+namespace Crm.Bench;
+
+internal sealed record BenchOptions(string Provider, string Database, string ServerDll, int Clients, int Seconds)
+{
+    public bool IsPostgres => Provider == "postgres";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        string Get(string name, string? fallback = null)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"missing {name}");
+        }
+
+        var provider = Get("--provider");
+        if (provider is not ("postgres" or "sqlite"))
+        {
+            throw new ArgumentException("--provider is postgres or sqlite");
+        }
+
+        return new BenchOptions(provider, Get("--db"), Get("--server"), int.Parse(Get("--clients", "4"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Get("--seconds", "10"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using Crm.Bench;
+
+// Engine throughput against a real database, each figure next to the database's own raw commit rate
+// at the same client count, so results compare across machines. Usage (scripts/bench.sh does this):
+//   Crm.Bench --provider postgres --db "<Npgsql connection string>" --server <Crm.Server.dll> [--clients 4] [--seconds 10]
+//   Crm.Bench --provider sqlite   --db <folder>                      --server <Crm.Server.dll>
+var options = BenchOptions.Parse(args);
+Console.WriteLine($"Benchmark on {options.Provider}, {options.Clients} clients, {options.Seconds} s per phase, {Environment.ProcessorCount} cores");
+
+var results = new List<(string Name, double PerSecond)>();
+using (var raw = Phase("c) raw one-row commits"))
+{
+    results.Add(("c raw commits/s", await RawCommits.RunAsync(options, raw.Progress)));
+}
+
+using (var straight = Phase("a) straight-through instances (start -> service task -> exclusive gateway -> end)"))
+{
+    results.Add(("a straight-through instances/s", await StraightThrough.RunAsync(options, straight.Progress)));
+}
+
+using (var http = Phase("b) user-task round trips over HTTP (start, find task, complete)"))
+{
+    results.Add(("b HTTP user-task round trips/s", await HttpRoundTrips.RunAsync(options, http.Progress)));
+}
+
+var c = results[0].PerSecond;
+Console.WriteLine();
+Console.WriteLine($"Results ({options.Provider}, {options.Clients} clients)");
+var widest = results.Max(r => r.PerSecond);
+foreach (var (name, perSecond) in results)
+{
+    var bar = new string('#', (int)Math.Round(40 * perSecond / widest));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-34} {perSecond,10:F0}  {bar}"));
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio a/c = {results[1].PerSecond / c:F3}   ratio b/c = {results[2].PerSecond / c:F3}"));
+return 0;
+
+static PhaseReporter Phase(string title) => new(title);
+
+namespace Crm.Bench
+{
+    /// <summary>Prints a phase title, then a progress line every second, then the phase's figure.</summary>
+    internal sealed class PhaseReporter : IDisposable
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+
+        public PhaseReporter(string title)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== {title}");
+            Progress = new Progress<string>(line => Console.WriteLine($"   {line}"));
+        }
+
+        public IProgress<string> Progress { get; }
+
+        public void Dispose() => Console.WriteLine($"   phase took {_watch.Elapsed.TotalSeconds:F1} s");
+    }
+}
