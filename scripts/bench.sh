@@ -17,6 +17,5 @@ trap '"$ROOT/scripts/services/pg-stop.sh" "$RUN/pg" >/dev/null 2>&1 || true' EXI
 echo "==> starting PostgreSQL with default durability on 127.0.0.1:$PORT"
 DURABLE=1 "$ROOT/scripts/services/pg-start.sh" "$RUN/pg" "$PORT" > "$RUN/pg.log" 2>&1
 runuser -u postgres -- psql -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SHOW fsync" | sed "s/^/    fsync = /"
-runuser -u postgres -- psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE crm_bench"
 dotnet "$BENCH" --provider postgres --db "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=crm_bench;Maximum Pool Size=50" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE"
 dotnet "$BENCH" --provider sqlite --db "$RUN/sqlite" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE"

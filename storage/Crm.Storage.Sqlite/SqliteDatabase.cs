@@ -8,7 +8,9 @@ namespace Crm.Storage.Sqlite;
 public static class SqliteDatabase
 {
     public static DbContextOptionsBuilder UseCrmSqlite(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name));
+        options
+            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabase).Assembly.GetName().Name))
+            .AddInterceptors(new SqliteWriteGate(connectionString));
 }
 
 /// <summary>Used by <c>dotnet ef</c> only (scripts/add-migration.sh).</summary>

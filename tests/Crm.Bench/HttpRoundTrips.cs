@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Crm.Bench;
 
-/// <summary>(b) The real server process over HTTP: start an instance that waits at a user task, find the task, complete it.</summary>
+/// <summary>(b) The real server process over HTTP: start an instance that waits at a user task (the start answers with the task), complete it.</summary>
 internal static class HttpRoundTrips
 {
     private const string ProcessXml = """
@@ -58,9 +58,10 @@ internal static class HttpRoundTrips
             return await Load.RunAsync(options, async _ =>
             {
                 var key = "B-" + Interlocked.Increment(ref counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                (await http.PostAsJsonAsync("/api/process-instances", new { processKey = "bench-task", businessKey = key })).EnsureSuccessStatusCode();
-                var tasks = await http.GetFromJsonAsync<JsonElement>($"/api/tasks?assignee=me&businessKey={key}");
-                var taskId = tasks.GetProperty("items")[0].GetProperty("id").GetString();
+                using var response = await http.PostAsJsonAsync("/api/process-instances", new { processKey = "bench-task", businessKey = key });
+                response.EnsureSuccessStatusCode();
+                var started = await response.Content.ReadFromJsonAsync<JsonElement>();
+                var taskId = started.GetProperty("openTasks")[0].GetProperty("id").GetString();
                 (await http.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { variables = new { done = true } })).EnsureSuccessStatusCode();
             }, progress);
         }

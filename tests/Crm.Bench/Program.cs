@@ -20,7 +20,7 @@ using (var straight = Phase("a) straight-through instances (start -> service tas
     results.Add(("a straight-through instances/s", await StraightThrough.RunAsync(options, straight.Progress)));
 }
 
-using (var http = Phase("b) user-task round trips over HTTP (start, find task, complete)"))
+using (var http = Phase("b) user-task round trips over HTTP (start, complete the task it created)"))
 {
     results.Add(("b HTTP user-task round trips/s", await HttpRoundTrips.RunAsync(options, http.Progress)));
 }

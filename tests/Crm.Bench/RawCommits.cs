@@ -9,6 +9,11 @@ internal static class RawCommits
 {
     public static async Task<double> RunAsync(BenchOptions options, IProgress<string> progress)
     {
+        if (options.IsPostgres)
+        {
+            await EnsureDatabaseAsync(options.Database);
+        }
+
         var connections = new List<DbConnection>();
         for (var i = 0; i < options.Clients; i++)
         {
@@ -51,6 +56,20 @@ internal static class RawCommits
             {
                 await connection.DisposeAsync();
             }
+        }
+    }
+
+    private static async Task EnsureDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection);
+        exists.Parameters.AddWithValue("n", name);
+        if (await exists.ExecuteScalarAsync() is null)
+        {
+            await Execute(connection, $"CREATE DATABASE \"{name}\"");
         }
     }
 

@@ -11,7 +11,8 @@ namespace Crm.Engine.Processes;
 
 public sealed record StartInstanceRequest(string ProcessKey, string? BusinessKey, Dictionary<string, JsonNode?>? Variables);
 
-public sealed record StartedInstance(Guid Id, string State, IReadOnlyList<string> ActiveElementIds);
+/// <summary>The new instance; <see cref="OpenTasks"/> lists the tasks the start created, so a client can go straight to the first one.</summary>
+public sealed record StartedInstance(Guid Id, string State, IReadOnlyList<string> ActiveElementIds, IReadOnlyList<OpenTaskSummary>? OpenTasks = null);
 
 public sealed record OpenTaskSummary(Guid Id, string Name, string ElementId, string? Assignee);
 
@@ -56,7 +57,9 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
         await execution.CancelRemovedTasksAsync(cancellationToken);
         execution.Flush();
         await db.SaveChangesAsync(cancellationToken);
-        return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance));
+        var created = db.UserTasks.Local.Where(t => t.InstanceId == instance.Id && t.Status == Tasks.TaskStatus.Open)
+            .Select(t => new OpenTaskSummary(t.Id, t.Name, t.ElementId, t.Assignee)).ToList();
+        return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance), created);
     }
 
     public async Task<InstanceView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)

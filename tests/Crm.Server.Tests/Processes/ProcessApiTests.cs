@@ -93,6 +93,7 @@ public sealed class ProcessApiTests : IAsyncLifetime
         var instance = await started.Content.ReadFromJsonAsync<JsonElement>();
         var instanceId = instance.GetProperty("id").GetString();
         Assert.Equal("review", instance.GetProperty("activeElementIds")[0].GetString());
+        Assert.Equal("review", instance.GetProperty("openTasks")[0].GetProperty("elementId").GetString());
 
         var claimable = await anna.GetFromJsonAsync<JsonElement>("/api/tasks?candidate=me");
         var taskId = claimable.GetProperty("items")[0].GetProperty("id").GetString();
