@@ -1,6 +1,6 @@
 namespace Crm.Bench;
 
-internal sealed record BenchOptions(string Provider, string Database, string ServerDll, int Clients, int Seconds)
+internal sealed record BenchOptions(string Provider, string Database, string ServerDll, int Clients, int Seconds, string? Only = null)
 {
     public bool IsPostgres => Provider == "postgres";
 
@@ -19,6 +19,7 @@ internal sealed record BenchOptions(string Provider, string Database, string Ser
         }
 
         return new BenchOptions(provider, Get("--db"), Get("--server"), int.Parse(Get("--clients", "4"), System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(Get("--seconds", "10"), System.Globalization.CultureInfo.InvariantCulture));
+            int.Parse(Get("--seconds", "10"), System.Globalization.CultureInfo.InvariantCulture),
+            Array.IndexOf(args, "--only") >= 0 ? Get("--only") : null);
     }
 }

@@ -15,13 +15,15 @@ using (var raw = Phase("c) raw one-row commits"))
     results.Add(("c raw commits/s", await RawCommits.RunAsync(options, raw.Progress)));
 }
 
-using (var straight = Phase("a) straight-through instances (start -> service task -> exclusive gateway -> end)"))
+if (options.Only is null or "a")
 {
+    using var straight = Phase("a) straight-through instances (start -> service task -> exclusive gateway -> end)");
     results.Add(("a straight-through instances/s", await StraightThrough.RunAsync(options, straight.Progress)));
 }
 
-using (var http = Phase("b) user-task round trips over HTTP (start, complete the task it created)"))
+if (options.Only is null or "b")
 {
+    using var http = Phase("b) user-task round trips over HTTP (start, complete the task it created)");
     results.Add(("b HTTP user-task round trips/s", await HttpRoundTrips.RunAsync(options, http.Progress)));
 }
 
@@ -35,7 +37,7 @@ foreach (var (name, perSecond) in results)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-34} {perSecond,10:F0}  {bar}"));
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio a/c = {results[1].PerSecond / c:F3}   ratio b/c = {results[2].PerSecond / c:F3}"));
+Console.WriteLine("  " + string.Join("   ", results.Skip(1).Select(r => string.Create(CultureInfo.InvariantCulture, $"ratio {r.Name[0]}/c = {r.PerSecond / c:F3}"))));
 return 0;
 
 static PhaseReporter Phase(string title) => new(title);

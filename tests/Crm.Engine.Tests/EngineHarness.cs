@@ -45,6 +45,7 @@ public sealed class EngineHarness : IAsyncDisposable
         });
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserDirectory>();
+        services.AddSingleton<TokenCache>();
         services.AddCrmEngine();
         services.AddServiceTaskHandler<TestHandlers.Multiply>();
         services.AddServiceTaskHandler<TestHandlers.Fail>();

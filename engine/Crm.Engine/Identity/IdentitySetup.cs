@@ -24,6 +24,7 @@ public static class IdentitySetup
         services.TryAddScoped<UserDirectory>();
         services.TryAddScoped<SignInService>();
         services.TryAddScoped<TokenService>();
+        services.TryAddSingleton<TokenCache>();
         services.TryAddScoped<IdentitySeeder>();
 
         services.AddAuthentication(SmartScheme)

@@ -13,7 +13,7 @@ public sealed record IssuedToken(Guid Id, string Name, string Token, DateTimeOff
 public sealed record TokenSummary(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt);
 
 /// <summary>Issues, resolves and revokes opaque bearer tokens (session tokens and named API tokens).</summary>
-public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options)
+public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<CrmOptions> options, TokenCache cache)
 {
     private const string TokenPrefix = "crm_";
 
@@ -42,6 +42,7 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
 
         token.RevokedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        cache.Forget(token.TokenHash);
         return true;
     }
 
@@ -58,6 +59,11 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
 
         var hash = Hash(token);
         var now = clock.GetUtcNow();
+        if (cache.TryGet(hash, now, out var cached))
+        {
+            return cached;
+        }
+
         var row = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null && t.User!.IsActive)
             .Select(t => new
@@ -80,6 +86,7 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
             await db.ApiTokens.Where(t => t.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), cancellationToken);
         }
 
+        cache.Remember(hash, row.Claims, now, row.ExpiresAt);
         return row.Claims;
     }
 
@@ -101,5 +108,44 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
         return new IssuedToken(row.Id, name, token, expiresAt);
     }
 
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}
+
+/// <summary>
+/// Resolved bearer tokens for a few seconds, so a script's burst of calls costs one lookup. Revoking on
+/// this node takes effect at once; on other nodes, and for disabled users or changed roles, within
+/// <see cref="Lifetime"/>.
+/// </summary>
+public sealed class TokenCache
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (UserClaims Claims, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+
+    public bool TryGet(string hash, DateTimeOffset now, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out UserClaims? claims)
+    {
+        if (_entries.TryGetValue(hash, out var entry) && entry.Until > now)
+        {
+            claims = entry.Claims;
+            return true;
+        }
+
+        claims = null;
+        return false;
+    }
+
+    public void Remember(string hash, UserClaims claims, DateTimeOffset now, DateTimeOffset? expiresAt)
+    {
+        if (_entries.Count > 10_000)
+        {
+            _entries.Clear();   // bounded: a flood of distinct tokens must not grow memory
+        }
+
+        var until = now + Lifetime;
+        _entries[hash] = (claims, expiresAt is { } e && e < until ? e : until);
+    }
+
+    public void Forget(string hash) => _entries.TryRemove(hash, out _);
+
+    /// <summary>Drops every entry (a user was disabled or changed): the next request reads the database.</summary>
+    public void Clear() => _entries.Clear();
 }

@@ -39,7 +39,7 @@ public sealed record UserClaims(Guid Id, string UserName, string DisplayName, st
 }
 
 /// <summary>Users, groups and memberships: the directory that task assignment and permissions read.</summary>
-public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock)
+public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, TokenCache tokens)
 {
     public const int MinPasswordLength = 8;
 
@@ -176,6 +176,7 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
 
         db.GroupMembers.Add(new GroupMember { GroupId = groupId, UserId = userId });
         await SaveUniqueAsync("The user is already a member.", cancellationToken);
+        tokens.Clear();
     }
 
     public async Task RemoveMemberAsync(Guid groupId, Guid userId, CancellationToken cancellationToken = default)
@@ -185,6 +186,7 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
             ?? throw new NotFoundException($"User {userId} is not a member of group {groupId}.");
         db.GroupMembers.Remove(member);
         await db.SaveChangesAsync(cancellationToken);
+        tokens.Clear();
     }
 
     /// <summary>Builds the claims of an active user, fresh from the database; null when the user is gone or disabled.</summary>
@@ -210,6 +212,7 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
         user.PasswordHash = hasher.HashPassword(user, password);
         user.SecurityStamp = NewStamp();
         await db.SaveChangesAsync(cancellationToken);
+        tokens.Clear();
     }
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");

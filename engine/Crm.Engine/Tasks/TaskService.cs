@@ -208,13 +208,17 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
     /// <summary>Loads an open task the caller may see, with its instance ready to act on (instance revision guards the change).</summary>
     private async Task<(UserTask Task, ProcessExecution Execution)> LoadAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var task = await FindVisibleAsync(id, user, tracking: true, cancellationToken);
+        // Task and instance in one round trip; both are tracked, both carry the revision that guards the change.
+        var pair = await Visible(user).Include(t => t.Candidates).Where(t => t.Id == id)
+            .Join(db.ProcessInstances, t => t.InstanceId, i => i.Id, (t, i) => new { Task = t, Instance = i })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"Task {id} does not exist.");
+        var (task, instance) = (pair.Task, pair.Instance);
         if (task.Status != TaskStatus.Open)
         {
             throw new ConflictException($"The task is already {task.Status.ToString().ToLowerInvariant()}.");
         }
 
-        var instance = await db.ProcessInstances.SingleAsync(i => i.Id == task.InstanceId, cancellationToken);
         var state = InstanceState.Deserialize(instance.State);
         if (!state.Tokens.Any(t => t.Id == task.TokenId && t.Waiting))
         {
