@@ -1,4 +1,6 @@
+using Crm.Engine.Common;
 using Crm.Engine.Hosting;
+using Crm.Engine.Processes;
 using Crm.Engine.Identity;
 using Crm.Engine.Persistence;
 using Crm.Storage.Objects;
@@ -66,11 +68,36 @@ public static class StartupInitializer
             }
 
             demo = await seeder.LoadDemoAsync(file);
+            await LoadDemoProcessesAsync(services, Path.Combine(folder, "processes"));
             services.GetRequiredService<DemoState>().MarkLoaded(demo!.Users[0].UserName, demo.Password);
             logger.LogInformation("Demo data loaded from {Folder}", folder);
         }
 
         app.Lifetime.ApplicationStarted.Register(() => PrintReady(app, demo));
+    }
+
+    /// <summary>Deploys the demo processes (unchanged XML is not redeployed) and starts two complaints on a fresh database.</summary>
+    private static async Task LoadDemoProcessesAsync(IServiceProvider services, string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        var admin = new CurrentUser(Guid.Empty, IdentitySeeder.AdminUserName, new HashSet<string> { Roles.Admin }, new HashSet<string>());
+        var definitions = services.GetRequiredService<DefinitionService>();
+        foreach (var file in Directory.GetFiles(folder, "*.bpmn").Order(StringComparer.Ordinal))
+        {
+            await definitions.DeployAsync(await File.ReadAllTextAsync(file), admin, CancellationToken.None);
+        }
+
+        var db = services.GetRequiredService<CrmDbContext>();
+        if (!await db.ProcessInstances.AnyAsync(i => i.ProcessKey == "complaint-intake"))
+        {
+            var runtime = services.GetRequiredService<RuntimeService>();
+            await runtime.StartAsync(new StartInstanceRequest("complaint-intake", "RK-2026-0001", null), admin, CancellationToken.None);
+            await runtime.StartAsync(new StartInstanceRequest("complaint-intake", "RK-2026-0002", null), admin, CancellationToken.None);
+        }
     }
 
     private static async Task MigrateAsync(CrmDbContext db, DatabaseProvider provider, ILogger logger)

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Crm.Designer.Components.Pages.Tasks;
+
+/// <summary>One input of a task form, read from the task's JSON schema (properties, type, enum, required, title).</summary>
+internal sealed class FormField
+{
+    public required string Name { get; init; }
+    public required string Label { get; init; }
+    public string Type { get; init; } = "string";
+    public bool Required { get; init; }
+    public IReadOnlyList<string> Options { get; init; } = [];
+    public string? Text { get; set; }
+    public bool Flag { get; set; }
+
+    public bool HasValue => Type == "boolean" || !string.IsNullOrWhiteSpace(Text);
+
+    /// <summary>The value as JSON; a number field that does not parse is sent as text so the server names the error.</summary>
+    public JsonNode? ToJson() => Type switch
+    {
+        "boolean" => JsonValue.Create(Flag),
+        "number" or "integer" when decimal.TryParse(Text, NumberStyles.Number, CultureInfo.InvariantCulture, out var n) => JsonValue.Create(n),
+        _ => JsonValue.Create(Text),
+    };
+
+    public static List<FormField> FromSchema(JsonNode? schema)
+    {
+        if (schema?["properties"] is not JsonObject properties)
+        {
+            return [];
+        }
+
+        var required = (schema["required"] as JsonArray)?.Select(r => r?.ToString()).ToHashSet(StringComparer.Ordinal) ?? [];
+        return [.. properties.Select(p => new FormField
+        {
+            Name = p.Key,
+            Label = p.Value?["title"]?.ToString() ?? p.Key,
+            Type = p.Value?["type"]?.ToString() ?? "string",
+            Required = required.Contains(p.Key),
+            Options = (p.Value?["enum"] as JsonArray)?.Select(o => o?.ToString() ?? "").ToList() ?? [],
+        })];
+    }
+}

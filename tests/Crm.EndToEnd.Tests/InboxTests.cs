@@ -1,0 +1,80 @@
+using Crm.Tests.Server;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Crm.EndToEnd.Tests;
+
+/// <summary>Staff work a demo complaint through the inbox; a process owner deploys a broken model and sees why.</summary>
+public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Staff_ClaimsGroupTask_FillsForm_AndCompletesIt()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Ftasks");
+        await SignInAsync(page, "anna");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Group tasks" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("task-table")).ToContainTextAsync("RK-2026-0001");
+        await page.GetByTestId("claim").First.ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "My tasks" }).ClickAsync();
+        await page.GetByTestId("task-link").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("task-name")).ToHaveTextAsync("Register complaint");
+        await Assertions.Expect(page.GetByTestId("assignee")).ToHaveTextAsync("anna");
+
+        // The server validates the form: a too-short subject and a missing severity come back on the fields.
+        await Field(page, "subject").FillAsync("x");
+        await page.GetByTestId("complete").ClickAsync();
+        await Assertions.Expect(page.GetByText("Use at least 3 characters.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("This field is required.")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "task-form-errors.png"), FullPage = true });
+
+        await Field(page, "subject").FillAsync("Broken lid on delivery");
+        await page.GetByTestId("field-severity").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "low" }).ClickAsync();
+        await page.GetByTestId("complete").ClickAsync();
+
+        await page.WaitForURLAsync("**/tasks");
+        await Assertions.Expect(page.GetByText("Task completed.")).ToBeVisibleAsync();
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ProcessOwner_DeployingBrokenModel_SeesElementErrors()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fprocesses");
+        await SignInAsync(page, "piotr");
+        await Assertions.Expect(page.GetByTestId("process-table")).ToContainTextAsync("complaint-intake");
+
+        await page.GetByTestId("deploy-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "broken.bpmn",
+            MimeType = "application/xml",
+            Buffer = """
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">
+                  <bpmn:process id="broken" isExecutable="true">
+                    <bpmn:startEvent id="start"/>
+                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="missingTask"/>
+                  </bpmn:process>
+                </bpmn:definitions>
+                """u8.ToArray(),
+        });
+
+        await Assertions.Expect(page.GetByTestId("deploy-errors")).ToContainTextAsync("f1");
+        await Assertions.Expect(page.GetByTestId("deploy-errors")).ToContainTextAsync("missingTask");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "deploy-errors.png"), FullPage = true });
+        await page.CloseAsync();
+    }
+
+    private static ILocator Field(IPage page, string name) =>
+        page.Locator($"input[data-testid=field-{name}], [data-testid=field-{name}] input").First;
+
+    private static async Task SignInAsync(IPage page, string user)
+    {
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", CrmAppFactory.DemoPassword);
+        await page.ClickAsync("#signin-submit");
+        await page.WaitForSelectorAsync("[data-ready=true]");
+    }
+}
