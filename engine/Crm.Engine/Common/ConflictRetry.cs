@@ -23,6 +23,7 @@ public static class ConflictRetry
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts && IsRetryable(ex))
             {
+                Bpmn.EngineTelemetry.StepConflicts.Add(1);
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
             }

@@ -39,6 +39,9 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
             throw ValidationFailedException.For("processKey", "Name the process to start.");
         }
 
+        using var activity = Bpmn.EngineTelemetry.Source.StartActivity("process.start");
+        activity?.SetTag("crm.process.key", request.ProcessKey);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var definition = await models.LatestAsync(db, request.ProcessKey, cancellationToken);
         var model = await models.GetAsync(db, definition.Id, cancellationToken);
         var instance = new ProcessInstance
@@ -57,6 +60,14 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
         await execution.CancelRemovedTasksAsync(cancellationToken);
         execution.Flush();
         await db.SaveChangesAsync(cancellationToken);
+        Bpmn.EngineTelemetry.InstancesStarted.Add(1, new KeyValuePair<string, object?>("process", instance.ProcessKey));
+        if (instance.Status != InstanceStatus.Active)
+        {
+            Bpmn.EngineTelemetry.InstancesEnded.Add(1, new KeyValuePair<string, object?>("status", instance.Status.ToString()));
+        }
+
+        Bpmn.EngineTelemetry.StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag("crm.instance.id", instance.Id);
         var created = db.UserTasks.Local.Where(t => t.InstanceId == instance.Id && t.Status == Tasks.TaskStatus.Open)
             .Select(t => new OpenTaskSummary(t.Id, t.Name, t.ElementId, t.Assignee)).ToList();
         return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance), created);

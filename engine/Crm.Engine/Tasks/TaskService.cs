@@ -155,6 +155,9 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
     public Task<TaskView> CompleteAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken) =>
         ConflictRetry.RunAsync(db, async () =>
         {
+            using var activity = Bpmn.EngineTelemetry.Source.StartActivity("task.complete");
+            activity?.SetTag("crm.task.id", id);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var (task, execution) = await LoadAsync(id, user, cancellationToken);
             if (!user.IsAdmin && task.Assignee != user.UserName)
             {
@@ -177,6 +180,13 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             await execution.CancelRemovedTasksAsync(cancellationToken);
             execution.Flush();
             await db.SaveChangesAsync(cancellationToken);
+            Bpmn.EngineTelemetry.TasksCompleted.Add(1, new KeyValuePair<string, object?>("process", task.ProcessKey));
+            if (execution.Instance.Status != Processes.InstanceStatus.Active)
+            {
+                Bpmn.EngineTelemetry.InstancesEnded.Add(1, new KeyValuePair<string, object?>("status", execution.Instance.Status.ToString()));
+            }
+
+            Bpmn.EngineTelemetry.StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return View(task, now);
         }, cancellationToken);
 

@@ -17,7 +17,7 @@ namespace Crm.Server.Hosting;
 /// <summary>Cross-cutting host wiring: logging, telemetry, problem details, OpenAPI, health, rate limits.</summary>
 public static class CrmDefaults
 {
-    public const string TelemetryName = "Crm";
+    public const string TelemetryName = Crm.Engine.Bpmn.EngineTelemetry.Name;
 
     public static WebApplicationBuilder AddCrmDefaults(this WebApplicationBuilder builder)
     {

@@ -134,8 +134,15 @@ public sealed class ExpressionEngine
         return engine;
     }
 
-    private static Prepared<Acornima.Ast.Script> Prepare(string source) =>
-        Cache.GetOrAdd(source, s => JsEngine.PrepareScript(s, strict: true));
+    private static Prepared<Acornima.Ast.Script> Prepare(string source)
+    {
+        if (Cache.Count > 20_000)
+        {
+            Cache.Clear();   // bounded: sources come from deployed models, but deploy attempts can be many
+        }
+
+        return Cache.GetOrAdd(source, s => JsEngine.PrepareScript(s, strict: true));
+    }
 
     private static JsonNode? ToJson(JsEngine engine, JsValue value)
     {
