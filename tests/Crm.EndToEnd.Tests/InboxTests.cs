@@ -30,8 +30,8 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "task-form-errors.png"), FullPage = true });
 
         await Field(page, "subject").FillAsync("Broken lid on delivery");
-        await page.GetByTestId("field-severity").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "low" }).ClickAsync();
+        await page.GetByTestId("field-severity").GetByText("low", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("field-severity").GetByRole(AriaRole.Radio, new() { Name = "low" })).ToBeCheckedAsync();
         await page.GetByTestId("complete").ClickAsync();
 
         await page.WaitForURLAsync("**/tasks");

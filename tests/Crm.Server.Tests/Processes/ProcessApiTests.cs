@@ -95,9 +95,9 @@ public sealed class ProcessApiTests : IAsyncLifetime
         Assert.Equal("review", instance.GetProperty("activeElementIds")[0].GetString());
         Assert.Equal("review", instance.GetProperty("openTasks")[0].GetProperty("elementId").GetString());
 
-        var claimable = await anna.GetFromJsonAsync<JsonElement>("/api/tasks?candidate=me");
+        var claimable = await anna.GetFromJsonAsync<JsonElement>("/api/tasks?candidate=me&processKey=approval");
         var taskId = claimable.GetProperty("items")[0].GetProperty("id").GetString();
-        Assert.Equal(0, (await jan.GetFromJsonAsync<JsonElement>("/api/tasks")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await jan.GetFromJsonAsync<JsonElement>("/api/tasks?processKey=approval")).GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/tasks/{taskId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/process-instances/{instanceId}")).StatusCode);
 
