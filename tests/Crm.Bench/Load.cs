@@ -7,8 +7,10 @@ internal static class Load
 {
     public static async Task<double> RunAsync(BenchOptions options, Func<int, Task> operation, IProgress<string> progress)
     {
-        // Warm-up: JIT, connection pools, caches.
-        await RunForAsync(options.Clients, TimeSpan.FromSeconds(Math.Min(2, options.Seconds)), operation, null);
+        // Warm-up: connection pools, caches, and the JIT's tiering (hot code reaches its optimised tier
+        // after a few seconds; measuring before that would time unoptimised code).
+        progress.Report("warming up for 5 s");
+        await RunForAsync(options.Clients, TimeSpan.FromSeconds(5), operation, null);
         var count = await RunForAsync(options.Clients, TimeSpan.FromSeconds(options.Seconds), operation, progress);
         return count / (double)options.Seconds;
     }
