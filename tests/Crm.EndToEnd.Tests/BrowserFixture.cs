@@ -63,6 +63,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Signs in on the sign-in page already open, then waits until the Blazor circuit is interactive.</summary>
+    public async Task SignInAsync(IPage page, string user, string password)
+    {
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#signin-submit");
+        await page.WaitForSelectorAsync("[data-ready=true]");
+        Assert.StartsWith(BaseUrl, page.Url, StringComparison.Ordinal);
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()

@@ -12,7 +12,7 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Ftasks");
-        await SignInAsync(page, "anna");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Group tasks" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("task-table")).ToContainTextAsync("RK-2026-0001");
@@ -44,7 +44,7 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fprocesses");
-        await SignInAsync(page, "piotr");
+        await browser.SignInAsync(page, "piotr", CrmAppFactory.DemoPassword);
         await Assertions.Expect(page.GetByTestId("process-table")).ToContainTextAsync("complaint-intake");
 
         await page.GetByTestId("deploy-file").SetInputFilesAsync(new FilePayload
@@ -69,12 +69,4 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
 
     private static ILocator Field(IPage page, string name) =>
         page.Locator($"input[data-testid=field-{name}], [data-testid=field-{name}] input").First;
-
-    private static async Task SignInAsync(IPage page, string user)
-    {
-        await page.FillAsync("#userName", user);
-        await page.FillAsync("#password", CrmAppFactory.DemoPassword);
-        await page.ClickAsync("#signin-submit");
-        await page.WaitForSelectorAsync("[data-ready=true]");
-    }
 }

@@ -14,7 +14,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
 
         await page.GotoAsync(browser.BaseUrl + "/");
         Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
-        await SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
 
         await Assertions.Expect(page.GetByTestId("welcome")).ToContainTextAsync("Anna Nowak");
         await Assertions.Expect(page.GetByTestId("demo-badge")).ToBeVisibleAsync();
@@ -43,7 +43,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/signin");
-        await SignInAsync(page, "jan", CrmAppFactory.DemoPassword);
+        await browser.SignInAsync(page, "jan", CrmAppFactory.DemoPassword);
 
         await page.GetByTestId("sign-out").ClickAsync();
 
@@ -58,7 +58,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fadmin%2Fusers");
-        await SignInAsync(page, "admin", CrmAppFactory.AdminPassword);
+        await browser.SignInAsync(page, "admin", CrmAppFactory.AdminPassword);
 
         await Assertions.Expect(page.GetByTestId("users-table")).ToContainTextAsync("Anna Nowak");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Groups" }).ClickAsync();
@@ -80,7 +80,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/signin");
-        await SignInAsync(page, "marek", CrmAppFactory.DemoPassword);
+        await browser.SignInAsync(page, "marek", CrmAppFactory.DemoPassword);
 
         await page.GotoAsync(browser.BaseUrl + "/admin/users");
 
@@ -98,7 +98,7 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
         await page.GetByTestId("lang-pl").ClickAsync();
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Logowanie do Workflow CRM");
-        await SignInAsync(page, "ewa", CrmAppFactory.DemoPassword);
+        await browser.SignInAsync(page, "ewa", CrmAppFactory.DemoPassword);
         await Assertions.Expect(page.GetByTestId("welcome")).ToContainTextAsync("Witaj, Ewa Lewandowska");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "home-pl.png") });
         await page.CloseAsync();
@@ -107,14 +107,4 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
     // MudBlazor puts extra attributes on the <input> in some components and on the wrapper in others.
     private static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
-
-    private async Task SignInAsync(IPage page, string user, string password)
-    {
-        await page.FillAsync("#userName", user);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#signin-submit");
-        // The layout marks itself once the Blazor circuit is interactive.
-        await page.WaitForSelectorAsync("[data-ready=true]");
-        Assert.StartsWith(browser.BaseUrl, page.Url, StringComparison.Ordinal);
-    }
 }

@@ -160,10 +160,8 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
         }
 
         var name = user.UserName;
-        var groups = user.Groups.ToList();
-        return db.ProcessInstances.Where(i => i.StartedBy == name || db.UserTasks.Any(t => t.InstanceId == i.Id
-            && (t.Assignee == name || t.Owner == name || t.CompletedBy == name
-                || t.Candidates.Any(c => (c.Kind == CandidateKind.User && c.Name == name) || (c.Kind == CandidateKind.Group && groups.Contains(c.Name))))));
+        var involving = db.UserTasks.Where(TaskVisibility.Involves(user));
+        return db.ProcessInstances.Where(i => i.StartedBy == name || involving.Any(t => t.InstanceId == i.Id));
     }
 
     private static List<string> ActiveIds(ProcessInstance instance) =>

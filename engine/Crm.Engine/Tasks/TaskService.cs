@@ -198,10 +198,7 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             return db.UserTasks;
         }
 
-        var name = user.UserName;
-        var groups = user.Groups.ToList();
-        return db.UserTasks.Where(t => t.Assignee == name || t.Owner == name || t.CompletedBy == name
-            || t.Candidates.Any(c => (c.Kind == CandidateKind.User && c.Name == name) || (c.Kind == CandidateKind.Group && groups.Contains(c.Name))));
+        return db.UserTasks.Where(TaskVisibility.Involves(user));
     }
 
     private Task<TaskView> ChangeAsync(Guid id, CurrentUser user, Action<UserTask, ProcessExecution> change, CancellationToken cancellationToken) =>
