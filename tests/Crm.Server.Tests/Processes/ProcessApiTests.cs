@@ -116,6 +116,30 @@ public sealed class ProcessApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitingInstance_SurvivesServerRestart_AndCompletesAfterIt()
+    {
+        Guid taskId;
+        using (var piotr = await _app.CreateClientAsAsync("piotr"))
+        {
+            await piotr.PostAsync("/api/process-definitions", Xml(Approval));
+            var started = await (await piotr.PostAsJsonAsync("/api/process-instances", new { processKey = "approval", businessKey = "RESTART-1" }))
+                .Content.ReadFromJsonAsync<JsonElement>();
+            taskId = started.GetProperty("openTasks")[0].GetProperty("id").GetGuid();
+        }
+
+        // The process is stopped while the instance waits; a new server on the same database carries on.
+        await _app.DisposeAsync();
+        _app = new CrmAppFactory(_database);
+        using var anna = await _app.CreateClientAsAsync("anna");
+        Assert.Equal(HttpStatusCode.OK, (await anna.PostAsync($"/api/tasks/{taskId}/claim", null)).StatusCode);
+        var completed = await anna.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { variables = new { approved = false } });
+
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        var instances = await anna.GetFromJsonAsync<JsonElement>("/api/process-instances?businessKey=RESTART-1");
+        Assert.Equal("Completed", instances.GetProperty("items")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Deploy_AsMultipartFile_Works()
     {
         using var piotr = await _app.CreateClientAsAsync("piotr");
