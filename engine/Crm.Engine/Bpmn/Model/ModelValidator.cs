@@ -103,12 +103,8 @@ internal sealed class ModelValidator(
             }
         }
 
-        if (node.Kind is NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway && node.Outgoing.Count > 1 && node.DefaultFlowId is null
-            && node.Outgoing.All(f => f.Condition is not null))
-        {
-            // Allowed (every path is guarded), but a run where no condition holds fails at that gateway.
-        }
-
+        // A gateway whose every flow has a condition and no default is allowed; a run where no condition
+        // holds fails at that gateway with its id (ProcessExecutionException), never silently.
         if (node.IsGateway && node.Outgoing.Count == 0)
         {
             errors.Add(new BpmnError(node.Id, "The gateway leads nowhere."));
