@@ -16,6 +16,7 @@ public static class ProcessApi
         var definitions = app.MapGroup("/api/process-definitions").WithTags("Process definitions");
         definitions.MapPost("/", DeployAsync)
             .Accepts<string>("application/xml", "text/xml", "multipart/form-data")
+            .WithFormOptions(multipartBodyLengthLimit: DefinitionService.MaxXmlBytes + 64 * 1024)
             .WithName("DeployProcess")
             .WithSummary("Deploys BPMN 2.0 XML (raw body or a multipart file). 201 with a new version, 200 when the XML is unchanged, 400 listing every {elementId, message}.");
         definitions.MapGet("/", async (DefinitionService service, CancellationToken ct) => TypedResults.Ok(await service.ListLatestAsync(ct)))
@@ -64,7 +65,17 @@ public static class ProcessApi
         Stream source;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(ct);
+            }
+            catch (InvalidDataException)
+            {
+                // The multipart limit on this endpoint stopped the upload before it was buffered.
+                throw ValidationFailedException.For("file", $"The file is larger than {DefinitionService.MaxXmlBytes / 1024 / 1024} MB.");
+            }
+
             var file = (form.Files.Count > 0 ? form.Files[0] : null) ?? throw ValidationFailedException.For("file", "Attach a .bpmn file.");
             if (file.Length > DefinitionService.MaxXmlBytes)
             {

@@ -57,6 +57,8 @@ public sealed class HostTests : IAsyncLifetime
             Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI lacks {path}");
         }
 
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+
         var ui = await client.GetAsync("/api/docs/");
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         Assert.Contains("text/html", ui.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);

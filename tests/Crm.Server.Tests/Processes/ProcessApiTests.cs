@@ -140,6 +140,20 @@ public sealed class ProcessApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deploy_OversizedFile_IsRefusedWithProblem()
+    {
+        using var piotr = await _app.CreateClientAsAsync("piotr");
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(new byte[6 * 1024 * 1024]), "file", "huge.bpmn");
+
+        var response = await piotr.PostAsync("/api/process-definitions", form);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, $"got {response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await piotr.GetAsync("/api/process-definitions/huge")).StatusCode);
+    }
+
+    [Fact]
     public async Task Deploy_AsMultipartFile_Works()
     {
         using var piotr = await _app.CreateClientAsAsync("piotr");
