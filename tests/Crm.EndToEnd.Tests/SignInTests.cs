@@ -98,6 +98,8 @@ public sealed class SignInTests(BrowserFixture browser) : IClassFixture<BrowserF
         await page.GetByTestId("lang-pl").ClickAsync();
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Logowanie do Workflow CRM");
+        await page.ClickAsync("#signin-submit");
+        await Assertions.Expect(page.GetByText("To pole jest wymagane.").First).ToBeVisibleAsync();
         await browser.SignInAsync(page, "ewa", CrmAppFactory.DemoPassword);
         await Assertions.Expect(page.GetByTestId("welcome")).ToContainTextAsync("Witaj, Ewa Lewandowska");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "home-pl.png") });
