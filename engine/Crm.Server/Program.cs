@@ -4,6 +4,7 @@ using Crm.Engine.Processes;
 using Crm.Engine.Tasks;
 using Crm.Engine.Hosting;
 using Crm.Engine.Identity;
+using Crm.Engine.Jobs;
 using Crm.Server.Hosting;
 using Crm.Storage;
 using Crm.Storage.Objects;
@@ -20,6 +21,7 @@ try
     builder.Services.AddCrmIdentity();                                         // users, groups, cookie + bearer sign-in
     builder.Services.AddCrmDataProtection();                                   // cookie keys survive restarts
     builder.Services.AddCrmEngine();                                           // BPMN engine, processes, tasks
+    builder.Services.AddCrmJobExecutor();                                      // timers, async steps, call returns
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
 
@@ -37,6 +39,7 @@ try
     app.MapIdentityApi();          // /api/auth, /api/users, /api/groups, /api/tokens
     app.MapProcessApi();           // /api/process-definitions, /api/process-instances
     app.MapTaskApi();              // /api/tasks
+    app.MapEngineApi();            // /api/incidents, /api/messages
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}
     app.MapCrmDesigner();          // Blazor UI and its static assets

@@ -30,6 +30,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public static async Task<EngineHarness> CreateAsync(DatabaseProvider provider, Action<IServiceCollection>? configure = null)
     {
         var database = TestDatabase.Create(provider);
+        var clock = new ManualClock();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDbContext<CrmDbContext>(o =>
@@ -43,15 +44,19 @@ public sealed class EngineHarness : IAsyncDisposable
                 o.UseCrmPostgreSql(database.ConnectionString);
             }
         });
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserDirectory>();
         services.AddSingleton<TokenCache>();
         services.AddCrmEngine();
         services.AddServiceTaskHandler<TestHandlers.Multiply>();
         services.AddServiceTaskHandler<TestHandlers.Fail>();
+        services.AddServiceTaskHandler<TestHandlers.Reject>();
+        services.AddServiceTaskHandler<TestHandlers.Flaky>();
         configure?.Invoke(services);
         var provider2 = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        var harness = new EngineHarness(provider2, database);
+        var harness = new EngineHarness(provider2, database) { Clock = clock };
         await harness.RunAsync<CrmDbContext>(async db =>
         {
             await db.Database.MigrateAsync();
@@ -71,6 +76,43 @@ public sealed class EngineHarness : IAsyncDisposable
 
         return harness;
     }
+
+    /// <summary>The engine's clock: tests move time instead of sleeping.</summary>
+    public ManualClock Clock { get; private init; } = new();
+
+    public Jobs.JobExecutor Executor => _services.GetRequiredService<Jobs.JobExecutor>();
+
+    /// <summary>Runs due jobs until none is due (jobs may create more due jobs); returns how many ran.</summary>
+    public async Task<int> RunJobsAsync()
+    {
+        var total = 0;
+        for (var round = 0; round < 1000; round++)
+        {
+            var ran = await Executor.RunDueJobsAsync(CancellationToken.None);
+            if (ran == 0)
+            {
+                return total;
+            }
+
+            total += ran;
+        }
+
+        throw new InvalidOperationException("Jobs keep falling due; does a timer cycle have no end?");
+    }
+
+    /// <summary>Moves the clock forward and runs what fell due.</summary>
+    public Task<int> AdvanceAsync(TimeSpan by)
+    {
+        Clock.Advance(by);
+        return RunJobsAsync();
+    }
+
+    public Task<List<Jobs.Job>> JobsAsync(Guid? instanceId = null) =>
+        RunAsync<CrmDbContext, List<Jobs.Job>>(db => db.Jobs.AsNoTracking().Where(j => instanceId == null || j.InstanceId == instanceId).ToListAsync());
+
+    public Task<Messages.MessageResult> MessageAsync(string name, string? businessKey = null, object? variables = null, bool all = false, string? correlationKey = null, object? correlationKeys = null) =>
+        RunAsync<Messages.MessageService, Messages.MessageResult>(s => s.CorrelateAsync(
+            new Messages.MessageRequest(name, businessKey, correlationKey, correlationKeys is null ? null : Vars(correlationKeys), Vars(variables)), all, Admin, CancellationToken.None));
 
     public static CurrentUser User(string name, params string[] groups) =>
         new(Guid.NewGuid(), name, new HashSet<string> { Roles.Staff }, groups.ToHashSet());
@@ -132,8 +174,35 @@ public sealed class EngineHarness : IAsyncDisposable
     }
 }
 
+/// <summary>A clock tests move by hand.</summary>
+public sealed class ManualClock : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
+
 public static class TestHandlers
 {
+    [ServiceTaskHandler("test.reject", DisplayName = "Throws a BPMN error")]
+    public sealed class Reject : IServiceTaskHandler
+    {
+        public Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+            throw new BpmnErrorException(context.Inputs.GetValueOrDefault("code")?.ToString() ?? "REJECTED", "credit check said no");
+    }
+
+    /// <summary>Fails while the variable 'broken' is true: an incident that a fix (variable change) and a retry resolve.</summary>
+    [ServiceTaskHandler("test.flaky", DisplayName = "Fails while broken")]
+    public sealed class Flaky : IServiceTaskHandler
+    {
+        public Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+            context.Variables.GetValueOrDefault("broken")?.GetValue<bool>() == true
+                ? throw new ServiceTaskFailedException("the mail server refused the connection")
+                : Task.FromResult<IReadOnlyDictionary<string, JsonNode?>?>(new Dictionary<string, JsonNode?> { ["sent"] = true });
+    }
+
     [ServiceTaskHandler("test.multiply", DisplayName = "Multiply")]
     public sealed class Multiply : IServiceTaskHandler
     {

@@ -19,7 +19,18 @@ public static class EngineSetup
         services.TryAddScoped<DefinitionService>();
         services.TryAddScoped<RuntimeService>();
         services.TryAddScoped<TaskService>();
+        services.TryAddScoped<Jobs.JobRunner>();
+        services.TryAddScoped<Jobs.IncidentService>();
+        services.TryAddScoped<Messages.MessageService>();
+        services.TryAddScoped<InstanceMigrationService>();
+        services.AddOptions<Jobs.JobOptions>().BindConfiguration(Jobs.JobOptions.Section);
+        services.TryAddSingleton<Jobs.JobExecutor>();
+        services.AddServiceTaskHandler<JournalHandler>();
         services.AddServiceTaskHandler<SetVariablesHandler>();
         return services;
     }
+
+    /// <summary>Runs the job executor in this process (timers, async steps, call returns).</summary>
+    public static IServiceCollection AddCrmJobExecutor(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<Jobs.JobExecutor>());
 }

@@ -23,8 +23,25 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<Processes.HistoryBatch> HistoryBatches => Set<Processes.HistoryBatch>();
     public DbSet<Tasks.UserTask> UserTasks => Set<Tasks.UserTask>();
     public DbSet<Tasks.TaskCandidate> TaskCandidates => Set<Tasks.TaskCandidate>();
+    public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
+    public DbSet<Messages.MessageSubscription> MessageSubscriptions => Set<Messages.MessageSubscription>();
+    public DbSet<Processes.JournalEntry> Journal => Set<Processes.JournalEntry>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
+
+    /// <summary>After a commit that created a job due now, the local job executor wakes at once instead of at its next poll.</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var soon = DateTimeOffset.UtcNow.AddSeconds(1);
+        var wakesExecutor = ChangeTracker.Entries<global::Crm.Engine.Jobs.Job>().Any(e => e.State == EntityState.Added && e.Entity.DueAt <= soon);
+        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (wakesExecutor)
+        {
+            global::Crm.Engine.Jobs.JobSignal.Raise();
+        }
+
+        return result;
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);

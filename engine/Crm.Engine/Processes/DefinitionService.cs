@@ -11,7 +11,7 @@ public sealed record DefinitionView(Guid Id, string Key, int Version, string? Na
 public sealed record DeployResult(DefinitionView Definition, bool Created);
 
 /// <summary>Deploys and reads process definitions; each change of the XML under one key is a new version.</summary>
-public sealed class DefinitionService(CrmDbContext db, ProcessModelCache models, TimeProvider clock)
+public sealed class DefinitionService(CrmDbContext db, ProcessModelCache models, Bpmn.Expressions.ExpressionEngine expressions, TimeProvider clock)
 {
     public const int MaxXmlBytes = 5 * 1024 * 1024;
 
@@ -45,6 +45,7 @@ public sealed class DefinitionService(CrmDbContext db, ProcessModelCache models,
                 DeployedBy = user.UserName,
             };
             db.ProcessDefinitions.Add(definition);
+            await StartEventRegistration.RegisterAsync(db, definition, model, expressions, clock.GetUtcNow(), cancellationToken);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -22,6 +22,18 @@ public enum HistoryEventType
     TaskCompleted,
     TaskCancelled,
     VariableSet,
+    ElementCancelled,
+    TimerFired,
+    MessageReceived,
+    ErrorThrown,
+    ErrorCaught,
+    ErrorUncaught,
+    CalledProcessStarted,
+    CalledProcessEnded,
+    JobFailed,
+    IncidentRaised,
+    IncidentRetried,
+    InstanceMigrated,
 }
 
 /// <summary>One thing that happened in an instance, in order (<see cref="Sequence"/>).</summary>

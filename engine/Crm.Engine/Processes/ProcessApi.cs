@@ -47,6 +47,13 @@ public static class ProcessApi
         instances.MapPost("/{id:guid}/cancel", async (Guid id, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.CancelAsync(id, CurrentUser.From(principal), ct)))
             .WithName("CancelInstance");
+        instances.MapPut("/{id:guid}/variables", async (Guid id, Dictionary<string, System.Text.Json.Nodes.JsonNode?> variables, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.SetVariablesAsync(id, variables, CurrentUser.From(principal), ct)))
+            .WithName("SetInstanceVariables").WithSummary("Sets process-level variables of a running instance (process owners), e.g. to fix data before retrying an incident.");
+        instances.MapPost("/migrate", async (MigrationRequest request, ClaimsPrincipal principal, InstanceMigrationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.MigrateAsync(request, CurrentUser.From(principal), ct)))
+            .WithName("MigrateInstances")
+            .WithSummary("Moves running instances to another version with an element mapping; refuses (400, per instance and element) any mapping that would strand work.");
         return app;
     }
 

@@ -31,6 +31,13 @@ public sealed class ProcessInstance
     public int Revision { get; set; }
     /// <summary>Last history sequence number written for this instance (history is ordered by it).</summary>
     public long HistorySequence { get; set; }
+    /// <summary>The instance whose call activity started this one (null for top-level instances).</summary>
+    public Guid? ParentInstanceId { get; set; }
+    /// <summary>The call activity's token (or multi-instance body) in the parent that waits for this instance.</summary>
+    public string? ParentAnchorId { get; set; }
+    public string? ParentElementId { get; set; }
+    /// <summary>The parent's inner multi-instance token, parked here while this instance runs.</summary>
+    public string? ParentToken { get; set; }
 }
 
 internal sealed class ProcessInstanceConfiguration : IEntityTypeConfiguration<ProcessInstance>
@@ -47,5 +54,8 @@ internal sealed class ProcessInstanceConfiguration : IEntityTypeConfiguration<Pr
         builder.HasOne<ProcessDefinition>().WithMany().HasForeignKey(i => i.DefinitionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(i => new { i.ProcessKey, i.Status });
         builder.HasIndex(i => i.BusinessKey);
+        builder.HasIndex(i => i.ParentInstanceId);
+        builder.Property(i => i.ParentAnchorId).HasMaxLength(100);
+        builder.Property(i => i.ParentElementId).HasMaxLength(200);
     }
 }

@@ -44,33 +44,50 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var definition = await models.LatestAsync(db, request.ProcessKey, cancellationToken);
         var model = await models.GetAsync(db, definition.Id, cancellationToken);
+        if (model.NoneStartOf(null) is null)
+        {
+            throw ValidationFailedException.For("processKey", $"'{request.ProcessKey}' starts only by its timer or message.");
+        }
+
+        var instance = await StartCoreAsync(definition, null, request.Variables ?? [], request.BusinessKey, user.UserName, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        Bpmn.EngineTelemetry.StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag("crm.instance.id", instance.Id);
+        var created = db.UserTasks.Local.Where(t => t.InstanceId == instance.Id && t.Status == Tasks.TaskStatus.Open)
+            .Select(t => new OpenTaskSummary(t.Id, t.Name, t.ElementId, t.Assignee)).ToList();
+        return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance), created);
+    }
+
+    /// <summary>
+    /// Creates and runs a new instance up to its first wait, without saving: the caller commits it with
+    /// whatever else belongs to the same unit of work (a timer start's next job, a message's subscription).
+    /// </summary>
+    public async Task<ProcessInstance> StartCoreAsync(DefinitionRef definition, string? startEventId, IReadOnlyDictionary<string, JsonNode?> variables,
+        string? businessKey, string? userName, CancellationToken cancellationToken, string? executor = null)
+    {
+        var model = await models.GetAsync(db, definition.Id, cancellationToken);
         var instance = new ProcessInstance
         {
             DefinitionId = definition.Id,
             ProcessKey = definition.Key,
             DefinitionVersion = definition.Version,
-            BusinessKey = string.IsNullOrWhiteSpace(request.BusinessKey) ? null : request.BusinessKey.Trim(),
+            BusinessKey = string.IsNullOrWhiteSpace(businessKey) ? null : businessKey.Trim(),
             StartedAt = clock.GetUtcNow(),
-            StartedBy = user.UserName,
+            StartedBy = userName,
             State = "{}",
         };
         db.ProcessInstances.Add(instance);
-        var execution = new ProcessExecution(model, instance, new InstanceState(), Engine, user.UserName);
-        await execution.StartAsync(request.Variables ?? [], cancellationToken);
-        await execution.CancelRemovedTasksAsync(cancellationToken);
+        var execution = new ProcessExecution(model, instance, new InstanceState(), Engine with { Executor = executor }, userName);
+        await execution.StartAsync(variables, cancellationToken, startEventId);
+        await execution.PrepareCommitAsync(cancellationToken);
         execution.Flush();
-        await db.SaveChangesAsync(cancellationToken);
         Bpmn.EngineTelemetry.InstancesStarted.Add(1, new KeyValuePair<string, object?>("process", instance.ProcessKey));
         if (instance.Status != InstanceStatus.Active)
         {
             Bpmn.EngineTelemetry.InstancesEnded.Add(1, new KeyValuePair<string, object?>("status", instance.Status.ToString()));
         }
 
-        Bpmn.EngineTelemetry.StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        activity?.SetTag("crm.instance.id", instance.Id);
-        var created = db.UserTasks.Local.Where(t => t.InstanceId == instance.Id && t.Status == Tasks.TaskStatus.Open)
-            .Select(t => new OpenTaskSummary(t.Id, t.Name, t.ElementId, t.Assignee)).ToList();
-        return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance), created);
+        return instance;
     }
 
     public async Task<InstanceView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
@@ -142,13 +159,47 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
                 throw new ConflictException($"The instance is already {instance.Status.ToString().ToLowerInvariant()}.");
             }
 
+            if (instance.ParentInstanceId is { } parent)
+            {
+                throw new ConflictException($"The instance was started by a call activity of instance {parent}; cancel that one instead.");
+            }
+
             var model = await models.GetAsync(db, instance.DefinitionId, cancellationToken);
             var execution = new ProcessExecution(model, instance, InstanceState.Deserialize(instance.State), Engine, user.UserName);
             execution.Cancel();
-            await execution.CancelRemovedTasksAsync(cancellationToken);
+            await execution.PrepareCommitAsync(cancellationToken);
             execution.Flush();
             await db.SaveChangesAsync(cancellationToken);
             return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance));
+        }, cancellationToken);
+
+    /// <summary>Sets process-level variables of a running instance (process owners): the usual fix before retrying an incident.</summary>
+    public Task<InstanceView> SetVariablesAsync(Guid id, Dictionary<string, JsonNode?> variables, CurrentUser user, CancellationToken cancellationToken) =>
+        ConflictRetry.RunAsync(db, async () =>
+        {
+            if (!user.IsProcessOwner)
+            {
+                throw new ForbiddenException("Only process owners and admins change variables of a running instance.");
+            }
+
+            if (variables.Count == 0 || variables.Keys.Any(string.IsNullOrWhiteSpace))
+            {
+                throw ValidationFailedException.For("variables", "Give at least one variable, each with a name.");
+            }
+
+            var instance = await db.ProcessInstances.SingleOrDefaultAsync(i => i.Id == id, cancellationToken)
+                ?? throw new NotFoundException($"Process instance {id} does not exist.");
+            if (instance.Status != InstanceStatus.Active)
+            {
+                throw new ConflictException($"The instance is already {instance.Status.ToString().ToLowerInvariant()}.");
+            }
+
+            var model = await models.GetAsync(db, instance.DefinitionId, cancellationToken);
+            var execution = new ProcessExecution(model, instance, InstanceState.Deserialize(instance.State), Engine, user.UserName);
+            execution.SetVariables(InstanceState.RootScopeId, variables);
+            execution.Flush();
+            await db.SaveChangesAsync(cancellationToken);
+            return await GetAsync(id, user, cancellationToken);
         }, cancellationToken);
 
     /// <summary>Instances the caller may see: all for process owners and admins; otherwise the ones they started or have a task in.</summary>

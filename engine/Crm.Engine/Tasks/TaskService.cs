@@ -177,7 +177,7 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             task.Revision++;
             execution.RecordTaskEvent(HistoryEventType.TaskCompleted, task, variables is { Count: > 0 } ? new { variables = variables.Keys } : null);
             await execution.ContinueAsync(task.TokenId, variables ?? new Dictionary<string, JsonNode?>(), cancellationToken);
-            await execution.CancelRemovedTasksAsync(cancellationToken);
+            await execution.PrepareCommitAsync(cancellationToken);
             execution.Flush();
             await db.SaveChangesAsync(cancellationToken);
             Bpmn.EngineTelemetry.TasksCompleted.Add(1, new KeyValuePair<string, object?>("process", task.ProcessKey));
@@ -227,13 +227,19 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
         }
 
         var state = InstanceState.Deserialize(instance.State);
+        var execution = new ProcessExecution(await models.GetAsync(db, instance.DefinitionId, cancellationToken), instance, state, runtime.Engine, user.UserName);
+        if (task.ParkedToken is { } parked && !execution.Unpark(parked))
+        {
+            // A multi-instance body that ended meanwhile: its commit cancelled this task too; read again.
+            throw new DbUpdateConcurrencyException("The task changed while it was being read.");
+        }
+
         if (!state.Tokens.Any(t => t.Id == task.TokenId && t.Waiting))
         {
             // The task row was read before a concurrent step finished it: read both again.
             throw new DbUpdateConcurrencyException("The task changed while it was being read.");
         }
 
-        var execution = new ProcessExecution(await models.GetAsync(db, instance.DefinitionId, cancellationToken), instance, state, runtime.Engine, user.UserName);
         return (task, execution);
     }
 

@@ -48,6 +48,9 @@ public sealed class UserTask
     public DateTimeOffset? CompletedAt { get; set; }
     public string? CompletedBy { get; set; }
     public int Revision { get; set; }
+    /// <summary>For an inner instance of a parallel multi-instance activity: its body id and parked token (JSON).</summary>
+    public string? MultiInstanceBodyId { get; set; }
+    public string? ParkedToken { get; set; }
     public List<TaskCandidate> Candidates { get; set; } = [];
 }
 
@@ -85,6 +88,7 @@ internal sealed class UserTaskConfiguration : IEntityTypeConfiguration<UserTask>
         builder.HasMany(t => t.Candidates).WithOne().HasForeignKey(c => c.TaskId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => new { t.Status, t.Assignee });
         builder.HasIndex(t => t.InstanceId);
+        builder.Property(t => t.MultiInstanceBodyId).HasMaxLength(50);
     }
 
     public void Configure(EntityTypeBuilder<TaskCandidate> builder)

@@ -61,9 +61,43 @@ public sealed class ExpressionEngine
             return JsonValue.Create(expression.Source);
         }
 
-        var engine = CreateEngine(variables, out _);
+        if (TryLookup(expression.Source, variables, out var direct))
+        {
+            return direct?.DeepClone();
+        }
+
+        var engine = CreateEngine(expression.Source, variables, out _);
         return Run(engine, expression.Source, elementId);
     }
+
+    /// <summary>
+    /// <c>reader</c> or <c>customer.owner</c>: read straight from the variables, no script engine. Most
+    /// assignees, collections and keys look like this, and a multi-instance body evaluates them per item.
+    /// </summary>
+    private static bool TryLookup(string source, IReadOnlyDictionary<string, JsonNode?> variables, out JsonNode? value)
+    {
+        value = null;
+        var parts = source.Split('.');
+        if (parts.Any(p => !IsIdentifier(p)) || !variables.TryGetValue(parts[0], out value))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < parts.Length; i++)
+        {
+            if (value is not JsonObject obj || !obj.TryGetPropertyValue(parts[i], out value))
+            {
+                value = null;
+                return false;   // let the script engine produce its usual result or error
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsIdentifier(string text) =>
+        text.Length > 0 && (char.IsLetter(text[0]) || text[0] is '_' or '$') && text.All(c => char.IsLetterOrDigit(c) || c is '_' or '$')
+        && text is not ("true" or "false" or "null" or "undefined" or "NaN" or "Infinity" or "this");
 
     public bool EvaluateCondition(Expression expression, IReadOnlyDictionary<string, JsonNode?> variables, string elementId)
     {
@@ -72,7 +106,7 @@ public sealed class ExpressionEngine
             return bool.TryParse(expression.Source, out var literal) && literal;
         }
 
-        var engine = CreateEngine(variables, out _);
+        var engine = CreateEngine(expression.Source, variables, out _);
         try
         {
             return TypeConverterToBoolean(engine.Evaluate(Prepare(expression.Source)));
@@ -86,7 +120,7 @@ public sealed class ExpressionEngine
     /// <summary>Runs a script task; variables set through <c>execution.setVariable</c> are returned.</summary>
     public ScriptResult RunScript(string script, IReadOnlyDictionary<string, JsonNode?> variables, string elementId)
     {
-        var engine = CreateEngine(variables, out var changes);
+        var engine = CreateEngine(script, variables, out var changes);
         var result = Run(engine, script, elementId);
         return new ScriptResult(result, changes);
     }
@@ -103,7 +137,8 @@ public sealed class ExpressionEngine
         }
     }
 
-    private JsEngine CreateEngine(IReadOnlyDictionary<string, JsonNode?> variables, out Dictionary<string, JsonNode?> changes)
+    /// <summary>A fresh sandboxed engine with the variables the source mentions (others stay reachable through <c>execution.getVariable</c>).</summary>
+    private JsEngine CreateEngine(string source, IReadOnlyDictionary<string, JsonNode?> variables, out Dictionary<string, JsonNode?> changes)
     {
         var engine = new JsEngine(o => o
             .Strict()
@@ -114,7 +149,10 @@ public sealed class ExpressionEngine
         var parser = new JsonParser(engine);
         foreach (var (name, value) in variables)
         {
-            engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
+            if (source.Contains(name, StringComparison.Ordinal))
+            {
+                engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
+            }
         }
 
         var changed = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -128,7 +166,15 @@ public sealed class ExpressionEngine
             return JsValue.Undefined;
         }));
         execution.Set("getVariable", new Jint.Runtime.Interop.ClrFunction(engine, "getVariable", (_, args) =>
-            args.Length > 0 && engine.Global.HasProperty(args[0].AsString()) ? engine.Global.Get(args[0].AsString()) : JsValue.Undefined));
+        {
+            var name = args.Length > 0 ? args[0].AsString() : "";
+            if (engine.Global.HasProperty(name))
+            {
+                return engine.Global.Get(name);
+            }
+
+            return variables.TryGetValue(name, out var value) ? (value is null ? JsValue.Null : parser.Parse(value.ToJsonString())) : JsValue.Undefined;
+        }));
         engine.SetValue("execution", execution);
         changes = changed;
         return engine;

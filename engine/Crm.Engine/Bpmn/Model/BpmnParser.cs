@@ -11,19 +11,21 @@ namespace Crm.Engine.Bpmn.Model;
 /// <see cref="ProcessModel"/>. Collects every problem with its element id instead of stopping at the first.
 /// One instance parses one document at a time (it keeps the document's elements while it works).
 /// </summary>
-public sealed class BpmnParser(Func<string, bool> isKnownHandler)
+public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
 {
     // Elements that carry no behaviour: ignored wherever they appear in a process.
     private static readonly FrozenSet<string> Passive = new[]
     {
         "documentation", "extensionElements", "laneSet", "textAnnotation", "association", "group",
         "dataObject", "dataObjectReference", "dataStoreReference", "property", "ioSpecification",
-        "incoming", "outgoing",
+        "incoming", "outgoing", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly List<BpmnError> _errors = [];
     private readonly Dictionary<string, FlowNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SequenceFlow> _flows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, XElement> _messages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _errorCodes = new(StringComparer.Ordinal);
 
     /// <summary>Parses and validates; throws <see cref="BpmnValidationException"/> listing every error.</summary>
     public ProcessModel Parse(string xml)
@@ -31,6 +33,8 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
         _errors.Clear();
         _nodes.Clear();
         _flows.Clear();
+        _messages.Clear();
+        _errorCodes.Clear();
         XDocument document;
         try
         {
@@ -54,6 +58,22 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
             throw new BpmnValidationException([new BpmnError("definitions", processes.Count == 0
                 ? "The file contains no bpmn:process."
                 : "Mark exactly one process isExecutable=\"true\"; this file has " + executable.Count + ".")]);
+        }
+
+        foreach (var message in root.Elements(BpmnNs + "message"))
+        {
+            if ((string?)message.Attribute("id") is { } messageId)
+            {
+                _messages[messageId] = message;
+            }
+        }
+
+        foreach (var error in root.Elements(BpmnNs + "error"))
+        {
+            if ((string?)error.Attribute("id") is { } errorId)
+            {
+                _errorCodes[errorId] = (string?)error.Attribute("errorCode") ?? (string?)error.Attribute("name");
+            }
         }
 
         var process = executable[0];
@@ -129,20 +149,28 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
     {
         var local = element.Name.LocalName;
         var definitions = element.Elements().Where(e => e.Name.Namespace == BpmnNs && e.Name.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal)).ToList();
-        NodeKind? kind = local switch
+        var trigger = definitions.Count == 1 ? definitions[0].Name.LocalName : definitions.Count == 0 ? "" : "several";
+        NodeKind? kind = (local, trigger) switch
         {
-            "startEvent" when definitions.Count == 0 => NodeKind.StartEvent,
-            "endEvent" when definitions.Count == 0 => NodeKind.EndEvent,
-            "endEvent" when definitions.Count == 1 && definitions[0].Name.LocalName == "terminateEventDefinition" => NodeKind.TerminateEndEvent,
-            "userTask" => NodeKind.UserTask,
-            "serviceTask" => NodeKind.ServiceTask,
-            "scriptTask" => NodeKind.ScriptTask,
-            "manualTask" => NodeKind.ManualTask,
-            "task" => NodeKind.Task,
-            "exclusiveGateway" => NodeKind.ExclusiveGateway,
-            "parallelGateway" => NodeKind.ParallelGateway,
-            "inclusiveGateway" => NodeKind.InclusiveGateway,
-            "subProcess" when (string?)element.Attribute("triggeredByEvent") != "true" => NodeKind.SubProcess,
+            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition") => NodeKind.StartEvent,
+            ("endEvent", "") => NodeKind.EndEvent,
+            ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
+            ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
+            ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition") => NodeKind.IntermediateCatchEvent,
+            ("intermediateThrowEvent", "") => NodeKind.IntermediateThrowEvent,
+            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition") => NodeKind.BoundaryEvent,
+            ("userTask", "") => NodeKind.UserTask,
+            ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
+            ("scriptTask", "") => NodeKind.ScriptTask,
+            ("manualTask", "") => NodeKind.ManualTask,
+            ("task", "") => NodeKind.Task,
+            ("receiveTask", "") => NodeKind.ReceiveTask,
+            ("callActivity", "") => NodeKind.CallActivity,
+            ("exclusiveGateway", "") => NodeKind.ExclusiveGateway,
+            ("parallelGateway", "") => NodeKind.ParallelGateway,
+            ("inclusiveGateway", "") => NodeKind.InclusiveGateway,
+            ("eventBasedGateway", "") => NodeKind.EventBasedGateway,
+            ("subProcess", "") when (string?)element.Attribute("triggeredByEvent") != "true" => NodeKind.SubProcess,
             _ => null,
         };
         if (kind is null)
@@ -154,19 +182,33 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
         return kind;
     }
 
-    private FlowNode BuildNode(XElement element, string id, NodeKind kind, string? scopeId) => new()
+    private FlowNode BuildNode(XElement element, string id, NodeKind kind, string? scopeId)
     {
-        Id = id,
-        Name = (string?)element.Attribute("name"),
-        Kind = kind,
-        ScopeId = scopeId,
-        DefaultFlowId = (string?)element.Attribute("default"),
-        Inputs = ReadMappings(element, id, "inputParameter", "input"),
-        Outputs = ReadMappings(element, id, "outputParameter", "output"),
-        UserTask = kind == NodeKind.UserTask ? ReadUserTask(element, id) : null,
-        ServiceTask = kind == NodeKind.ServiceTask ? ReadServiceTask(element, id) : null,
-        ScriptTask = kind == NodeKind.ScriptTask ? ReadScriptTask(element, id) : null,
-    };
+        if ((string?)element.Attribute(CamundaNs + "asyncAfter") == "true")
+        {
+            _errors.Add(new BpmnError(id, "asyncAfter is not supported; mark the next element async (asyncBefore) instead."));
+        }
+
+        return new FlowNode
+        {
+            Id = id,
+            Name = (string?)element.Attribute("name"),
+            Kind = kind,
+            ScopeId = scopeId,
+            DefaultFlowId = (string?)element.Attribute("default"),
+            Inputs = ReadMappings(element, id, "inputParameter", "input"),
+            Outputs = ReadMappings(element, id, "outputParameter", "output"),
+            UserTask = kind == NodeKind.UserTask ? ReadUserTask(element, id) : null,
+            ServiceTask = kind == NodeKind.ServiceTask ? ReadServiceTask(element, id) : null,
+            ScriptTask = kind == NodeKind.ScriptTask ? ReadScriptTask(element, id) : null,
+            Event = ReadEvent(element, id, kind),
+            Boundary = kind == NodeKind.BoundaryEvent ? ReadBoundary(element, id) : null,
+            CallActivity = kind == NodeKind.CallActivity ? ReadCallActivity(element, id) : null,
+            MultiInstance = ReadMultiInstance(element, id),
+            AsyncBefore = IsTrue(element, "async") || IsTrue(element, "asyncBefore") || (string?)element.Attribute(CamundaNs + "async") == "true",
+            RetryCycle = ReadRetryCycle(element, id),
+        };
+    }
 
     private void ReadFlow(XElement element, string id)
     {
@@ -203,6 +245,7 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
             // Document order, so "first matching condition" in an exclusive gateway is the order people drew.
             node.Outgoing = [.. _flows.Values.Where(f => f.SourceId == node.Id)];
             node.Incoming = [.. _flows.Values.Where(f => f.TargetId == node.Id)];
+            node.Boundaries = [.. _nodes.Values.Where(b => b.Boundary?.AttachedToId == node.Id)];
         }
     }
 
@@ -331,6 +374,9 @@ public sealed class BpmnParser(Func<string, bool> isKnownHandler)
             return null;
         }
     }
+
+    private static bool IsTrue(XElement element, string name) =>
+        string.Equals(OurOrCamunda(element, name), "true", StringComparison.OrdinalIgnoreCase);
 
     private static string? OurOrCamunda(XElement element, string name) =>
         (string?)element.Attribute(CrmNs + name) ?? (string?)element.Attribute(CamundaNs + name);

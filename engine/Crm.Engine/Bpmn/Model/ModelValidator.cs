@@ -37,15 +37,24 @@ internal sealed class ModelValidator(
     {
         var owner = scopeId ?? processKey;
         var starts = nodes.Values.Where(n => n.ScopeId == scopeId && n.Kind == NodeKind.StartEvent).ToList();
-        if (starts.Count == 0)
+        var noneStarts = starts.Where(s => s.Event is null).ToList();
+        if (scopeId is not null)
+        {
+            foreach (var triggered in starts.Where(s => s.Event is not null))
+            {
+                errors.Add(new BpmnError(triggered.Id, "A sub-process starts with a none start event; timer and message starts belong to the process."));
+            }
+        }
+
+        if (noneStarts.Count == 0 && (scopeId is not null || starts.Count == 0))
         {
             errors.Add(new BpmnError(owner, scopeId is null ? "The process has no start event." : "The sub-process has no start event."));
             return;
         }
 
-        if (starts.Count > 1)
+        if (noneStarts.Count > 1)
         {
-            errors.Add(new BpmnError(owner, $"Only one none start event per scope is supported; found {string.Join(", ", starts.Select(s => s.Id))}."));
+            errors.Add(new BpmnError(owner, $"Only one none start event per scope is supported; found {string.Join(", ", noneStarts.Select(s => s.Id))}."));
         }
 
         var reached = new HashSet<string>(StringComparer.Ordinal);
@@ -64,6 +73,11 @@ internal sealed class ModelValidator(
                 {
                     stack.Push(target);
                 }
+            }
+
+            foreach (var boundary in node.Boundaries)
+            {
+                stack.Push(boundary);
             }
         }
 
@@ -110,12 +124,72 @@ internal sealed class ModelValidator(
             errors.Add(new BpmnError(node.Id, "The gateway leads nowhere."));
         }
 
+        ValidateEvents(node);
         if (node.Kind == NodeKind.ParallelGateway)
         {
             foreach (var flow in node.Outgoing.Where(f => f.Condition is not null))
             {
                 errors.Add(new BpmnError(flow.Id, "Flows leaving a parallel gateway cannot have conditions."));
             }
+        }
+    }
+
+    private void ValidateEvents(FlowNode node)
+    {
+        if (node.Boundary is { } boundary)
+        {
+            if (!nodes.TryGetValue(boundary.AttachedToId, out var host) || !host.IsActivity)
+            {
+                errors.Add(new BpmnError(node.Id, $"The boundary event is attached to '{boundary.AttachedToId}', which is not an activity of this process."));
+            }
+            else if (host.ScopeId != node.ScopeId)
+            {
+                errors.Add(new BpmnError(node.Id, "The boundary event must be in the same scope as its activity."));
+            }
+
+            if (node.Incoming.Count > 0)
+            {
+                errors.Add(new BpmnError(node.Id, "A boundary event cannot have incoming flows."));
+            }
+
+            if (node.Outgoing.Count == 0)
+            {
+                errors.Add(new BpmnError(node.Id, "The boundary event leads nowhere."));
+            }
+
+            if (node.Event?.Trigger == TriggerKind.Error && !boundary.CancelActivity)
+            {
+                errors.Add(new BpmnError(node.Id, "An error boundary event always interrupts its activity."));
+            }
+        }
+
+        if (node.Kind == NodeKind.EventBasedGateway)
+        {
+            if (node.Outgoing.Count < 2)
+            {
+                errors.Add(new BpmnError(node.Id, "An event-based gateway needs at least two outgoing flows."));
+            }
+
+            foreach (var flow in node.Outgoing.Where(f => nodes.TryGetValue(f.TargetId, out var target)
+                         && target.Kind is not (NodeKind.IntermediateCatchEvent or NodeKind.ReceiveTask)))
+            {
+                errors.Add(new BpmnError(flow.Id, "After an event-based gateway come only timer or message catch events or receive tasks."));
+            }
+        }
+
+        if (node.Kind is NodeKind.IntermediateCatchEvent or NodeKind.ReceiveTask or NodeKind.IntermediateThrowEvent && node.Outgoing.Count == 0 && node.Kind != NodeKind.ReceiveTask)
+        {
+            errors.Add(new BpmnError(node.Id, "The event leads nowhere."));
+        }
+
+        if (node.MultiInstance is not null && !node.IsActivity)
+        {
+            errors.Add(new BpmnError(node.Id, "Only activities can be multi-instance."));
+        }
+
+        if (node.AsyncBefore && node.Kind == NodeKind.BoundaryEvent)
+        {
+            errors.Add(new BpmnError(node.Id, "A boundary event cannot be async; mark the activity after it."));
         }
     }
 }

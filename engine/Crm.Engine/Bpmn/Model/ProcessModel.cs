@@ -16,6 +16,20 @@ public enum NodeKind
     ParallelGateway,
     InclusiveGateway,
     SubProcess,
+    /// <summary>Waits for a message (<see cref="FlowNode.Event"/> names it).</summary>
+    ReceiveTask,
+    /// <summary>Starts another process and waits for it to end.</summary>
+    CallActivity,
+    /// <summary>Waits for the first of the catch events that follow it.</summary>
+    EventBasedGateway,
+    /// <summary>Timer or message catch event in the flow.</summary>
+    IntermediateCatchEvent,
+    /// <summary>A none intermediate throw event: a milestone that passes straight through.</summary>
+    IntermediateThrowEvent,
+    /// <summary>Timer, message or error event attached to an activity.</summary>
+    BoundaryEvent,
+    /// <summary>End event that throws a BPMN error to the nearest matching error boundary event.</summary>
+    ErrorEndEvent,
 }
 
 /// <summary>An expression from the model: JavaScript text, or a literal when the attribute held plain text.</summary>
@@ -56,13 +70,29 @@ public sealed class FlowNode
     public UserTaskSpec? UserTask { get; init; }
     public ServiceTaskSpec? ServiceTask { get; init; }
     public ScriptTaskSpec? ScriptTask { get; init; }
+    /// <summary>The trigger of a timer/message/error start, catch, boundary or error end event, or of a receive task.</summary>
+    public EventSpec? Event { get; init; }
+    public BoundarySpec? Boundary { get; init; }
+    public CallActivitySpec? CallActivity { get; init; }
+    public MultiInstanceSpec? MultiInstance { get; init; }
+    /// <summary>Commit before running this element and continue as a job (<c>crm:async</c>, <c>camunda:asyncBefore</c>).</summary>
+    public bool AsyncBefore { get; init; }
+    /// <summary>How often and how far apart a failing job is retried (<c>R5/PT1M</c>); null for the default.</summary>
+    public string? RetryCycle { get; init; }
+
+    /// <summary>Boundary events attached to this activity, in document order.</summary>
+    public IReadOnlyList<FlowNode> Boundaries { get; internal set; } = [];
 
     public IReadOnlyList<SequenceFlow> Incoming { get; internal set; } = [];
     public IReadOnlyList<SequenceFlow> Outgoing { get; internal set; } = [];
 
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
 
-    public bool IsGateway => Kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway;
+    public bool IsGateway => Kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway or NodeKind.EventBasedGateway;
+
+    /// <summary>Activities can carry boundary events, multi-instance and input/output mappings.</summary>
+    public bool IsActivity => Kind is NodeKind.UserTask or NodeKind.ServiceTask or NodeKind.ScriptTask or NodeKind.ManualTask
+        or NodeKind.Task or NodeKind.SubProcess or NodeKind.ReceiveTask or NodeKind.CallActivity;
 }
 
 public sealed record SequenceFlow(string Id, string? Name, string SourceId, string TargetId, Expression? Condition);
@@ -79,7 +109,13 @@ public sealed class ProcessModel
 
     /// <summary>The none start event of a scope (process level when <paramref name="scopeId"/> is null).</summary>
     public FlowNode StartOf(string? scopeId) =>
-        Nodes.Values.First(n => n.Kind == NodeKind.StartEvent && n.ScopeId == scopeId);
+        NoneStartOf(scopeId) ?? throw new InvalidOperationException($"Process '{Key}' has no none start event; start it by its timer or message.");
+
+    public FlowNode? NoneStartOf(string? scopeId) =>
+        Nodes.Values.FirstOrDefault(n => n.Kind == NodeKind.StartEvent && n.ScopeId == scopeId && n.Event is null);
+
+    /// <summary>Process-level start events with a timer or message trigger.</summary>
+    public IEnumerable<FlowNode> TriggeredStarts => Nodes.Values.Where(n => n.Kind == NodeKind.StartEvent && n.ScopeId is null && n.Event is not null);
 
     /// <summary>Nodes that can reach <paramref name="targetId"/> within the same scope (used by inclusive joins).</summary>
     public bool CanReach(string fromId, string targetId, string excludingId)

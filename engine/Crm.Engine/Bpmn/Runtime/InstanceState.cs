@@ -16,12 +16,18 @@ public sealed class InstanceState
     public List<Token> Tokens { get; set; } = [];
     public List<ScopeState> Scopes { get; set; } = [];
     public List<JoinArrival> Joins { get; set; } = [];
+    /// <summary>Multi-instance activities in progress.</summary>
+    public List<MultiInstanceBody> Bodies { get; set; } = [];
+    /// <summary>Jobs and message subscriptions this instance is waiting on (their rows live in their own tables).</summary>
+    public List<EventWait> Waits { get; set; } = [];
     public long NextTokenNumber { get; set; }
 
     [JsonIgnore]
     public ScopeState Root => Scopes.First(s => s.Id == RootScopeId);
 
     public ScopeState Scope(string id) => Scopes.First(s => s.Id == id);
+
+    public string NewScopeId() => "s" + ++NextTokenNumber;
 
     public string NewTokenId() => "t" + ++NextTokenNumber;
 
@@ -105,6 +111,55 @@ public sealed class Token
     public bool Waiting { get; set; }
     /// <summary>Activity-local variables from input mappings, kept while the token waits.</summary>
     public Dictionary<string, JsonNode?>? Locals { get; set; }
+    /// <summary>The multi-instance body this token is an inner instance of.</summary>
+    public string? Body { get; set; }
+    /// <summary>Why the token waits: a person, a job (async, timer), a message, a called process.</summary>
+    public WaitKind? Wait { get; set; }
+}
+
+public enum WaitKind
+{
+    Task,
+    Async,
+    Timer,
+    Message,
+    EventGateway,
+    CalledProcess,
+}
+
+/// <summary>
+/// A job or message subscription the instance waits on. <see cref="AnchorId"/> is what it belongs to (a
+/// token, a sub-process scope or a multi-instance body); when the anchor goes, the row is deleted in the
+/// same transaction.
+/// </summary>
+public sealed class EventWait
+{
+    public required Guid Id { get; set; }
+    public required bool IsJob { get; set; }
+    public required string AnchorId { get; set; }
+    /// <summary>The event that fires (boundary, catch event) or the element the job continues.</summary>
+    public required string ElementId { get; set; }
+    public DateTimeOffset? DueAt { get; set; }
+    public string? MessageName { get; set; }
+}
+
+/// <summary>
+/// A multi-instance activity: counters, and the items still to run for a sequential one. Inner instances
+/// waiting at a user task or call activity are parked in their task or child-instance row instead of the
+/// state, so ten thousand readers do not make every step rewrite ten thousand tokens.
+/// </summary>
+public sealed class MultiInstanceBody
+{
+    public required string Id { get; set; }
+    public required string ElementId { get; set; }
+    public required string ScopeId { get; set; }
+    public bool Sequential { get; set; }
+    public int Total { get; set; }
+    public int Active { get; set; }
+    public int Completed { get; set; }
+    public int NextIndex { get; set; }
+    /// <summary>Items not yet started (sequential only).</summary>
+    public JsonArray? Pending { get; set; }
 }
 
 public sealed class ScopeState
@@ -113,6 +168,8 @@ public sealed class ScopeState
     public string? ParentId { get; set; }
     /// <summary>The sub-process element this scope runs, null for the process itself.</summary>
     public string? ElementId { get; set; }
+    /// <summary>The multi-instance body this sub-process scope is an inner instance of.</summary>
+    public string? Body { get; set; }
     public Dictionary<string, JsonNode?> Variables { get; set; } = new(StringComparer.Ordinal);
 }
 

@@ -19,20 +19,26 @@ public sealed partial class ProcessExecution
     private async Task RunServiceTaskAsync(Token token, FlowNode node, CancellationToken cancellationToken)
     {
         var locals = EvaluateInputs(token, node) ?? new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        var visible = state.VisibleVariables(token.ScopeId);
-        foreach (var (name, value) in locals)
-        {
-            visible[name] = value;
-        }
-
+        token.Locals = locals;
+        var visible = VariablesFor(token);
         var type = node.ServiceTask!.HandlerType;
         IReadOnlyDictionary<string, JsonNode?>? result;
         try
         {
             var handler = engine.Handlers.Resolve(engine.Services, type);
             result = await handler.ExecuteAsync(
-                new ServiceTaskContext(instance.Id, instance.ProcessKey, instance.BusinessKey, node.Id, visible, locals, userName),
+                new ServiceTaskContext(instance.Id, instance.ProcessKey, instance.BusinessKey, node.Id, visible, locals, userName)
+                {
+                    IdempotencyKey = $"{instance.Id:N}:{token.Id}:{node.Id}:{instance.HistorySequence}",
+                    ExecutedBy = engine.Executor,
+                },
                 cancellationToken);
+        }
+        catch (BpmnErrorException error)
+        {
+            History(HistoryEventType.ErrorThrown, node, new { code = error.ErrorCode, message = error.Message });
+            ThrowError(error.ErrorCode, error.Message, node.Id, token.ScopeId, token);
+            return;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ProcessExecutionException)
         {
@@ -45,12 +51,8 @@ public sealed partial class ProcessExecution
     private void RunScriptTask(Token token, FlowNode node)
     {
         var locals = EvaluateInputs(token, node) ?? new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        var visible = state.VisibleVariables(token.ScopeId);
-        foreach (var (name, value) in locals)
-        {
-            visible[name] = value;
-        }
-
+        token.Locals = locals;
+        var visible = VariablesFor(token);
         ScriptResult result;
         try
         {
@@ -96,7 +98,7 @@ public sealed partial class ProcessExecution
     private void EnterSubProcess(Token token, FlowNode node)
     {
         var locals = EvaluateInputs(token, node);
-        var scope = new ScopeState { Id = "s" + state.NewTokenId()[1..], ParentId = token.ScopeId, ElementId = node.Id };
+        var scope = new ScopeState { Id = state.NewScopeId(), ParentId = token.ScopeId, ElementId = node.Id, Body = token.Body };
         state.Scopes.Add(scope);
         foreach (var (name, value) in locals ?? [])
         {
@@ -104,6 +106,11 @@ public sealed partial class ProcessExecution
         }
 
         state.Tokens.Remove(token);
+        if (scope.Body is null)
+        {
+            AttachBoundaries(node, scope.Id, null);
+        }
+
         Enter(NewToken(model.StartOf(node.Id).Id, scope.Id), null);
     }
 
@@ -169,6 +176,7 @@ public sealed partial class ProcessExecution
     {
         var positions = state.Tokens.Where(t => t.ScopeId == scopeId).Select(t => t.ElementId).ToHashSet(StringComparer.Ordinal);
         positions.UnionWith(state.Scopes.Where(s => s.ParentId == scopeId).Select(s => s.ElementId!));
+        positions.UnionWith(state.Bodies.Where(b => b.ScopeId == scopeId).Select(b => b.ElementId));
         positions.UnionWith(state.Joins.Where(j => j.ScopeId == scopeId && j.GatewayId != excludingGatewayId).Select(j => j.GatewayId));
         return positions;
     }
@@ -180,6 +188,7 @@ public sealed partial class ProcessExecution
         {
             var busy = state.Tokens.Any(t => t.ScopeId == scope.Id)
                 || state.Joins.Any(j => j.ScopeId == scope.Id)
+                || state.Bodies.Any(b => b.ScopeId == scope.Id)
                 || state.Scopes.Any(s => s.ParentId == scope.Id);
             if (busy)
             {
@@ -196,6 +205,7 @@ public sealed partial class ProcessExecution
 
             var node = model.Node(scope.ElementId!);
             var token = NewToken(node.Id, scope.ParentId);
+            token.Body = scope.Body;
             LeaveWithMappings(token, node, scope.Id);
             state.Scopes.Remove(scope);
             return true;
@@ -234,6 +244,11 @@ public sealed partial class ProcessExecution
     private void CancelScopeContents(string scopeId)
     {
         var tree = state.ScopeTree(scopeId);
+        foreach (var body in state.Bodies.Where(b => tree.Contains(b.ScopeId)).ToList())
+        {
+            RemoveBody(body);
+        }
+
         var tokens = state.Tokens.Where(t => tree.Contains(t.ScopeId)).ToList();
         state.Tokens.RemoveAll(t => tree.Contains(t.ScopeId));
         state.Joins.RemoveAll(j => tree.Contains(j.ScopeId));
@@ -242,38 +257,10 @@ public sealed partial class ProcessExecution
         _pendingCancellations.AddRange(ids);
     }
 
-    /// <summary>Cancels the open tasks of tokens removed by terminate or cancel; call before SaveChanges.</summary>
-    public async Task CancelRemovedTasksAsync(CancellationToken cancellationToken)
-    {
-        if (_pendingCancellations.Count == 0)
-        {
-            return;
-        }
-
-        var tokenIds = _pendingCancellations.Distinct().ToList();
-        var tasks = engine.Db.UserTasks.Local.Where(t => t.InstanceId == instance.Id && t.Status == Tasks.TaskStatus.Open && tokenIds.Contains(t.TokenId)).ToList();
-        var stored = await engine.Db.UserTasks
-            .Where(t => t.InstanceId == instance.Id && t.Status == Tasks.TaskStatus.Open && tokenIds.Contains(t.TokenId))
-            .ToListAsync(cancellationToken);
-        foreach (var task in tasks.Concat(stored).Distinct())
-        {
-            task.Status = Tasks.TaskStatus.Cancelled;
-            task.CompletedAt = engine.Clock.GetUtcNow();
-            task.Revision++;
-            History(HistoryEventType.TaskCancelled, model.Nodes.GetValueOrDefault(task.ElementId), null, task.Id);
-        }
-
-        _pendingCancellations.Clear();
-    }
-
     private void CreateUserTask(Token token, FlowNode node)
     {
         var spec = node.UserTask!;
-        var visible = state.VisibleVariables(token.ScopeId);
-        foreach (var (name, value) in token.Locals ?? [])
-        {
-            visible[name] = value;
-        }
+        var visible = VariablesFor(token);
 
         var now = engine.Clock.GetUtcNow();
         var task = new UserTask
@@ -298,6 +285,12 @@ public sealed partial class ProcessExecution
         };
         task.Candidates.AddRange(List(spec.CandidateUsers, visible, node.Id).Select(n => new TaskCandidate { Kind = CandidateKind.User, Name = n }));
         task.Candidates.AddRange(List(spec.CandidateGroups, visible, node.Id).Select(n => new TaskCandidate { Kind = CandidateKind.Group, Name = n }));
+        if (Park(token) is { } parked)
+        {
+            task.ParkedToken = parked;
+            task.MultiInstanceBodyId = token.Body;
+        }
+
         engine.Db.UserTasks.Add(task);
         History(HistoryEventType.TaskCreated, node, new { task.Assignee, candidates = task.Candidates.Select(c => $"{c.Kind}:{c.Name}") }, task.Id);
     }

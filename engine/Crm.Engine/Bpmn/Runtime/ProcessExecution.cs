@@ -15,7 +15,11 @@ public sealed class ProcessExecutionException(string elementId, string message, 
 }
 
 /// <summary>Services one execution needs; scoped, so handlers share the caller's DbContext and transaction.</summary>
-public sealed record EngineContext(CrmDbContext Db, ExpressionEngine Expressions, HandlerCatalog Handlers, IServiceProvider Services, TimeProvider Clock);
+public sealed record EngineContext(CrmDbContext Db, ExpressionEngine Expressions, HandlerCatalog Handlers, IServiceProvider Services, TimeProvider Clock)
+{
+    /// <summary>Who executes: a job executor's lock owner, or null for a user's request.</summary>
+    public string? Executor { get; init; }
+}
 
 /// <summary>
 /// One unit of work on one instance: moves tokens synchronously until every token waits or the instance
@@ -27,6 +31,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
     private readonly Queue<Step> _agenda = new();
     private readonly List<HistoryEvent> _history = [];
     private int _steps;
+    private int _stepAllowance;
 
     /// <summary>Guards against models that loop forever without waiting (e.g. a script loop back to itself).</summary>
     public int MaxStepsPerRun { get; init; } = 10_000;
@@ -34,16 +39,19 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
     public ProcessInstance Instance => instance;
     public InstanceState State => state;
 
-    public async Task StartAsync(IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+    public ProcessModel Model => model;
+
+    /// <summary>Starts at the none start event, or at <paramref name="startEventId"/> (a timer or message start).</summary>
+    public async Task StartAsync(IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken, string? startEventId = null)
     {
         state.Scopes.Add(new ScopeState { Id = InstanceState.RootScopeId });
-        History(HistoryEventType.InstanceStarted, null, null);
+        History(HistoryEventType.InstanceStarted, null, startEventId is null ? null : new { startEvent = startEventId });
         foreach (var (name, value) in variables)
         {
             SetVariable(InstanceState.RootScopeId, name, value);
         }
 
-        var start = model.StartOf(null);
+        var start = startEventId is null ? model.StartOf(null) : model.Node(startEventId);
         Enter(NewToken(start.Id, InstanceState.RootScopeId), null);
         await RunAsync(cancellationToken);
     }
@@ -54,6 +62,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         var token = state.Tokens.FirstOrDefault(t => t.Id == tokenId && t.Waiting)
             ?? throw new InvalidOperationException($"Token {tokenId} is not waiting in instance {instance.Id}.");
         token.Waiting = false;
+        token.Wait = null;
         foreach (var (name, value) in variables)
         {
             SetVariable(token.ScopeId, name, value);
@@ -88,8 +97,10 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             _history.Clear();
         }
 
+        Repark();
         instance.State = state.Serialize();
-        instance.ActiveElementIds = string.Join(',', state.Tokens.Where(t => t.Waiting).Select(t => t.ElementId).Distinct());
+        instance.ActiveElementIds = string.Join(',', state.Tokens.Where(t => t.Waiting).Select(t => t.ElementId)
+            .Concat(state.Bodies.Select(b => b.ElementId)).Distinct());
         instance.Revision++;
     }
 
@@ -99,7 +110,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         {
             while (_agenda.TryDequeue(out var step))
             {
-                if (++_steps > MaxStepsPerRun)
+                if (++_steps > MaxStepsPerRun + _stepAllowance)
                 {
                     throw new ProcessExecutionException(step.Token.ElementId, $"more than {MaxStepsPerRun} steps without a wait state; does the model loop?");
                 }
@@ -115,7 +126,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 }
                 else
                 {
-                    await ExecuteAsync(step.Token, step.ArrivedBy, cancellationToken);
+                    await ExecuteAsync(step.Token, step.ArrivedBy, step.Resumed, cancellationToken);
                 }
             }
 
@@ -133,12 +144,24 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         return token;
     }
 
-    private void Enter(Token token, SequenceFlow? arrivedBy) => _agenda.Enqueue(new Step(token, false, arrivedBy));
+    private void Enter(Token token, SequenceFlow? arrivedBy, bool resumed = false) => _agenda.Enqueue(new Step(token, false, arrivedBy, resumed));
 
-    private async Task ExecuteAsync(Token token, SequenceFlow? arrivedBy, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(Token token, SequenceFlow? arrivedBy, bool resumed, CancellationToken cancellationToken)
     {
         var node = model.Node(token.ElementId);
+        if (node.AsyncBefore && !resumed && token.Body is null)
+        {
+            WaitForAsyncJob(token, node);
+            return;
+        }
+
         History(HistoryEventType.ElementEntered, node, null);
+        if (node.MultiInstance is not null && token.Body is null)
+        {
+            await EnterMultiInstanceAsync(token, node, cancellationToken);
+            return;
+        }
+
         switch (node.Kind)
         {
             case NodeKind.StartEvent:
@@ -155,10 +178,40 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 state.Tokens.Remove(token);
                 Terminate(token.ScopeId);
                 break;
+            case NodeKind.IntermediateThrowEvent:
+                LeaveWithMappings(token, node, null);
+                break;
+            case NodeKind.ErrorEndEvent:
+                History(HistoryEventType.ElementLeft, node, null);
+                state.Tokens.Remove(token);
+                ThrowError(node.Event!.ErrorCode!, null, node.Id, token.ScopeId, null);
+                break;
             case NodeKind.UserTask:
                 token.Locals = EvaluateInputs(token, node);
                 token.Waiting = true;
+                token.Wait = WaitKind.Task;
                 CreateUserTask(token, node);
+                AttachBoundaries(node, token.Id, token);
+                break;
+            case NodeKind.ReceiveTask:
+            case NodeKind.IntermediateCatchEvent:
+                token.Locals = EvaluateInputs(token, node);
+                token.Waiting = true;
+                token.Wait = node.Event!.Trigger == TriggerKind.Timer ? WaitKind.Timer : WaitKind.Message;
+                Subscribe(node, token.Id, token);
+                AttachBoundaries(node, token.Id, token);
+                break;
+            case NodeKind.EventBasedGateway:
+                token.Waiting = true;
+                token.Wait = WaitKind.EventGateway;
+                foreach (var flow in node.Outgoing)
+                {
+                    Subscribe(model.Node(flow.TargetId), token.Id, token);
+                }
+
+                break;
+            case NodeKind.CallActivity:
+                await StartCalledProcessAsync(token, node, cancellationToken);
                 break;
             case NodeKind.ServiceTask:
                 await RunServiceTaskAsync(token, node, cancellationToken);
@@ -206,20 +259,21 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
     {
         if (node.Outputs.Count > 0)
         {
-            var visible = state.VisibleVariables(innerScopeId ?? token.ScopeId);
-            foreach (var (name, value) in token.Locals ?? [])
-            {
-                visible[name] = value;
-            }
-
+            var visible = VariablesFor(token, innerScopeId);
             foreach (var output in node.Outputs)
             {
                 SetVariable(token.ScopeId, output.Name, Evaluate(output.Value, visible, node.Id));
             }
         }
 
-        token.Locals = null;
         History(HistoryEventType.ElementLeft, node, null);
+        if (token.Body is not null)
+        {
+            CompleteInnerInstance(token, node);
+            return;
+        }
+
+        token.Locals = null;
         Take(token, ChooseActivityFlows(token, node));
     }
 
@@ -258,7 +312,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             return node.Outgoing[0];
         }
 
-        var variables = state.VisibleVariables(token.ScopeId);
+        var variables = VariablesFor(token);
         foreach (var flow in node.Outgoing.Where(f => f.Id != node.DefaultFlowId))
         {
             if (flow.Condition is null || Condition(flow, variables))
@@ -273,7 +327,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
 
     private List<SequenceFlow> ChooseInclusive(Token token, FlowNode node)
     {
-        var variables = state.VisibleVariables(token.ScopeId);
+        var variables = VariablesFor(token);
         var chosen = node.Outgoing.Where(f => f.Id != node.DefaultFlowId && (f.Condition is null || Condition(f, variables))).ToList();
         if (chosen.Count == 0)
         {
@@ -308,15 +362,16 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         }
     }
 
+    /// <summary>The token's locals plus the activity's input mappings (evaluated in order, each seeing the ones before).</summary>
     private Dictionary<string, JsonNode?>? EvaluateInputs(Token token, FlowNode node)
     {
         if (node.Inputs.Count == 0)
         {
-            return null;
+            return token.Locals;
         }
 
-        var visible = state.VisibleVariables(token.ScopeId);
-        var locals = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var visible = VariablesFor(token);
+        var locals = token.Locals is null ? new Dictionary<string, JsonNode?>(StringComparer.Ordinal) : new Dictionary<string, JsonNode?>(token.Locals, StringComparer.Ordinal);
         foreach (var input in node.Inputs)
         {
             locals[input.Name] = Evaluate(input.Value, visible, node.Id);
@@ -324,6 +379,25 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         }
 
         return locals;
+    }
+
+    /// <summary>What expressions at a token see: its scopes' variables, multi-instance counters, then its locals.</summary>
+    private Dictionary<string, JsonNode?> VariablesFor(Token token, string? scopeId = null)
+    {
+        var visible = state.VisibleVariables(scopeId ?? token.ScopeId);
+        if (token.Body is { } bodyId && state.Bodies.FirstOrDefault(b => b.Id == bodyId) is { } body)
+        {
+            visible["nrOfInstances"] = body.Total;
+            visible["nrOfActiveInstances"] = body.Active;
+            visible["nrOfCompletedInstances"] = body.Completed;
+        }
+
+        foreach (var (name, value) in token.Locals ?? [])
+        {
+            visible[name] = value;
+        }
+
+        return visible;
     }
 
     /// <summary>Sets a variable where it is defined (walking up the scopes), else on the process itself; records the change.</summary>
@@ -350,6 +424,10 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
     public void RecordTaskEvent(HistoryEventType type, Tasks.UserTask task, object? data) =>
         History(type, model.Nodes.GetValueOrDefault(task.ElementId), data, task.Id);
 
+    /// <summary>Records that the instance moved to another version of its process.</summary>
+    public void RecordMigration(int fromVersion, int toVersion, IReadOnlyDictionary<string, string> mapping) =>
+        History(HistoryEventType.InstanceMigrated, null, new { fromVersion, toVersion, mapping });
+
     /// <summary>Sets variables without moving any token (e.g. a delegate resolving with data).</summary>
     public void SetVariables(string scopeId, IReadOnlyDictionary<string, JsonNode?> variables)
     {
@@ -364,5 +442,5 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             ++instance.HistorySequence, type, node?.Id, node?.Kind.ToString(), taskId, userName, engine.Clock.GetUtcNow(),
             data is null ? null : JsonSerializer.SerializeToNode(data, HistoryBatch.Json)));
 
-    private readonly record struct Step(Token Token, bool Leaving, SequenceFlow? ArrivedBy);
+    private readonly record struct Step(Token Token, bool Leaving, SequenceFlow? ArrivedBy, bool Resumed = false);
 }

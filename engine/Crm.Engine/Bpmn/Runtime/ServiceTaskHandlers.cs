@@ -32,7 +32,17 @@ public sealed record ServiceTaskContext(
     string ElementId,
     IReadOnlyDictionary<string, JsonNode?> Variables,
     IReadOnlyDictionary<string, JsonNode?> Inputs,
-    string? UserName);
+    string? UserName)
+{
+    /// <summary>
+    /// The same for every attempt of this step from the same committed state: a handler with effects outside
+    /// the database (mail, HTTP) uses it so a retry after a crash does not repeat them.
+    /// </summary>
+    public string IdempotencyKey { get; init; } = "";
+
+    /// <summary>The job executor running the step, or null inside a user's request.</summary>
+    public string? ExecutedBy { get; init; }
+}
 
 /// <summary>A handler failed in a way the process owner should see (bad input, business rule).</summary>
 public sealed class ServiceTaskFailedException(string message) : Exception(message);

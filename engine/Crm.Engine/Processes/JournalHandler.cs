@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Crm.Engine.Bpmn.Runtime;
+using Crm.Engine.Persistence;
+
+namespace Crm.Engine.Processes;
+
+/// <summary>Writes a business event into the process journal, in the step's transaction (exactly once per step).</summary>
+[ServiceTaskHandler("crm.journal", DisplayName = "Write to journal", Category = "Data",
+    Description = "Records a business event (input 'text', optional 'data') in the instance's journal.")]
+public sealed class JournalHandler(CrmDbContext db, TimeProvider clock) : IServiceTaskHandler
+{
+    public Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var text = context.Inputs.GetValueOrDefault("text")?.ToString();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ServiceTaskFailedException("Give the journal entry an input named 'text'.");
+        }
+
+        db.Journal.Add(new JournalEntry
+        {
+            InstanceId = context.InstanceId,
+            ElementId = context.ElementId,
+            IdempotencyKey = context.IdempotencyKey,
+            Text = text.Length <= 2000 ? text : text[..2000],
+            Data = context.Inputs.GetValueOrDefault("data")?.ToJsonString(),
+            ExecutedBy = context.ExecutedBy ?? "request",
+            At = clock.GetUtcNow(),
+        });
+        return Task.FromResult<IReadOnlyDictionary<string, JsonNode?>?>(null);
+    }
+}
