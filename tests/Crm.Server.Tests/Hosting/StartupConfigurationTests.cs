@@ -112,18 +112,5 @@ public sealed class StartupConfigurationTests
         return (process.ExitCode, await stderr, await stdout);
     }
 
-    // The server's own build output (same configuration as the tests), so it runs with its own deps and runtimeconfig.
-    private static string ServerDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = dir.Parent!.Name;   // bin/<Configuration>/net10.0/
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crm.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var dll = Path.Combine(dir!.FullName, "engine", "Crm.Server", "bin", configuration, "net10.0", "Crm.Server.dll");
-        Assert.True(File.Exists(dll), $"server not built at {dll}");
-        return dll;
-    }
+    private static string ServerDll() => Infrastructure.ServerProcess.ServerDll();
 }
