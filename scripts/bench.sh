@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Engine benchmark: PostgreSQL with default durability (fsync on) and SQLite, 4 clients.
 # Prints (a) straight-through instances/s, (b) HTTP user-task round trips/s, (c) raw one-row commits/s,
-# and the ratios a/c and b/c. Usage: scripts/bench.sh [seconds-per-phase] [clients]
+# (j) async jobs/s with one and two processes and timer lag under load, and the ratios a/c and b/c.
+# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|j]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}
+SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}; EXTRA=("${@:3}")
 RUN=/tmp/crm-bench-run; PORT=${BENCH_PG_PORT:-55433}
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "PostgreSQL is missing: run ./test.sh once (it installs it) or apt-get install postgresql" >&2; exit 1; }
 echo "==> building (Release)"
@@ -17,5 +18,5 @@ trap '"$ROOT/scripts/services/pg-stop.sh" "$RUN/pg" >/dev/null 2>&1 || true' EXI
 echo "==> starting PostgreSQL with default durability on 127.0.0.1:$PORT"
 DURABLE=1 "$ROOT/scripts/services/pg-start.sh" "$RUN/pg" "$PORT" > "$RUN/pg.log" 2>&1
 runuser -u postgres -- psql -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SHOW fsync" | sed "s/^/    fsync = /"
-dotnet "$BENCH" --provider postgres --db "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=crm_bench;Maximum Pool Size=50" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE"
-dotnet "$BENCH" --provider sqlite --db "$RUN/sqlite" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE"
+dotnet "$BENCH" --provider postgres --db "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=crm_bench;Maximum Pool Size=50" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" "${EXTRA[@]}"
+dotnet "$BENCH" --provider sqlite --db "$RUN/sqlite" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" "${EXTRA[@]}"

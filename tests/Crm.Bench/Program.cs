@@ -7,6 +7,11 @@ using Crm.Bench;
 //   Crm.Bench --provider postgres --db "<Npgsql connection string>" --server <Crm.Server.dll> [--clients 4] [--seconds 10]
 //   Crm.Bench --provider sqlite   --db <folder>                      --server <Crm.Server.dll>
 var options = BenchOptions.Parse(args);
+if (args.Contains("--worker"))
+{
+    return await AsyncJobs.WorkerMainAsync(options);   // the second process of phase j
+}
+
 Console.WriteLine($"Benchmark on {options.Provider}, {options.Clients} clients, {options.Seconds} s per phase, {Environment.ProcessorCount} cores");
 
 var results = new List<(string Name, double PerSecond)>();
@@ -27,6 +32,18 @@ if (options.Only is null or "b")
     results.Add(("b HTTP user-task round trips/s", await HttpRoundTrips.RunAsync(options, http.Progress)));
 }
 
+JobFigures? jobs = null;
+if (options.Only is null or "j")
+{
+    using var phase = Phase("j) async jobs: a backlog of async no-op service tasks drained by the job executor; timer lag under load");
+    jobs = await AsyncJobs.RunAsync(options, phase.Progress);
+    results.Add(("j async jobs/s, one process", jobs.OneProcess));
+    if (jobs.TwoProcesses is { } two)
+    {
+        results.Add(("j async jobs/s, two processes", two));
+    }
+}
+
 var c = results[0].PerSecond;
 Console.WriteLine();
 Console.WriteLine($"Results ({options.Provider}, {options.Clients} clients)");
@@ -37,7 +54,12 @@ foreach (var (name, perSecond) in results)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-34} {perSecond,10:F0}  {bar}"));
 }
 
-Console.WriteLine("  " + string.Join("   ", results.Skip(1).Select(r => string.Create(CultureInfo.InvariantCulture, $"ratio {r.Name[0]}/c = {r.PerSecond / c:F3}"))));
+Console.WriteLine("  " + string.Join("   ", results.Skip(1).Where(r => r.Name[0] != 'j').Select(r => string.Create(CultureInfo.InvariantCulture, $"ratio {r.Name[0]}/c = {r.PerSecond / c:F3}"))));
+if (jobs is not null)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  j/c = {jobs.OneProcess / c:F3}   timer lag under {jobs.LoadPerSecond:F0} async instances/s: p50 {jobs.LagP50:F0} ms, p99 {jobs.LagP99:F0} ms ({jobs.Timers} timers)"));
+}
 return 0;
 
 static PhaseReporter Phase(string title) => new(title);

@@ -1,12 +1,5 @@
 using System.Text.Json.Nodes;
-using Crm.Engine.Bpmn;
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
 using Crm.Engine.Processes;
-using Crm.Storage.PostgreSql;
-using Crm.Storage.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Bench;
@@ -35,36 +28,9 @@ internal static class StraightThrough
 
     public static async Task<double> RunAsync(BenchOptions options, IProgress<string> progress)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDbContext<CrmDbContext>(o =>
-        {
-            if (options.IsPostgres)
-            {
-                o.UseCrmPostgreSql(options.Database);
-            }
-            else
-            {
-                o.UseCrmSqlite($"Data Source={Path.Combine(options.Database, "engine.db")};Default Timeout=30");
-            }
-        });
-        services.AddCrmEngine();
-        await using var provider = services.BuildServiceProvider();
-        await using (var scope = provider.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-            await db.Database.MigrateAsync();
-            if (db.IsSqlite)
-            {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-            }
-        }
-
-        var owner = new CurrentUser(Guid.NewGuid(), "bench", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string>());
-        await using (var scope = provider.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<DefinitionService>().DeployAsync(Process, owner, CancellationToken.None);
-        }
+        await using var provider = await EngineHost.CreateAsync(options);
+        await EngineHost.DeployAsync(provider, Process);
+        var owner = EngineHost.Owner;
 
         var counter = 0;
         return await Load.RunAsync(options, async _ =>

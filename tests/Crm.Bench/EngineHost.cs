@@ -1,0 +1,60 @@
+using Crm.Engine.Bpmn;
+using Crm.Engine.Common;
+using Crm.Engine.Identity;
+using Crm.Engine.Jobs;
+using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
+using Crm.Storage.PostgreSql;
+using Crm.Storage.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Bench;
+
+/// <summary>The engine in this process against the benchmark database, migrated, with a job executor available.</summary>
+internal static class EngineHost
+{
+    public static readonly CurrentUser Owner = new(Guid.NewGuid(), "bench", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string>());
+
+    public static async Task<ServiceProvider> CreateAsync(BenchOptions options, string sqliteFile = "engine.db", int jobConcurrency = 4)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddDbContext<CrmDbContext>(o =>
+        {
+            if (options.IsPostgres)
+            {
+                o.UseCrmPostgreSql(options.Database);
+            }
+            else
+            {
+                o.UseCrmSqlite($"Data Source={Path.Combine(options.Database, sqliteFile)};Default Timeout=30");
+            }
+        });
+        services.AddCrmEngine();
+        services.Configure<JobOptions>(o =>
+        {
+            o.Concurrency = jobConcurrency;
+            o.BatchSize = 64;
+            o.NodeName = $"bench-{Environment.ProcessId}";
+        });
+        var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        await db.Database.MigrateAsync();
+        if (db.IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        return provider;
+    }
+
+    public static async Task DeployAsync(ServiceProvider provider, string xml)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DefinitionService>().DeployAsync(xml, Owner, CancellationToken.None);
+    }
+}
