@@ -307,6 +307,37 @@ public abstract class EventScenarioTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task MultiInstance_CallActivityPerCustomer_ThenSubProcessTwice()
+    {
+        await DeployAsync("call-child");
+        await DeployAsync("multi-call");
+        var started = await Engine.StartAsync("campaign", new { customers = TwoSigners });
+
+        var children = await Engine.RunAsync<CrmDbContext, List<ProcessInstance>>(db => db.ProcessInstances.AsNoTracking().Where(i => i.ParentInstanceId == started.Id).ToListAsync());
+        Assert.Equal(2, children.Count);
+        Assert.All(children, c => Assert.NotNull(c.ParentToken));   // parked in the child row, not in the parent's state
+        Assert.Equal(["anna", "jan"], children.Select(c => InstanceState(c)).Order().ToList());
+        foreach (var child in children)
+        {
+            await Engine.CompleteAsync(await Engine.TaskAtAsync(child.Id, "approve"), new { decision = "ok" });
+        }
+
+        Assert.Equal(2, await Engine.RunJobsAsync());
+
+        var reviews = await Engine.OpenTasksAsync(started.Id);
+        Assert.Equal(2, reviews.Count(t => t.ElementId == "look"));
+        foreach (var review in reviews)
+        {
+            await Engine.CompleteAsync(review);
+        }
+
+        Assert.Equal("Completed", (await Engine.InstanceAsync(started.Id)).State);
+    }
+
+    private static string InstanceState(ProcessInstance child) =>
+        Bpmn.Runtime.InstanceState.Deserialize(child.State).Root.Variables["customer"]!.GetValue<string>();
+
+    [Fact]
     public async Task SequentialMultiInstance_OneAtATime_AndLoopCardinalityWithLoopCounter()
     {
         await DeployAsync("multi-sequential");

@@ -183,4 +183,38 @@ public sealed class ProcessApiTests : IAsyncLifetime
         var problem = await failing.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("review", problem.GetProperty("elementId").GetString());
     }
+
+    [Fact]
+    public async Task Messages_NothingWaiting_Is404Problem_WaitingReceiveTaskContinues_IncidentsNeedOwner()
+    {
+        using var owner = await _app.CreateClientAsAsync("admin");
+        using var anna = await _app.CreateClientAsAsync("anna");
+        (await owner.PostAsync("/api/process-definitions", Xml("""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0">
+              <bpmn:message id="m" name="signed-contract" crm:correlationKey="${contract}"/>
+              <bpmn:process id="contract" isExecutable="true">
+                <bpmn:startEvent id="start"/>
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="signed"/>
+                <bpmn:receiveTask id="signed" messageRef="m"/>
+                <bpmn:sequenceFlow id="f2" sourceRef="signed" targetRef="end"/>
+                <bpmn:endEvent id="end"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """))).EnsureSuccessStatusCode();
+        var started = await (await owner.PostAsJsonAsync("/api/process-instances", new { processKey = "contract", variables = new { contract = "K-7" } })).Content.ReadFromJsonAsync<JsonElement>();
+
+        var missing = await anna.PostAsJsonAsync("/api/messages", new { name = "signed-contract", correlationKey = "K-8" });
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("signed-contract", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var delivered = await anna.PostAsJsonAsync("/api/messages", new { name = "signed-contract", correlationKey = "K-7", variables = new { signedBy = "ACME" } });
+        delivered.EnsureSuccessStatusCode();
+        var instance = await (await owner.GetAsync($"/api/process-instances/{started.GetProperty("id").GetString()}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Completed", instance.GetProperty("state").GetString());
+        Assert.Equal("ACME", instance.GetProperty("variables").GetProperty("signedBy").GetString());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await anna.GetAsync("/api/incidents")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/api/incidents")).StatusCode);
+    }
 }
