@@ -5,6 +5,8 @@ using Crm.Engine.Tasks;
 using Crm.Engine.Hosting;
 using Crm.Engine.Identity;
 using Crm.Engine.Jobs;
+using Crm.Engine.Documents;
+using Crm.Workflows;
 using Crm.Server.Hosting;
 using Crm.Storage;
 using Crm.Storage.Objects;
@@ -22,11 +24,18 @@ try
     builder.Services.AddCrmDataProtection();                                   // cookie keys survive restarts
     builder.Services.AddCrmEngine();                                           // BPMN engine, processes, tasks
     builder.Services.AddCrmJobExecutor();                                      // timers, async steps, call returns
+    builder.Services.AddCrmDocuments();                                        // folders, documents, register, search index
+    builder.Services.AddCrmSearchWorker();                                     // keeps this node's index current
+    builder.Services.AddCrmWorkflows();                                        // built-in processes and their handlers
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
 
     var app = builder.Build();
     await app.InitializeCrmAsync();                                           // migrate, check storage, seed admin + demo
+    if (args is ["index", "rebuild", ..])
+    {
+        return await IndexCommands.RebuildAsync(app.Services);                // dotnet Crm.Server.dll index rebuild
+    }
 
     app.UseCrmProblemDetails();
     app.UseRequestLocalization();
@@ -40,6 +49,7 @@ try
     app.MapProcessApi();           // /api/process-definitions, /api/process-instances
     app.MapTaskApi();              // /api/tasks
     app.MapEngineApi();            // /api/incidents, /api/messages
+    app.MapDocumentApi();          // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}
     app.MapCrmDesigner();          // Blazor UI and its static assets

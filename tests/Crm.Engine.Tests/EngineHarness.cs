@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
 using Crm.Engine.Bpmn;
+using Microsoft.Extensions.Configuration;
+using Crm.Engine.Documents;
+using Crm.Storage;
+using Crm.Workflows;
 using Crm.Engine.Bpmn.Runtime;
 using Crm.Engine.Common;
 using Crm.Engine.Identity;
@@ -45,7 +49,21 @@ public sealed class EngineHarness : IAsyncDisposable
             }
         });
         services.AddSingleton<TimeProvider>(clock);
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var settings = new Dictionary<string, string?> { ["Crm:DataPath"] = database.DataPath };
+        if (Crm.Tests.TestEnvironment.S3Endpoint is { } endpoint)
+        {
+            // Documents' bytes go to the real S3 server when the test run has one.
+            settings["Crm:Storage:Provider"] = "S3";
+            settings["Crm:Storage:S3:Endpoint"] = endpoint;
+            settings["Crm:Storage:S3:AccessKey"] = Crm.Tests.TestEnvironment.S3AccessKey;
+            settings["Crm:Storage:S3:SecretKey"] = Crm.Tests.TestEnvironment.S3SecretKey;
+            settings["Crm:Storage:S3:Bucket"] = "crm-engine-tests";
+        }
+
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddCrmObjectStore();
+        services.AddCrmDocuments();
+        services.AddCrmWorkflows();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserDirectory>();
         services.AddSingleton<TokenCache>();
@@ -65,6 +83,8 @@ public sealed class EngineHarness : IAsyncDisposable
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
             }
         });
+        await provider2.GetRequiredService<Crm.Storage.Objects.IObjectStore>().EnsureReadyAsync();
+        await Crm.Workflows.WorkflowSetup.DeployBuiltInProcessesAsync(provider2);
         foreach (var (name, groups) in new[] { ("anna", new[] { "sales" }), ("jan", new[] { "office" }), ("marek", new[] { "sales" }), ("boss", Array.Empty<string>()) })
         {
             await harness.RunAsync<CrmDbContext>(async db =>
@@ -74,11 +94,34 @@ public sealed class EngineHarness : IAsyncDisposable
             });
         }
 
+        await harness.RunAsync<CrmDbContext>(async db =>
+        {
+            var users = await db.Users.ToDictionaryAsync(u => u.UserName, u => u.Id);
+            foreach (var (group, members) in new (string, string[])[] { ("sales", ["anna", "marek"]), ("office", ["jan"]) })
+            {
+                var entity = new Group { Name = group, DisplayName = group };
+                db.Groups.Add(entity);
+                db.GroupMembers.AddRange(members.Select(m => new GroupMember { GroupId = entity.Id, UserId = users[m] }));
+            }
+
+            await db.SaveChangesAsync();
+        });
         return harness;
+    }
+
+    /// <summary>Applies the outbox to the search index until nothing is left.</summary>
+    public async Task IndexAsync()
+    {
+        var indexer = _services.GetRequiredService<SearchIndexer>();
+        while (await indexer.ApplyPendingAsync(CancellationToken.None) > 0)
+        {
+        }
     }
 
     /// <summary>The engine's clock: tests move time instead of sleeping.</summary>
     public ManualClock Clock { get; private init; } = new();
+
+    public IServiceProvider Services => _services;
 
     public Jobs.JobExecutor Executor => _services.GetRequiredService<Jobs.JobExecutor>();
 

@@ -72,8 +72,8 @@ public static partial class TimerSchedule
         {
             var interval = ParseDuration(match.Groups["d"].Value);
             var due = lastDue + interval;
-            // After a long outage fire once, not once per missed interval.
-            while (due + interval <= now)
+            // A late firing (an outage, a long sleep) stands for all it missed: the next one is in the future.
+            while (due <= now)
             {
                 due += interval;
             }

@@ -26,6 +26,13 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
     public DbSet<Messages.MessageSubscription> MessageSubscriptions => Set<Messages.MessageSubscription>();
     public DbSet<Processes.JournalEntry> Journal => Set<Processes.JournalEntry>();
+    public DbSet<Documents.Folder> Folders => Set<Documents.Folder>();
+    public DbSet<Documents.FolderPermissionEntry> FolderPermissions => Set<Documents.FolderPermissionEntry>();
+    public DbSet<Documents.Document> Documents => Set<Documents.Document>();
+    public DbSet<Documents.DocumentPermissionEntry> DocumentPermissions => Set<Documents.DocumentPermissionEntry>();
+    public DbSet<Documents.DocumentVersion> DocumentVersions => Set<Documents.DocumentVersion>();
+    public DbSet<Documents.DocumentEvent> DocumentEvents => Set<Documents.DocumentEvent>();
+    public DbSet<Documents.OutboxMessage> Outbox => Set<Documents.OutboxMessage>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 
@@ -34,10 +41,16 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     {
         var soon = DateTimeOffset.UtcNow.AddSeconds(1);
         var wakesExecutor = ChangeTracker.Entries<global::Crm.Engine.Jobs.Job>().Any(e => e.State == EntityState.Added && e.Entity.DueAt <= soon);
+        var wakesIndexer = ChangeTracker.Entries<global::Crm.Engine.Documents.OutboxMessage>().Any(e => e.State == EntityState.Added);
         var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (wakesExecutor)
         {
             global::Crm.Engine.Jobs.JobSignal.Raise();
+        }
+
+        if (wakesIndexer)
+        {
+            global::Crm.Engine.Documents.OutboxSignal.Raise();
         }
 
         return result;

@@ -173,6 +173,16 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
             return new StartedInstance(instance.Id, instance.Status.ToString(), ActiveIds(instance));
         }, cancellationToken);
 
+    /// <summary>Cancels an instance inside the caller's unit of work (the caller checks rights and saves): a force-unlock ends its check-out process this way.</summary>
+    public async Task CancelInUnitAsync(ProcessInstance instance, string userName, CancellationToken cancellationToken)
+    {
+        var model = await models.GetAsync(db, instance.DefinitionId, cancellationToken);
+        var execution = new ProcessExecution(model, instance, InstanceState.Deserialize(instance.State), Engine, userName);
+        execution.Cancel();
+        await execution.PrepareCommitAsync(cancellationToken);
+        execution.Flush();
+    }
+
     /// <summary>Sets process-level variables of a running instance (process owners): the usual fix before retrying an incident.</summary>
     public Task<InstanceView> SetVariablesAsync(Guid id, Dictionary<string, JsonNode?> variables, CurrentUser user, CancellationToken cancellationToken) =>
         ConflictRetry.RunAsync(db, async () =>

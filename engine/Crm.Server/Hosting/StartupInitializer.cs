@@ -57,6 +57,8 @@ public static class StartupInitializer
                 """);
         }
 
+        await Crm.Workflows.WorkflowSetup.DeployBuiltInProcessesAsync(services);
+
         DemoIdentity? demo = null;
         if (options.Demo.Load)
         {

@@ -1,0 +1,121 @@
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Documents;
+
+public sealed record RegisterQuery(Guid? DocumentId, string? UserName, string? Kind, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);
+
+public sealed record RegisterRow(DateTimeOffset At, string UserName, string Kind, Guid? DocumentId, string? DocumentTitle, int? Version, string? Ip, string? Client, string? Details);
+
+/// <summary>
+/// The register of who viewed, downloaded or previewed which version, from where, and every change. Per
+/// document for its managers, compliance officers and admins; across documents (per user) for compliance
+/// officers and admins. Exportable to Excel.
+/// </summary>
+public sealed class AccessRegister(CrmDbContext db, DocumentAccess access)
+{
+    public const int MaxExportRows = 100_000;
+
+    public async Task<PagedList<RegisterRow>> ListAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var rows = await FilteredAsync(query, user, cancellationToken);
+        var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
+        var total = await rows.CountAsync(cancellationToken);
+        var items = (await Project(rows.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken)).Select(Map).ToList();
+        return new PagedList<RegisterRow>(items, total, page, pageSize);
+    }
+
+    /// <summary>The same rows as an .xlsx workbook (one sheet, a header row, filters as asked).</summary>
+    public async Task<byte[]> ExportAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var rows = (await Project((await FilteredAsync(query, user, cancellationToken)).OrderByDescending(e => e.At).Take(MaxExportRows)).ToListAsync(cancellationToken)).Select(Map).ToList();
+        using var memory = new MemoryStream();
+        using (var workbook = SpreadsheetDocument.Create(memory, SpreadsheetDocumentType.Workbook))
+        {
+            var workbookPart = workbook.AddWorkbookPart();
+            workbookPart.Workbook = new Workbook();
+            var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
+            var data = new SheetData();
+            data.Append(Row("When (UTC)", "User", "Action", "Document", "Version", "IP", "Client", "Details"));
+            foreach (var r in rows)
+            {
+                data.Append(Row(r.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), r.UserName, r.Kind,
+                    r.DocumentTitle ?? r.DocumentId?.ToString() ?? "", r.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", r.Ip ?? "", r.Client ?? "", r.Details ?? ""));
+            }
+
+            sheetPart.Worksheet = new Worksheet(data);
+            workbookPart.Workbook.AppendChild(new Sheets(new Sheet { Id = workbookPart.GetIdOfPart(sheetPart), SheetId = 1, Name = "Register" }));
+        }
+
+        return memory.ToArray();
+    }
+
+    private async Task<IQueryable<DocumentEvent>> FilteredAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var seesAll = user.IsAdmin || user.Roles.Contains(Identity.Roles.Compliance);
+        var rows = db.DocumentEvents.AsNoTracking();
+        if (query.DocumentId is { } documentId)
+        {
+            if (!seesAll)
+            {
+                await access.RequireAsync(documentId, DocumentRights.Manage, user, cancellationToken);
+            }
+
+            rows = rows.Where(e => e.DocumentId == documentId);
+        }
+        else if (!seesAll)
+        {
+            throw new ForbiddenException("The register across documents is for compliance officers and admins.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.UserName))
+        {
+            rows = rows.Where(e => e.UserName == query.UserName);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Kind))
+        {
+            var kind = Enum.TryParse<DocumentEventKind>(query.Kind, true, out var k) && Enum.IsDefined(k) ? k
+                : throw ValidationFailedException.For("kind", $"Use one of: {string.Join(", ", Enum.GetNames<DocumentEventKind>())}.");
+            rows = rows.Where(e => e.Kind == kind);
+        }
+
+        if (query.From is { } from)
+        {
+            rows = rows.Where(e => e.At >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            rows = rows.Where(e => e.At <= to);
+        }
+
+        return rows;
+    }
+
+    private IQueryable<RawRow> Project(IQueryable<DocumentEvent> rows) =>
+        from e in rows
+        join d in db.Documents on e.DocumentId equals d.Id into docs
+        from d in docs.DefaultIfEmpty()
+        select new RawRow(e.At, e.UserName, e.Kind, e.DocumentId, d == null ? null : d.Title, e.Version, e.Ip, e.Client, e.Details);
+
+    private static RegisterRow Map(RawRow r) => new(r.At, r.UserName, r.Kind.ToString(), r.DocumentId, r.Title, r.Version, r.Ip, r.Client, r.Details);
+
+    private sealed record RawRow(DateTimeOffset At, string UserName, DocumentEventKind Kind, Guid? DocumentId, string? Title, int? Version, string? Ip, string? Client, string? Details);
+
+    private static Row Row(params string[] values)
+    {
+        var row = new Row();
+        foreach (var value in values)
+        {
+            row.Append(new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(value)) });
+        }
+
+        return row;
+    }
+}

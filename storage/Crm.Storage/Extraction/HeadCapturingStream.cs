@@ -1,0 +1,50 @@
+namespace Crm.Storage.Extraction;
+
+/// <summary>
+/// Passes a stream through unchanged and keeps its first bytes, so an upload can be streamed straight
+/// into the object store and its content type sniffed from what went by.
+/// </summary>
+public sealed class HeadCapturingStream(Stream inner, int headLength = ContentSniffer.HeadLength) : Stream
+{
+    private readonly byte[] _head = new byte[headLength];
+    private int _captured;
+
+    public ReadOnlySpan<byte> Head => _head.AsSpan(0, _captured);
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Capture(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        return Capture(buffer.Span[..read]);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Capture(ReadOnlySpan<byte> read)
+    {
+        if (_captured < _head.Length)
+        {
+            var take = Math.Min(read.Length, _head.Length - _captured);
+            read[..take].CopyTo(_head.AsSpan(_captured));
+            _captured += take;
+        }
+
+        return read.Length;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

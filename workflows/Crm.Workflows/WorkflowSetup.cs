@@ -1,0 +1,37 @@
+using System.Reflection;
+using Crm.Engine.Bpmn.Runtime;
+using Crm.Engine.Common;
+using Crm.Engine.Identity;
+using Crm.Engine.Processes;
+using Crm.Workflows.Documents;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Crm.Workflows;
+
+/// <summary>The built-in processes (embedded .bpmn files) and the service-task handlers they call.</summary>
+public static class WorkflowSetup
+{
+    public static IServiceCollection AddCrmWorkflows(this IServiceCollection services)
+    {
+        services.AddServiceTaskHandler<CheckInHandler>();
+        services.AddServiceTaskHandler<ReleaseHandler>();
+        services.AddServiceTaskHandler<RemindHandler>();
+        services.AddServiceTaskHandler<LockOverdueHandler>();
+        return services;
+    }
+
+    /// <summary>Deploys every built-in process whose XML changed (an unchanged one keeps its version). Runs at start-up.</summary>
+    public static async Task DeployBuiltInProcessesAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var system = new CurrentUser(Guid.Empty, "system", new HashSet<string> { Roles.Admin }, new HashSet<string>());
+        var assembly = typeof(WorkflowSetup).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".bpmn", StringComparison.Ordinal)).Order())
+        {
+            await using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var xml = await reader.ReadToEndAsync(cancellationToken);
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DefinitionService>().DeployAsync(xml, system, cancellationToken);
+        }
+    }
+}
