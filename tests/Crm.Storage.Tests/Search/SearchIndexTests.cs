@@ -1,0 +1,95 @@
+using Crm.Storage.Search;
+using Xunit;
+
+namespace Crm.Storage.Tests.Search;
+
+/// <summary>The Lucene index in a real folder: diacritics, ranking, snippets, filters and access inside the query.</summary>
+public sealed class SearchIndexTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "crm-index-" + Guid.NewGuid().ToString("N"));
+    private readonly SearchIndex _index;
+
+    public SearchIndexTests()
+    {
+        _index = new SearchIndex(_path);
+        Add("1", "Instrukcja BHP", "Zażółć gęślą jaźń. Procedura zgłaszania wypadków.", ["root", "hr"], ["g:staff"], null);
+        Add("2", "Cennik", "Ceny usług na rok 2027, zazolc.", ["root", "sales"], ["g:sales"], null);
+        Add("3", "Umowa poufna", "Zażółć: warunki poufne.", ["root", "sales"], ["g:sales"], ["u:anna"]);
+        _index.Commit(3);
+    }
+
+    [Theory]
+    [InlineData("zazolc")]
+    [InlineData("zażółć")]
+    [InlineData("ZAŻÓŁĆ")]
+    public void Diacritics_FoundWithAndWithout(string query)
+    {
+        var result = _index.Search(new SearchQuery(query, [], SeeAll: true));
+
+        Assert.Equal(3, result.Total);
+    }
+
+    [Fact]
+    public void Snippet_MarksTheWordWithItsAccents()
+    {
+        var hit = Assert.Single(_index.Search(new SearchQuery("gesla", [], SeeAll: true)).Items);
+
+        Assert.Equal("1", hit.Id);
+        Assert.Contains("<mark>gęślą</mark>", hit.Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AccessFilter_IsPartOfTheQuery_SoTotalsCountOnlyReadableItems()
+    {
+        Assert.Equal(1, _index.Search(new SearchQuery("zazolc", ["u:marek", "g:sales"], SeeAll: false)).Total);
+        Assert.Equal(2, _index.Search(new SearchQuery("zazolc", ["u:anna", "g:sales"], SeeAll: false)).Total);
+        Assert.Equal(0, _index.Search(new SearchQuery("zazolc", ["u:jan"], SeeAll: false)).Total);
+        Assert.Equal(["2"], _index.Search(new SearchQuery(null, ["u:marek", "g:sales"], SeeAll: false, FolderId: "sales")).Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void TitleRanksAboveBody_AndBadSyntaxStillSearches()
+    {
+        Add("4", "Procedura reklamacji", "tekst", ["root"], ["g:staff"], null);
+        _index.Commit(4);
+
+        var result = _index.Search(new SearchQuery("procedura", [], SeeAll: true));
+        Assert.Equal("4", result.Items[0].Id);
+        Assert.Equal(2, _index.Search(new SearchQuery("procedura (", [], SeeAll: true)).Total);
+    }
+
+    [Fact]
+    public void Commit_RemembersTheOutboxPosition_UpsertReplaces()
+    {
+        Add("2", "Cennik 2028", "nowe ceny", ["root", "sales"], ["g:sales"], null);
+        _index.Commit(9);
+
+        using var reopened = ReopenAfterDispose();
+        Assert.Equal(9, reopened.LastApplied);
+        Assert.Equal(3, reopened.Count());
+        Assert.Equal("Cennik 2028", Assert.Single(reopened.Search(new SearchQuery("ceny", [], SeeAll: true)).Items).Title);
+    }
+
+    private SearchIndex ReopenAfterDispose()
+    {
+        _index.Dispose();
+        return new SearchIndex(_path);
+    }
+
+    private void Add(string id, string title, string text, string[] path, string[] folderAcl, string[]? itemAcl) =>
+        _index.Upsert(new IndexEntry(id, "document", title, text, null, path, "letter", "draft", "anna", DateTimeOffset.UtcNow, folderAcl, itemAcl));
+
+    public void Dispose()
+    {
+        try
+        {
+            _index.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+            // disposed by the test already
+        }
+
+        Directory.Delete(_path, recursive: true);
+    }
+}
