@@ -14,6 +14,9 @@ public sealed class DocumentAccess(CrmDbContext db)
 {
     private Dictionary<Guid, DocumentRights>? _folderRights;
 
+    /// <summary>Forget the computed rights after folders or folder permissions changed in this scope.</summary>
+    public void Invalidate() => _folderRights = null;
+
     public static IReadOnlyList<string> PrincipalTokens(CurrentUser user) =>
         [$"u:{user.UserName}", .. user.Groups.Select(g => $"g:{g}")];
 

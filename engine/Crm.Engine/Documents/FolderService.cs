@@ -42,6 +42,7 @@ public sealed class FolderService(CrmDbContext db, DocumentAccess access, Docume
         var folder = new Folder { Name = name, ParentId = request.ParentId, CreatedAt = clock.GetUtcNow(), CreatedBy = user.UserName };
         db.Folders.Add(folder);
         await db.SaveChangesAsync(cancellationToken);
+        access.Invalidate();
         return new FolderView(folder.Id, folder.Name, folder.ParentId, Names(await access.FolderRightsAsync(folder.Id, user, cancellationToken)));
     }
 
@@ -126,6 +127,7 @@ public sealed class FolderService(CrmDbContext db, DocumentAccess access, Docume
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        access.Invalidate();
         return await FolderPermissionsAsync(id, user, cancellationToken);
     }
 

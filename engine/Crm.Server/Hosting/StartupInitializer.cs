@@ -71,6 +71,7 @@ public static class StartupInitializer
 
             demo = await seeder.LoadDemoAsync(file);
             await LoadDemoProcessesAsync(services, Path.Combine(folder, "processes"));
+            await DemoDocuments.LoadAsync(services, Path.Combine(folder, "documents"));
             services.GetRequiredService<DemoState>().MarkLoaded(demo!.Users[0].UserName, demo.Password);
             logger.LogInformation("Demo data loaded from {Folder}", folder);
         }
