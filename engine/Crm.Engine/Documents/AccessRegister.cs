@@ -30,6 +30,16 @@ public sealed class AccessRegister(CrmDbContext db, DocumentAccess access)
         return new PagedList<RegisterRow>(items, total, page, pageSize);
     }
 
+    private static readonly DocumentEventKind[] Reads = [DocumentEventKind.Viewed, DocumentEventKind.Downloaded, DocumentEventKind.Previewed];
+
+    /// <summary>What happened to a document (versions, status, locks, permissions) for anyone who may read it; reads are in the register.</summary>
+    public async Task<List<RegisterRow>> HistoryAsync(Guid documentId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        await access.RequireAsync(documentId, DocumentRights.Read, user, cancellationToken);
+        var rows = db.DocumentEvents.AsNoTracking().Where(e => e.DocumentId == documentId && !Reads.Contains(e.Kind)).OrderByDescending(e => e.At).Take(500);
+        return [.. (await Project(rows).ToListAsync(cancellationToken)).Select(Map)];
+    }
+
     /// <summary>The same rows as an .xlsx workbook (one sheet, a header row, filters as asked).</summary>
     public async Task<byte[]> ExportAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken)
     {

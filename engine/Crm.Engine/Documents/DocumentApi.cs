@@ -65,7 +65,7 @@ public static class DocumentApi
             var preview = string.Equals(disposition, "inline", StringComparison.OrdinalIgnoreCase);
             var opened = await service.OpenAsync(id, version, preview, CurrentUser.From(http.User), From(http), ct);
             // Never let a browser run uploaded HTML or scripts from our origin.
-            http.Response.Headers[HeaderNames.ContentSecurityPolicy] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+            http.Response.Headers[HeaderNames.ContentSecurityPolicy] = opened.ContentType == "application/pdf" ? "default-src 'none'; object-src 'self'" : "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
             http.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
             var type = preview && opened.ContentType == "text/html" ? "text/plain; charset=utf-8" : opened.ContentType;
             return TypedResults.Stream(opened.Content, type, preview ? null : opened.FileName, enableRangeProcessing: false);

@@ -140,11 +140,16 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         return new StoredFile(name, ContentSniffer.Sniff(head.Head, name), stored.Hash.ToString(), stored.Length);
     }
 
-    public async Task<DocumentView> GetAsync(Guid id, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
+    /// <summary>The document's details; opening it is recorded as a view (a refresh after the viewer's own action is not).</summary>
+    public async Task<DocumentView> GetAsync(Guid id, CurrentUser user, AccessContext from, CancellationToken cancellationToken, bool recordView = true)
     {
         var (document, rights) = await access.RequireAsync(id, DocumentRights.Read, user, cancellationToken);
-        Record(id, document.CurrentVersion, DocumentEventKind.Viewed, user.UserName, from, null);
-        await db.SaveChangesAsync(cancellationToken);
+        if (recordView)
+        {
+            Record(id, document.CurrentVersion, DocumentEventKind.Viewed, user.UserName, from, null);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return View(document, rights);
     }
 
