@@ -2,6 +2,11 @@ namespace Crm.Bench;
 
 internal sealed record BenchOptions(string Provider, string Database, string ServerDll, int Clients, int Seconds, string? Only = null)
 {
+    /// <summary>S3 endpoint, access key and secret for phase d (documents); phase d is skipped without them.</summary>
+    public string? S3Endpoint { get; init; }
+    public string S3AccessKey { get; init; } = "";
+    public string S3SecretKey { get; init; } = "";
+
     public bool IsPostgres => Provider == "postgres";
 
     public static BenchOptions Parse(string[] args)
@@ -20,6 +25,11 @@ internal sealed record BenchOptions(string Provider, string Database, string Ser
 
         return new BenchOptions(provider, Get("--db"), Get("--server"), int.Parse(Get("--clients", "4"), System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(Get("--seconds", "10"), System.Globalization.CultureInfo.InvariantCulture),
-            Array.IndexOf(args, "--only") >= 0 ? Get("--only") : null);
+            Array.IndexOf(args, "--only") >= 0 ? Get("--only") : null)
+        {
+            S3Endpoint = Array.IndexOf(args, "--s3") >= 0 ? Get("--s3") : null,
+            S3AccessKey = Array.IndexOf(args, "--s3-access") >= 0 ? Get("--s3-access") : "",
+            S3SecretKey = Array.IndexOf(args, "--s3-secret") >= 0 ? Get("--s3-secret") : "",
+        };
     }
 }

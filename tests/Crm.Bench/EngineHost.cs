@@ -1,4 +1,6 @@
 using Crm.Engine.Bpmn;
+using Crm.Engine.Documents;
+using Crm.Storage;
 using Crm.Engine.Common;
 using Crm.Engine.Identity;
 using Crm.Engine.Jobs;
@@ -17,11 +19,13 @@ internal static class EngineHost
 {
     public static readonly CurrentUser Owner = new(Guid.NewGuid(), "bench", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string>());
 
-    public static async Task<ServiceProvider> CreateAsync(BenchOptions options, string sqliteFile = "engine.db", int jobConcurrency = 4)
+    public static async Task<ServiceProvider> CreateAsync(BenchOptions options, string sqliteFile = "engine.db", int jobConcurrency = 4, IDictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
+        services.AddCrmObjectStore();
+        services.AddCrmDocuments();
         services.AddDbContext<CrmDbContext>(o =>
         {
             if (options.IsPostgres)

@@ -44,6 +44,20 @@ if (options.Only is null or "j")
     }
 }
 
+DocumentFigures? documents = null;
+if (options.Only is null or "d" or "d-index")
+{
+    if (options.S3Endpoint is null)
+    {
+        Console.WriteLine("\n== d) documents: skipped (no --s3 endpoint)");
+    }
+    else
+    {
+        using var phase = Phase("d) documents: API vs raw S3 transfers, indexing with extraction vs raw Lucene, search at 100 000 documents");
+        documents = await DocumentsBench.RunAsync(options, phase.Progress);
+    }
+}
+
 var c = results[0].PerSecond;
 Console.WriteLine();
 Console.WriteLine($"Results ({options.Provider}, {options.Clients} clients)");
@@ -60,6 +74,22 @@ if (jobs is not null)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  j/c = {jobs.OneProcess / c:F3}   timer lag under {jobs.LoadPerSecond:F0} async instances/s: p50 {jobs.LagP50:F0} ms, p99 {jobs.LagP99:F0} ms ({jobs.Timers} timers)"));
 }
+if (documents is not null)
+{
+    Console.WriteLine();
+    Console.WriteLine("Documents (real S3 server)");
+    foreach (var t in documents.Transfers)
+    {
+        var bar = new string('#', (int)Math.Round(30 * Math.Min(1.5, t.ApiMBps / t.RawMBps) / 1.5));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.Name,-16} API {t.ApiMBps,7:F1} MB/s   raw {t.RawMBps,7:F1} MB/s   ratio {t.ApiMBps / t.RawMBps:F2}  {bar}"));
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  indexing 1-page docx: pipeline (outbox, S3, extraction, Lucene) {documents.IndexedPerSecond:F0} docs/s; extraction + Lucene {documents.ExtractAndIndexPerSecond:F0} docs/s; raw Lucene {documents.RawLucenePerSecond:F0} docs/s (ratios {documents.IndexedPerSecond / documents.RawLucenePerSecond:F3}, {documents.ExtractAndIndexPerSecond / documents.RawLucenePerSecond:F3})"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  search with permission filter at {documents.SearchDocuments} documents: p50 {documents.SearchP50:F1} ms, p95 {documents.SearchP95:F1} ms"));
+}
+
 return 0;
 
 static PhaseReporter Phase(string title) => new(title);

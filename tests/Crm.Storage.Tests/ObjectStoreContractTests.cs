@@ -59,6 +59,20 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
 
         Assert.Equal(first.Hash, second.Hash);
         Assert.True(first.Created);
+        Assert.Equal(bytes.Length, await Store.GetSizeAsync(first.Hash));
+    }
+
+    [Fact]
+    public async Task Put_SameLargeBytesTwice_DoesNotSendThemAgain()
+    {
+        await Store.EnsureReadyAsync();
+        var bytes = RandomNumberGenerator.GetBytes(9 * 1024 * 1024);
+
+        var first = await Store.PutAsync(new MemoryStream(bytes));
+        var second = await Store.PutAsync(new MemoryStream(bytes));
+
+        Assert.Equal(first.Hash, second.Hash);
+        Assert.True(first.Created);
         Assert.False(second.Created);
     }
 

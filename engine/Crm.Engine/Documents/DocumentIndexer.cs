@@ -59,7 +59,7 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
             return version.ExtractedText;
         }
 
-        var result = await ExtractAsync(version.Sha256, version.ContentType, cancellationToken);
+        var result = await ExtractAsync(version.Sha256, version.ContentType, version.Size, cancellationToken);
         version.ExtractedText = result.Text;
         version.ExtractionError = result.Error is { Length: > 2000 } error ? error[..2000] : result.Error;
         version.Extracted = true;
@@ -67,32 +67,45 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
         return version.ExtractedText;
     }
 
-    private async Task<ExtractionResult> ExtractAsync(string sha256, string contentType, CancellationToken cancellationToken)
+    private const long InMemoryLimit = 16 * 1024 * 1024;
+
+    private async Task<ExtractionResult> ExtractAsync(string sha256, string contentType, long size, CancellationToken cancellationToken)
     {
         if (!TextExtractor.CanExtract(contentType))
         {
             return new ExtractionResult(null, null);
         }
 
-        var path = Path.Combine(Path.GetTempPath(), $"crm-extract-{Guid.NewGuid():N}");
         try
         {
-            await using (var source = await objects.OpenReadAsync(ContentHash.Parse(sha256), cancellationToken))
-            await using (var file = File.Create(path))
+            // Parsers need a seekable stream: small files in memory, large ones spooled to a temporary file.
+            await using var source = await objects.OpenReadAsync(ContentHash.Parse(sha256), cancellationToken);
+            if (size <= InMemoryLimit)
             {
-                await source.CopyToAsync(file, cancellationToken);
+                using var memory = new MemoryStream((int)size);
+                await source.CopyToAsync(memory, cancellationToken);
+                return await TextExtractor.ExtractAsync(memory, contentType, Limits, cancellationToken);
             }
 
-            await using var spooled = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
-            return await TextExtractor.ExtractAsync(spooled, contentType, Limits, cancellationToken);
+            var path = Path.Combine(Path.GetTempPath(), $"crm-extract-{Guid.NewGuid():N}");
+            try
+            {
+                await using (var file = File.Create(path))
+                {
+                    await source.CopyToAsync(file, cancellationToken);
+                }
+
+                await using var spooled = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+                return await TextExtractor.ExtractAsync(spooled, contentType, Limits, cancellationToken);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
         }
         catch (ObjectNotFoundException ex)
         {
             return ExtractionResult.Failed(ex.Message);
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 

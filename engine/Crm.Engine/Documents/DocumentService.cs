@@ -173,9 +173,20 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         var row = await db.DocumentVersions.AsNoTracking().SingleOrDefaultAsync(v => v.DocumentId == id && v.Number == number, cancellationToken)
             ?? throw new NotFoundException($"Document {id} has no version {number}.");
         Record(id, number, preview ? DocumentEventKind.Previewed : DocumentEventKind.Downloaded, user.UserName, from, null);
-        await db.SaveChangesAsync(cancellationToken);
-        var stream = await objects.OpenReadAsync(ContentHash.Parse(row.Sha256), cancellationToken);
-        return new OpenedContent(stream, row.ContentType, row.FileName, row.Size, number);
+        // The object store starts sending while the register row commits; the bytes are handed out only
+        // after the commit succeeded, so no byte leaves without its row.
+        var opening = objects.OpenReadAsync(ContentHash.Parse(row.Sha256), cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(opening);
+            throw;
+        }
+
+        return new OpenedContent(await opening, row.ContentType, row.FileName, row.Size, number);
     }
 
     public Task<DocumentView> UpdateAsync(Guid id, UpdateDocumentRequest request, CurrentUser user, AccessContext from, CancellationToken cancellationToken) =>
@@ -261,6 +272,18 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         QueueIndex(document.Id);
         await db.SaveChangesAsync(cancellationToken);
         return new DocumentCreated(document.Id, 1);
+    }
+
+    private static async Task DisposeQuietlyAsync(Task<Stream> opening)
+    {
+        try
+        {
+            await (await opening).DisposeAsync();
+        }
+        catch (Exception ex) when (ex is ObjectNotFoundException or IOException or HttpRequestException)
+        {
+            // the register failed first; this error is not the one to report
+        }
     }
 
     public void Record(Guid? documentId, int? version, DocumentEventKind kind, string userName, AccessContext from, object? details, Guid? folderId = null) =>

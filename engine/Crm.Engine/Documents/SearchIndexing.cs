@@ -40,6 +40,7 @@ public static class OutboxSignal
 public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index, TimeProvider clock)
 {
     public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(5);
+    private static readonly int Parallelism = Math.Max(2, Environment.ProcessorCount * 2);
 
     public SearchIndex Index => index;
 
@@ -69,10 +70,12 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
             return 0;
         }
 
-        var indexer = scope.ServiceProvider.GetRequiredService<DocumentIndexer>();
-        foreach (var id in batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct())
+        // Extraction reads the object store and parses files: build entries side by side, each in its own scope.
+        var ids = batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct().ToList();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            if (await indexer.BuildAsync(id, cancellationToken) is { } entry)
+            await using var itemScope = scopes.CreateAsyncScope();
+            if (await itemScope.ServiceProvider.GetRequiredService<DocumentIndexer>().BuildAsync(id, ct) is { } entry)
             {
                 index.Upsert(entry);
             }
@@ -80,7 +83,7 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
             {
                 index.Delete(id.ToString());
             }
-        }
+        });
 
         if (commit)
         {

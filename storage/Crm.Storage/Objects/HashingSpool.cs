@@ -4,7 +4,8 @@ namespace Crm.Storage.Objects;
 
 /// <summary>
 /// Copies an incoming stream to a temporary file while hashing it. The hash names the object, so it
-/// must be known before the final write; spooling keeps memory flat for files of any size.
+/// must be known before the final write; spooling keeps memory flat for files of any size. A store that
+/// re-reads the bytes (S3) may keep small content in memory instead (<see cref="Memory"/>).
 /// </summary>
 internal sealed class HashingSpool : IAsyncDisposable
 {
@@ -13,8 +14,39 @@ internal sealed class HashingSpool : IAsyncDisposable
     public string Path { get; }
     public long Length { get; private set; }
     public ContentHash Hash { get; private set; }
+    /// <summary>The whole content when it fit in memory (then no file was written).</summary>
+    public byte[]? Memory { get; private set; }
 
     private HashingSpool(string path) => Path = path;
+
+    /// <summary>The spooled bytes, from memory or the temporary file.</summary>
+    public Stream OpenRead() => Memory is { } bytes ? new MemoryStream(bytes, writable: false)
+        : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
+
+    public static async Task<HashingSpool> CreateAsync(Stream content, string tempFolder, long? maxBytes, int inMemoryUpTo, CancellationToken cancellationToken)
+    {
+        // Read up to the in-memory limit first; only content larger than that goes to a file.
+        var head = new byte[inMemoryUpTo + 1];
+        var filled = 0;
+        int n;
+        while (filled < head.Length && (n = await content.ReadAsync(head.AsMemory(filled), cancellationToken)) > 0)
+        {
+            filled += n;
+        }
+
+        if (filled <= inMemoryUpTo)
+        {
+            if (maxBytes is { } limit && filled > limit)
+            {
+                throw new ObjectTooLargeException(limit);
+            }
+
+            var bytes = head[..filled];
+            return new HashingSpool(System.IO.Path.Combine(tempFolder, "in-memory")) { Memory = bytes, Length = filled, Hash = ContentHash.FromBytes(SHA256.HashData(bytes)) };
+        }
+
+        return await CreateAsync(new ConcatenatedStream(head.AsMemory(0, filled), content), tempFolder, maxBytes, cancellationToken);
+    }
 
     public static async Task<HashingSpool> CreateAsync(Stream content, string tempFolder, long? maxBytes, CancellationToken cancellationToken)
     {
@@ -52,6 +84,11 @@ internal sealed class HashingSpool : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (Memory is not null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         try
         {
             File.Delete(Path);
@@ -63,4 +100,39 @@ internal sealed class HashingSpool : IAsyncDisposable
 
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>Bytes already read, then the rest of the stream.</summary>
+internal sealed class ConcatenatedStream(ReadOnlyMemory<byte> first, Stream rest) : Stream
+{
+    private ReadOnlyMemory<byte> _first = first;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_first.IsEmpty)
+        {
+            return await rest.ReadAsync(buffer, cancellationToken);
+        }
+
+        var count = Math.Min(buffer.Length, _first.Length);
+        _first[..count].CopyTo(buffer);
+        _first = _first[count..];
+        return count;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

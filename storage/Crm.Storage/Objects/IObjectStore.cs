@@ -23,7 +23,10 @@ public interface IObjectStore
     Task EnsureReadyAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>The address and size of a stored object. <see cref="Created"/> is false when the bytes were already there.</summary>
+/// <summary>
+/// The address and size of a stored object. <see cref="Created"/> is false when the store saw the bytes
+/// were already there (the S3 store does not ask for small objects; rewriting them is cheaper).
+/// </summary>
 public sealed record StoredObject(ContentHash Hash, long Length, bool Created);
 
 public sealed class ObjectNotFoundException(ContentHash hash)

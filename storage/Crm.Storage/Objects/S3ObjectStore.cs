@@ -31,17 +31,24 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _client = client.Build();
     }
 
+    private const int SmallObject = 8 * 1024 * 1024;
+
     private string Bucket => _options.Bucket;
 
     public async Task<StoredObject> PutAsync(Stream content, long? maxBytes = null, CancellationToken cancellationToken = default)
     {
-        await using var spool = await HashingSpool.CreateAsync(content, _tempFolder, maxBytes, cancellationToken);
-        if (await GetSizeAsync(spool.Hash, cancellationToken) is not null)
+        // Small content stays in memory (no temp file round trip); large content is spooled to disk.
+        await using var spool = await HashingSpool.CreateAsync(content, _tempFolder, maxBytes, inMemoryUpTo: SmallObject, cancellationToken);
+        // Large content is checked first, so identical bytes are not sent twice. Small content is simply
+        // written: the key is its hash, so a second write stores the same bytes under the same name (still
+        // one object) and costs less than the extra round trip of asking first.
+        var existed = spool.Length > SmallObject && await GetSizeAsync(spool.Hash, cancellationToken) is not null;
+        if (existed)
         {
             return new StoredObject(spool.Hash, spool.Length, Created: false);
         }
 
-        await using var file = new FileStream(spool.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        await using var file = spool.OpenRead();
         await _client.PutObjectAsync(
             new PutObjectArgs()
                 .WithBucket(Bucket)

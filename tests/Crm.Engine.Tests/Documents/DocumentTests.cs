@@ -224,7 +224,8 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
         var hashes = await Engine.RunAsync<CrmDbContext, List<string>>(db => db.DocumentVersions.Select(v => v.Sha256).Distinct().ToListAsync());
         Assert.Single(hashes);
         var again = await Engine.RunAsync<Crm.Storage.Objects.IObjectStore, Crm.Storage.Objects.StoredObject>(s => s.PutAsync(new MemoryStream("Dear customer, ..."u8.ToArray())));
-        Assert.False(again.Created);
+        Assert.Equal(hashes[0], again.Hash.ToString());
+        Assert.Equal(again.Length, await Engine.RunAsync<Crm.Storage.Objects.IObjectStore, long?>(s => s.GetSizeAsync(again.Hash)));
 
         await using (var download = (await Engine.RunAsync<DocumentService, OpenedContent>(s => s.OpenAsync(copy, null, preview: false, Marek, Office, CancellationToken.None))).Content)
         {
