@@ -54,5 +54,16 @@ public sealed class DocumentTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(register).ToContainTextAsync("127.0.0.1");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "document-register.png"), FullPage = true });
         await page.CloseAsync();
+
+        // The compliance officer sees piotr's download in the register across documents.
+        var compliance = await browser.NewPageAsync();
+        await compliance.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fregister");
+        await browser.SignInAsync(compliance, "ewa", CrmAppFactory.DemoPassword);
+        await compliance.Locator("input[data-testid=register-user], [data-testid=register-user] input").First.FillAsync("piotr");
+        await compliance.GetByTestId("register-filter").ClickAsync();
+        await Assertions.Expect(compliance.GetByTestId("register-all")).ToContainTextAsync("Downloaded");
+        await Assertions.Expect(compliance.GetByTestId("register-all")).ToContainTextAsync("Instrukcja magazynowa");
+        await compliance.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "register.png"), FullPage = true });
+        await compliance.CloseAsync();
     }
 }

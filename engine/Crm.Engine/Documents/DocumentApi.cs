@@ -113,6 +113,8 @@ public static class DocumentApi
             return await RegisterAsync(new RegisterQuery(null, name, kind, from, to, page ?? 1, pageSize ?? 50), format, CurrentUser.From(principal), register, ct);
         }).WithTags("Register").WithName("AccessLog").WithSummary("The register across documents (compliance officers and admins), e.g. ?userId= for one person; ?format=xlsx exports it.");
 
+        app.MapGet("/api/document-types", (IOptions<DocumentOptions> options) => TypedResults.Ok(options.Value.Types))
+            .WithTags("Documents").WithName("DocumentTypes").WithSummary("The document-type dictionary (Crm:Documents:Types).");
         app.MapGet("/api/search", (string? q, Guid? folderId, string? type, string? status, string? owner, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, ClaimsPrincipal principal, SearchService search) =>
             TypedResults.Ok(search.Search(new SearchRequest(q, folderId, type, status, owner, from, to, page ?? 1, pageSize ?? 20), CurrentUser.From(principal))))
             .WithTags("Search").WithName("Search").WithSummary("Full-text search with snippets; only what the caller may read is found and counted.");

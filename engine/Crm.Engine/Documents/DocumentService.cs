@@ -20,6 +20,9 @@ public sealed class DocumentOptions
     public string CheckoutReminder { get; set; } = "P1D";
     /// <summary>When a lock is old enough for the folder's managers to hear of it.</summary>
     public string LockLimit { get; set; } = "P5D";
+
+    /// <summary>The document-type dictionary; a document's type must be one of these.</summary>
+    public List<string> Types { get; set; } = ["contract", "invoice", "letter", "offer", "procedure", "protocol", "report", "other"];
 }
 
 /// <summary>Where a request came from, for the register.</summary>
@@ -72,6 +75,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
             UpdatedAt = now,
         };
         ValidateTitle(document.Title);
+        ValidateType(document.Type);
         db.Documents.Add(document);
         db.DocumentVersions.Add(stored.ToVersion(document.Id, 1, null, user.UserName, now));
         Record(document.Id, null, DocumentEventKind.Created, user.UserName, from, null);
@@ -209,6 +213,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
                 throw ValidationFailedException.For("links", "Each link needs a type and an id.");
             }
 
+            ValidateType(request.Type);
             document.Type = request.Type ?? document.Type;
             document.ReceivedAt = request.ReceivedAt ?? document.ReceivedAt;
             document.Source = request.Source ?? document.Source;
@@ -302,6 +307,14 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
 
     public void QueueIndex(Guid documentId) =>
         db.Outbox.Add(new OutboxMessage { Topic = OutboxMessage.IndexDocument, EntityId = documentId, CreatedAt = clock.GetUtcNow() });
+
+    private void ValidateType(string? type)
+    {
+        if (type is not null && !options.Value.Types.Contains(type, StringComparer.Ordinal))
+        {
+            throw ValidationFailedException.For("type", $"Use one of the document types: {string.Join(", ", options.Value.Types)}.");
+        }
+    }
 
     private static void ValidateTitle(string title)
     {
