@@ -23,7 +23,7 @@ public static class IndexCommands
             const int width = 40;
             var share = value.Total == 0 ? 1 : value.Done / (double)value.Total;
             var filled = (int)Math.Round(share * width);
-            Console.Write($"\r  [{new string('#', filled)}{new string('.', width - filled)}] {share,4:P0}  {value.Done}/{value.Total}");
+            Console.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\r  [{new string('#', filled)}{new string('.', width - filled)}] {share * 100,3:F0}%  {value.Done}/{value.Total}"));
         }
     }
 }

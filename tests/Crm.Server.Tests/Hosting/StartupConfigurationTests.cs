@@ -63,6 +63,17 @@ public sealed class StartupConfigurationTests
         AssertCleanFailure(run, "Crm:Storage:S3:SecretKey");
     }
 
+    [Fact]
+    public async Task IndexRebuildCommand_RebuildsFromDatabaseAndObjects_WithProgress()
+    {
+        var run = await RunServerAsync(new() { ["Crm__Demo__Load"] = "true" }, "index", "rebuild");
+
+        Assert.True(run.ExitCode == 0, run.StdErr + run.StdOut);
+        Assert.Contains("Rebuilding the search index", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("100%", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Indexed 5 documents", run.StdOut, StringComparison.Ordinal);
+    }
+
     private static void AssertCleanFailure((int ExitCode, string StdErr, string StdOut) run, string setting)
     {
         Assert.True(run.ExitCode != 0, $"expected a failed start; stdout: {run.StdOut}");
@@ -71,10 +82,10 @@ public sealed class StartupConfigurationTests
         Assert.DoesNotContain("   at ", run.StdErr + run.StdOut, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string StdErr, string StdOut)> RunServerAsync(Dictionary<string, string> environment)
+    private static async Task<(int ExitCode, string StdErr, string StdOut)> RunServerAsync(Dictionary<string, string> environment, params string[] arguments)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "crm-tests", Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", "http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [ServerDll(), .. arguments, "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
