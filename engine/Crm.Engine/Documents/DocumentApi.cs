@@ -41,7 +41,12 @@ public static class DocumentApi
         var documents = app.MapGroup("/api/documents").WithTags("Documents");
         documents.MapPost("/", async (HttpContext http, DocumentService service, CancellationToken ct) =>
         {
-            var form = await ReadUploadAsync(http, ct);
+            var user = CurrentUser.From(http.User);
+            var access = http.RequestServices.GetRequiredService<DocumentAccess>();
+            // Rights are checked before any byte is stored (folderId must come before the file).
+            var form = await ReadUploadAsync(http, fields => access.RequireFolderAsync(
+                Guid.TryParse(fields.GetValueOrDefault("folderId"), out var folder) ? folder : throw ValidationFailedException.For("folderId", "Send folderId (a folder id) before the file."),
+                DocumentRights.Write, user, ct), ct);
             var created = await service.CreateAsync(new CreateDocumentRequest(form.Guid("folderId"), form.Text("title"), form.Text("type")), form.File, CurrentUser.From(http.User), From(http), ct);
             return TypedResults.Created($"/api/documents/{created.Id}", created);
         }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("UploadDocument")
@@ -56,7 +61,7 @@ public static class DocumentApi
             TypedResults.Ok(await service.VersionsAsync(id, CurrentUser.From(principal), ct))).WithName("DocumentVersions");
         documents.MapPost("/{id:guid}/versions", async (Guid id, HttpContext http, DocumentService service, CancellationToken ct) =>
         {
-            var form = await ReadUploadAsync(http, ct);
+            var form = await ReadUploadAsync(http, _ => RequireWriteAsync(http, id, ct), ct);
             var version = await service.AddVersionAsync(id, form.File, form.Text("comment"), CurrentUser.From(http.User), From(http), ct);
             return TypedResults.Created($"/api/documents/{id}/content?version={version}", new { version });
         }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("AddDocumentVersion");
@@ -87,7 +92,7 @@ public static class DocumentApi
             TypedResults.Ok(await service.CheckOutAsync(id, CurrentUser.From(http.User), From(http), ct))).WithName("CheckOut");
         documents.MapPost("/{id:guid}/checkin", async (Guid id, HttpContext http, CheckoutService service, CancellationToken ct) =>
         {
-            var form = await ReadUploadAsync(http, ct);
+            var form = await ReadUploadAsync(http, _ => RequireWriteAsync(http, id, ct), ct);
             var version = await service.CheckInAsync(id, form.File, form.Text("comment"), CurrentUser.From(http.User), From(http), ct);
             return TypedResults.Created($"/api/documents/{id}/content?version={version}", new { version });
         }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("CheckIn");
@@ -134,8 +139,14 @@ public static class DocumentApi
     public static AccessContext From(HttpContext http) =>
         new(http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null);
 
-    /// <summary>Reads a multipart upload section by section: fields into a dictionary, the file straight into the object store.</summary>
-    private static async Task<UploadForm> ReadUploadAsync(HttpContext http, CancellationToken ct)
+    private static async Task RequireWriteAsync(HttpContext http, Guid id, CancellationToken ct) =>
+        await http.RequestServices.GetRequiredService<DocumentAccess>().RequireAsync(id, DocumentRights.Write, CurrentUser.From(http.User), ct);
+
+    /// <summary>
+    /// Reads a multipart upload section by section: fields into a dictionary, the file straight into the
+    /// object store, after <paramref name="beforeFile"/> checked the caller's rights with the fields so far.
+    /// </summary>
+    private static async Task<UploadForm> ReadUploadAsync(HttpContext http, Func<Dictionary<string, string>, Task> beforeFile, CancellationToken ct)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<DocumentOptions>>().Value;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -170,6 +181,7 @@ public static class DocumentApi
                         throw ValidationFailedException.For("file", "Send one file per request.");
                     }
 
+                    await beforeFile(fields);
                     var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
                     file = await service.StoreAsync(new UploadedFile(fileName ?? "file", section.Body), ct);
                 }

@@ -107,6 +107,11 @@ public sealed class DocumentApiTests : IAsyncLifetime
         var tooBig = await anna.PostAsync("/api/documents", Multipart(procedury, "big.bin", new string('x', 3 * 1024 * 1024)));
         Assert.Equal(HttpStatusCode.BadRequest, tooBig.StatusCode);
         Assert.Contains("larger than 2 MB", await tooBig.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var ewa = await _app.CreateClientAsAsync("ewa");
+        var readOnly = await ewa.PostAsync("/api/documents", Multipart(procedury, "x.txt", "compliance may only read"));
+        Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
+        var fileFirst = new MultipartFormDataContent { { new ByteArrayContent("data"u8.ToArray()), "file", "x.txt" }, { new StringContent(procedury), "folderId" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.PostAsync("/api/documents", fileFirst)).StatusCode);
         var noFile = await anna.PostAsync("/api/documents", new MultipartFormDataContent { { new StringContent(procedury), "folderId" } });
         Assert.Equal(HttpStatusCode.BadRequest, noFile.StatusCode);
         Assert.Equal("application/problem+json", noFile.Content.Headers.ContentType?.MediaType);
