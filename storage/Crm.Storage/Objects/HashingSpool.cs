@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Crm.Storage.Objects;
@@ -5,7 +6,7 @@ namespace Crm.Storage.Objects;
 /// <summary>
 /// Copies an incoming stream to a temporary file while hashing it. The hash names the object, so it
 /// must be known before the final write; spooling keeps memory flat for files of any size. A store that
-/// re-reads the bytes (S3) may keep small content in memory instead (<see cref="Memory"/>).
+/// re-reads the bytes (S3) may keep small content in memory instead (<see cref="InMemory"/>).
 /// </summary>
 internal sealed class HashingSpool : IAsyncDisposable
 {
@@ -14,38 +15,56 @@ internal sealed class HashingSpool : IAsyncDisposable
     public string Path { get; }
     public long Length { get; private set; }
     public ContentHash Hash { get; private set; }
-    /// <summary>The whole content when it fit in memory (then no file was written).</summary>
-    public byte[]? Memory { get; private set; }
+    private byte[]? _pooled;
+
+    /// <summary>True when the whole content fit in memory (then no file was written).</summary>
+    public bool InMemory => _pooled is not null;
 
     private HashingSpool(string path) => Path = path;
 
     /// <summary>The spooled bytes, from memory or the temporary file.</summary>
-    public Stream OpenRead() => Memory is { } bytes ? new MemoryStream(bytes, writable: false)
+    public Stream OpenRead() => _pooled is { } bytes ? new MemoryStream(bytes, 0, (int)Length, writable: false)
         : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
 
     public static async Task<HashingSpool> CreateAsync(Stream content, string tempFolder, long? maxBytes, int inMemoryUpTo, CancellationToken cancellationToken)
     {
-        // Read up to the in-memory limit first; only content larger than that goes to a file.
-        var head = new byte[inMemoryUpTo + 1];
+        // Read up to the in-memory limit into a pooled buffer (no large allocation per upload, so no
+        // gen-2 collections under load); only content larger than that goes to a file.
+        var head = ArrayPool<byte>.Shared.Rent(inMemoryUpTo + 1);
         var filled = 0;
-        int n;
-        while (filled < head.Length && (n = await content.ReadAsync(head.AsMemory(filled), cancellationToken)) > 0)
+        try
         {
-            filled += n;
-        }
-
-        if (filled <= inMemoryUpTo)
-        {
-            if (maxBytes is { } limit && filled > limit)
+            int n;
+            while (filled <= inMemoryUpTo && (n = await content.ReadAsync(head.AsMemory(filled, inMemoryUpTo + 1 - filled), cancellationToken)) > 0)
             {
-                throw new ObjectTooLargeException(limit);
+                filled += n;
+                if (maxBytes is { } limit && filled > limit)
+                {
+                    throw new ObjectTooLargeException(limit);
+                }
             }
 
-            var bytes = head[..filled];
-            return new HashingSpool(System.IO.Path.Combine(tempFolder, "in-memory")) { Memory = bytes, Length = filled, Hash = ContentHash.FromBytes(SHA256.HashData(bytes)) };
-        }
+            if (filled <= inMemoryUpTo)
+            {
+                var spool = new HashingSpool(System.IO.Path.Combine(tempFolder, "in-memory"))
+                {
+                    _pooled = head,
+                    Length = filled,
+                    Hash = ContentHash.FromBytes(SHA256.HashData(head.AsSpan(0, filled))),
+                };
+                head = null;   // owned by the spool now, returned on dispose
+                return spool;
+            }
 
-        return await CreateAsync(new ConcatenatedStream(head.AsMemory(0, filled), content), tempFolder, maxBytes, cancellationToken);
+            return await CreateAsync(new ConcatenatedStream(head.AsMemory(0, filled), content), tempFolder, maxBytes, cancellationToken);
+        }
+        finally
+        {
+            if (head is not null)
+            {
+                ArrayPool<byte>.Shared.Return(head);
+            }
+        }
     }
 
     public static async Task<HashingSpool> CreateAsync(Stream content, string tempFolder, long? maxBytes, CancellationToken cancellationToken)
@@ -84,8 +103,10 @@ internal sealed class HashingSpool : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (Memory is not null)
+        if (_pooled is { } pooled)
         {
+            _pooled = null;
+            ArrayPool<byte>.Shared.Return(pooled);
             return ValueTask.CompletedTask;
         }
 
