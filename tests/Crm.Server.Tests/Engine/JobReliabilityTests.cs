@@ -110,6 +110,8 @@ public sealed class JobReliabilityTests
     private static Dictionary<string, string?> Settings(TestDatabase database, string node)
     {
         var settings = database.Settings();
+        // Each node has its own data folder (search index, scratch); they share the database.
+        settings["Crm:DataPath"] = Path.Combine(database.DataPath, node);
         settings["Crm:Jobs:NodeName"] = node;
         settings["Crm:Jobs:LockDuration"] = "00:00:05";   // a dead node's jobs are taken over quickly
         settings["Crm:Jobs:PollInterval"] = "00:00:00.200";
