@@ -65,6 +65,7 @@ T = {
   "Details": ("Details", "Szczegóły"),
   "Version": ("Version", "Wersja"),
   "Incidents": ("Incidents", "Incydenty"),
+  "StartedByApplication": ("Started by the application", "Uruchamiany przez aplikację"),
   "Migrate": ("Migrate running instances", "Migruj działające instancje"),
   "MigrateHint": ("Moves running instances to another version. Map elements that were renamed, one per line: old=new. Unmapped elements keep their id.", "Przenosi działające instancje do innej wersji. Zmienione elementy wpisz po jednym w wierszu: stary=nowy. Pozostałe zachowują identyfikator."),
   "FromVersion": ("From version (empty: all)", "Z wersji (puste: wszystkie)"),

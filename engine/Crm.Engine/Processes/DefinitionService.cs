@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Engine.Processes;
 
-public sealed record DefinitionView(Guid Id, string Key, int Version, string? Name, DateTimeOffset DeployedAt, string? DeployedBy);
+public sealed record DefinitionView(Guid Id, string Key, int Version, string? Name, DateTimeOffset DeployedAt, string? DeployedBy, bool StartableByHand = true);
 
 public sealed record DeployResult(DefinitionView Definition, bool Created);
 
@@ -61,15 +61,22 @@ public sealed class DefinitionService(CrmDbContext db, ProcessModelCache models,
         }, cancellationToken);
     }
 
-    /// <summary>The latest version of every process.</summary>
+    /// <summary>The latest version of every process, with whether people may start it from a list.</summary>
     public async Task<List<DefinitionView>> ListLatestAsync(CancellationToken cancellationToken)
     {
         var all = await db.ProcessDefinitions.AsNoTracking()
             .Select(d => new { d.Id, d.Key, d.Version, d.Name, d.DeployedAt, d.DeployedBy })
             .ToListAsync(cancellationToken);
-        return [.. all.GroupBy(d => d.Key).Select(g => g.MaxBy(d => d.Version)!)
-            .OrderBy(d => d.Name ?? d.Key, StringComparer.CurrentCultureIgnoreCase)
-            .Select(d => new DefinitionView(d.Id, d.Key, d.Version, d.Name, d.DeployedAt, d.DeployedBy))];
+        var latest = all.GroupBy(d => d.Key).Select(g => g.MaxBy(d => d.Version)!)
+            .OrderBy(d => d.Name ?? d.Key, StringComparer.CurrentCultureIgnoreCase).ToList();
+        var views = new List<DefinitionView>(latest.Count);
+        foreach (var d in latest)
+        {
+            var model = await models.GetAsync(db, d.Id, cancellationToken);
+            views.Add(new DefinitionView(d.Id, d.Key, d.Version, d.Name, d.DeployedAt, d.DeployedBy, model.StartableByHand && model.NoneStartOf(null) is not null));
+        }
+
+        return views;
     }
 
     public async Task<ProcessDefinition> GetLatestAsync(string key, CancellationToken cancellationToken) =>

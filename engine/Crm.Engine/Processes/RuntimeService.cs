@@ -44,6 +44,11 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var definition = await models.LatestAsync(db, request.ProcessKey, cancellationToken);
         var model = await models.GetAsync(db, definition.Id, cancellationToken);
+        if (!model.StartableByHand)
+        {
+            throw ValidationFailedException.For("processKey", $"'{request.ProcessKey}' is started by the application (for example by a check-out), not by hand.");
+        }
+
         if (model.NoneStartOf(null) is null)
         {
             throw ValidationFailedException.For("processKey", $"'{request.ProcessKey}' starts only by its timer or message.");

@@ -145,6 +145,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
         }));
 
         var winner = Assert.Single(results, r => r.Won);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.StartAsync(CheckoutService.ProcessKey));   // only a check-out starts it
         Assert.All(results.Where(r => !r.Won), r => Assert.Contains(winner.UserName, r.Message, StringComparison.Ordinal));
         var view = await Engine.RunAsync<DocumentService, DocumentView>(s => s.GetAsync(document, Anna, Office, CancellationToken.None));
         Assert.Equal(winner.UserName, view.LockedBy);

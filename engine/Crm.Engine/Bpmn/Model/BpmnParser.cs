@@ -97,6 +97,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         {
             Key = key,
             Name = (string?)process.Attribute("name"),
+            StartableByHand = (string?)process.Attribute(CrmNs + "startableByHand") != "false" && (string?)process.Attribute(CamundaNs + "isStartableInTasklist") != "false",
             Nodes = _nodes.ToFrozenDictionary(StringComparer.Ordinal),
             Flows = _flows.ToFrozenDictionary(StringComparer.Ordinal),
         };

@@ -102,6 +102,8 @@ public sealed class ProcessModel
 {
     public required string Key { get; init; }
     public string? Name { get; init; }
+    /// <summary>False for processes the application starts (check-out, reading): people cannot start them from a list.</summary>
+    public bool StartableByHand { get; init; } = true;
     public required FrozenDictionary<string, FlowNode> Nodes { get; init; }
     public required FrozenDictionary<string, SequenceFlow> Flows { get; init; }
 
