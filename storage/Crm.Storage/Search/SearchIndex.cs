@@ -62,15 +62,23 @@ public sealed class SearchIndex : IDisposable
     private readonly FoldingAnalyzer _analyzer = new();
     private readonly System.Threading.Lock _writeLock = new();
 
+    /// <summary>Opens (or creates) the index in a folder; one process at a time may write it.</summary>
+    /// <exception cref="Crm.Storage.Objects.StorageConfigurationException">Another process holds the index.</exception>
     public SearchIndex(string path)
-        : this(FSDirectory.Open(path))
     {
-    }
+        _directory = FSDirectory.Open(path);
+        try
+        {
+            _writer = new IndexWriter(_directory, new IndexWriterConfig(FoldingAnalyzer.Version, _analyzer) { OpenMode = OpenMode.CREATE_OR_APPEND });
+        }
+        catch (LockObtainFailedException ex)
+        {
+            _directory.Dispose();
+            _analyzer.Dispose();
+            throw new Crm.Storage.Objects.StorageConfigurationException("Crm:Search:IndexPath",
+                $"the search index at {path} is in use by another server process; give each server its own Crm:DataPath (or Crm:Search:IndexPath).", ex);
+        }
 
-    private SearchIndex(LuceneDirectory directory)
-    {
-        _directory = directory;
-        _writer = new IndexWriter(_directory, new IndexWriterConfig(FoldingAnalyzer.Version, _analyzer) { OpenMode = OpenMode.CREATE_OR_APPEND });
         _searchers = new SearcherManager(_writer, true, null);
     }
 

@@ -70,6 +70,15 @@ public sealed class SearchIndexTests : IDisposable
         Assert.Equal("Cennik 2028", Assert.Single(reopened.Search(new SearchQuery("ceny", [], SeeAll: true)).Items).Title);
     }
 
+    [Fact]
+    public void SecondWriterOnTheSameFolder_IsRefusedWithTheSettingToChange()
+    {
+        var error = Assert.Throws<Crm.Storage.Objects.StorageConfigurationException>(() => new SearchIndex(_path));
+
+        Assert.Contains("Crm:Search:IndexPath", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _index.Count());   // the first one is untouched
+    }
+
     private SearchIndex ReopenAfterDispose()
     {
         _index.Dispose();
