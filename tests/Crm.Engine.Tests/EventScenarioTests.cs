@@ -8,41 +8,13 @@ using Xunit;
 namespace Crm.Engine.Tests;
 
 /// <summary>Engine part 2: jobs, timers, messages, errors, call activities, multi-instance, migration; on SQLite and PostgreSQL.</summary>
-public abstract class EventScenarioTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class EventScenarioTests(DatabaseProvider provider) : EngineTestBase(provider)
 {
     private static readonly string[] FiveReaders = ["anna", "jan", "marek", "boss", "root"];
     private static readonly string[] TwoSigners = ["anna", "jan"];
-    private EngineHarness? _engine;
-
-    protected EngineHarness Engine => _engine ?? throw new InvalidOperationException("not started");
-
-    public async ValueTask InitializeAsync()
-    {
-        if (provider == DatabaseProvider.PostgreSql && Crm.Tests.TestEnvironment.PostgreSql is null && !Crm.Tests.TestEnvironment.ServicesRequired)
-        {
-            return;
-        }
-
-        _engine = await EngineHarness.CreateAsync(provider);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_engine is not null)
-        {
-            await _engine.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     private Task<DefinitionView> DeployAsync(string name)
     {
-        if (provider == DatabaseProvider.PostgreSql)
-        {
-            Crm.Tests.TestEnvironment.RequirePostgreSql();
-        }
-
+        RequireDatabase();
         return Engine.DeployAsync(Path.Combine("Part2", name));
     }
 

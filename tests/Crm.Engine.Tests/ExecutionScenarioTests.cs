@@ -8,40 +8,8 @@ using Xunit;
 namespace Crm.Engine.Tests;
 
 /// <summary>Every supported element and the tricky combinations, on SQLite and on PostgreSQL.</summary>
-public abstract class ExecutionScenarioTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class ExecutionScenarioTests(DatabaseProvider provider) : EngineTestBase(provider)
 {
-    private EngineHarness? _engine;
-
-    protected EngineHarness Engine => _engine ?? throw new InvalidOperationException("not started");
-
-    public async ValueTask InitializeAsync()
-    {
-        if (provider == DatabaseProvider.PostgreSql && Crm.Tests.TestEnvironment.PostgreSql is null && !Crm.Tests.TestEnvironment.ServicesRequired)
-        {
-            return;   // each test skips with the reason below
-        }
-
-        _engine = await EngineHarness.CreateAsync(provider);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_engine is not null)
-        {
-            await _engine.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    private void RequireDatabase()
-    {
-        if (provider == DatabaseProvider.PostgreSql)
-        {
-            Crm.Tests.TestEnvironment.RequirePostgreSql();
-        }
-    }
-
     [Fact]
     public async Task StraightThrough_ServiceTaskAndGateway_CompletesInOneStep()
     {

@@ -8,29 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Crm.Engine.Documents;
 
-/// <summary>Wakes this node's index worker when a commit wrote outbox rows.</summary>
-public static class OutboxSignal
-{
-    private static readonly SemaphoreSlim Signal = new(0, 1);
-
-    public static void Raise()
-    {
-        try
-        {
-            if (Signal.CurrentCount == 0)
-            {
-                Signal.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
-        }
-    }
-
-    public static Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => Signal.WaitAsync(timeout, cancellationToken);
-}
-
 /// <summary>
 /// Applies the outbox to this node's index: messages after the index's committed position, in id order,
 /// then one commit that records the new position. A crash before the commit re-applies the same messages;
@@ -138,7 +115,7 @@ public sealed class SearchIndexWorker(SearchIndexer indexer, ILogger<SearchIndex
             {
                 if (await indexer.ApplyPendingAsync(stoppingToken) == 0)
                 {
-                    await OutboxSignal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                    await WakeSignal.Outbox.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -51,7 +51,7 @@ public sealed class IncidentService(CrmDbContext db, TimeProvider clock)
         job.LockOwner = null;
         job.LockedUntil = null;
         await db.SaveChangesAsync(cancellationToken);
-        JobSignal.Raise();
+        WakeSignal.Jobs.Raise();
         return View(job);
     }
 

@@ -1,3 +1,4 @@
+using Crm.Engine.Common;
 using Crm.Engine.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,29 +24,6 @@ public sealed class JobOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
     /// <summary>Name in job locks and journal entries; defaults to host name, process id and a random suffix.</summary>
     public string? NodeName { get; set; }
-}
-
-/// <summary>Wakes the local executor when a step created a job that is due now (async continuations, returns).</summary>
-public static class JobSignal
-{
-    private static readonly SemaphoreSlim Signal = new(0, 1);
-
-    public static void Raise()
-    {
-        try
-        {
-            if (Signal.CurrentCount == 0)
-            {
-                Signal.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
-        }
-    }
-
-    public static Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => Signal.WaitAsync(timeout, cancellationToken);
 }
 
 /// <summary>
@@ -132,7 +110,7 @@ public sealed class JobExecutor(IServiceScopeFactory scopes, IOptions<JobOptions
 
         if (sleep > TimeSpan.Zero)
         {
-            await JobSignal.WaitAsync(sleep, cancellationToken);
+            await WakeSignal.Jobs.WaitAsync(sleep, cancellationToken);
         }
     }
 }

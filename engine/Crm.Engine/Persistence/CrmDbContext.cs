@@ -45,12 +45,12 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
         var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (wakesExecutor)
         {
-            global::Crm.Engine.Jobs.JobSignal.Raise();
+            Common.WakeSignal.Jobs.Raise();
         }
 
         if (wakesIndexer)
         {
-            global::Crm.Engine.Documents.OutboxSignal.Raise();
+            Common.WakeSignal.Outbox.Raise();
         }
 
         return result;

@@ -11,41 +11,9 @@ using Xunit;
 namespace Crm.Engine.Tests.Documents;
 
 /// <summary>Documents on SQLite and PostgreSQL, bytes in the real S3 server when the run has one.</summary>
-public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(provider)
 {
     private static readonly AccessContext Office = new("10.0.0.7", "test-browser/1.0");
-    private EngineHarness? _engine;
-
-    protected EngineHarness Engine => _engine ?? throw new InvalidOperationException("not started");
-
-    public async ValueTask InitializeAsync()
-    {
-        if (provider == DatabaseProvider.PostgreSql && Crm.Tests.TestEnvironment.PostgreSql is null && !Crm.Tests.TestEnvironment.ServicesRequired)
-        {
-            return;
-        }
-
-        _engine = await EngineHarness.CreateAsync(provider);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_engine is not null)
-        {
-            await _engine.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    private void Require()
-    {
-        if (provider == DatabaseProvider.PostgreSql)
-        {
-            Crm.Tests.TestEnvironment.RequirePostgreSql();
-        }
-    }
-
     private static CurrentUser Anna => EngineHarness.User("anna", "sales");
     private static CurrentUser Marek => EngineHarness.User("marek", "sales");
     private static CurrentUser Jan => EngineHarness.User("jan", "office");
@@ -80,7 +48,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task Permissions_InheritAndNarrow_InListsDirectAccessSearchAndCounts()
     {
-        Require();
+        RequireDatabase();
         var company = await FolderAsync("Company");
         var contracts = await FolderAsync("Contracts", company.Id);
         var board = await FolderAsync("Board");   // a separate tree: rights only add up downwards
@@ -125,7 +93,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task ConcurrentCheckOuts_ExactlyOneWins_TheOthersGet409NamingTheHolder()
     {
-        Require();
+        RequireDatabase();
         var folder = await FolderAsync("Shared");
         await GrantAsync(folder.Id, Group("sales", "read", "write"));
         var document = await UploadAsync(folder.Id, "Price list", "prices");
@@ -155,7 +123,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task CheckIn_InTheProcessStep_AddsVersionAndReleasesLock_OthersCannotAddVersionsMeanwhile()
     {
-        Require();
+        RequireDatabase();
         var folder = await FolderAsync("Procedures");
         await GrantAsync(folder.Id, Group("sales", "read", "download", "write"));
         var document = await UploadAsync(folder.Id, "Reklamacje", "Procedura v1", Anna);
@@ -196,7 +164,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task CheckOutProcess_RemindsTheHolder_AndGivesManagersATaskWhenTheLockIsTooOld()
     {
-        Require();
+        RequireDatabase();
         var folder = await FolderAsync("Old locks");
         await GrantAsync(folder.Id, Group("sales", "read", "write"), Person("boss", "read", "manage"));
         var document = await UploadAsync(folder.Id, "Budget", "numbers");
@@ -215,7 +183,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task IdenticalBytes_AreStoredOnce_EveryBytePathWritesARegisterRow()
     {
-        Require();
+        RequireDatabase();
         var folder = await FolderAsync("Templates");
         await GrantAsync(folder.Id, Group("sales", "read", "download", "write"));
         var template = await UploadAsync(folder.Id, "Offer template", "Dear customer, ...", Anna);
@@ -253,7 +221,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task StatusTransitions_AreChecked_AndCompareShowsTheChangedLines()
     {
-        Require();
+        RequireDatabase();
         var folder = await FolderAsync("Drafts");
         var document = await UploadAsync(folder.Id, "Policy", "line one\nline two\n");
         await Engine.RunAsync<DocumentService, int>(async s => await s.AddVersionAsync(document, await s.StoreAsync(new UploadedFile("p.txt", new MemoryStream("line one\nline 2\nline three\n"u8.ToArray())), CancellationToken.None), "edit", EngineHarness.Admin, Office, CancellationToken.None));
@@ -272,7 +240,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task Outbox_ReappliedAfterACrashBeforeTheIndexCommit_LeavesTheIndexCorrect()
     {
-        Require();
+        RequireDatabase();
         var folder = await FolderAsync("Crash");
         for (var i = 0; i < 5; i++)
         {
