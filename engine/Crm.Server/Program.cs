@@ -5,6 +5,7 @@ using Crm.Engine.Tasks;
 using Crm.Engine.Hosting;
 using Crm.Engine.Identity;
 using Crm.Engine.Jobs;
+using Crm.Engine.Notifications;
 using Crm.Engine.Documents;
 using Crm.Workflows;
 using Crm.Server.Hosting;
@@ -24,6 +25,7 @@ try
     builder.Services.AddCrmDataProtection();                                   // cookie keys survive restarts
     builder.Services.AddCrmEngine();                                           // BPMN engine, processes, tasks
     builder.Services.AddCrmJobExecutor();                                      // timers, async steps, call returns
+    builder.Services.AddCrmNotifications();                                    // task mails, reminders, escalations, digests
     builder.Services.AddCrmDocuments();                                        // folders, documents, register, search index
     builder.Services.AddCrmSearchWorker();                                     // keeps this node's index current
     builder.Services.AddCrmWorkflows();                                        // built-in processes and their handlers

@@ -23,6 +23,7 @@ public static class EngineSetup
         services.TryAddScoped<Jobs.IncidentService>();
         services.TryAddScoped<Messages.MessageService>();
         services.TryAddScoped<InstanceMigrationService>();
+        services.TryAddScoped<Processes.Design.DesignerService>();
         services.AddOptions<Jobs.JobOptions>().BindConfiguration(Jobs.JobOptions.Section);
         services.TryAddSingleton<Jobs.JobExecutor>();
         services.AddServiceTaskHandler<JournalHandler>();

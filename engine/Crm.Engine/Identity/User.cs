@@ -23,6 +23,10 @@ public sealed class User
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastSignInAt { get; set; }
     public bool IsDemo { get; set; }
+    /// <summary>Mail on new, delegated and returned tasks, reminders and escalations.</summary>
+    public bool EmailNotifications { get; set; } = true;
+    /// <summary>One mail a day listing new tasks instead of one mail each (escalations still come at once).</summary>
+    public bool DailyDigest { get; set; }
 
     public List<UserRole> Roles { get; set; } = [];
     public List<GroupMember> Groups { get; set; } = [];

@@ -33,6 +33,8 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<Documents.DocumentVersion> DocumentVersions => Set<Documents.DocumentVersion>();
     public DbSet<Documents.DocumentEvent> DocumentEvents => Set<Documents.DocumentEvent>();
     public DbSet<Documents.OutboxMessage> Outbox => Set<Documents.OutboxMessage>();
+    public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
+    public DbSet<Processes.Design.ProcessDraft> ProcessDrafts => Set<Processes.Design.ProcessDraft>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 

@@ -7,6 +7,8 @@ namespace Crm.Engine.Processes;
 /// <summary>Writes a business event into the process journal, in the step's transaction (exactly once per step).</summary>
 [ServiceTaskHandler("crm.journal", DisplayName = "Write to journal", Category = "Data",
     Description = "Records a business event (input 'text', optional 'data') in the instance's journal.")]
+[HandlerInput("text", Required = true, Description = "What happened, e.g. ${'Offer sent to ' + customer}")]
+[HandlerInput("data", "json", Description = "Optional details kept with the entry")]
 public sealed class JournalHandler(CrmDbContext db, TimeProvider clock) : IServiceTaskHandler
 {
     public Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)

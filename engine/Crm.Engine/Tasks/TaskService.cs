@@ -131,6 +131,7 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             task.Assignee = target;
             task.Delegation = DelegationState.Pending;
             execution.RecordTaskEvent(HistoryEventType.TaskDelegated, task, new { from = task.Owner, to = target });
+            db.Notifications.Add(new Notifications.Notification { Kind = Notifications.NotificationKind.TaskDelegated, TaskId = task.Id, Recipient = target, CreatedAt = clock.GetUtcNow() });
         }, cancellationToken);
     }
 
@@ -149,6 +150,7 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             task.Assignee = task.Owner;
             task.Delegation = DelegationState.Resolved;
             execution.RecordTaskEvent(HistoryEventType.TaskResolved, task, new { backTo = task.Owner });
+            db.Notifications.Add(new Notifications.Notification { Kind = Notifications.NotificationKind.TaskReturned, TaskId = task.Id, Recipient = task.Owner, CreatedAt = clock.GetUtcNow() });
         }, cancellationToken);
 
     /// <summary>Completes the task and moves the process on, all in one transaction. Exactly one of concurrent completions wins.</summary>

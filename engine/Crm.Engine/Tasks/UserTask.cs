@@ -48,6 +48,10 @@ public sealed class UserTask
     public DateTimeOffset? CompletedAt { get; set; }
     public string? CompletedBy { get; set; }
     public int Revision { get; set; }
+    /// <summary>When the reminder before the due date was queued (once per task).</summary>
+    public DateTimeOffset? ReminderSentAt { get; set; }
+    /// <summary>When the overdue task was escalated to the supervisor (once per task).</summary>
+    public DateTimeOffset? EscalatedAt { get; set; }
     /// <summary>For an inner instance of a parallel multi-instance activity: its body id and parked token (JSON).</summary>
     public string? MultiInstanceBodyId { get; set; }
     public string? ParkedToken { get; set; }
@@ -88,6 +92,7 @@ internal sealed class UserTaskConfiguration : IEntityTypeConfiguration<UserTask>
         builder.HasMany(t => t.Candidates).WithOne().HasForeignKey(c => c.TaskId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => new { t.Status, t.Assignee });
         builder.HasIndex(t => t.InstanceId);
+        builder.HasIndex(t => new { t.Status, t.DueAt });
         builder.Property(t => t.MultiInstanceBodyId).HasMaxLength(50);
     }
 

@@ -292,6 +292,8 @@ public sealed partial class ProcessExecution
         }
 
         engine.Db.UserTasks.Add(task);
+        // The mail goes out after this step commits (outbox); a rolled-back step sends nothing.
+        engine.Db.Notifications.Add(new Notifications.Notification { Kind = Notifications.NotificationKind.TaskCreated, TaskId = task.Id, CreatedAt = now });
         History(HistoryEventType.TaskCreated, node, new { task.Assignee, candidates = task.Candidates.Select(c => $"{c.Kind}:{c.Name}") }, task.Id);
     }
 

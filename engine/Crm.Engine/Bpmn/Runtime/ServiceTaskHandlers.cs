@@ -47,7 +47,22 @@ public sealed record ServiceTaskContext(
 /// <summary>A handler failed in a way the process owner should see (bad input, business rule).</summary>
 public sealed class ServiceTaskFailedException(string message) : Exception(message);
 
-public sealed record HandlerDescriptor(string Type, string DisplayName, string? Category, string? Description, Type ClrType);
+/// <summary>An input a handler reads (<c>crm:input name="..."</c>); the designer offers one field per input.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class HandlerInputAttribute(string name, string type = "string") : Attribute
+{
+    public string Name { get; } = name;
+    public string Type { get; } = type;
+    public bool Required { get; init; }
+    public string? Description { get; init; }
+}
+
+public sealed record HandlerInput(string Name, string Type, bool Required, string? Description);
+
+public sealed record HandlerDescriptor(string Type, string DisplayName, string? Category, string? Description, Type ClrType)
+{
+    public IReadOnlyList<HandlerInput> Inputs { get; init; } = [];
+}
 
 /// <summary>The handler types the engine knows; deploy validation rejects any other.</summary>
 public sealed class HandlerCatalog(IEnumerable<HandlerDescriptor> handlers)
@@ -70,7 +85,8 @@ public static class ServiceTaskHandlerRegistration
         var meta = typeof(THandler).GetCustomAttribute<ServiceTaskHandlerAttribute>()
             ?? throw new InvalidOperationException($"{typeof(THandler).Name} needs [ServiceTaskHandler(\"type\")].");
         services.AddScoped<THandler>();
-        services.AddSingleton(new HandlerDescriptor(meta.Type, meta.DisplayName ?? meta.Type, meta.Category, meta.Description, typeof(THandler)));
+        var inputs = typeof(THandler).GetCustomAttributes<HandlerInputAttribute>().Select(i => new HandlerInput(i.Name, i.Type, i.Required, i.Description)).ToList();
+        services.AddSingleton(new HandlerDescriptor(meta.Type, meta.DisplayName ?? meta.Type, meta.Category, meta.Description, typeof(THandler)) { Inputs = inputs });
         return services;
     }
 }

@@ -2,14 +2,16 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Crm.Designer.Components.Pages.Tasks;
+namespace Crm.Designer.Components.Tasks;
 
 /// <summary>One input of a task form, read from the task's JSON schema (properties, type, enum, required, title).</summary>
-internal sealed class FormField
+public sealed class FormField
 {
     public required string Name { get; init; }
     public required string Label { get; init; }
     public string Type { get; init; } = "string";
+    /// <summary>JSON Schema "format": date, textarea.</summary>
+    public string? Format { get; init; }
     public bool Required { get; init; }
     public IReadOnlyList<string> Options { get; init; } = [];
     public string? Text { get; set; }
@@ -38,6 +40,7 @@ internal sealed class FormField
             Name = p.Key,
             Label = p.Value?["title"]?.ToString() ?? p.Key,
             Type = p.Value?["type"]?.ToString() ?? "string",
+            Format = p.Value?["format"]?.ToString(),
             Required = required.Contains(p.Key),
             Options = (p.Value?["enum"] as JsonArray)?.Select(o => o?.ToString() ?? "").ToList() ?? [],
         })];

@@ -1,0 +1,27 @@
+// Offers only what our engine executes: palette, context pad and popup menus lose the BPMN elements
+// the engine would refuse at deploy (data stores, pools, signals, compensation, ...).
+const UNSUPPORTED = /(data-object|data-store|participant|pool|lane|group|rule-task|complex|signal|conditional|escalation|compensat|link|transaction|event-subprocess|ad-hoc|message-intermediate-throw|message-end|cancel-|collapsed-pool)/;
+
+function keepSupported(entries) {
+  for (const id of Object.keys(entries)) {
+    if (UNSUPPORTED.test(id)) {
+      delete entries[id];
+    }
+  }
+  return entries;
+}
+
+function SupportedOnly(palette, contextPad, popupMenu) {
+  palette.registerProvider(100, { getPaletteEntries: () => keepSupported });
+  contextPad.registerProvider(100, { getContextPadEntries: () => keepSupported });
+  for (const menu of ['bpmn-replace', 'bpmn-append', 'bpmn-create']) {
+    popupMenu.registerProvider(menu, 100, { getPopupMenuEntries: () => keepSupported });
+  }
+}
+
+SupportedOnly.$inject = ['palette', 'contextPad', 'popupMenu'];
+
+export default {
+  __init__: ['crmSupportedOnly'],
+  crmSupportedOnly: ['type', SupportedOnly]
+};
