@@ -16,6 +16,7 @@ public static class DesignerSetup
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
         services.AddSingleton<ScopedServices>();
+        services.AddScoped<InboxWatcher>();
         return services;
     }
 

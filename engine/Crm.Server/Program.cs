@@ -51,6 +51,7 @@ try
     app.MapProcessApi();           // /api/process-definitions, /api/process-instances
     app.MapTaskApi();              // /api/tasks
     app.MapEngineApi();            // /api/incidents, /api/messages
+    app.MapNotificationApi();      // /api/me/notifications
     app.MapDocumentApi();          // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}

@@ -43,6 +43,7 @@ public static class NotificationSetup
     {
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
         services.AddScoped<NotificationService>();
+        services.AddScoped<NotificationPreferences>();
         services.AddSingleton<MailSender>();
         services.AddHostedService<NotificationWorker>();
         return services;

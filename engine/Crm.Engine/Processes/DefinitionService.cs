@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Engine.Processes;
 
-public sealed record DefinitionView(Guid Id, string Key, int Version, string? Name, DateTimeOffset DeployedAt, string? DeployedBy, bool StartableByHand = true);
+public sealed record DefinitionView(Guid Id, string Key, int Version, string? Name, DateTimeOffset DeployedAt, string? DeployedBy, bool StartableByHand = true, string? StartForm = null);
 
 public sealed record DeployResult(DefinitionView Definition, bool Created);
 
@@ -73,7 +73,7 @@ public sealed class DefinitionService(CrmDbContext db, ProcessModelCache models,
         foreach (var d in latest)
         {
             var model = await models.GetAsync(db, d.Id, cancellationToken);
-            views.Add(new DefinitionView(d.Id, d.Key, d.Version, d.Name, d.DeployedAt, d.DeployedBy, model.StartableByHand && model.NoneStartOf(null) is not null));
+            views.Add(new DefinitionView(d.Id, d.Key, d.Version, d.Name, d.DeployedAt, d.DeployedBy, model.StartableByHand && model.NoneStartOf(null) is not null, model.NoneStartOf(null)?.StartForm));
         }
 
         return views;

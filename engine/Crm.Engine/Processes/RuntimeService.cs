@@ -49,9 +49,14 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
             throw ValidationFailedException.For("processKey", $"'{request.ProcessKey}' is started by the application (for example by a check-out), not by hand.");
         }
 
-        if (model.NoneStartOf(null) is null)
+        if (model.NoneStartOf(null) is not { } start)
         {
             throw ValidationFailedException.For("processKey", $"'{request.ProcessKey}' starts only by its timer or message.");
+        }
+
+        if (Tasks.FormValidator.Validate(start.StartForm, request.Variables ?? []) is { Count: > 0 } formErrors)
+        {
+            throw new ValidationFailedException(formErrors);
         }
 
         var instance = await StartCoreAsync(definition, null, request.Variables ?? [], request.BusinessKey, user.UserName, cancellationToken);

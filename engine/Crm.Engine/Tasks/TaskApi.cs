@@ -12,13 +12,16 @@ public static class TaskApi
     public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
-        tasks.MapGet("/", async (string? assignee, string? candidate, string? processKey, string? businessKey, bool? overdue, string? status,
-                string? sortBy, string? order, int? page, int? pageSize, ClaimsPrincipal principal, TaskService service, CancellationToken ct) =>
+        tasks.MapGet("/", async ([AsParameters] TaskListParameters p, ClaimsPrincipal principal, TaskService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.ListAsync(
-                    new TaskQuery(assignee, candidate, processKey, businessKey, overdue, status, sortBy, order, page ?? 1, pageSize ?? 50),
+                    new TaskQuery(p.Assignee, p.Candidate, p.ProcessKey, p.BusinessKey, p.Overdue, p.Status, p.SortBy, p.Order, p.Page ?? 1, p.PageSize ?? 50,
+                        p.Search, p.DelegatedByMe, p.DueBefore, p.Link),
                     CurrentUser.From(principal), ct)))
             .WithName("ListTasks")
-            .WithSummary("Tasks the caller may see. assignee=me, candidate=me (claimable via me or my groups), processKey, businessKey, overdue=true, status, sortBy=created|due|priority|name, order, page, pageSize.");
+            .WithSummary("Tasks the caller may see. assignee=me, candidate=me (claimable via me or my groups), delegatedByMe=true, processKey, businessKey, search (name, business key, process), link (customer/case/document id), dueBefore, overdue=true, status, sortBy=created|due|priority|name, order, page, pageSize.");
+        tasks.MapGet("/counts", async (ClaimsPrincipal principal, TaskService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.CountsAsync(CurrentUser.From(principal), ct)))
+            .WithName("TaskCounts").WithSummary("Open tasks: mine, claimable by me, delegated by me, my overdue.");
         tasks.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal principal, TaskService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.GetAsync(id, CurrentUser.From(principal), ct)))
             .WithName("GetTask");
@@ -40,3 +43,6 @@ public static class TaskApi
         return app;
     }
 }
+
+public sealed record TaskListParameters(string? Assignee, string? Candidate, string? ProcessKey, string? BusinessKey, bool? Overdue, string? Status,
+    string? SortBy, string? Order, int? Page, int? PageSize, string? Search, bool? DelegatedByMe, DateTimeOffset? DueBefore, string? Link);

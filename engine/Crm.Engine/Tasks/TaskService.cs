@@ -14,7 +14,11 @@ public sealed record TaskView(
     DateTimeOffset? DueAt, DateTimeOffset? FollowUpAt, int Priority, bool Overdue, string? FormKey, JsonNode? FormSchema,
     JsonNode? Inputs, JsonNode? Links, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ClaimedAt, DateTimeOffset? CompletedAt, string? CompletedBy);
 
-public sealed record TaskQuery(string? Assignee, string? Candidate, string? ProcessKey, string? BusinessKey, bool? Overdue, string? Status, string? SortBy, string? Order, int Page, int PageSize);
+public sealed record TaskQuery(string? Assignee, string? Candidate, string? ProcessKey, string? BusinessKey, bool? Overdue, string? Status, string? SortBy, string? Order, int Page, int PageSize,
+    string? Search = null, bool? DelegatedByMe = null, DateTimeOffset? DueBefore = null, string? Link = null);
+
+/// <summary>The inbox badges: open tasks assigned to me, claimable by me, delegated by me, and my overdue ones.</summary>
+public sealed record InboxCounts(int Mine, int Claimable, int Delegated, int Overdue);
 
 public sealed record CompleteTaskRequest(Dictionary<string, JsonNode?>? Variables);
 
@@ -47,6 +51,29 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             throw ValidationFailedException.For("candidate", "Only candidate=me is supported.");
         }
 
+        if (query.DelegatedByMe == true)
+        {
+            tasks = tasks.Where(t => t.Owner == name && t.Delegation == DelegationState.Pending);
+        }
+
+        if (query.Search is { Length: > 0 } search)
+        {
+            var pattern = $"%{search.Trim().Replace("%", "", StringComparison.Ordinal)}%";
+            tasks = tasks.Where(t => EF.Functions.Like(t.Name, pattern) || EF.Functions.Like(t.BusinessKey!, pattern) || EF.Functions.Like(t.ProcessName!, pattern));
+        }
+
+        if (query.Link is { Length: > 0 } link)
+        {
+            // Customer, case or document the task concerns (ids in its links).
+            var pattern = $"%{link.Trim().Replace("%", "", StringComparison.Ordinal)}%";
+            tasks = tasks.Where(t => EF.Functions.Like(t.Links!, pattern));
+        }
+
+        if (query.DueBefore is { } dueBefore)
+        {
+            tasks = tasks.Where(t => t.DueAt != null && t.DueAt <= dueBefore);
+        }
+
         if (query.ProcessKey is { Length: > 0 } key)
         {
             tasks = tasks.Where(t => t.ProcessKey == key);
@@ -77,6 +104,20 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
         var total = await tasks.CountAsync(cancellationToken);
         var rows = await tasks.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return new PagedList<TaskView>([.. rows.Select(t => View(t, now))], total, page, pageSize);
+    }
+
+    public async Task<InboxCounts> CountsAsync(CurrentUser user, CancellationToken cancellationToken)
+    {
+        var name = user.UserName;
+        var groups = user.Groups.ToList();
+        var now = clock.GetUtcNow();
+        var open = db.UserTasks.AsNoTracking().Where(t => t.Status == TaskStatus.Open);
+        var mine = await open.CountAsync(t => t.Assignee == name, cancellationToken);
+        var claimable = await open.CountAsync(t => t.Assignee == null && t.Candidates.Any(c =>
+            (c.Kind == CandidateKind.User && c.Name == name) || (c.Kind == CandidateKind.Group && groups.Contains(c.Name))), cancellationToken);
+        var delegated = await open.CountAsync(t => t.Owner == name && t.Delegation == DelegationState.Pending, cancellationToken);
+        var overdue = await open.CountAsync(t => t.Assignee == name && t.DueAt != null && t.DueAt < now, cancellationToken);
+        return new InboxCounts(mine, claimable, delegated, overdue);
     }
 
     public async Task<TaskView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken) =>

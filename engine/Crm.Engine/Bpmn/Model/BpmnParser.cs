@@ -208,7 +208,14 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             MultiInstance = ReadMultiInstance(element, id),
             AsyncBefore = IsTrue(element, "async") || IsTrue(element, "asyncBefore") || (string?)element.Attribute(CamundaNs + "async") == "true",
             RetryCycle = ReadRetryCycle(element, id),
+            StartForm = kind == NodeKind.StartEvent ? ReadStartForm(element, id) : null,
         };
+    }
+
+    private string? ReadStartForm(XElement element, string id)
+    {
+        var schema = Extension(element, "formSchema")?.Value ?? Extension(element, "form")?.Value;
+        return string.IsNullOrWhiteSpace(schema) ? null : ValidateFormSchema(id, schema.Trim());
     }
 
     private void ReadFlow(XElement element, string id)

@@ -79,6 +79,8 @@ public sealed class FlowNode
     public bool AsyncBefore { get; init; }
     /// <summary>How often and how far apart a failing job is retried (<c>R5/PT1M</c>); null for the default.</summary>
     public string? RetryCycle { get; init; }
+    /// <summary>The form a person fills when starting the process by hand (JSON schema), on a none start event.</summary>
+    public string? StartForm { get; init; }
 
     /// <summary>Boundary events attached to this activity, in document order.</summary>
     public IReadOnlyList<FlowNode> Boundaries { get; internal set; } = [];

@@ -14,7 +14,7 @@ public sealed record DesignerDocument(string Key, string Xml, string Source, int
 public sealed record VersionView(Guid Id, int Version, DateTimeOffset DeployedAt, string? DeployedBy, int Running, int Total);
 
 public sealed record ProcessOverview(string Key, string? Name, int LatestVersion, DateTimeOffset DeployedAt, string? DeployedBy,
-    bool StartableByHand, bool HasDraft, IReadOnlyList<VersionCount> RunningPerVersion);
+    bool StartableByHand, bool HasDraft, IReadOnlyList<VersionCount> RunningPerVersion, string? StartForm = null);
 
 public sealed record VersionCount(int Version, int Running);
 
@@ -117,7 +117,7 @@ public sealed class DesignerService(CrmDbContext db, DefinitionService definitio
         var drafts = await db.Set<ProcessDraft>().AsNoTracking().Select(d => new { d.Key, d.Name, d.SavedAt, d.SavedBy }).ToListAsync(cancellationToken);
         var result = latest.Select(d => new ProcessOverview(d.Key, d.Name, d.Version, d.DeployedAt, d.DeployedBy, d.StartableByHand,
             drafts.Any(x => x.Key == d.Key),
-            [.. running.Where(r => r.ProcessKey == d.Key).OrderByDescending(r => r.DefinitionVersion).Select(r => new VersionCount(r.DefinitionVersion, r.Count))])).ToList();
+            [.. running.Where(r => r.ProcessKey == d.Key).OrderByDescending(r => r.DefinitionVersion).Select(r => new VersionCount(r.DefinitionVersion, r.Count))], d.StartForm)).ToList();
         // Drafts of processes never deployed are listed too, so work in progress is not lost from sight.
         result.AddRange(drafts.Where(x => latest.All(d => d.Key != x.Key))
             .Select(x => new ProcessOverview(x.Key, x.Name, 0, x.SavedAt, x.SavedBy, false, true, [])));
