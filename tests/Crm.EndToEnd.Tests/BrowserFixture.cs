@@ -24,6 +24,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The running server's services, for arranging what another user or system would do meanwhile.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Open a page first: the server starts with it.");
+
     public static string Artifacts { get; } = Path.Combine(FindRepositoryRoot(), "test-results", "screenshots");
 
     public async Task<IPage> NewPageAsync()

@@ -64,6 +64,7 @@ T = {
   "DefaultFlow": ("Default flow", "Przepływ domyślny"),
   "DeployRefused": ("Not deployed: {0} problem(s), marked on the diagram.", "Nie wdrożono: {0} problem(ów), zaznaczonych na diagramie."),
   "DeployUnchanged": ("Nothing changed since the deployed version.", "Brak zmian od wdrożonej wersji."),
+  "CreatedAt": ("Created", "Utworzono"),
   "DeployVersion": ("Deploy", "Wdróż"),
   "Designer": ("Process designer", "Projektant procesów"),
   "DraftSaved": ("Draft saved (not deployed).", "Zapisano szkic (niewdrożony)."),
