@@ -13,6 +13,10 @@ public static class TestEnvironment
     public static string S3AccessKey => Get("CRM_TEST_S3_ACCESS_KEY") ?? "";
     public static string S3SecretKey => Get("CRM_TEST_S3_SECRET_KEY") ?? "";
     public static string? Chromium => Get("CRM_TEST_CHROMIUM");
+    public static string? SmtpHost => Get("CRM_TEST_SMTP_HOST");
+    public static int SmtpPort => int.TryParse(Get("CRM_TEST_SMTP_PORT"), out var port) ? port : 25;
+    public static int ImapPort => int.TryParse(Get("CRM_TEST_IMAP_PORT"), out var port) ? port : 143;
+    public static string MailPassword => Get("CRM_TEST_MAIL_PASSWORD") ?? "pass";
 
     /// <summary>When set (./test.sh sets it), a missing service fails the test instead of skipping it.</summary>
     public static bool ServicesRequired => Get("CRM_TEST_REQUIRE_SERVICES") == "1";
@@ -20,6 +24,8 @@ public static class TestEnvironment
     public static string RequirePostgreSql() => Require(PostgreSql, "CRM_TEST_POSTGRES", "PostgreSQL");
 
     public static string RequireS3() => Require(S3Endpoint, "CRM_TEST_S3_ENDPOINT", "an S3 server");
+
+    public static string RequireMail() => Require(SmtpHost, "CRM_TEST_SMTP_HOST", "an SMTP + IMAP server");
 
     public static string RequireChromium() => Require(Chromium, "CRM_TEST_CHROMIUM", "Chromium");
 

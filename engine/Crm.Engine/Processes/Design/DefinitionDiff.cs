@@ -6,8 +6,8 @@ namespace Crm.Engine.Processes.Design;
 public enum ElementChange
 {
     Added,
-    Removed,
     Changed,
+    Removed,
 }
 
 /// <summary>One element that differs between two versions; <see cref="Details"/> names what changed.</summary>
