@@ -44,6 +44,13 @@ if (options.Only is null or "j")
     }
 }
 
+InboxFigures? inbox = null;
+if (options.Only is null or "i")
+{
+    using var phase = Phase("i) inbox: first page and badge counts of a group with 10 000 open tasks");
+    inbox = await InboxBench.RunAsync(options, phase.Progress);
+}
+
 DocumentFigures? documents = null;
 if (options.Only is null or "d" or "d-index")
 {
@@ -74,6 +81,11 @@ if (jobs is not null)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  j/c = {jobs.OneProcess / c:F3}   timer lag under {jobs.LoadPerSecond:F0} async instances/s: p50 {jobs.LagP50:F0} ms, p99 {jobs.LagP99:F0} ms ({jobs.Timers} timers)"));
 }
+if (inbox is not null)
+{
+    InboxBench.Print(inbox);
+}
+
 if (documents is not null)
 {
     Console.WriteLine();
