@@ -53,7 +53,7 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         await page.GetByTestId("start-two-step-approval").ClickAsync();
         await Input(page, "start-business-key").FillAsync("APP-7");
         await page.GetByTestId("start-confirm").ClickAsync();
-        await page.ScreenshotAsync(new() { Path = Shot("process-started.png") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open instance" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/instances/"));
         var instanceUrl = page.Url;
         await page.CloseAsync();

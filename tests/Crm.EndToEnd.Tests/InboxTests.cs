@@ -18,7 +18,10 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await Assertions.Expect(page.GetByTestId("task-table")).ToContainTextAsync("RK-2026-0001");
         await page.GetByTestId("claim").First.ClickAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "My tasks" }).ClickAsync();
-        await page.GetByTestId("task-link").First.ClickAsync();
+        // The list reloads (tab change, and the counts changed by the claim): click once it shows my tasks.
+        await Assertions.Expect(page.GetByTestId("claim")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("task-table")).ToContainTextAsync("RK-2026-0001");
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "RK-2026-0001" }).GetByTestId("task-link").ClickAsync();
         await Assertions.Expect(page.GetByTestId("task-name")).ToHaveTextAsync("Register complaint");
         await Assertions.Expect(page.GetByTestId("assignee")).ToHaveTextAsync("anna");
 

@@ -34,6 +34,7 @@ public sealed class IncidentTests(BrowserFixture browser) : IClassFixture<Browse
         });
         await Assertions.Expect(page.GetByTestId("process-table")).ToContainTextAsync("notify-customer");
         await page.GetByTestId("start-notify-customer").ClickAsync();
+        await page.GetByTestId("start-confirm").ClickAsync();
         await Assertions.Expect(page.GetByText("Started an instance of notify-customer.")).ToBeVisibleAsync();
 
         await page.GetByTestId("nav-incidents").ClickAsync();

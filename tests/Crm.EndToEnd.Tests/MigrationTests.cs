@@ -28,6 +28,7 @@ public sealed class MigrationTests(BrowserFixture browser) : IClassFixture<Brows
         await browser.SignInAsync(page, "piotr", CrmAppFactory.DemoPassword);
         await DeployAsync(page, Version1);
         await page.GetByTestId("start-offer-approval").ClickAsync();
+        await page.GetByTestId("start-confirm").ClickAsync();
         await Assertions.Expect(page.GetByText("Started an instance of offer-approval.")).ToBeVisibleAsync();
         await DeployAsync(page, Version1.Replace("\"check\"", "\"verify\"", StringComparison.Ordinal).Replace("targetRef=\"check\"", "targetRef=\"verify\"", StringComparison.Ordinal).Replace("sourceRef=\"check\"", "sourceRef=\"verify\"", StringComparison.Ordinal));
 

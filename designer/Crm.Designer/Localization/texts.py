@@ -64,6 +64,8 @@ T = {
   "DefaultFlow": ("Default flow", "Przepływ domyślny"),
   "DeployRefused": ("Not deployed: {0} problem(s), marked on the diagram.", "Nie wdrożono: {0} problem(ów), zaznaczonych na diagramie."),
   "DeployUnchanged": ("Nothing changed since the deployed version.", "Brak zmian od wdrożonej wersji."),
+  "OpenInstance": ("Open instance", "Otwórz instancję"),
+  "NoDiagram": ("This version has no diagram layout to draw", "Ta wersja nie ma układu diagramu do narysowania"),
   "CreatedAt": ("Created", "Utworzono"),
   "DeployVersion": ("Deploy", "Wdróż"),
   "Designer": ("Process designer", "Projektant procesów"),

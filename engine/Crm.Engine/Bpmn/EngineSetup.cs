@@ -24,6 +24,11 @@ public static class EngineSetup
         services.TryAddScoped<Messages.MessageService>();
         services.TryAddScoped<InstanceMigrationService>();
         services.TryAddScoped<Processes.Design.DesignerService>();
+        services.TryAddScoped<Audit.AuditVerifier>();
+        services.TryAddScoped<Knowledge.ArticleService>();
+        services.TryAddScoped<Knowledge.ReadingService>();
+        services.TryAddScoped<Knowledge.ComplianceService>();
+        services.AddOptions<Knowledge.KnowledgeOptions>().BindConfiguration(Knowledge.KnowledgeOptions.Section);
         services.AddOptions<Jobs.JobOptions>().BindConfiguration(Jobs.JobOptions.Section);
         services.TryAddSingleton<Jobs.JobExecutor>();
         services.AddServiceTaskHandler<JournalHandler>();

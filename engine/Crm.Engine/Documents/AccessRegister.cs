@@ -1,9 +1,6 @@
 using Crm.Engine.Common;
 using Crm.Engine.Persistence;
 using Crm.Engine.Processes;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Engine.Documents;
@@ -44,25 +41,11 @@ public sealed class AccessRegister(CrmDbContext db, DocumentAccess access)
     public async Task<byte[]> ExportAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
         var rows = (await Project((await FilteredAsync(query, user, cancellationToken)).OrderByDescending(e => e.At).Take(MaxExportRows)).ToListAsync(cancellationToken)).Select(Map).ToList();
-        using var memory = new MemoryStream();
-        using (var workbook = SpreadsheetDocument.Create(memory, SpreadsheetDocumentType.Workbook))
-        {
-            var workbookPart = workbook.AddWorkbookPart();
-            workbookPart.Workbook = new Workbook();
-            var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            data.Append(Row("When (UTC)", "User", "Action", "Document", "Version", "IP", "Client", "Details"));
-            foreach (var r in rows)
-            {
-                data.Append(Row(r.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), r.UserName, r.Kind,
-                    r.DocumentTitle ?? r.DocumentId?.ToString() ?? "", r.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", r.Ip ?? "", r.Client ?? "", r.Details ?? ""));
-            }
-
-            sheetPart.Worksheet = new Worksheet(data);
-            workbookPart.Workbook.AppendChild(new Sheets(new Sheet { Id = workbookPart.GetIdOfPart(sheetPart), SheetId = 1, Name = "Register" }));
-        }
-
-        return memory.ToArray();
+        return ExcelWriter.Write("Register", ["When (UTC)", "User", "Action", "Document", "Version", "IP", "Client", "Details"], rows.Select(r => (IReadOnlyList<string>)
+        [
+            r.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), r.UserName, r.Kind,
+            r.DocumentTitle ?? r.DocumentId?.ToString() ?? "", r.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", r.Ip ?? "", r.Client ?? "", r.Details ?? "",
+        ]));
     }
 
     private async Task<IQueryable<DocumentEvent>> FilteredAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken)
@@ -117,15 +100,4 @@ public sealed class AccessRegister(CrmDbContext db, DocumentAccess access)
     private static RegisterRow Map(RawRow r) => new(r.At, r.UserName, r.Kind.ToString(), r.DocumentId, r.Title, r.Version, r.Ip, r.Client, r.Details);
 
     private sealed record RawRow(DateTimeOffset At, string UserName, DocumentEventKind Kind, Guid? DocumentId, string? Title, int? Version, string? Ip, string? Client, string? Details);
-
-    private static Row Row(params string[] values)
-    {
-        var row = new Row();
-        foreach (var value in values)
-        {
-            row.Append(new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(value)) });
-        }
-
-        return row;
-    }
 }

@@ -18,7 +18,10 @@ public sealed class DocumentAccess(CrmDbContext db)
     public void Invalidate() => _folderRights = null;
 
     public static IReadOnlyList<string> PrincipalTokens(CurrentUser user) =>
-        [$"u:{user.UserName}", .. user.Groups.Select(g => $"g:{g}")];
+        [$"u:{user.UserName}", .. user.Groups.Select(g => $"g:{g}"), Everyone];
+
+    /// <summary>In an index entry's folder ACL: readable by everyone signed in (published articles).</summary>
+    public const string Everyone = "*";
 
     public static string Token(PrincipalType type, string id) => (type == PrincipalType.User ? "u:" : "g:") + id;
 

@@ -153,6 +153,8 @@ public sealed class OutboxMessage
     public DateTimeOffset CreatedAt { get; set; }
 
     public const string IndexDocument = "index.document";
+    /// <summary>An article's published version changed: re-index it (same index, visible to everyone).</summary>
+    public const string IndexArticle = "index.article";
 }
 
 internal sealed class DocumentConfigurations :

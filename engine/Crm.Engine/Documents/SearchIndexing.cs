@@ -62,6 +62,19 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
             }
         });
 
+        foreach (var articleId in batch.Where(m => m.Topic == OutboxMessage.IndexArticle).Select(m => m.EntityId).Distinct())
+        {
+            await using var itemScope = scopes.CreateAsyncScope();
+            if (await Knowledge.ArticleIndexer.BuildAsync(itemScope.ServiceProvider.GetRequiredService<CrmDbContext>(), articleId, cancellationToken) is { } entry)
+            {
+                index.Upsert(entry);
+            }
+            else
+            {
+                index.Delete(articleId.ToString());
+            }
+        }
+
         if (commit)
         {
             index.Commit(batch[^1].Id);
@@ -97,6 +110,18 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
             }
 
             progress.Report((Math.Min(i + 200, ids.Count), ids.Count));
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            foreach (var articleId in await db.Articles.AsNoTracking().Where(a => a.PublishedVersionId != null).Select(a => a.Id).ToListAsync(cancellationToken))
+            {
+                if (await Knowledge.ArticleIndexer.BuildAsync(db, articleId, cancellationToken) is { } entry)
+                {
+                    index.Upsert(entry);
+                }
+            }
         }
 
         index.Commit(position);

@@ -35,6 +35,14 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<Documents.OutboxMessage> Outbox => Set<Documents.OutboxMessage>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Processes.Design.ProcessDraft> ProcessDrafts => Set<Processes.Design.ProcessDraft>();
+    public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
+    public DbSet<Knowledge.Article> Articles => Set<Knowledge.Article>();
+    public DbSet<Knowledge.ArticleVersion> ArticleVersions => Set<Knowledge.ArticleVersion>();
+    public DbSet<Knowledge.ArticleAttachment> ArticleAttachments => Set<Knowledge.ArticleAttachment>();
+    public DbSet<Knowledge.ArticleOpen> ArticleOpens => Set<Knowledge.ArticleOpen>();
+    public DbSet<Knowledge.ReadConfirmation> ReadConfirmations => Set<Knowledge.ReadConfirmation>();
+    public DbSet<Knowledge.ReadingAssignment> ReadingAssignments => Set<Knowledge.ReadingAssignment>();
+    public DbSet<Knowledge.ReadingRequirement> ReadingRequirements => Set<Knowledge.ReadingRequirement>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 
@@ -44,7 +52,24 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
         var soon = DateTimeOffset.UtcNow.AddSeconds(1);
         var wakesExecutor = ChangeTracker.Entries<global::Crm.Engine.Jobs.Job>().Any(e => e.State == EntityState.Added && e.Entity.DueAt <= soon);
         var wakesIndexer = ChangeTracker.Entries<global::Crm.Engine.Documents.OutboxMessage>().Any(e => e.State == EntityState.Added);
-        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var auditTransaction = await Audit.AuditChain.PrepareAsync(this, cancellationToken);
+        int result;
+        try
+        {
+            result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (auditTransaction is not null)
+            {
+                await auditTransaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (auditTransaction is not null)
+            {
+                await auditTransaction.DisposeAsync();   // rolls back when the save or commit failed
+            }
+        }
+
         if (wakesExecutor)
         {
             Common.WakeSignal.Jobs.Raise();

@@ -72,6 +72,10 @@ public sealed class RuntimeService(CrmDbContext db, ProcessModelCache models, Ex
     /// Creates and runs a new instance up to its first wait, without saving: the caller commits it with
     /// whatever else belongs to the same unit of work (a timer start's next job, a message's subscription).
     /// </summary>
+    /// <summary>Starts the latest version of a process inside the caller's unit of work (the caller saves).</summary>
+    public async Task<ProcessInstance> StartLatestInUnitAsync(string key, IReadOnlyDictionary<string, JsonNode?> variables, string? businessKey, string? userName, CancellationToken cancellationToken) =>
+        await StartCoreAsync(await models.LatestAsync(db, key, cancellationToken), null, variables, businessKey, userName, cancellationToken);
+
     public async Task<ProcessInstance> StartCoreAsync(DefinitionRef definition, string? startEventId, IReadOnlyDictionary<string, JsonNode?> variables,
         string? businessKey, string? userName, CancellationToken cancellationToken, string? executor = null)
     {

@@ -195,7 +195,7 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
         }, cancellationToken);
 
     /// <summary>Completes the task and moves the process on, all in one transaction. Exactly one of concurrent completions wins.</summary>
-    public Task<TaskView> CompleteAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken) =>
+    public Task<TaskView> CompleteAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken, bool viaReadingConfirmation = false) =>
         ConflictRetry.RunAsync(db, async () =>
         {
             using var activity = Bpmn.EngineTelemetry.Source.StartActivity("task.complete");
@@ -210,6 +210,11 @@ public sealed class TaskService(CrmDbContext db, RuntimeService runtime, Process
             if (task.Delegation == DelegationState.Pending)
             {
                 throw new ConflictException($"The task was delegated by {task.Owner}; resolve it to hand it back.");
+            }
+
+            if (task.FormKey == Knowledge.ReadingService.ReadingFormKey && !viaReadingConfirmation)
+            {
+                throw new ConflictException("A mandatory reading is completed by opening the article and confirming \"I have read and understood\".");
             }
 
             ValidateForm(task, variables);
