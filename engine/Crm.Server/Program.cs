@@ -6,6 +6,8 @@ using Crm.Engine.Hosting;
 using Crm.Engine.Identity;
 using Crm.Engine.Jobs;
 using Crm.Engine.Notifications;
+using Crm.Engine.Knowledge;
+using Crm.Engine.Audit;
 using Crm.Engine.Documents;
 using Crm.Workflows;
 using Crm.Server.Hosting;
@@ -52,6 +54,8 @@ try
     app.MapTaskApi();              // /api/tasks
     app.MapEngineApi();            // /api/incidents, /api/messages
     app.MapNotificationApi();      // /api/me/notifications
+    app.MapKnowledgeApi();         // /api/articles, /api/reading-assignments, /api/me/readings
+    app.MapAuditApi();             // /api/audit, /api/audit/verify
     app.MapDocumentApi();          // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}

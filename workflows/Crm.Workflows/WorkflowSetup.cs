@@ -17,10 +17,18 @@ public static class WorkflowSetup
         services.AddServiceTaskHandler<ReleaseHandler>();
         services.AddServiceTaskHandler<RemindHandler>();
         services.AddServiceTaskHandler<LockOverdueHandler>();
+        services.AddServiceTaskHandler<Knowledge.PublishArticleHandler>();
+        services.AddServiceTaskHandler<Knowledge.ReturnArticleHandler>();
+        services.AddServiceTaskHandler<Knowledge.RemindReadersHandler>();
+        services.AddServiceTaskHandler<Knowledge.EscalateReadersHandler>();
+        services.AddServiceTaskHandler<Knowledge.CompleteAssignmentHandler>();
         return services;
     }
 
-    /// <summary>Deploys every built-in process whose XML changed (an unchanged one keeps its version). Runs at start-up.</summary>
+    /// <summary>
+    /// Deploys every built-in process whose XML changed (an unchanged one keeps its version). Runs at start-up.
+    /// Built-in processes are editable: once a person deployed their own version, start-up leaves it alone.
+    /// </summary>
     public static async Task DeployBuiltInProcessesAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var system = new CurrentUser(Guid.Empty, "system", new HashSet<string> { Roles.Admin }, new HashSet<string>());
@@ -31,7 +39,13 @@ public static class WorkflowSetup
             using var reader = new StreamReader(stream);
             var xml = await reader.ReadToEndAsync(cancellationToken);
             await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DefinitionService>().DeployAsync(xml, system, cancellationToken);
+            var definitions = scope.ServiceProvider.GetRequiredService<DefinitionService>();
+            var key = Crm.Engine.Processes.Design.DesignerService.KeyOf(xml).Key;
+            var latest = await definitions.TryGetLatestAsync(key, cancellationToken);
+            if (latest is null || latest.DeployedBy == system.UserName)
+            {
+                await definitions.DeployAsync(xml, system, cancellationToken);
+            }
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed record UserClaims(Guid Id, string UserName, string DisplayName, st
 }
 
 /// <summary>Users, groups and memberships: the directory that task assignment and permissions read.</summary>
-public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, TokenCache tokens)
+public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, TokenCache tokens, IServiceProvider services)
 {
     public const int MinPasswordLength = 8;
 
@@ -177,6 +177,14 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
         db.GroupMembers.Add(new GroupMember { GroupId = groupId, UserId = userId });
         await SaveUniqueAsync("The user is already a member.", cancellationToken);
         tokens.Clear();
+
+        // Joining a group that has an active mandatory reading (before its cut-off) brings the requirement along.
+        if (services.GetService(typeof(Knowledge.ReadingService)) is Knowledge.ReadingService readings)
+        {
+            var group = await db.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Name).SingleAsync(cancellationToken);
+            var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.UserName).SingleAsync(cancellationToken);
+            await readings.OnMemberAddedAsync(group, user, cancellationToken);
+        }
     }
 
     public async Task RemoveMemberAsync(Guid groupId, Guid userId, CancellationToken cancellationToken = default)

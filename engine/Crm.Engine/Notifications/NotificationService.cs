@@ -20,6 +20,8 @@ public sealed record OutgoingMail(string To, string ToName, string Subject, stri
 /// </summary>
 public sealed class NotificationService(CrmDbContext db, MailSender sender, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<NotificationService> logger)
 {
+    /// <summary>Mandatory readings remind and escalate through their own (editable) process, not here.</summary>
+    private const string ReadingTasks = Knowledge.ReadingService.ReadingFormKey;
     private readonly NotificationOptions _options = options.Value;
 
     /// <summary>One pass: schedule reminders/escalations, mail what is pending, send digests that are due. Returns mails sent.</summary>
@@ -37,7 +39,7 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
     {
         var horizon = now + _options.ReminderBefore;
         var due = await db.UserTasks.AsNoTracking()
-            .Where(t => t.Status == TaskStatus.Open && t.ReminderSentAt == null && t.DueAt != null && t.DueAt <= horizon && t.DueAt > now)
+            .Where(t => t.Status == TaskStatus.Open && t.ReminderSentAt == null && t.DueAt != null && t.DueAt <= horizon && t.DueAt > now && t.FormKey != ReadingTasks)
             .Select(t => t.Id).Take(500).ToListAsync(cancellationToken);
         foreach (var id in due)
         {
@@ -53,7 +55,7 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
     private async Task ScheduleEscalationsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var overdue = await db.UserTasks.AsNoTracking().Include(t => t.Candidates)
-            .Where(t => t.Status == TaskStatus.Open && t.EscalatedAt == null && t.DueAt != null && t.DueAt <= now)
+            .Where(t => t.Status == TaskStatus.Open && t.EscalatedAt == null && t.DueAt != null && t.DueAt <= now && t.FormKey != ReadingTasks)
             .Take(500).ToListAsync(cancellationToken);
         foreach (var task in overdue)
         {

@@ -83,6 +83,9 @@ public sealed class DefinitionService(CrmDbContext db, ProcessModelCache models,
         await db.ProcessDefinitions.AsNoTracking().Where(d => d.Key == key).OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken)
         ?? throw new NotFoundException($"No process with key '{key}' is deployed.");
 
+    public Task<ProcessDefinition?> TryGetLatestAsync(string key, CancellationToken cancellationToken) =>
+        db.ProcessDefinitions.AsNoTracking().Where(d => d.Key == key).OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken);
+
     public async Task<ProcessDefinition> GetVersionAsync(string key, int version, CancellationToken cancellationToken) =>
         await db.ProcessDefinitions.AsNoTracking().SingleOrDefaultAsync(d => d.Key == key && d.Version == version, cancellationToken)
         ?? throw new NotFoundException($"Process '{key}' has no version {version}.");
