@@ -19,7 +19,7 @@ internal static class EngineHost
 {
     public static readonly CurrentUser Owner = new(Guid.NewGuid(), "bench", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string>());
 
-    public static async Task<ServiceProvider> CreateAsync(BenchOptions options, string sqliteFile = "engine.db", int jobConcurrency = 4, IDictionary<string, string?>? settings = null)
+    public static async Task<ServiceProvider> CreateAsync(BenchOptions options, string sqliteFile = "engine.db", int jobConcurrency = 4, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -38,6 +38,7 @@ internal static class EngineHost
             }
         });
         services.AddCrmEngine();
+        configure?.Invoke(services);
         services.Configure<JobOptions>(o =>
         {
             o.Concurrency = jobConcurrency;

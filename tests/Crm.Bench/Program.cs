@@ -51,6 +51,13 @@ if (options.Only is null or "i")
     inbox = await InboxBench.RunAsync(options, phase.Progress);
 }
 
+ReadingFigures? reading = null;
+if (options.Only is null or "k")
+{
+    using var phase = Phase("k) mandatory reading for 10 000 users: start, confirmations, compliance view");
+    reading = await ReadingBench.RunAsync(options, phase.Progress);
+}
+
 DocumentFigures? documents = null;
 if (options.Only is null or "d" or "d-index")
 {
@@ -84,6 +91,11 @@ if (jobs is not null)
 if (inbox is not null)
 {
     InboxBench.Print(inbox);
+}
+
+if (reading is not null)
+{
+    ReadingBench.Print(reading);
 }
 
 if (documents is not null)

@@ -71,21 +71,22 @@ public sealed class ComplianceService(CrmDbContext db, AuditVerifier verifier, T
         }
 
         var rows = await requirements.OrderBy(r => r.UserName).ToListAsync(cancellationToken);
-        var names = rows.Select(r => r.UserName).ToList();
-        var users = await db.Users.AsNoTracking().Where(u => names.Contains(u.UserName))
-            .Select(u => new { u.UserName, u.DisplayName, Groups = u.Groups.Select(m => m.Group!.Name).ToList() }).ToListAsync(cancellationToken);
-        var opens = await db.ArticleOpens.AsNoTracking().Where(o => o.VersionId == assignment.VersionId && names.Contains(o.UserName))
-            .GroupBy(o => o.UserName).Select(g => new { UserName = g.Key, At = g.Min(o => o.At) }).ToListAsync(cancellationToken);
-        var confirmations = await db.ReadConfirmations.AsNoTracking().Where(c => c.AssignmentId == assignmentId)
-            .Select(c => new { c.UserName, c.Ip }).ToListAsync(cancellationToken);
+        // Everything else by joins on the assignment (never an IN list of thousands of names) into dictionaries.
+        var readers = db.Users.AsNoTracking().Where(u => db.ReadingRequirements.Any(r => r.AssignmentId == assignmentId && r.UserName == u.UserName));
+        var names = await readers.Select(u => new { u.UserName, u.DisplayName }).ToDictionaryAsync(u => u.UserName, u => u.DisplayName, StringComparer.Ordinal, cancellationToken);
+        var groups = (await db.GroupMembers.AsNoTracking()
+            .Join(readers, m => m.UserId, u => u.Id, (m, u) => new { u.UserName, m.GroupId })
+            .Join(db.Groups, x => x.GroupId, g => g.Id, (x, g) => new { x.UserName, g.Name }).ToListAsync(cancellationToken))
+            .ToLookup(x => x.UserName, x => x.Name, StringComparer.Ordinal);
+        var opens = await db.ArticleOpens.AsNoTracking().Where(o => o.VersionId == assignment.VersionId)
+            .GroupBy(o => o.UserName).Select(g => new { UserName = g.Key, At = g.Min(o => o.At) })
+            .ToDictionaryAsync(o => o.UserName, o => o.At, StringComparer.Ordinal, cancellationToken);
+        var ips = (await db.ReadConfirmations.AsNoTracking().Where(c => c.AssignmentId == assignmentId).Select(c => new { c.UserName, c.Ip }).ToListAsync(cancellationToken))
+            .GroupBy(c => c.UserName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Ip, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
-        var result = rows.Select(r =>
-        {
-            var who = users.SingleOrDefault(u => u.UserName == r.UserName);
-            return new ReaderRow(r.UserName, who?.DisplayName ?? r.UserName, who?.Groups ?? [], ReadingService.StatusOf(r, assignment, now),
-                opens.SingleOrDefault(o => o.UserName == r.UserName)?.At, r.ConfirmedAt, assignment.Version,
-                confirmations.FirstOrDefault(c => c.UserName == r.UserName)?.Ip, r.Source);
-        });
+        var result = rows.Select(r => new ReaderRow(r.UserName, names.GetValueOrDefault(r.UserName) ?? r.UserName, [.. groups[r.UserName]],
+            ReadingService.StatusOf(r, assignment, now), opens.TryGetValue(r.UserName, out var opened) ? opened : null, r.ConfirmedAt, assignment.Version,
+            ips.GetValueOrDefault(r.UserName), r.Source));
         if (!string.IsNullOrWhiteSpace(filter.Status))
         {
             var status = filter.Status.Trim();
