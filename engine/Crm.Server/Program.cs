@@ -8,6 +8,7 @@ using Crm.Engine.Jobs;
 using Crm.Engine.Notifications;
 using Crm.Engine.Knowledge;
 using Crm.Engine.Audit;
+using Crm.Engine.Counterparties;
 using Crm.Engine.Documents;
 using Crm.Workflows;
 using Crm.Server.Hosting;
@@ -56,6 +57,7 @@ try
     app.MapNotificationApi();      // /api/me/notifications
     app.MapKnowledgeApi();         // /api/articles, /api/reading-assignments, /api/me/readings
     app.MapAuditApi();             // /api/audit, /api/audit/verify
+    app.MapCounterpartyApi();      // /api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases
     app.MapDocumentApi();          // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}

@@ -28,6 +28,9 @@ public static class EngineSetup
         services.TryAddScoped<Knowledge.ArticleService>();
         services.TryAddScoped<Knowledge.ReadingService>();
         services.TryAddScoped<Knowledge.ComplianceService>();
+        services.TryAddScoped<Counterparties.CounterpartyService>();
+        services.TryAddScoped<Counterparties.CrmActivityService>();
+        services.TryAddScoped<Counterparties.CaseService>();
         services.AddOptions<Knowledge.KnowledgeOptions>().BindConfiguration(Knowledge.KnowledgeOptions.Section);
         services.AddOptions<Jobs.JobOptions>().BindConfiguration(Jobs.JobOptions.Section);
         services.TryAddSingleton<Jobs.JobExecutor>();

@@ -43,6 +43,11 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<Knowledge.ReadConfirmation> ReadConfirmations => Set<Knowledge.ReadConfirmation>();
     public DbSet<Knowledge.ReadingAssignment> ReadingAssignments => Set<Knowledge.ReadingAssignment>();
     public DbSet<Knowledge.ReadingRequirement> ReadingRequirements => Set<Knowledge.ReadingRequirement>();
+    public DbSet<Counterparties.Counterparty> Counterparties => Set<Counterparties.Counterparty>();
+    public DbSet<Counterparties.ContactPerson> Persons => Set<Counterparties.ContactPerson>();
+    public DbSet<Counterparties.Activity> Activities => Set<Counterparties.Activity>();
+    public DbSet<Counterparties.CrmNote> Notes => Set<Counterparties.CrmNote>();
+    public DbSet<Counterparties.CrmCase> Cases => Set<Counterparties.CrmCase>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 

@@ -1,0 +1,99 @@
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Counterparties;
+
+public sealed record CreateCaseRequest(string? Title, Guid? CounterpartyId, Guid? PersonId, decimal? Value, string? Currency, int? Probability, DateOnly? ExpectedClose,
+    string? Phase, string? Owner);
+
+public sealed record FunnelPhase(string Phase, int Count, decimal Value, decimal Weighted);
+
+public sealed record FunnelReport(IReadOnlyList<FunnelPhase> Phases, int Won, decimal WonValue, int Lost, decimal LostValue, IReadOnlyDictionary<string, int> LostReasons);
+
+/// <summary>Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel.</summary>
+public sealed class CaseService(CrmDbContext db, TimeProvider clock)
+{
+    /// <summary>The sales phases in order (the sales-cycle process moves a case through them).</summary>
+    public static readonly IReadOnlyList<string> SalesPhases = ["qualification", "offer", "negotiation"];
+
+    public async Task<Guid> CreateAsync(CreateCaseRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Title)) errors["title"] = ["Give the case a title."];
+        if (request.Value is < 0) errors["value"] = ["The value cannot be negative."];
+        if (request.Probability is < 0 or > 100) errors["probability"] = ["Probability is 0 to 100 %."];
+        var phase = (request.Phase ?? SalesPhases[0]).Trim().ToLowerInvariant();
+        if (!SalesPhases.Contains(phase)) errors["phase"] = [$"Use one of: {string.Join(", ", SalesPhases)}."];
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        if (request.CounterpartyId is { } counterpartyId && !await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
+        {
+            throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
+        }
+
+        var item = new CrmCase
+        {
+            Title = request.Title!.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, Value = request.Value ?? 0, Currency = request.Currency ?? "PLN",
+            Probability = request.Probability ?? DefaultProbability(phase), ExpectedClose = request.ExpectedClose, Phase = phase, Group = phase == SalesPhases[0] ? CaseGroup.Potential : CaseGroup.InProgress,
+            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(),
+        };
+        db.Cases.Add(item);
+        await db.SaveChangesAsync(cancellationToken);
+        return item.Id;
+    }
+
+    /// <summary>Moves a case to a phase or closes it (won/lost with reason); the sales-cycle process calls this.</summary>
+    public async Task<CrmCase> MoveAsync(Guid id, string phase, string? lostReason, CancellationToken cancellationToken)
+    {
+        var item = await db.Cases.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException($"Case {id} does not exist.");
+        phase = phase.Trim().ToLowerInvariant();
+        switch (phase)
+        {
+            case "won":
+                (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase) = (CaseOutcome.Won, CaseGroup.Closed, 100, clock.GetUtcNow(), "won");
+                break;
+            case "lost":
+                (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase, item.LostReason) = (CaseOutcome.Lost, CaseGroup.Closed, 0, clock.GetUtcNow(), "lost", lostReason);
+                break;
+            default:
+                if (!SalesPhases.Contains(phase))
+                {
+                    throw ValidationFailedException.For("phase", $"Use one of: {string.Join(", ", SalesPhases)}, won, lost.");
+                }
+
+                (item.Phase, item.Group, item.Probability) = (phase, phase == SalesPhases[0] ? CaseGroup.Potential : CaseGroup.InProgress, Math.Max(item.Probability, DefaultProbability(phase)));
+                break;
+        }
+
+        item.Revision++;
+        return item;
+    }
+
+    /// <summary>Open cases per phase (count, value, value weighted by probability), won and lost with reasons; by owner and period when given.</summary>
+    public async Task<FunnelReport> FunnelAsync(string? owner, DateOnly? from, DateOnly? to, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var query = db.Cases.AsNoTracking();
+        if (!user.IsProcessOwner && !user.Roles.Contains(Identity.Roles.Compliance))
+        {
+            query = query.Where(c => c.Owner == user.UserName);
+        }
+
+        if (!string.IsNullOrWhiteSpace(owner)) query = query.Where(c => c.Owner == owner);
+        var cases = await query.ToListAsync(cancellationToken);
+        if (from is { } f) cases = [.. cases.Where(c => DateOnly.FromDateTime(c.CreatedAt.UtcDateTime) >= f)];
+        if (to is { } t) cases = [.. cases.Where(c => DateOnly.FromDateTime(c.CreatedAt.UtcDateTime) <= t)];
+        var open = cases.Where(c => c.Outcome == CaseOutcome.Open).ToList();
+        var phases = SalesPhases.Select(p => open.Where(c => c.Phase == p).ToList())
+            .Select((list, i) => new FunnelPhase(SalesPhases[i], list.Count, list.Sum(c => c.Value), list.Sum(c => c.Value * c.Probability / 100m))).ToList();
+        var won = cases.Where(c => c.Outcome == CaseOutcome.Won).ToList();
+        var lost = cases.Where(c => c.Outcome == CaseOutcome.Lost).ToList();
+        return new FunnelReport(phases, won.Count, won.Sum(c => c.Value), lost.Count, lost.Sum(c => c.Value),
+            lost.GroupBy(c => c.LostReason ?? "(none)").ToDictionary(g => g.Key, g => g.Count()));
+    }
+
+    private static int DefaultProbability(string phase) => phase switch { "qualification" => 10, "offer" => 40, "negotiation" => 70, _ => 0 };
+}

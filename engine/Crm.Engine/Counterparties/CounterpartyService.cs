@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text;
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Counterparties;
+
+public sealed record AddressInput(string? Kind, string? Street, string? PostalCode, string? City, string? Country, DateOnly? ValidFrom, DateOnly? ValidTo);
+
+public sealed record BankAccountInput(string? Iban, string? Bank);
+
+public sealed record BlockInput(string? Kind, string? Reason, DateOnly? From, DateOnly? To);
+
+public sealed record CreateCounterpartyRequest(
+    string? Kind, string? Name, string? ShortName, string? Nip, string? Regon, string? VatEu, string? Industry, string? Priority, string? Source,
+    IReadOnlyList<string>? Categories, string? Region, string? Owner, int? PaymentDays, decimal? CreditLimit, string? Currency,
+    IReadOnlyList<AddressInput>? Addresses, IReadOnlyList<BankAccountInput>? BankAccounts, IReadOnlyList<BlockInput>? Blocks, bool AllowDuplicate = false);
+
+public sealed record AddressView(Guid Id, string Kind, string Street, string PostalCode, string City, string Country, DateOnly ValidFrom, DateOnly? ValidTo);
+
+public sealed record BlockView(string Kind, string Reason, DateOnly From, DateOnly? To, bool ActiveToday);
+
+public sealed record CounterpartyView(
+    Guid Id, string Kind, string Name, string? ShortName, string? Nip, string? Regon, string? VatEu, bool Archived, string? Industry, string? Priority, string? Source,
+    IReadOnlyList<string> Categories, string? Region, string? Owner, int? PaymentDays, decimal? CreditLimit, string? Currency, bool SensitiveHidden,
+    IReadOnlyList<AddressView> Addresses, IReadOnlyList<string> BankAccounts, IReadOnlyList<BlockView> Blocks, IReadOnlyList<string> PreviousNames,
+    int OpenCases, int? DaysSinceLastContact);
+
+public sealed record CounterpartyListItem(Guid Id, string Name, string? Nip, string? City, string? Categories, string? Owner, bool Blocked);
+
+public sealed record DuplicateCandidate(Guid Id, string Name, string? Nip, string Reason);
+
+/// <summary>The register of companies and natural persons: validation with checksums, duplicates, record- and field-level access.</summary>
+public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
+{
+    public async Task<Guid> CreateAsync(CreateCounterpartyRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Error(string field, string? message)
+        {
+            if (message is not null)
+            {
+                errors[field] = [message];
+            }
+        }
+
+        var kind = ParseEnum<CounterpartyKind>(request.Kind, CounterpartyKind.Company, "kind", Error);
+        var name = request.Name?.Trim();
+        Error("name", string.IsNullOrEmpty(name) || name.Length > 300 ? "Give the name (at most 300 characters)." : null);
+        Error("nip", string.IsNullOrWhiteSpace(request.Nip) ? null : TaxIdentifiers.CheckNip(request.Nip));
+        Error("regon", string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.CheckRegon(request.Regon));
+        Error("vatEu", string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.CheckVatEu(request.VatEu));
+        Error("creditLimit", request.CreditLimit is < 0 ? "The credit limit cannot be negative." : null);
+        Error("paymentDays", request.PaymentDays is < 0 or > 365 ? "Payment days are 0 to 365." : null);
+        var addresses = new List<CounterpartyAddress>();
+        foreach (var (a, i) in (request.Addresses ?? []).Select((a, i) => (a, i)))
+        {
+            var addressKind = ParseEnum<AddressKind>(a.Kind, AddressKind.Registered, $"addresses[{i}].kind", Error);
+            Error($"addresses[{i}].street", string.IsNullOrWhiteSpace(a.Street) ? "Give the street." : null);
+            Error($"addresses[{i}].city", string.IsNullOrWhiteSpace(a.City) ? "Give the city." : null);
+            Error($"addresses[{i}].postalCode", (a.Country ?? "PL") == "PL" && !System.Text.RegularExpressions.Regex.IsMatch(a.PostalCode ?? "", "^\\d{2}-\\d{3}$") ? "A Polish postal code looks like 00-950." : null);
+            Error($"addresses[{i}].validTo", a.ValidTo < a.ValidFrom ? "The address cannot end before it starts." : null);
+            addresses.Add(new CounterpartyAddress
+            {
+                Kind = addressKind, Street = a.Street?.Trim() ?? "", PostalCode = a.PostalCode?.Trim() ?? "", City = a.City?.Trim() ?? "",
+                Country = (a.Country ?? "PL").Trim().ToUpperInvariant(), ValidFrom = a.ValidFrom ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ValidTo = a.ValidTo,
+            });
+        }
+
+        var accounts = new List<BankAccount>();
+        foreach (var (b, i) in (request.BankAccounts ?? []).Select((b, i) => (b, i)))
+        {
+            Error($"bankAccounts[{i}].iban", TaxIdentifiers.CheckIban(b.Iban));
+            var iban = TaxIdentifiers.Normalize(b.Iban);
+            accounts.Add(new BankAccount { Iban = iban.Length == 26 && iban.All(char.IsAsciiDigit) ? "PL" + iban : iban, Bank = b.Bank });
+        }
+
+        var blocks = new List<CounterpartyBlock>();
+        foreach (var (b, i) in (request.Blocks ?? []).Select((b, i) => (b, i)))
+        {
+            var blockKind = ParseEnum<BlockKind>(b.Kind, BlockKind.Sales, $"blocks[{i}].kind", Error);
+            Error($"blocks[{i}].reason", string.IsNullOrWhiteSpace(b.Reason) ? "Say why the counterparty is blocked." : null);
+            blocks.Add(new CounterpartyBlock { Kind = blockKind, Reason = b.Reason?.Trim() ?? "", From = b.From ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), To = b.To });
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        var nip = string.IsNullOrWhiteSpace(request.Nip) ? null : TaxIdentifiers.Normalize(request.Nip).Replace("PL", "", StringComparison.Ordinal);
+        if (!request.AllowDuplicate && await DuplicatesAsync(name!, nip, addresses.FirstOrDefault()?.City, cancellationToken) is { Count: > 0 } duplicates)
+        {
+            throw new ConflictException($"Possible duplicate of {string.Join(", ", duplicates.Select(d => $"'{d.Name}' ({d.Reason})"))}; set allowDuplicate to create it anyway.");
+        }
+
+        var counterparty = new Counterparty
+        {
+            Kind = kind, Name = name!, ShortName = Clean(request.ShortName), SearchName = Fold(name!), Nip = nip,
+            Regon = string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.Normalize(request.Regon),
+            VatEu = string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.Normalize(request.VatEu),
+            Industry = Clean(request.Industry), Priority = Clean(request.Priority), Source = Clean(request.Source),
+            Categories = request.Categories is { Count: > 0 } c ? string.Join(',', c.Select(x => x.Trim().ToLowerInvariant())) : null,
+            Region = Clean(request.Region), Owner = Clean(request.Owner) ?? user.UserName, PaymentDays = request.PaymentDays,
+            CreditLimit = CounterpartyAccess.SeesSensitive(user) ? request.CreditLimit : null, Currency = Clean(request.Currency)?.ToUpperInvariant(),
+            CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow(), Addresses = addresses, BankAccounts = accounts, Blocks = blocks,
+        };
+        db.Counterparties.Add(counterparty);
+        await db.SaveChangesAsync(cancellationToken);
+        return counterparty.Id;
+    }
+
+    /// <summary>Same NIP, or a similar name in the same city.</summary>
+    public async Task<List<DuplicateCandidate>> DuplicatesAsync(string name, string? nip, string? city, CancellationToken cancellationToken)
+    {
+        var found = new List<DuplicateCandidate>();
+        if (nip is not null)
+        {
+            found.AddRange(await db.Counterparties.AsNoTracking().Where(c => c.Nip == nip)
+                .Select(c => new DuplicateCandidate(c.Id, c.Name, c.Nip, "same NIP")).ToListAsync(cancellationToken));
+        }
+
+        var core = CoreName(name);
+        if (city is not null && core.Length >= 3)
+        {
+            var folded = Fold(city);
+            var candidates = await db.Counterparties.AsNoTracking().Where(c => c.SearchName.Contains(core))
+                .Select(c => new { c.Id, c.Name, c.Nip, Cities = c.Addresses.Select(a => a.City).ToList() }).Take(50).ToListAsync(cancellationToken);
+            found.AddRange(candidates.Where(c => c.Cities.Any(x => Fold(x) == folded) && found.All(f => f.Id != c.Id)).Take(5)
+                .Select(c => new DuplicateCandidate(c.Id, c.Name, c.Nip, "similar name in the same city")));
+        }
+
+        return found;
+    }
+
+    public async Task<CounterpartyView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var c = await CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking()
+            .Include(x => x.Addresses).Include(x => x.BankAccounts).Include(x => x.Blocks).Include(x => x.PreviousNames)
+            .AsSplitQuery().SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
+            ?? throw new NotFoundException($"Counterparty {id} does not exist.");
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var openCases = await db.Cases.CountAsync(x => x.CounterpartyId == id && x.Outcome == CaseOutcome.Open, cancellationToken);
+        var lastContact = await db.Activities.Where(a => a.CounterpartyId == id && a.Status == ActivityStatus.Done).MaxAsync(a => (DateTimeOffset?)a.At, cancellationToken);
+        var sensitive = CounterpartyAccess.SeesSensitive(user);
+        return new CounterpartyView(c.Id, c.Kind.ToString(), c.Name, c.ShortName, c.Nip, c.Regon, c.VatEu, c.Archived, c.Industry, c.Priority, c.Source,
+            (c.Categories ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), c.Region, c.Owner, sensitive ? c.PaymentDays : null, sensitive ? c.CreditLimit : null,
+            c.Currency, !sensitive,
+            [.. c.Addresses.OrderBy(a => a.Kind).ThenByDescending(a => a.ValidFrom).Select(View)],
+            [.. c.BankAccounts.Select(b => b.Iban)],
+            [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.From <= today && (b.To is null || b.To >= today)))],
+            [.. c.PreviousNames.OrderByDescending(p => p.ValidUntil).Select(p => p.Name)],
+            openCases, lastContact is { } last ? (int)(clock.GetUtcNow() - last).TotalDays : null);
+    }
+
+    /// <summary>The addresses valid on a day (one per kind and start; delivery addresses may be several).</summary>
+    public async Task<List<AddressView>> AddressesOnAsync(Guid id, DateOnly on, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            throw new NotFoundException($"Counterparty {id} does not exist.");
+        }
+
+        var rows = await db.Set<CounterpartyAddress>().AsNoTracking()
+            .Where(a => a.CounterpartyId == id && a.ValidFrom <= on && (a.ValidTo == null || a.ValidTo >= on)).ToListAsync(cancellationToken);
+        return [.. rows.OrderBy(a => a.Kind).Select(View)];
+    }
+
+    public async Task<PagedList<CounterpartyListItem>> ListAsync(string? search, string? category, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var query = CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking().Where(c => !c.Archived);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var folded = Fold(search);
+            var digits = TaxIdentifiers.Normalize(search);
+            query = query.Where(c => c.SearchName.Contains(folded) || (digits.Length >= 3 && c.Nip != null && c.Nip.StartsWith(digits)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            var pattern = category.Trim().ToLowerInvariant();
+            query = query.Where(c => c.Categories != null && ("," + c.Categories + ",").Contains("," + pattern + ","));
+        }
+
+        (page, pageSize) = Paging.Normalize(page, pageSize);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderBy(c => c.SearchName).ThenBy(c => c.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(c => new CounterpartyListItem(c.Id, c.Name, c.Nip,
+                c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
+                c.Categories, c.Owner, c.Blocks.Any(b => b.From <= today && (b.To == null || b.To >= today))))
+            .ToListAsync(cancellationToken);
+        return new PagedList<CounterpartyListItem>(rows, total, page, pageSize);
+    }
+
+    /// <summary>A new name from a day on; the old one is kept in the history.</summary>
+    public async Task RenameAsync(Guid id, string newName, DateOnly from, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var c = await CounterpartyAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
+            ?? throw new NotFoundException($"Counterparty {id} does not exist.");
+        if (string.IsNullOrWhiteSpace(newName))
+        {
+            throw ValidationFailedException.For("name", "Give the new name.");
+        }
+
+        db.Add(new PreviousName { CounterpartyId = id, Name = c.Name, ValidUntil = from.AddDays(-1) });
+        c.Name = newName.Trim();
+        c.SearchName = Fold(c.Name);
+        c.Revision++;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Lower case, Polish (and other) diacritics folded: "Łódź" → "lodz".</summary>
+    public static string Fold(string text)
+    {
+        var decomposed = text.Trim().ToLowerInvariant().Replace('ł', 'l').Normalize(NormalizationForm.FormD);
+        var folded = new StringBuilder(decomposed.Length);
+        foreach (var ch in decomposed.Where(ch => CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark))
+        {
+            folded.Append(ch);
+        }
+
+        return folded.ToString().Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>The distinctive part of a company name: without legal forms (sp. z o.o., S.A. ...).</summary>
+    private static string CoreName(string name)
+    {
+        var folded = Fold(name);
+        foreach (var form in new[] { "sp. z o.o.", "sp. z o. o.", "spolka z ograniczona odpowiedzialnoscia", "s.a.", "sp.k.", "sp. j.", "spolka jawna", "sp. k." })
+        {
+            folded = folded.Replace(form, "", StringComparison.Ordinal);
+        }
+
+        return folded.Trim(' ', ',', '.', '-');
+    }
+
+    private static AddressView View(CounterpartyAddress a) => new(a.Id, a.Kind.ToString(), a.Street, a.PostalCode, a.City, a.Country, a.ValidFrom, a.ValidTo);
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static T ParseEnum<T>(string? value, T fallback, string field, Action<string, string?> error)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+        {
+            return parsed;
+        }
+
+        error(field, $"Use one of: {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+        return fallback;
+    }
+}
+
+/// <summary>
+/// Record level: admins, process owners and compliance see every counterparty; others those they own or whose
+/// region is one of their groups. Field level: credit limit and payment terms for admins, process owners and the
+/// finance group only.
+/// </summary>
+public static class CounterpartyAccess
+{
+    public const string FinanceGroup = "finance";
+
+    public static IQueryable<Counterparty> Visible(IQueryable<Counterparty> query, CurrentUser user)
+    {
+        if (user.IsProcessOwner || user.Roles.Contains(Identity.Roles.Compliance))
+        {
+            return query;
+        }
+
+        var name = user.UserName;
+        var groups = user.Groups.ToList();
+        return query.Where(c => c.Owner == name || (c.Region != null && groups.Contains(c.Region)));
+    }
+
+    public static bool SeesSensitive(CurrentUser user) => user.IsProcessOwner || user.Groups.Contains(FinanceGroup);
+}

@@ -1,0 +1,134 @@
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Counterparties;
+
+public sealed record CreatePersonRequest(Guid? CounterpartyId, string? FirstName, string? LastName, string? Position, string? Department, string? Email, string? Phone,
+    DateOnly? Birthday, bool MarketingConsent = false, string? ConsentSource = null);
+
+public sealed record CreateActivityRequest(Guid CounterpartyId, string? Type, string? Direction, DateTimeOffset? At, int? DurationMinutes, string? Subject, string? Description,
+    string? Status, Guid? PersonId, Guid? CaseId, Guid? PreviousActivityId, string? Employee);
+
+public sealed record CreateNoteRequest(string? Text, Guid? CounterpartyId, Guid? PersonId, Guid? ActivityId, Guid? CaseId);
+
+public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail, string? Who, Guid Id, bool Overdue);
+
+/// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>
+public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
+{
+    public async Task<Guid> CreatePersonAsync(CreatePersonRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.FirstName)) errors["firstName"] = ["Give the first name."];
+        if (string.IsNullOrWhiteSpace(request.LastName)) errors["lastName"] = ["Give the last name."];
+        if (!string.IsNullOrWhiteSpace(request.Email) && !System.Net.Mail.MailAddress.TryCreate(request.Email.Trim(), out _)) errors["email"] = ["This is not an e-mail address."];
+        if (request.MarketingConsent && string.IsNullOrWhiteSpace(request.ConsentSource)) errors["consentSource"] = ["Record where the marketing consent came from (GDPR)."];
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        if (request.CounterpartyId is { } counterpartyId)
+        {
+            await RequireVisibleAsync(counterpartyId, user, cancellationToken);
+        }
+
+        var person = new ContactPerson
+        {
+            CounterpartyId = request.CounterpartyId, FirstName = request.FirstName!.Trim(), LastName = request.LastName!.Trim(), Position = request.Position, Department = request.Department,
+            Email = request.Email?.Trim(), Phone = request.Phone?.Trim(), Birthday = request.Birthday, MarketingConsent = request.MarketingConsent,
+            ConsentSource = request.MarketingConsent ? request.ConsentSource : null, ConsentAt = request.MarketingConsent ? clock.GetUtcNow() : null,
+            CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow(),
+        };
+        db.Persons.Add(person);
+        await db.SaveChangesAsync(cancellationToken);
+        return person.Id;
+    }
+
+    public async Task<Guid> CreateActivityAsync(CreateActivityRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Subject)) errors["subject"] = ["Give the subject."];
+        if (!Enum.TryParse<ActivityType>(request.Type ?? "call", true, out var type) || !Enum.IsDefined(type)) errors["type"] = ["Use call, email, meeting, letter, sms, visit or other."];
+        if (!Enum.TryParse<ActivityStatus>(request.Status ?? "done", true, out var status) || !Enum.IsDefined(status)) errors["status"] = ["Use planned, done or cancelled."];
+        if (request.Direction is not (null or "in" or "out")) errors["direction"] = ["Use in or out."];
+        if (request.DurationMinutes is < 0 or > 24 * 60) errors["durationMinutes"] = ["0 to 1440 minutes."];
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        await RequireVisibleAsync(request.CounterpartyId, user, cancellationToken);
+        var activity = new Activity
+        {
+            Type = type, Direction = request.Direction ?? "out", At = request.At ?? clock.GetUtcNow(), DurationMinutes = request.DurationMinutes ?? 0,
+            Employee = request.Employee ?? user.UserName, CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, CaseId = request.CaseId,
+            Subject = request.Subject!.Trim(), Description = request.Description, Status = status, PreviousActivityId = request.PreviousActivityId,
+        };
+        db.Activities.Add(activity);
+        await db.SaveChangesAsync(cancellationToken);
+        return activity.Id;
+    }
+
+    public async Task<Guid> CreateNoteAsync(CreateNoteRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            throw ValidationFailedException.For("text", "Write the note.");
+        }
+
+        if (request.CounterpartyId is null && request.PersonId is null && request.CaseId is null)
+        {
+            throw ValidationFailedException.For("counterpartyId", "A note belongs to a counterparty, a person or a case.");
+        }
+
+        if (request.CounterpartyId is { } counterpartyId)
+        {
+            await RequireVisibleAsync(counterpartyId, user, cancellationToken);
+        }
+
+        var note = new CrmNote { Text = request.Text.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, ActivityId = request.ActivityId, CaseId = request.CaseId, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
+        db.Notes.Add(note);
+        await db.SaveChangesAsync(cancellationToken);
+        return note.Id;
+    }
+
+    /// <summary>Everything around a counterparty (or a case) in one list, newest first; planned activities in the past are overdue.</summary>
+    public async Task<List<TimelineItem>> TimelineAsync(Guid? counterpartyId, Guid? caseId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (counterpartyId is { } id)
+        {
+            await RequireVisibleAsync(id, user, cancellationToken);
+        }
+
+        var now = clock.GetUtcNow();
+        var activities = await db.Activities.AsNoTracking().Where(a => (counterpartyId != null && a.CounterpartyId == counterpartyId) || (caseId != null && a.CaseId == caseId))
+            .OrderByDescending(a => a.At).Take(200).ToListAsync(cancellationToken);
+        var notes = await db.Notes.AsNoTracking().Where(n => (counterpartyId != null && n.CounterpartyId == counterpartyId) || (caseId != null && n.CaseId == caseId))
+            .OrderByDescending(n => n.CreatedAt).Take(200).ToListAsync(cancellationToken);
+        return [.. activities.Select(a => new TimelineItem(a.At, a.Type.ToString(), a.Subject, a.Description, a.Employee, a.Id, a.Status == ActivityStatus.Planned && a.At < now))
+            .Concat(notes.Select(n => new TimelineItem(n.CreatedAt, "Note", n.Text.Length > 80 ? n.Text[..80] + "…" : n.Text, n.Text, n.CreatedBy, n.Id, false)))
+            .OrderByDescending(t => t.At)];
+    }
+
+    public async Task<List<ContactPerson>> PersonsAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        await RequireVisibleAsync(counterpartyId, user, cancellationToken);
+        var persons = await db.Persons.AsNoTracking().Where(p => p.CounterpartyId == counterpartyId).OrderBy(p => p.LastName).ToListAsync(cancellationToken);
+        if (!CounterpartyAccess.SeesSensitive(user))
+        {
+            persons.ForEach(p => p.Birthday = null);   // personal data: field-level
+        }
+
+        return persons;
+    }
+
+    private async Task RequireVisibleAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
+        {
+            throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
+        }
+    }
+}

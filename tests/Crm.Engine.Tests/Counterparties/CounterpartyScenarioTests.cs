@@ -1,0 +1,123 @@
+using Crm.Engine.Common;
+using Crm.Engine.Counterparties;
+using Crm.Engine.Identity;
+using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
+using Xunit;
+
+namespace Crm.Engine.Tests.Counterparties;
+
+/// <summary>The register on a real database: validation per field, duplicates, addresses on a date, record- and field-level access, the funnel.</summary>
+public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : EngineTestBase(provider)
+{
+    private static readonly CurrentUser Manager = new(Guid.NewGuid(), "piotr", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string> { "finance" });
+    private static readonly CurrentUser North = EngineHarness.User("anna", "north");
+    private static readonly CurrentUser South = EngineHarness.User("jan", "south");
+
+    private static CreateCounterpartyRequest Company(string name, string? nip = null, string region = "north", params AddressInput[] addresses) =>
+        new("company", name, null, nip, null, null, "IT", "A", "fair", ["customer"], region, null, 30, 50_000m, "PLN", addresses, null, null);
+
+    private Task<Guid> CreateAsync(CreateCounterpartyRequest request, CurrentUser? user = null) =>
+        Engine.RunAsync<CounterpartyService, Guid>(s => s.CreateAsync(request, user ?? Manager, default));
+
+    [Fact]
+    public async Task Create_WithBadIdentifiers_NamesEveryField_AndStoresNothing()
+    {
+        RequireDatabase();
+        var bad = new CreateCounterpartyRequest("company", "Zła Firma", null, "5260250275", "012100785", "DE12927339", null, null, null, null, null, null, null, null, null,
+            [new AddressInput("registered", "ul. Prosta 1", "00950", "Warszawa", "PL", null, null)], [new BankAccountInput("PL61 1090 1014 0000 0712 1981 2875", null)], null);
+        var error = await Assert.ThrowsAsync<ValidationFailedException>(() => CreateAsync(bad));
+        Assert.Equal(["addresses[0].postalCode", "bankAccounts[0].iban", "nip", "regon", "vatEu"], error.Errors.Keys.Order());
+        Assert.Equal(0, await Engine.RunAsync<CrmDbContext, int>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Counterparties)));
+
+        var id = await CreateAsync(bad with { Nip = "526-025-02-74", Regon = "012100784", VatEu = "PL5260250274",
+            Addresses = [new AddressInput("registered", "ul. Świętokrzyska 12", "00-916", "Warszawa", "PL", null, null)], BankAccounts = [new BankAccountInput("61109010140000071219812874", null)] });
+        var view = await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(id, Manager, default));
+        Assert.Equal(("5260250274", "PL61109010140000071219812874"), (view.Nip, view.BankAccounts.Single()));
+    }
+
+    [Fact]
+    public async Task Duplicates_SameNip_OrSimilarNameInSameCity_AreRefusedUnlessAllowed()
+    {
+        RequireDatabase();
+        await CreateAsync(Company("Kowalski i Syn sp. z o.o.", "7740001454", "north", new AddressInput("registered", "ul. Długa 5", "80-827", "Gdańsk", "PL", null, null)));
+        var sameNip = await Assert.ThrowsAsync<ConflictException>(() => CreateAsync(Company("Zupełnie Inna", "774-000-14-54")));
+        Assert.Contains("same NIP", sameNip.Message, StringComparison.Ordinal);
+        var similar = await Assert.ThrowsAsync<ConflictException>(() => CreateAsync(Company("KOWALSKI I SYN S.A.", null, "north", new AddressInput("registered", "ul. Krótka 1", "80-001", "Gdańsk", "PL", null, null))));
+        Assert.Contains("similar name", similar.Message, StringComparison.Ordinal);
+        await CreateAsync(Company("Kowalski i Syn S.A.", null, "north", new AddressInput("registered", "ul. Krótka 1", "80-001", "Gdańsk", "PL", null, null)) with { AllowDuplicate = true });
+        await CreateAsync(Company("Kowalski i Syn S.A.", null, "north", new AddressInput("registered", "ul. Krótka 1", "30-001", "Kraków", "PL", null, null)));   // other city: fine
+    }
+
+    [Fact]
+    public async Task AddressOnADate_AnswersFromTheValidityPeriods()
+    {
+        RequireDatabase();
+        var id = await CreateAsync(Company("Przeprowadzki Sp. z o.o.", null, "north",
+            new AddressInput("registered", "ul. Stara 1", "00-001", "Warszawa", "PL", new DateOnly(2020, 1, 1), new DateOnly(2023, 12, 31)),
+            new AddressInput("registered", "ul. Nowa 2", "30-002", "Kraków", "PL", new DateOnly(2024, 1, 1), null),
+            new AddressInput("delivery", "ul. Magazynowa 3", "30-003", "Kraków", "PL", new DateOnly(2024, 2, 1), null)));
+        async Task<List<AddressView>> On(int y, int m, int d) => await Engine.RunAsync<CounterpartyService, List<AddressView>>(s => s.AddressesOnAsync(id, new DateOnly(y, m, d), North, default));
+
+        Assert.Equal(["Warszawa"], (await On(2023, 12, 31)).Select(a => a.City));
+        Assert.Equal(["Registered:Kraków"], (await On(2024, 1, 31)).Select(a => $"{a.Kind}:{a.City}"));
+        Assert.Equal(["Registered", "Delivery"], (await On(2024, 2, 1)).Select(a => a.Kind));
+        Assert.Empty(await On(2019, 6, 1));
+    }
+
+    [Fact]
+    public async Task RecordAndFieldLevelAccess_HoldInListsAndDetails()
+    {
+        RequireDatabase();
+        var northId = await CreateAsync(Company("Północ Handel", null, "north"));
+        await CreateAsync(Company("Południe Handel", null, "south"));
+        var mine = await CreateAsync(Company("Moja Firma", null, "west"), South);   // owned by jan, region he is not in
+
+        var annaSees = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync("handel", null, 1, 50, North, default));
+        Assert.Equal(["Północ Handel"], annaSees.Items.Select(i => i.Name));
+        var janSees = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 1, 50, South, default));
+        Assert.Equal(["Moja Firma", "Południe Handel"], janSees.Items.Select(i => i.Name));
+        await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(northId, South, default)));
+
+        // Name search folds diacritics both ways and finds infixes.
+        var folded = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync("POLNOC", null, 1, 50, Manager, default));
+        Assert.Equal(["Północ Handel"], folded.Items.Select(i => i.Name));
+
+        var staffView = await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(northId, North, default));
+        Assert.Equal((null, null, true), (staffView.CreditLimit, staffView.PaymentDays, staffView.SensitiveHidden));
+        var financeView = await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(northId, Manager, default));
+        Assert.Equal((50_000m, 30), (financeView.CreditLimit!.Value, financeView.PaymentDays!.Value));
+        Assert.NotEqual(Guid.Empty, mine);
+    }
+
+    [Fact]
+    public async Task Funnel_CountsAndWeightsOpenCases_AndReportsWonAndLost()
+    {
+        RequireDatabase();
+        var customer = await CreateAsync(Company("Lejek S.A.", null, "north"));
+        async Task<Guid> Case(string phase, decimal value) =>
+            await Engine.RunAsync<CaseService, Guid>(s => s.CreateAsync(new CreateCaseRequest($"Deal {phase} {value}", customer, null, value, "PLN", null, null, phase, "anna"), Manager, default));
+        await Case("qualification", 10_000);
+        await Case("offer", 20_000);
+        var toWin = await Case("negotiation", 50_000);
+        var toLose = await Case("offer", 5_000);
+        await Engine.RunAsync<CrmDbContext>(async db =>
+        {
+            var service = new CaseService(db, TimeProvider.System);
+            await service.MoveAsync(toWin, "won", null, default);
+            await service.MoveAsync(toLose, "lost", "price", default);
+            await db.SaveChangesAsync();
+        });
+
+        var funnel = await Engine.RunAsync<CaseService, FunnelReport>(s => s.FunnelAsync(null, null, null, Manager, default));
+        Assert.Equal(["qualification:1:10000:1000", "offer:1:20000:8000", "negotiation:0:0:0"], funnel.Phases.Select(p => $"{p.Phase}:{p.Count}:{p.Value:0}:{p.Weighted:0}"));
+        Assert.Equal((1, 50_000m, 1, 5_000m), (funnel.Won, funnel.WonValue, funnel.Lost, funnel.LostValue));
+        Assert.Equal(1, funnel.LostReasons["price"]);
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CaseService, Guid>(s => s.CreateAsync(new CreateCaseRequest("", null, null, -1, null, 120, null, "dreaming", null), Manager, default)));
+        Assert.Equal(["phase", "probability", "title", "value"], bad.Errors.Keys.Order());
+    }
+}
+
+public sealed class CounterpartyScenarioOnSqliteTests() : CounterpartyScenarioTests(DatabaseProvider.Sqlite);
+
+public sealed class CounterpartyScenarioOnPostgreSqlTests() : CounterpartyScenarioTests(DatabaseProvider.PostgreSql);
