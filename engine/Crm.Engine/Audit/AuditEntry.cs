@@ -38,8 +38,11 @@ public sealed class AuditEntry
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
     }
 
-    /// <summary>Microsecond precision: what PostgreSQL keeps, so the hash of a row read back matches.</summary>
-    public static DateTimeOffset Normalize(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
+    /// <summary>
+    /// Millisecond precision in UTC: what both stores keep exactly (PostgreSQL microseconds, SQLite's packed
+    /// 0.1 ms), so the hash of a row read back matches the hash written.
+    /// </summary>
+    public static DateTimeOffset Normalize(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 }
 
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
