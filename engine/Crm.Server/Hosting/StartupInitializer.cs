@@ -73,6 +73,7 @@ public static class StartupInitializer
             await LoadDemoProcessesAsync(services, Path.Combine(folder, "processes"));
             await DemoDocuments.LoadAsync(services, Path.Combine(folder, "documents"));
             await DemoKnowledge.LoadAsync(services, Path.Combine(folder, "knowledge"));
+            await DemoCrm.LoadAsync(services);
             services.GetRequiredService<DemoState>().MarkLoaded(demo!.Users[0].UserName, demo.Password);
             logger.LogInformation("Demo data loaded from {Folder}", folder);
         }

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Crm.Engine.Counterparties;
 using Crm.Engine.Persistence;
 using Crm.Tests.Server;
 using Xunit;
 
-namespace Crm.Server.Tests.Crm;
+namespace Crm.Server.Tests.Customers;
 
 /// <summary>The CRM routes over HTTP: 400 problem details naming each invalid field, 201 with the id, address on a date, knowledge and audit routes.</summary>
 public sealed class CrmApiTests : IAsyncLifetime
@@ -57,6 +58,26 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/counterparties/{id}")).StatusCode);
         var funnel = await piotr.GetFromJsonAsync<JsonElement>("/api/cases/funnel");
         Assert.Equal(3, funnel.GetProperty("phases").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task DemoCompanies_AreValid_AndStaffSeeOnlyTheirRegion()
+    {
+        using var piotr = await _app.CreateClientAsAsync("piotr");
+        var all = await piotr.GetFromJsonAsync<JsonElement>("/api/counterparties?pageSize=100");
+        Assert.Equal(300, all.GetProperty("total").GetInt32());
+        foreach (var item in all.GetProperty("items").EnumerateArray().Take(30))
+        {
+            var detail = await piotr.GetFromJsonAsync<JsonElement>($"/api/counterparties/{item.GetProperty("id").GetGuid()}");
+            Assert.Null(TaxIdentifiers.CheckNip(detail.GetProperty("nip").GetString()));
+            Assert.Null(TaxIdentifiers.CheckRegon(detail.GetProperty("regon").GetString()));
+            Assert.Null(TaxIdentifiers.CheckVatEu(detail.GetProperty("vatEu").GetString()));
+            Assert.Null(TaxIdentifiers.CheckIban(detail.GetProperty("bankAccounts")[0].GetString()));
+        }
+
+        using var jan = await _app.CreateClientAsAsync("jan");   // office group: the office region only
+        var office = await jan.GetFromJsonAsync<JsonElement>("/api/counterparties?pageSize=100");
+        Assert.InRange(office.GetProperty("total").GetInt32(), 1, 299);
     }
 
     [Fact]

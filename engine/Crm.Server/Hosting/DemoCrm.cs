@@ -1,0 +1,130 @@
+using Crm.Engine.Counterparties;
+using Crm.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Server.Hosting;
+
+/// <summary>
+/// A living CRM for the run command: 300 Polish companies with valid NIP/REGON/IBAN, contact persons, a quarter of
+/// contacts history (some planned ones overdue), and open, won and lost cases across the funnel. Deterministic.
+/// </summary>
+internal static class DemoCrm
+{
+    private static readonly string[] Stems = ["Bud", "Tech", "Agro", "Trans", "Med", "Eko", "Inter", "Poli", "Euro", "Nord", "Hydro", "Elektro", "Mebl", "Drew", "Stal", "Farm", "Logi", "Print", "Soft", "Term"];
+    private static readonly string[] Endings = ["ex", "pol", "mar", "bud", "tech", "serwis", "system", "trans", "plast", "met"];
+    private static readonly string[] Forms = ["sp. z o.o.", "S.A.", "sp.j.", "sp. z o.o. sp.k."];
+    private static readonly (string City, string Postal)[] Cities =
+        [("Warszawa", "00-001"), ("Kraków", "30-001"), ("Łódź", "90-001"), ("Wrocław", "50-001"), ("Poznań", "60-001"), ("Gdańsk", "80-001"), ("Szczecin", "70-001"),
+         ("Bydgoszcz", "85-001"), ("Lublin", "20-001"), ("Białystok", "15-001"), ("Katowice", "40-001"), ("Gdynia", "81-001"), ("Częstochowa", "42-200"), ("Radom", "26-600"), ("Rzeszów", "35-001")];
+    private static readonly string[] Streets = ["ul. Długa", "ul. Polna", "ul. Leśna", "ul. Słoneczna", "ul. Krótka", "ul. Szkolna", "ul. Ogrodowa", "al. Jana Pawła II", "ul. Kościuszki", "ul. Mickiewicza"];
+    private static readonly string[] FirstNames = ["Anna", "Piotr", "Katarzyna", "Tomasz", "Małgorzata", "Paweł", "Agnieszka", "Michał", "Ewa", "Krzysztof", "Joanna", "Marcin"];
+    private static readonly string[] LastNames = ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski", "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski"];
+    private static readonly string[] Industries = ["budownictwo", "IT", "handel", "produkcja", "transport", "usługi"];
+
+    public static async Task LoadAsync(IServiceProvider services)
+    {
+        var db = services.GetRequiredService<CrmDbContext>();
+        if (await db.Counterparties.AnyAsync())
+        {
+            return;
+        }
+
+        var random = new Random(20261123);
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        for (var i = 0; i < 300; i++)
+        {
+            var name = $"{Stems[random.Next(Stems.Length)]}{Endings[random.Next(Endings.Length)]} {(i % 7 == 0 ? "Polska " : "")}{Forms[random.Next(Forms.Length)]}";
+            var (city, postal) = Cities[random.Next(Cities.Length)];
+            var owner = i % 3 == 0 ? "marek" : "anna";
+            var company = new Counterparty
+            {
+                Name = name, SearchName = CounterpartyService.Fold(name), Nip = Nip(random), Regon = Regon(random), Industry = Industries[random.Next(Industries.Length)],
+                Priority = i % 10 == 0 ? "A" : "B", Source = i % 4 == 0 ? "targi" : "polecenie", Categories = i % 5 == 0 ? "supplier" : i % 3 == 0 ? "prospect" : "customer",
+                Region = i % 6 == 5 ? "office" : "sales", Owner = owner, PaymentDays = 14 + (random.Next(4) * 7), CreditLimit = 10_000m * random.Next(1, 20), Currency = "PLN",
+                CreatedBy = "admin", CreatedAt = now.AddDays(-random.Next(30, 700)),
+                Addresses = [new CounterpartyAddress { Kind = AddressKind.Registered, Street = $"{Streets[random.Next(Streets.Length)]} {random.Next(1, 120)}", PostalCode = postal, City = city, ValidFrom = today.AddYears(-3) }],
+                BankAccounts = [new BankAccount { Iban = Iban(random) }],
+            };
+            company.VatEu = "PL" + company.Nip;
+            if (i % 25 == 3)
+            {
+                company.Blocks.Add(new CounterpartyBlock { Kind = BlockKind.Sales, Reason = "Zaległe płatności powyżej 60 dni", From = today.AddDays(-10) });
+            }
+
+            db.Counterparties.Add(company);
+            for (var p = 0; p < 1 + (i % 2); p++)
+            {
+                var first = FirstNames[random.Next(FirstNames.Length)];
+                var last = LastNames[random.Next(LastNames.Length)];
+                db.Persons.Add(new ContactPerson
+                {
+                    CounterpartyId = company.Id, FirstName = first, LastName = last, Position = p == 0 ? "Prezes zarządu" : "Kierownik zakupów",
+                    Email = $"{CounterpartyService.Fold(first)}.{CounterpartyService.Fold(last)}@example.pl", Phone = $"+48 {random.Next(500, 899)} {random.Next(100, 999)} {random.Next(100, 999)}",
+                    MarketingConsent = i % 2 == 0, ConsentSource = i % 2 == 0 ? "formularz www" : null, ConsentAt = i % 2 == 0 ? now.AddDays(-100) : null, CreatedBy = "admin", CreatedAt = now.AddDays(-200),
+                });
+            }
+
+            for (var a = 0; a < 2 + random.Next(3); a++)
+            {
+                var planned = a == 0 && i % 4 == 0;
+                db.Activities.Add(new Activity
+                {
+                    Type = (ActivityType)random.Next(0, 6), Direction = random.Next(2) == 0 ? "out" : "in", At = now.AddDays(planned ? random.Next(-5, 10) : -random.Next(1, 90)),
+                    DurationMinutes = 5 * random.Next(1, 12), Employee = owner, CounterpartyId = company.Id, Subject = planned ? "Telefon w sprawie oferty" : "Rozmowa o zamówieniu",
+                    Status = planned ? ActivityStatus.Planned : ActivityStatus.Done,
+                });
+            }
+
+            if (i % 3 == 0)
+            {
+                var phase = CaseService.SalesPhases[random.Next(3)];
+                var outcome = i % 12 == 0 ? CaseOutcome.Won : i % 15 == 0 ? CaseOutcome.Lost : CaseOutcome.Open;
+                db.Cases.Add(new CrmCase
+                {
+                    Title = $"Dostawa dla {name}", CounterpartyId = company.Id, Owner = owner, Value = 5_000m * random.Next(1, 40), Currency = "PLN",
+                    Phase = outcome switch { CaseOutcome.Won => "won", CaseOutcome.Lost => "lost", _ => phase },
+                    Group = outcome == CaseOutcome.Open ? (phase == "qualification" ? CaseGroup.Potential : CaseGroup.InProgress) : CaseGroup.Closed,
+                    Probability = outcome switch { CaseOutcome.Won => 100, CaseOutcome.Lost => 0, _ => phase switch { "qualification" => 10, "offer" => 40, _ => 70 } },
+                    Outcome = outcome, LostReason = outcome == CaseOutcome.Lost ? (i % 2 == 0 ? "cena" : "termin dostawy") : null,
+                    CreatedAt = now.AddDays(-random.Next(5, 120)), ClosedAt = outcome == CaseOutcome.Open ? null : now.AddDays(-random.Next(1, 5)),
+                });
+            }
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    private static string Nip(Random random)
+    {
+        int[] weights = [6, 5, 7, 2, 3, 4, 5, 6, 7];
+        while (true)
+        {
+            var digits = Enumerable.Range(0, 9).Select(i => i == 0 ? random.Next(1, 10) : random.Next(10)).ToArray();
+            var check = digits.Select((d, i) => d * weights[i]).Sum() % 11;
+            if (check != 10)
+            {
+                return string.Concat(digits) + check;
+            }
+        }
+    }
+
+    private static string Regon(Random random)
+    {
+        int[] weights = [8, 9, 2, 3, 4, 5, 6, 7];
+        var digits = Enumerable.Range(0, 8).Select(_ => random.Next(10)).ToArray();
+        return string.Concat(digits) + (digits.Select((d, i) => d * weights[i]).Sum() % 11 % 10);
+    }
+
+    private static string Iban(Random random)
+    {
+        var bban = string.Concat(Enumerable.Range(0, 24).Select(_ => random.Next(10)));
+        var remainder = 0;
+        foreach (var c in bban + "2521" + "00")   // P=25, L=21, check digits 00
+        {
+            remainder = ((remainder * 10) + (c - '0')) % 97;
+        }
+
+        return $"PL{98 - remainder:D2}{bban}";
+    }
+}
