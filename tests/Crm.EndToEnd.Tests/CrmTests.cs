@@ -32,6 +32,46 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task SalesCycle_RunsEndToEnd_FromTheCompanyPageThroughTheInbox()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        await page.GetByTestId("counterparty-link").Nth(1).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("timeline")).ToBeVisibleAsync();
+        await page.Locator("input[data-testid=case-title], [data-testid=case-title] input").First.FillAsync("Serwery E2E");
+        await page.Locator("input[data-testid=case-value], [data-testid=case-value] input").First.FillAsync("120000");
+        await page.GetByTestId("create-case").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("qualification");
+        var company = page.Url;
+
+        async Task WorkTaskAsync(string name, string? choiceField, string? choice)
+        {
+            await page.GetByTestId("nav-tasks").ClickAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "My tasks" }).ClickAsync();
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Serwery E2E" }).Filter(new() { HasText = name });
+            await row.GetByTestId("task-link").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("task-name")).ToHaveTextAsync(name);
+            if (choiceField is not null)
+            {
+                await page.GetByTestId($"field-{choiceField}").GetByText(choice!, new() { Exact = true }).ClickAsync();
+            }
+
+            await page.GetByTestId("complete").ClickAsync();
+            await page.WaitForURLAsync("**/tasks");
+        }
+
+        await WorkTaskAsync("Qualify the opportunity", "decision", "continue");
+        await WorkTaskAsync("Prepare and send the offer", null, null);
+        await WorkTaskAsync("Negotiate and close", "outcome", "won");
+
+        await page.GotoAsync(company);
+        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("won");
+        await page.ScreenshotAsync(new() { Path = Shot("sales-cycle-won.png"), FullPage = true });
+        await page.CloseAsync();
+    }
+
     private static string Shot(string name)
     {
         Directory.CreateDirectory(BrowserFixture.Artifacts);

@@ -22,6 +22,8 @@ public static class WorkflowSetup
         services.AddServiceTaskHandler<Knowledge.RemindReadersHandler>();
         services.AddServiceTaskHandler<Knowledge.EscalateReadersHandler>();
         services.AddServiceTaskHandler<Knowledge.CompleteAssignmentHandler>();
+        services.AddServiceTaskHandler<Sales.MoveCaseHandler>();
+        services.AddServiceTaskHandler<Sales.RemindCaseOwnerHandler>();
         return services;
     }
 

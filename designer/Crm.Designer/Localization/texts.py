@@ -5,6 +5,9 @@ from xml.sax.saxutils import escape
 import os
 
 T = {
+  "Cases": ("Cases", "Sprawy"),
+  "NewSalesCase": ("New sales case", "Nowa sprawa sprzedażowa"),
+  "CaseCreated": ("Case created: the sales cycle has started (see your tasks).", "Utworzono sprawę: cykl sprzedaży ruszył (zobacz swoje zadania)."),
   "Add": ("Add", "Dodaj"),
   "AddActivity": ("Record a contact", "Zapisz kontakt"),
   "Addresses": ("Addresses", "Adresy"),

@@ -12,10 +12,13 @@ public sealed record FunnelPhase(string Phase, int Count, decimal Value, decimal
 public sealed record FunnelReport(IReadOnlyList<FunnelPhase> Phases, int Won, decimal WonValue, int Lost, decimal LostValue, IReadOnlyDictionary<string, int> LostReasons);
 
 /// <summary>Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel.</summary>
-public sealed class CaseService(CrmDbContext db, TimeProvider clock)
+public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.RuntimeService? runtime = null)
 {
     /// <summary>The sales phases in order (the sales-cycle process moves a case through them).</summary>
     public static readonly IReadOnlyList<string> SalesPhases = ["qualification", "offer", "negotiation"];
+
+    /// <summary>The built-in, editable process that drives a new sales case through its phases.</summary>
+    public const string SalesProcess = "sales-cycle";
 
     public async Task<Guid> CreateAsync(CreateCaseRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -42,6 +45,19 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock)
             Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(),
         };
         db.Cases.Add(item);
+        if (runtime is not null && phase == SalesPhases[0])
+        {
+            // The case and its sales cycle start in one commit; the owner's first task is "qualify".
+            var instance = await runtime.StartLatestInUnitAsync(SalesProcess, new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
+            {
+                ["caseId"] = item.Id.ToString(),
+                ["owner"] = item.Owner,
+                ["title"] = item.Title,
+                ["counterpartyId"] = item.CounterpartyId?.ToString(),
+            }, item.Title.Length <= 200 ? item.Title : item.Title[..200], user.UserName, cancellationToken);
+            item.InstanceId = instance.Id;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return item.Id;
     }
@@ -93,6 +109,16 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock)
         var lost = cases.Where(c => c.Outcome == CaseOutcome.Lost).ToList();
         return new FunnelReport(phases, won.Count, won.Sum(c => c.Value), lost.Count, lost.Sum(c => c.Value),
             lost.GroupBy(c => c.LostReason ?? "(none)").ToDictionary(g => g.Key, g => g.Count()));
+    }
+
+    public async Task<List<CrmCase>> ForCounterpartyAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
+        {
+            throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
+        }
+
+        return await db.Cases.AsNoTracking().Where(c => c.CounterpartyId == counterpartyId).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
     }
 
     private static int DefaultProbability(string phase) => phase switch { "qualification" => 10, "offer" => 40, "negotiation" => 70, _ => 0 };

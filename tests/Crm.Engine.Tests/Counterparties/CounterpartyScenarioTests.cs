@@ -91,6 +91,29 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
     }
 
     [Fact]
+    public async Task SalesCycle_MovesTheCaseThroughItsPhases_AndRemindsWhenAPhaseStalls()
+    {
+        RequireDatabase();
+        var customer = await CreateAsync(Company("Cykl Sprzedaży sp. z o.o.", null, "north"));
+        var anna = EngineHarness.User("anna", "north");
+        var caseId = await Engine.RunAsync<CaseService, Guid>(s => s.CreateAsync(new CreateCaseRequest("Serwery dla Cyklu", customer, null, 120_000m, "PLN", null, null, null, null), anna, default));
+        async Task<CrmCase> Case() => await Engine.RunAsync<CrmDbContext, CrmCase>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Cases, c => c.Id == caseId));
+        var instanceId = (await Case()).InstanceId!.Value;
+
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(instanceId, "qualify"), new { decision = "continue" }, anna);
+        Assert.Equal("offer", (await Case()).Phase);
+        await Engine.AdvanceAsync(TimeSpan.FromDays(7.1));   // the offer phase stalls: the owner is reminded
+        var reminders = await Engine.RunAsync<CrmDbContext, int>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Notifications, n => n.Kind == Crm.Engine.Notifications.NotificationKind.Reminder && n.Recipient == "anna"));
+        Assert.Equal(1, reminders);
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(instanceId, "offer"), null, anna);
+        Assert.Equal(("negotiation", 70), ((await Case()).Phase, (await Case()).Probability));
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(instanceId, "negotiate"), new { outcome = "won" }, anna);
+        var won = await Case();
+        Assert.Equal((CaseOutcome.Won, CaseGroup.Closed, "won"), (won.Outcome, won.Group, won.Phase));
+        Assert.Equal("Completed", (await Engine.InstanceAsync(instanceId)).State);
+    }
+
+    [Fact]
     public async Task Funnel_CountsAndWeightsOpenCases_AndReportsWonAndLost()
     {
         RequireDatabase();

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Crm.Engine.Bpmn.Runtime;
+using Crm.Engine.Counterparties;
+using Crm.Engine.Notifications;
+using Crm.Engine.Persistence;
+using Crm.Engine.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Workflows.Sales;
+
+/// <summary>Keeps the case's phase in step with the sales-cycle process (same commit as the step).</summary>
+[ServiceTaskHandler("crm.case.move", DisplayName = "Move a case to a phase", Category = "CRM",
+    Description = "Sets the phase of 'caseId': qualification, offer, negotiation, won or lost (with the variable 'lostReason').")]
+[HandlerInput("phase", Required = true, Description = "qualification, offer, negotiation, won or lost (may be an expression)")]
+public sealed class MoveCaseHandler(CaseService cases) : IServiceTaskHandler
+{
+    public async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var caseId = Guid.TryParse(context.Variables.GetValueOrDefault("caseId")?.ToString(), out var id) ? id : throw new ServiceTaskFailedException("The process has no valid 'caseId'.");
+        var phase = context.Inputs.GetValueOrDefault("phase")?.ToString() ?? throw new ServiceTaskFailedException("Give the input 'phase'.");
+        var moved = await cases.MoveAsync(caseId, phase, context.Variables.GetValueOrDefault("lostReason")?.ToString(), cancellationToken);
+        return new Dictionary<string, JsonNode?> { ["phase"] = moved.Phase };
+    }
+}
+
+/// <summary>A phase stalls: the owner gets a reminder on their open task of this case.</summary>
+[ServiceTaskHandler("crm.case.remind", DisplayName = "Remind the case owner", Category = "CRM",
+    Description = "Queues a reminder mail to the owner about the open task of this instance.")]
+public sealed class RemindCaseOwnerHandler(CrmDbContext db, TimeProvider clock) : IServiceTaskHandler
+{
+    public async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Engine.Tasks.TaskStatus.Open)
+            .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (task?.Assignee is { } owner)
+        {
+            db.Notifications.Add(new Notification { Kind = NotificationKind.Reminder, TaskId = task.Id, Recipient = owner, CreatedAt = clock.GetUtcNow() });
+        }
+
+        return null;
+    }
+}
