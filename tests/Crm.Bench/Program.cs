@@ -58,6 +58,14 @@ if (options.Only is null or "k")
     reading = await ReadingBench.RunAsync(options, phase.Progress);
 }
 
+CounterpartyFigures? crm = null;
+if (options.Only is "m")
+{
+    // Not in the default run: loading 6 million rows takes minutes.
+    using var phase = Phase("m) CRM lists at 1 000 000 counterparties and 5 000 000 activities (PostgreSQL)");
+    crm = await CounterpartyBench.RunAsync(options, phase.Progress);
+}
+
 DocumentFigures? documents = null;
 if (options.Only is null or "d" or "d-index")
 {
@@ -96,6 +104,11 @@ if (inbox is not null)
 if (reading is not null)
 {
     ReadingBench.Print(reading);
+}
+
+if (crm is not null)
+{
+    CounterpartyBench.Print(crm);
 }
 
 if (documents is not null)

@@ -168,7 +168,15 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
         return [.. rows.OrderBy(a => a.Kind).Select(View)];
     }
 
-    public async Task<PagedList<CounterpartyListItem>> ListAsync(string? search, string? category, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken)
+    /// <summary>Counting stops here: beyond it a list says "10 000+" instead of scanning a million rows for the exact number.</summary>
+    public const int CountCap = 10_000;
+
+    /// <summary>
+    /// Visible counterparties sorted by name, filtered by a name/NIP search and a category. <paramref name="after"/>
+    /// (the last row's id) pages by keyset, so page 10 000 costs what page 1 costs; the total is exact up to
+    /// <see cref="CountCap"/> and reported as CountCap + 1 beyond.
+    /// </summary>
+    public async Task<PagedList<CounterpartyListItem>> ListAsync(string? search, string? category, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken, Guid? after = null)
     {
         var query = CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking().Where(c => !c.Archived);
         if (!string.IsNullOrWhiteSpace(search))
@@ -186,8 +194,19 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
 
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await query.OrderBy(c => c.SearchName).ThenBy(c => c.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var total = await query.Take(CountCap + 1).CountAsync(cancellationToken);
+        var ordered = query.OrderBy(c => c.SearchName).ThenBy(c => c.Id);
+        IQueryable<Counterparty> window;
+        if (after is { } afterId && await db.Counterparties.AsNoTracking().Where(c => c.Id == afterId).Select(c => c.SearchName).FirstOrDefaultAsync(cancellationToken) is { } afterName)
+        {
+            window = ordered.Where(c => c.SearchName.CompareTo(afterName) > 0 || (c.SearchName == afterName && c.Id.CompareTo(afterId) > 0)).Take(pageSize);
+        }
+        else
+        {
+            window = ordered.Skip((page - 1) * pageSize).Take(pageSize);
+        }
+
+        var rows = await window
             .Select(c => new CounterpartyListItem(c.Id, c.Name, c.Nip,
                 c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
                 c.Categories, c.Owner, c.Blocks.Any(b => b.From <= today && (b.To == null || b.To >= today))))

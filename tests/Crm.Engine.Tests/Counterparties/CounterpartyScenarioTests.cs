@@ -78,6 +78,12 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
         var janSees = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 1, 50, South, default));
         Assert.Equal(["Moja Firma", "Południe Handel"], janSees.Items.Select(i => i.Name));
         await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(northId, South, default)));
+        // Keyset paging gives the same rows as offset paging.
+        var first = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 1, 1, Manager, default));
+        var next = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 1, 1, Manager, default, after: first.Items[0].Id));
+        var second = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 2, 1, Manager, default));
+        Assert.Equal(second.Items[0].Id, next.Items[0].Id);
+        Assert.Equal(3, first.Total);
 
         // Name search folds diacritics both ways and finds infixes.
         var folded = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync("POLNOC", null, 1, 50, Manager, default));
