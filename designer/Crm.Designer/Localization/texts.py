@@ -5,6 +5,14 @@ from xml.sax.saxutils import escape
 import os
 
 T = {
+  "ImportCounterparties": ("Import CSV", "Import CSV"),
+  "ImportHint": ("A CSV file with a header row (separated by ; or ,). Columns are matched by their names; check the mapping, preview, then import.", "Plik CSV z wierszem nagłówka (separator ; lub ,). Kolumny są dopasowane po nazwach; sprawdź mapowanie, podgląd, potem import."),
+  "ImportMapping": ("Columns", "Kolumny"),
+  "ImportDuplicates": ("Import likely duplicates too", "Importuj także prawdopodobne duplikaty"),
+  "Import": ("Import", "Importuj"),
+  "ImportSummary": ("{0} rows: {1} valid, {2} with errors, {3} likely duplicates; {4} imported.", "{0} wierszy: {1} poprawnych, {2} z błędami, {3} prawdopodobnych duplikatów; zaimportowano {4}."),
+  "Line": ("Line", "Wiersz"),
+  "Rows": ("rows", "wierszy"),
   "Cases": ("Cases", "Sprawy"),
   "NewSalesCase": ("New sales case", "Nowa sprawa sprzedażowa"),
   "CaseCreated": ("Case created: the sales cycle has started (see your tasks).", "Utworzono sprawę: cykl sprzedaży ruszył (zobacz swoje zadania)."),

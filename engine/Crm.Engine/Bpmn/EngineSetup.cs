@@ -31,6 +31,7 @@ public static class EngineSetup
         services.TryAddScoped<Counterparties.CounterpartyService>();
         services.TryAddScoped<Counterparties.CrmActivityService>();
         services.TryAddScoped<Counterparties.CaseService>();
+        services.TryAddScoped<Counterparties.CounterpartyImport>();
         services.AddOptions<Knowledge.KnowledgeOptions>().BindConfiguration(Knowledge.KnowledgeOptions.Section);
         services.AddOptions<Jobs.JobOptions>().BindConfiguration(Jobs.JobOptions.Section);
         services.TryAddSingleton<Jobs.JobExecutor>();

@@ -30,6 +30,16 @@ public static class CounterpartyApi
         counterparties.MapGet("/{id:guid}/persons", async (Guid id, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Ok(await service.PersonsAsync(id, CurrentUser.From(principal), ct))).WithName("CounterpartyPersons");
 
+        counterparties.MapPost("/import", async (HttpRequest http, bool? commit, bool? importDuplicates, ClaimsPrincipal principal, CounterpartyImport import, CancellationToken ct) =>
+        {
+            // Body: the CSV text; the mapping is taken from the header names (Polish or English).
+            using var reader = new StreamReader(http.Body);
+            var text = await reader.ReadToEndAsync(ct);
+            var (header, rows) = CounterpartyImport.ParseCsv(text);
+            var mapping = header.Select((h, i) => (i, field: ImportFields.Guess(h))).Where(x => x.field is not null).ToDictionary(x => x.i, x => x.field!);
+            return TypedResults.Ok(await import.RunAsync(rows, mapping, commit == true, importDuplicates == true, CurrentUser.From(principal), null, ct));
+        }).WithName("ImportCounterparties").WithSummary("CSV body (header row; ; or , separated); commit=false previews; returns a report per line.")
+          .DisableAntiforgery();
         app.MapPost("/api/persons", async (CreatePersonRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/persons", new { id = await service.CreatePersonAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreatePerson");
         app.MapPost("/api/activities", async (CreateActivityRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>

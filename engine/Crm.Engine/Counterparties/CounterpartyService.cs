@@ -35,7 +35,12 @@ public sealed record DuplicateCandidate(Guid Id, string Name, string? Nip, strin
 /// <summary>The register of companies and natural persons: validation with checksums, duplicates, record- and field-level access.</summary>
 public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
 {
-    public async Task<Guid> CreateAsync(CreateCounterpartyRequest request, CurrentUser user, CancellationToken cancellationToken)
+    /// <summary>Every field error of a request (empty when it may be created), without touching the database.</summary>
+    public Dictionary<string, string[]> Validate(CreateCounterpartyRequest request) => Build(request, null).Errors;
+
+    public static string? NormalizeNip(string? nip) => string.IsNullOrWhiteSpace(nip) ? null : TaxIdentifiers.Normalize(nip).Replace("PL", "", StringComparison.Ordinal);
+
+    private (Dictionary<string, string[]> Errors, Counterparty Entity) Build(CreateCounterpartyRequest request, CurrentUser? user)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string? message)
@@ -85,28 +90,36 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
             blocks.Add(new CounterpartyBlock { Kind = blockKind, Reason = b.Reason?.Trim() ?? "", From = b.From ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), To = b.To });
         }
 
+
+        var nip = NormalizeNip(request.Nip);
+
+        var counterparty = new Counterparty
+        {
+            Kind = kind, Name = name ?? "", ShortName = Clean(request.ShortName), SearchName = Fold(name ?? ""), Nip = nip,
+            Regon = string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.Normalize(request.Regon),
+            VatEu = string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.Normalize(request.VatEu),
+            Industry = Clean(request.Industry), Priority = Clean(request.Priority), Source = Clean(request.Source),
+            Categories = request.Categories is { Count: > 0 } c ? string.Join(',', c.Select(x => x.Trim().ToLowerInvariant())) : null,
+            Region = Clean(request.Region), Owner = Clean(request.Owner) ?? user?.UserName, PaymentDays = request.PaymentDays,
+            CreditLimit = user is not null && CounterpartyAccess.SeesSensitive(user) ? request.CreditLimit : null, Currency = Clean(request.Currency)?.ToUpperInvariant(),
+            CreatedBy = user?.UserName ?? "", CreatedAt = clock.GetUtcNow(), Addresses = addresses, BankAccounts = accounts, Blocks = blocks,
+        };
+        return (errors, counterparty);
+    }
+
+    public async Task<Guid> CreateAsync(CreateCounterpartyRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var (errors, counterparty) = Build(request, user);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
         }
 
-        var nip = string.IsNullOrWhiteSpace(request.Nip) ? null : TaxIdentifiers.Normalize(request.Nip).Replace("PL", "", StringComparison.Ordinal);
-        if (!request.AllowDuplicate && await DuplicatesAsync(name!, nip, addresses.FirstOrDefault()?.City, cancellationToken) is { Count: > 0 } duplicates)
+        if (!request.AllowDuplicate && await DuplicatesAsync(counterparty.Name, counterparty.Nip, counterparty.Addresses.FirstOrDefault()?.City, cancellationToken) is { Count: > 0 } duplicates)
         {
             throw new ConflictException($"Possible duplicate of {string.Join(", ", duplicates.Select(d => $"'{d.Name}' ({d.Reason})"))}; set allowDuplicate to create it anyway.");
         }
 
-        var counterparty = new Counterparty
-        {
-            Kind = kind, Name = name!, ShortName = Clean(request.ShortName), SearchName = Fold(name!), Nip = nip,
-            Regon = string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.Normalize(request.Regon),
-            VatEu = string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.Normalize(request.VatEu),
-            Industry = Clean(request.Industry), Priority = Clean(request.Priority), Source = Clean(request.Source),
-            Categories = request.Categories is { Count: > 0 } c ? string.Join(',', c.Select(x => x.Trim().ToLowerInvariant())) : null,
-            Region = Clean(request.Region), Owner = Clean(request.Owner) ?? user.UserName, PaymentDays = request.PaymentDays,
-            CreditLimit = CounterpartyAccess.SeesSensitive(user) ? request.CreditLimit : null, Currency = Clean(request.Currency)?.ToUpperInvariant(),
-            CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow(), Addresses = addresses, BankAccounts = accounts, Blocks = blocks,
-        };
         db.Counterparties.Add(counterparty);
         await db.SaveChangesAsync(cancellationToken);
         return counterparty.Id;

@@ -3,6 +3,7 @@ using Crm.Engine.Counterparties;
 using Crm.Engine.Identity;
 using Crm.Engine.Persistence;
 using Crm.Engine.Processes;
+using System.Linq;
 using Xunit;
 
 namespace Crm.Engine.Tests.Counterparties;
@@ -94,6 +95,34 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
         var financeView = await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(northId, Manager, default));
         Assert.Equal((50_000m, 30), (financeView.CreditLimit!.Value, financeView.PaymentDays!.Value));
         Assert.NotEqual(Guid.Empty, mine);
+    }
+
+    [Fact]
+    public async Task CsvImport_PreviewsThenImportsValidRows_AndReportsErrorsAndDuplicatesPerLine()
+    {
+        RequireDatabase();
+        await CreateAsync(Company("Istniejąca Firma", "7740001454"));
+        const string csv = "Nazwa;NIP;Ulica;Kod pocztowy;Miasto;Konto\n"
+            + "Nowa Firma sp. z o.o.;526-025-02-74;ul. Prosta 1;00-950;Warszawa;PL61 1090 1014 0000 0712 1981 2874\n"
+            + "\"Zły NIP; \"\"Cudzysłów\"\" S.A.\";5260250275;ul. Krzywa 2;00-950;Warszawa;\n"
+            + "Duplikat;7740001454;;;;\n"
+            + ";;ul. Bez Nazwy 3;12345;Łódź;\n";
+        var (header, rows) = CounterpartyImport.ParseCsv(csv);
+        Assert.Equal(6, header.Count);
+        Assert.Equal("Zły NIP; \"Cudzysłów\" S.A.", rows[1][0]);
+        var mapping = header.Select((h, i) => (i, field: ImportFields.Guess(h))).Where(x => x.field is not null).ToDictionary(x => x.i, x => x.field!);
+        Assert.Equal(["name", "nip", "street", "postalCode", "city", "iban"], mapping.OrderBy(m => m.Key).Select(m => m.Value));
+
+        var preview = await Engine.RunAsync<CounterpartyImport, ImportReport>(s => s.RunAsync(rows, mapping, commit: false, importDuplicates: false, Manager, null, default));
+        Assert.Equal((4, 1, 2, 1, 0), (preview.Rows, preview.Valid, preview.Invalid, preview.Duplicates, preview.Imported));
+        Assert.Contains("nip", preview.Results.Single(r => r.Line == 3).Errors.Keys);
+        Assert.Equal(["addresses[0].postalCode", "name"], preview.Results.Single(r => r.Line == 5).Errors.Keys.Order());
+        Assert.Equal(1, await Engine.RunAsync<CrmDbContext, int>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Counterparties)));
+
+        var imported = await Engine.RunAsync<CounterpartyImport, ImportReport>(s => s.RunAsync(rows, mapping, commit: true, importDuplicates: false, Manager, null, default));
+        Assert.Equal(1, imported.Imported);
+        var created = await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(imported.Results.Single(r => r.Status == "imported").Id!.Value, Manager, default));
+        Assert.Equal(("5260250274", "Warszawa", "PL61109010140000071219812874"), (created.Nip, created.Addresses.Single().City, created.BankAccounts.Single()));
     }
 
     [Fact]
