@@ -72,6 +72,28 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task CsvImport_ShowsMappingPreviewAndPerLineErrors_ThenImports()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm%2Fimport");
+        await browser.SignInAsync(page, "piotr", CrmAppFactory.DemoPassword);
+        await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "kontrahenci.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("Nazwa;NIP;Miasto;Ulica;Kod pocztowy\nImport Test sp. z o.o.;7740001454;Płock;ul. Chemików 7;09-411\nZły Import;1234567890;Płock;ul. Zła 1;09-411\n"),
+        });
+        await Assertions.Expect(page.GetByTestId("import-mapping")).ToContainTextAsync("2 rows");
+        await page.GetByTestId("import-preview").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 with errors");
+        await Assertions.Expect(page.GetByTestId("import-report")).ToContainTextAsync("check digit");
+        await page.GetByTestId("import-run").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 imported");
+        await page.ScreenshotAsync(new() { Path = Shot("crm-import.png"), FullPage = true });
+        await page.CloseAsync();
+    }
+
     private static string Shot(string name)
     {
         Directory.CreateDirectory(BrowserFixture.Artifacts);
