@@ -106,6 +106,7 @@ internal static class CounterpartyBench
         await Measure("search infix 'ropol lubuskie 00012'", 50, async s => (await s.ListAsync("ropol lubuskie 00012", null, 1, 25, manager, default)).Items.Count);
         await Measure("search with diacritics 'Łódzkie 000345'", 50, async s => (await s.ListAsync("Łódzkie 000345", null, 1, 25, manager, default)).Items.Count);
         await Measure("search by NIP prefix", 50, async s => (await s.ListAsync("0000079", null, 1, 25, manager, default)).Items.Count);
+        await Measure("search infix as staff (region scope)", 50, async s => (await s.ListAsync("tech", null, 1, 25, staff, default)).Items.Count);
         return new CounterpartyFigures(Counterparties, Counterparties * ActivitiesPerCounterparty, loadSeconds, queries);
     }
 

@@ -19,7 +19,7 @@ public static class CounterpartyApi
         }).WithName("CreateCounterparty").WithSummary("Company or person with nip, regon, vatEu, addresses, bankAccounts, blocks → 201 {id}; 400 names each invalid field; 409 on a likely duplicate unless allowDuplicate.");
         counterparties.MapGet("/", async (string? search, string? category, int? page, int? pageSize, Guid? after, ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(search, category, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, after)))
-            .WithName("ListCounterparties").WithSummary("search (name prefix/infix without diacritics, or NIP prefix), category, page or after (last id: keyset paging); total is exact up to 10 000.");
+            .WithName("ListCounterparties").WithSummary("search (name prefix/infix without diacritics, or NIP prefix), category, page or after (last id: keyset paging); total is exact up to 1 000 (shown as 1 000+ beyond).");
         counterparties.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(id, CurrentUser.From(principal), ct))).WithName("GetCounterparty");
         counterparties.MapGet("/{id:guid}/addresses", async (Guid id, DateOnly? on, ClaimsPrincipal principal, CounterpartyService service, TimeProvider clock, CancellationToken ct) =>

@@ -182,21 +182,29 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
     }
 
     /// <summary>Counting stops here: beyond it a list says "10 000+" instead of scanning a million rows for the exact number.</summary>
-    public const int CountCap = 10_000;
+    public const int CountCap = 1_000;
 
     /// <summary>
     /// Visible counterparties sorted by name, filtered by a name/NIP search and a category. <paramref name="after"/>
     /// (the last row's id) pages by keyset, so page 10 000 costs what page 1 costs; the total is exact up to
-    /// <see cref="CountCap"/> and reported as CountCap + 1 beyond.
+    /// <see cref="CountCap"/> and reported as CountCap + 1 ("1 000+") beyond.
     /// </summary>
     public async Task<PagedList<CounterpartyListItem>> ListAsync(string? search, string? category, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken, Guid? after = null)
     {
         var query = CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking().Where(c => !c.Archived);
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var folded = Fold(search);
-            var digits = TaxIdentifiers.Normalize(search);
-            query = query.Where(c => c.SearchName.Contains(folded) || (digits.Length >= 3 && c.Nip != null && c.Nip.StartsWith(digits)));
+            // A search of digits (and separators) is a NIP prefix; anything else is a name (prefix or infix, trigram-indexed).
+            var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
+            if (digits.Length >= 3 && search.All(ch => char.IsAsciiDigit(ch) || ch is '-' or ' '))
+            {
+                query = query.Where(c => c.Nip != null && c.Nip.StartsWith(digits));
+            }
+            else
+            {
+                var folded = Fold(search);
+                query = query.Where(c => c.SearchName.Contains(folded));
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(category))
