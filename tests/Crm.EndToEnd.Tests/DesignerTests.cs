@@ -46,6 +46,8 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
 
         await page.GetByTestId("deploy").ClickAsync();
         await Assertions.Expect(page.GetByTestId("designer-source")).ToHaveTextAsync("version 1");
+        // The designer moves to the process's own address after a deploy; let it land before leaving.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/processes/design/two-step-approval$"));
 
         // Start it by hand from the process list.
         await page.GotoAsync(browser.BaseUrl + "/processes");

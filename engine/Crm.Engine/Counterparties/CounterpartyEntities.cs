@@ -232,6 +232,7 @@ internal sealed class CounterpartyConfiguration :
         builder.HasIndex(c => c.Nip);
         builder.HasIndex(c => c.SearchName);
         builder.HasIndex(c => new { c.Region, c.SearchName });
+        builder.HasIndex(c => c.Owner);
         builder.HasMany(c => c.Addresses).WithOne().HasForeignKey(a => a.CounterpartyId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.BankAccounts).WithOne().HasForeignKey(a => a.CounterpartyId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Blocks).WithOne().HasForeignKey(a => a.CounterpartyId).OnDelete(DeleteBehavior.Cascade);

@@ -320,6 +320,8 @@ namespace Crm.Storage.PostgreSql.Migrations
 
                     b.HasIndex("Nip");
 
+                    b.HasIndex("Owner");
+
                     b.HasIndex("SearchName");
 
                     b.HasIndex("Region", "SearchName");

@@ -315,6 +315,8 @@ namespace Crm.Storage.Sqlite.Migrations
 
                     b.HasIndex("Nip");
 
+                    b.HasIndex("Owner");
+
                     b.HasIndex("SearchName");
 
                     b.HasIndex("Region", "SearchName");
