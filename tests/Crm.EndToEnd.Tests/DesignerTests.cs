@@ -74,10 +74,12 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         await anna.GetByTestId("complete").ClickAsync();
         await Assertions.Expect(anna.GetByText("This field is required.")).ToBeVisibleAsync();
         await Input(anna, "field-comment").FillAsync("Budget is fine");
+        await Input(anna, "field-comment").PressAsync("Tab");   // commit the value to the circuit before completing
+        await Assertions.Expect(anna.GetByTestId("complete")).ToBeEnabledAsync();
         await anna.WaitForSelectorAsync("[data-testid=bpmn-viewer][data-rendered=true]", new() { State = WaitForSelectorState.Attached });
         await anna.ScreenshotAsync(new() { Path = Shot("task-form.png"), FullPage = true });
         await anna.GetByTestId("complete").ClickAsync();
-        await anna.WaitForURLAsync("**/tasks");
+        await Assertions.Expect(anna).ToHaveURLAsync(new Regex("/tasks$"), new() { Timeout = 20_000 });
         await anna.CloseAsync();
 
         // Jan (office) does the second step.
@@ -88,7 +90,7 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         await jan.GetByRole(AriaRole.Row).Filter(new() { HasText = "APP-7" }).GetByTestId("task-link").ClickAsync();
         await Assertions.Expect(jan.GetByTestId("task-name")).ToHaveTextAsync("Confirm approval");
         await jan.GetByTestId("complete").ClickAsync();
-        await jan.WaitForURLAsync("**/tasks");
+        await Assertions.Expect(jan).ToHaveURLAsync(new Regex("/tasks$"), new() { Timeout = 20_000 });
         await jan.CloseAsync();
 
         // The process owner sees the instance completed, every step marked done, the comment among the variables.
