@@ -32,6 +32,10 @@ public static class EngineSetup
         services.TryAddScoped<Counterparties.CrmActivityService>();
         services.TryAddScoped<Counterparties.CaseService>();
         services.TryAddScoped<Counterparties.CounterpartyImport>();
+        services.TryAddScoped<Counterparties.Fields.CustomFieldService>();
+        services.TryAddScoped<Counterparties.Fields.DictionaryService>();
+        services.TryAddScoped<Counterparties.Fields.CounterpartyRelations>();
+        services.TryAddScoped<Counterparties.Reports.TimeCostReport>();
         services.AddOptions<Knowledge.KnowledgeOptions>().BindConfiguration(Knowledge.KnowledgeOptions.Section);
         services.AddOptions<Jobs.JobOptions>().BindConfiguration(Jobs.JobOptions.Section);
         services.TryAddSingleton<Jobs.JobExecutor>();

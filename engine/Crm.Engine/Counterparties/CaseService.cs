@@ -9,7 +9,17 @@ public sealed record CreateCaseRequest(string? Title, Guid? CounterpartyId, Guid
 
 public sealed record FunnelPhase(string Phase, int Count, decimal Value, decimal Weighted);
 
-public sealed record FunnelReport(IReadOnlyList<FunnelPhase> Phases, int Won, decimal WonValue, int Lost, decimal LostValue, IReadOnlyDictionary<string, int> LostReasons);
+public sealed record FunnelReport(IReadOnlyList<FunnelPhase> Phases, int Won, decimal WonValue, int Lost, decimal LostValue, IReadOnlyDictionary<string, int> LostReasons)
+{
+    /// <summary>Of the cases that reached a phase, the share that went on to the next (the last step is "won").</summary>
+    public IReadOnlyList<FunnelConversion> Conversions { get; init; } = [];
+    /// <summary>Won and lost per owner.</summary>
+    public IReadOnlyList<FunnelOwner> Owners { get; init; } = [];
+}
+
+public sealed record FunnelConversion(string From, string To, int Reached, int WentOn, double Rate);
+
+public sealed record FunnelOwner(string Owner, int Open, decimal OpenValue, int Won, decimal WonValue, int Lost);
 
 /// <summary>Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel.</summary>
 public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.RuntimeService? runtime = null)
@@ -42,7 +52,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
         {
             Title = request.Title!.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, Value = request.Value ?? 0, Currency = request.Currency ?? "PLN",
             Probability = request.Probability ?? DefaultProbability(phase), ExpectedClose = request.ExpectedClose, Phase = phase, Group = phase == SalesPhases[0] ? CaseGroup.Potential : CaseGroup.InProgress,
-            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(),
+            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = PhaseIndex(phase),
         };
         db.Cases.Add(item);
         if (runtime is not null && phase == SalesPhases[0])
@@ -70,7 +80,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
         switch (phase)
         {
             case "won":
-                (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase) = (CaseOutcome.Won, CaseGroup.Closed, 100, clock.GetUtcNow(), "won");
+                (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase, item.ReachedPhase) = (CaseOutcome.Won, CaseGroup.Closed, 100, clock.GetUtcNow(), "won", SalesPhases.Count);
                 break;
             case "lost":
                 (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase, item.LostReason) = (CaseOutcome.Lost, CaseGroup.Closed, 0, clock.GetUtcNow(), "lost", lostReason);
@@ -81,6 +91,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
                     throw ValidationFailedException.For("phase", $"Use one of: {string.Join(", ", SalesPhases)}, won, lost.");
                 }
 
+                item.ReachedPhase = Math.Max(item.ReachedPhase, PhaseIndex(phase));
                 (item.Phase, item.Group, item.Probability) = (phase, phase == SalesPhases[0] ? CaseGroup.Potential : CaseGroup.InProgress, Math.Max(item.Probability, DefaultProbability(phase)));
                 break;
         }
@@ -107,8 +118,40 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
             .Select((list, i) => new FunnelPhase(SalesPhases[i], list.Count, list.Sum(c => c.Value), list.Sum(c => c.Value * c.Probability / 100m))).ToList();
         var won = cases.Where(c => c.Outcome == CaseOutcome.Won).ToList();
         var lost = cases.Where(c => c.Outcome == CaseOutcome.Lost).ToList();
+        var steps = SalesPhases.Append("won").ToList();
+        var conversions = Enumerable.Range(0, SalesPhases.Count).Select(i =>
+        {
+            var reached = cases.Count(c => c.ReachedPhase >= i);
+            var wentOn = cases.Count(c => c.ReachedPhase >= i + 1);
+            return new FunnelConversion(steps[i], steps[i + 1], reached, wentOn, reached == 0 ? 0 : Math.Round((double)wentOn / reached, 3));
+        }).ToList();
+        var owners = cases.GroupBy(c => c.Owner).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new FunnelOwner(g.Key,
+            g.Count(c => c.Outcome == CaseOutcome.Open), g.Where(c => c.Outcome == CaseOutcome.Open).Sum(c => c.Value),
+            g.Count(c => c.Outcome == CaseOutcome.Won), g.Where(c => c.Outcome == CaseOutcome.Won).Sum(c => c.Value), g.Count(c => c.Outcome == CaseOutcome.Lost))).ToList();
         return new FunnelReport(phases, won.Count, won.Sum(c => c.Value), lost.Count, lost.Sum(c => c.Value),
-            lost.GroupBy(c => c.LostReason ?? "(none)").ToDictionary(g => g.Key, g => g.Count()));
+            lost.GroupBy(c => c.LostReason ?? "(none)").ToDictionary(g => g.Key, g => g.Count()))
+        {
+            Conversions = conversions, Owners = owners,
+        };
+    }
+
+    /// <summary>The funnel as .xlsx: phases, conversion, owners and lost reasons, one block after another.</summary>
+    public static byte[] FunnelToExcel(FunnelReport funnel)
+    {
+        var rows = new List<IReadOnlyList<object?>>();
+        rows.AddRange(funnel.Phases.Select(p => (IReadOnlyList<object?>)[p.Phase, p.Count, p.Value, p.Weighted]));
+        rows.Add(["won", funnel.Won, funnel.WonValue, null]);
+        rows.Add(["lost", funnel.Lost, funnel.LostValue, null]);
+        rows.Add([]);
+        rows.Add(["Conversion", "Reached", "Went on", "Rate"]);
+        rows.AddRange(funnel.Conversions.Select(c => (IReadOnlyList<object?>)[$"{c.From} → {c.To}", c.Reached, c.WentOn, c.Rate]));
+        rows.Add([]);
+        rows.Add(["Owner", "Open", "Open value", "Won", "Won value", "Lost"]);
+        rows.AddRange(funnel.Owners.Select(o => (IReadOnlyList<object?>)[o.Owner, o.Open, o.OpenValue, o.Won, o.WonValue, o.Lost]));
+        rows.Add([]);
+        rows.Add(["Lost reason", "Cases"]);
+        rows.AddRange(funnel.LostReasons.Select(r => (IReadOnlyList<object?>)[r.Key, r.Value]));
+        return ExcelWriter.Write("Funnel", ["Phase", "Cases", "Value", "Weighted value"], rows);
     }
 
     public async Task<List<CrmCase>> ForCounterpartyAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
@@ -120,6 +163,9 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
 
         return await db.Cases.AsNoTracking().Where(c => c.CounterpartyId == counterpartyId).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
     }
+
+    /// <summary>The position of a sales phase (0 = qualification).</summary>
+    public static int PhaseIndex(string phase) => Math.Max(0, SalesPhases.ToList().IndexOf(phase));
 
     private static int DefaultProbability(string phase) => phase switch { "qualification" => 10, "offer" => 40, "negotiation" => 70, _ => 0 };
 }

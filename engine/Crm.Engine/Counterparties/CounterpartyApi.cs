@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Crm.Engine.Common;
+using Crm.Engine.Counterparties.Fields;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,9 +18,23 @@ public static class CounterpartyApi
             var id = await service.CreateAsync(request, CurrentUser.From(principal), ct);
             return TypedResults.Created($"/api/counterparties/{id}", new { id });
         }).WithName("CreateCounterparty").WithSummary("Company or person with nip, regon, vatEu, addresses, bankAccounts, blocks → 201 {id}; 400 names each invalid field; 409 on a likely duplicate unless allowDuplicate.");
-        counterparties.MapGet("/", async (string? search, string? category, int? page, int? pageSize, Guid? after, ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListAsync(search, category, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, after)))
-            .WithName("ListCounterparties").WithSummary("search (name prefix/infix without diacritics, or NIP prefix), category, page or after (last id: keyset paging); total is exact up to 1 000 (shown as 1 000+ beyond).");
+        counterparties.MapGet("/", async (string? search, string? category, int? page, int? pageSize, Guid? after, string[]? filter, string? columns,
+                ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListAsync(search, category, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, after, Options(filter, columns))))
+            .WithName("ListCounterparties").WithSummary("search (name prefix/infix without diacritics, or NIP prefix), category, filter=field:op:value (repeatable; any field incl. cf.<key>), "
+                + "columns=a,b (values per row), page or after (last id: keyset paging); total is exact up to 1 000 (1 001 means more).");
+        counterparties.MapGet("/export", async (string? search, string? category, string[]? filter, string? columns, ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
+            TypedResults.File(await service.ExportAsync(search, category, Options(filter, columns), CurrentUser.From(principal), ct),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"counterparties-{DateTime.UtcNow:yyyyMMdd-HHmm}.xlsx"))
+            .WithName("ExportCounterparties").WithSummary("The list as .xlsx with the same search, filters and columns; only rows and fields the caller may see.");
+        counterparties.MapGet("/fields", async (ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListFieldsAsync(CurrentUser.From(principal), ct))).WithName("CounterpartyListFields")
+            .WithSummary("Columns and filter fields the caller may use (built-in, calculated, custom cf.<key>).");
+        counterparties.MapPut("/{id:guid}", async (Guid id, UpdateCounterpartyRequest request, ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
+        {
+            await service.UpdateAsync(id, request, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithName("UpdateCounterparty").WithSummary("Data, segmentation, trade terms, customFields; revision must match (409 otherwise); null leaves a field unchanged.");
         counterparties.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
             TypedResults.Ok(await service.GetAsync(id, CurrentUser.From(principal), ct))).WithName("GetCounterparty");
         counterparties.MapGet("/{id:guid}/addresses", async (Guid id, DateOnly? on, ClaimsPrincipal principal, CounterpartyService service, TimeProvider clock, CancellationToken ct) =>
@@ -30,13 +45,14 @@ public static class CounterpartyApi
         counterparties.MapGet("/{id:guid}/persons", async (Guid id, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Ok(await service.PersonsAsync(id, CurrentUser.From(principal), ct))).WithName("CounterpartyPersons");
 
-        counterparties.MapPost("/import", async (HttpRequest http, bool? commit, bool? importDuplicates, ClaimsPrincipal principal, CounterpartyImport import, CancellationToken ct) =>
+        counterparties.MapPost("/import", async (HttpRequest http, bool? commit, bool? importDuplicates, ClaimsPrincipal principal, CounterpartyImport import, CustomFieldService fields, CancellationToken ct) =>
         {
             // Body: the CSV text; the mapping is taken from the header names (Polish or English).
             using var reader = new StreamReader(http.Body);
             var text = await reader.ReadToEndAsync(ct);
             var (header, rows) = CounterpartyImport.ParseCsv(text);
-            var mapping = header.Select((h, i) => (i, field: ImportFields.Guess(h))).Where(x => x.field is not null).ToDictionary(x => x.i, x => x.field!);
+            var context = await fields.ContextAsync("counterparty", ct);
+            var mapping = header.Select((h, i) => (i, field: ImportFields.Guess(h, context))).Where(x => x.field is not null).ToDictionary(x => x.i, x => x.field!);
             return TypedResults.Ok(await import.RunAsync(rows, mapping, commit == true, importDuplicates == true, CurrentUser.From(principal), null, ct));
         }).WithName("ImportCounterparties").WithSummary("CSV body (header row; ; or , separated); commit=false previews; returns a report per line.")
           .DisableAntiforgery();
@@ -51,6 +67,94 @@ public static class CounterpartyApi
         app.MapGet("/api/cases/funnel", async (string? owner, DateOnly? from, DateOnly? to, ClaimsPrincipal principal, CaseService service, CancellationToken ct) =>
             TypedResults.Ok(await service.FunnelAsync(owner, from, to, CurrentUser.From(principal), ct))).WithTags("CRM").WithName("CaseFunnel")
             .WithSummary("Open cases per phase (count, value, weighted value), won and lost with reasons; owner, from, to.");
+        counterparties.MapGet("/{id:guid}/relations", async (Guid id, ClaimsPrincipal principal, CounterpartyRelations relations, CancellationToken ct) =>
+            TypedResults.Ok(await relations.TreeAsync(id, CurrentUser.From(principal), ct))).WithName("CounterpartyRelations")
+            .WithSummary("The company tree (from the top-most parent down; companies you may not see have no name) and partners.");
+        counterparties.MapPost("/{id:guid}/relations", async (Guid id, RelationRequest body, ClaimsPrincipal principal, CounterpartyRelations relations, CancellationToken ct) =>
+        {
+            await relations.AddAsync(id, body.ChildId, body.Kind, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithName("AddCounterpartyRelation").WithSummary("{childId, kind: branch|subsidiary|partner}: this counterparty is the head office/parent; loops are refused.");
+        counterparties.MapDelete("/{id:guid}/relations/{childId:guid}", async (Guid id, Guid childId, ClaimsPrincipal principal, CounterpartyRelations relations, CancellationToken ct) =>
+        {
+            await relations.RemoveAsync(id, childId, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithName("RemoveCounterpartyRelation");
+        counterparties.MapGet("/{id:guid}/groups", async (Guid id, ClaimsPrincipal principal, CounterpartyRelations relations, CancellationToken ct) =>
+            TypedResults.Ok(await relations.GroupsOfAsync(id, CurrentUser.From(principal), ct))).WithName("CounterpartyGroups");
+        counterparties.MapPut("/{id:guid}/groups/{name}", async (Guid id, string name, ClaimsPrincipal principal, CounterpartyRelations relations, CancellationToken ct) =>
+        {
+            await relations.SetMembershipAsync(id, name, true, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithName("JoinCounterpartyGroup").WithSummary("Puts the counterparty in the group (created on first use).");
+        counterparties.MapDelete("/{id:guid}/groups/{name}", async (Guid id, string name, ClaimsPrincipal principal, CounterpartyRelations relations, CancellationToken ct) =>
+        {
+            await relations.SetMembershipAsync(id, name, false, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithName("LeaveCounterpartyGroup");
+        app.MapGet("/api/counterparty-groups", async (CounterpartyRelations relations, CancellationToken ct) => TypedResults.Ok(await relations.GroupsAsync(ct)))
+            .WithTags("CRM").WithName("ListCounterpartyGroups");
+        app.MapGet("/api/reports/time-cost", async (DateOnly? from, DateOnly? to, decimal? rate, string? employee, string? format, ClaimsPrincipal principal,
+            Reports.TimeCostReport report, TimeProvider clock, CancellationToken ct) =>
+        {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var result = await report.RunAsync(from ?? today.AddDays(1 - today.Day), to ?? today, rate, employee, CurrentUser.From(principal), ct);
+            return string.Equals(format, "xlsx", StringComparison.OrdinalIgnoreCase)
+                ? (IResult)TypedResults.File(Reports.TimeCostReport.ToExcel(result), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"time-cost-{result.From:yyyyMMdd}-{result.To:yyyyMMdd}.xlsx")
+                : TypedResults.Ok(result);
+        }).WithTags("CRM").WithName("TimeCostReport").WithSummary("Time and cost per customer: done activities' minutes in [from, to] × rate (default from Crm:Reports:HourlyRate); employee; format=xlsx.");
+        app.MapGet("/api/cases/funnel/export", async (string? owner, DateOnly? from, DateOnly? to, ClaimsPrincipal principal, CaseService service, CancellationToken ct) =>
+            TypedResults.File(CaseService.FunnelToExcel(await service.FunnelAsync(owner, from, to, CurrentUser.From(principal), ct)),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "funnel.xlsx")).WithTags("CRM").WithName("ExportFunnel");
+        MapFieldAdministration(app);
         return app;
     }
+
+    private static CounterpartyListOptions Options(string[]? filter, string? columns) =>
+        new([.. (filter ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(FieldFilter.Parse)],
+            columns is null ? null : [.. columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+
+    /// <summary>Custom fields and dictionaries: everyone reads them (forms need them), admins change them.</summary>
+    private static void MapFieldAdministration(IEndpointRouteBuilder app)
+    {
+        var fields = app.MapGroup("/api/custom-fields").WithTags("CRM");
+        fields.MapGet("/", async (string? entity, ClaimsPrincipal principal, CustomFieldService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListAsync(entity ?? "counterparty", CurrentUser.From(principal), ct))).WithName("ListCustomFields");
+        fields.MapPost("/", async (DefineFieldRequest request, ClaimsPrincipal principal, CustomFieldService service, CancellationToken ct) =>
+            TypedResults.Created("/api/custom-fields", new { id = await service.DefineAsync(request, CurrentUser.From(principal), ct) }))
+            .WithName("DefineCustomField").WithSummary("Admins: entity, key, label, type (text, number, date, bool, choice, multichoice, dictionary), required, pattern, min, max, options, dictionaryKey, sensitive.");
+        fields.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal principal, CustomFieldService service, CancellationToken ct) =>
+        {
+            await service.ArchiveAsync(id, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithName("ArchiveCustomField").WithSummary("Admins: the field leaves forms, lists and filters; stored values stay.");
+
+        var dictionaries = app.MapGroup("/api/dictionaries").WithTags("CRM");
+        dictionaries.MapGet("/", async (string? name, DictionaryService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(name, ct)))
+            .WithName("ListDictionaryEntries");
+        dictionaries.MapPost("/{name}", async (string name, DictionaryValue body, ClaimsPrincipal principal, DictionaryService service, CancellationToken ct) =>
+            TypedResults.Created($"/api/dictionaries?name={name}", new { id = await service.AddAsync(name, body.Value, CurrentUser.From(principal), ct) }))
+            .WithName("AddDictionaryEntry").WithSummary("Admins: adds {value} to the dictionary (industry, priority, classification, source, category or your own).");
+        dictionaries.MapPut("/entries/{id:guid}", async (Guid id, DictionaryEntryChange body, ClaimsPrincipal principal, DictionaryService service, CancellationToken ct) =>
+        {
+            var user = CurrentUser.From(principal);
+            if (body.Active is { } active)
+            {
+                await service.SetActiveAsync(id, active, user, ct);
+            }
+
+            if (body.Move is { } move and not 0)
+            {
+                await service.MoveAsync(id, move, user, ct);
+            }
+
+            return TypedResults.NoContent();
+        }).WithName("ChangeDictionaryEntry").WithSummary("Admins: {active} to (de)activate, {move: -1|1} to reorder.");
+    }
 }
+
+public sealed record DictionaryValue(string? Value);
+
+public sealed record RelationRequest(Guid ChildId, string? Kind);
+
+public sealed record DictionaryEntryChange(bool? Active, int? Move);

@@ -39,6 +39,7 @@ public sealed class Counterparty
     public string? Industry { get; set; }
     public string? Priority { get; set; }
     public string? Source { get; set; }
+    public string? Classification { get; set; }
     /// <summary>Comma-separated: supplier, customer, prospect, ...</summary>
     public string? Categories { get; set; }
     /// <summary>Record scope: staff see counterparties of their region (a group name) or owned by them.</summary>
@@ -189,6 +190,8 @@ public sealed class CrmCase
     public required string Title { get; set; }
     public CaseGroup Group { get; set; }
     public required string Phase { get; set; }
+    /// <summary>The furthest sales phase reached (index into the phases; their count once won): what funnel conversion counts.</summary>
+    public int ReachedPhase { get; set; }
     public required string Owner { get; set; }
     public Guid? CounterpartyId { get; set; }
     public Guid? PersonId { get; set; }
@@ -222,6 +225,7 @@ internal sealed class CounterpartyConfiguration :
         builder.Property(c => c.Industry).HasMaxLength(100);
         builder.Property(c => c.Priority).HasMaxLength(30);
         builder.Property(c => c.Source).HasMaxLength(100);
+        builder.Property(c => c.Classification).HasMaxLength(100);
         builder.Property(c => c.Categories).HasMaxLength(300);
         builder.Property(c => c.Region).HasMaxLength(100);
         builder.Property(c => c.Owner).HasMaxLength(100);

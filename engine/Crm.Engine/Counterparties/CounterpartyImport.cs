@@ -32,6 +32,14 @@ public static class ImportFields
             _ => null,
         };
     }
+
+    /// <summary>Also recognises the key or label of a custom field (mapped to <c>cf.key</c>).</summary>
+    public static string? Guess(string header, Fields.FieldContext context)
+    {
+        var folded = CounterpartyService.Fold(header);
+        return Guess(header) ?? context.Fields.Where(f => CounterpartyService.Fold(f.Key) == folded || CounterpartyService.Fold(f.Label) == folded)
+            .Select(f => "cf." + f.Key).FirstOrDefault();
+    }
 }
 
 public sealed record ImportRowResult(int Line, string? Name, string Status, IReadOnlyDictionary<string, string[]> Errors, string? Duplicate, Guid? Id);
@@ -70,6 +78,7 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
             throw ValidationFailedException.For("mapping", "Map one column to the name.");
         }
 
+        var context = await counterparties.FieldContextAsync(cancellationToken);
         var results = new List<ImportRowResult>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -78,11 +87,12 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
             var request = new CreateCounterpartyRequest("company", Field("name"), Field("shortName"), Field("nip"), Field("regon"), Field("vatEu"), Field("industry"), null, "import",
                 Field("category") is { } category ? [category] : ["customer"], Field("region"), null, null, null, "PLN",
                 Field("street") is null && Field("city") is null ? null : [new AddressInput("registered", Field("street"), Field("postalCode"), Field("city"), Field("country") ?? "PL", null, null)],
-                Field("iban") is { } iban ? [new BankAccountInput(iban, null)] : null, null, AllowDuplicate: importDuplicates);
+                Field("iban") is { } iban ? [new BankAccountInput(iban, null)] : null, null, AllowDuplicate: importDuplicates,
+                CustomFields: CustomValues(mapping, row));
             var line = i + 2;   // the header is line 1
             try
             {
-                var errors = counterparties.Validate(request);
+                var errors = counterparties.Validate(request, context, user);
                 if (errors.Count > 0)
                 {
                     results.Add(new ImportRowResult(line, request.Name, "invalid", errors, null, null));
@@ -114,6 +124,14 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
 
         return new ImportReport(rows.Count, results.Count(r => r.Status is "valid" or "imported"), results.Count(r => r.Status == "invalid"),
             results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "imported"), results);
+    }
+
+    /// <summary>Columns mapped to custom fields (<c>cf.key</c>); a multi-choice cell lists its choices separated by '|'.</summary>
+    private static Dictionary<string, System.Text.Json.JsonElement>? CustomValues(IReadOnlyDictionary<int, string> mapping, string[] row)
+    {
+        var values = mapping.Where(m => m.Value.StartsWith("cf.", StringComparison.Ordinal) && m.Key < row.Length && row[m.Key].Trim().Length > 0)
+            .ToDictionary(m => m.Value[3..], m => System.Text.Json.JsonSerializer.SerializeToElement(row[m.Key].Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
+        return values.Count > 0 ? values : null;
     }
 
     /// <summary>Records, honouring quoted fields that contain line breaks.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Crm.Engine.Counterparties.Fields;
 using Crm.Engine.Common;
 using Crm.Engine.Persistence;
 using Crm.Engine.Processes;
@@ -16,7 +18,8 @@ public sealed record BlockInput(string? Kind, string? Reason, DateOnly? From, Da
 public sealed record CreateCounterpartyRequest(
     string? Kind, string? Name, string? ShortName, string? Nip, string? Regon, string? VatEu, string? Industry, string? Priority, string? Source,
     IReadOnlyList<string>? Categories, string? Region, string? Owner, int? PaymentDays, decimal? CreditLimit, string? Currency,
-    IReadOnlyList<AddressInput>? Addresses, IReadOnlyList<BankAccountInput>? BankAccounts, IReadOnlyList<BlockInput>? Blocks, bool AllowDuplicate = false);
+    IReadOnlyList<AddressInput>? Addresses, IReadOnlyList<BankAccountInput>? BankAccounts, IReadOnlyList<BlockInput>? Blocks, bool AllowDuplicate = false,
+    string? Classification = null, IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 public sealed record AddressView(Guid Id, string Kind, string Street, string PostalCode, string City, string Country, DateOnly ValidFrom, DateOnly? ValidTo);
 
@@ -26,21 +29,44 @@ public sealed record CounterpartyView(
     Guid Id, string Kind, string Name, string? ShortName, string? Nip, string? Regon, string? VatEu, bool Archived, string? Industry, string? Priority, string? Source,
     IReadOnlyList<string> Categories, string? Region, string? Owner, int? PaymentDays, decimal? CreditLimit, string? Currency, bool SensitiveHidden,
     IReadOnlyList<AddressView> Addresses, IReadOnlyList<string> BankAccounts, IReadOnlyList<BlockView> Blocks, IReadOnlyList<string> PreviousNames,
-    int OpenCases, int? DaysSinceLastContact);
+    int OpenCases, int? DaysSinceLastContact)
+{
+    public string? Classification { get; init; }
+    public decimal Turnover { get; init; }
+    public int Revision { get; init; }
+    /// <summary>Custom field values by key (sensitive ones only for those allowed).</summary>
+    public IReadOnlyDictionary<string, object?> CustomFields { get; init; } = new Dictionary<string, object?>();
+}
 
-public sealed record CounterpartyListItem(Guid Id, string Name, string? Nip, string? City, string? Categories, string? Owner, bool Blocked);
+/// <summary>Changes to a counterparty's data and trade terms; null leaves a field as it is. <c>Revision</c> guards against overwriting someone else's change.</summary>
+public sealed record UpdateCounterpartyRequest(
+    int Revision, string? ShortName = null, string? Nip = null, string? Regon = null, string? VatEu = null, string? Industry = null, string? Priority = null,
+    string? Classification = null, string? Source = null, IReadOnlyList<string>? Categories = null, string? Region = null, string? Owner = null,
+    int? PaymentDays = null, decimal? CreditLimit = null, string? Currency = null, IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
+
+/// <summary>Filters on any field (<c>field:op:value</c>) and the columns wanted in the rows' <c>Values</c>.</summary>
+public sealed record CounterpartyListOptions(IReadOnlyList<FieldFilter>? Filters = null, IReadOnlyList<string>? Columns = null);
+
+public sealed record CounterpartyListItem(Guid Id, string Name, string? Nip, string? City, string? Categories, string? Owner, bool Blocked)
+{
+    /// <summary>The chosen columns' values (when columns were asked for).</summary>
+    public IReadOnlyDictionary<string, object?>? Values { get; init; }
+}
 
 public sealed record DuplicateCandidate(Guid Id, string Name, string? Nip, string Reason);
 
 /// <summary>The register of companies and natural persons: validation with checksums, duplicates, record- and field-level access.</summary>
-public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
+public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider clock, CustomFieldService customFields)
 {
+    /// <summary>Custom field definitions and dictionaries of counterparties: load once, validate many (imports).</summary>
+    public Task<FieldContext> FieldContextAsync(CancellationToken cancellationToken) => customFields.ContextAsync("counterparty", cancellationToken);
+
     /// <summary>Every field error of a request (empty when it may be created), without touching the database.</summary>
-    public Dictionary<string, string[]> Validate(CreateCounterpartyRequest request) => Build(request, null).Errors;
+    public Dictionary<string, string[]> Validate(CreateCounterpartyRequest request, FieldContext context, CurrentUser user) => Build(request, user, context).Errors;
 
     public static string? NormalizeNip(string? nip) => string.IsNullOrWhiteSpace(nip) ? null : TaxIdentifiers.Normalize(nip).Replace("PL", "", StringComparison.Ordinal);
 
-    private (Dictionary<string, string[]> Errors, Counterparty Entity) Build(CreateCounterpartyRequest request, CurrentUser? user)
+    private (Dictionary<string, string[]> Errors, Counterparty Entity, List<CustomFieldValue> Values) Build(CreateCounterpartyRequest request, CurrentUser user, FieldContext context)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Error(string field, string? message)
@@ -92,24 +118,53 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
 
 
         var nip = NormalizeNip(request.Nip);
+        CheckDictionaries(context, request.Industry, request.Priority, request.Classification, request.Source, request.Categories, Error);
+        var sees = CounterpartyAccess.SeesSensitive(user);
+        Error("creditLimit", request.CreditLimit is not null && !sees ? "You may not set the credit limit." : null);
+        Error("paymentDays", request.PaymentDays is not null && !sees ? "You may not set payment terms." : null);
+        var values = CustomFieldService.Validate(context, request.CustomFields, sees, Error);
 
         var counterparty = new Counterparty
         {
             Kind = kind, Name = name ?? "", ShortName = Clean(request.ShortName), SearchName = Fold(name ?? ""), Nip = nip,
             Regon = string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.Normalize(request.Regon),
             VatEu = string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.Normalize(request.VatEu),
-            Industry = Clean(request.Industry), Priority = Clean(request.Priority), Source = Clean(request.Source),
+            Industry = Clean(request.Industry), Priority = Clean(request.Priority), Source = Clean(request.Source), Classification = Clean(request.Classification),
             Categories = request.Categories is { Count: > 0 } c ? string.Join(',', c.Select(x => x.Trim().ToLowerInvariant())) : null,
-            Region = Clean(request.Region), Owner = Clean(request.Owner) ?? user?.UserName, PaymentDays = request.PaymentDays,
-            CreditLimit = user is not null && CounterpartyAccess.SeesSensitive(user) ? request.CreditLimit : null, Currency = Clean(request.Currency)?.ToUpperInvariant(),
-            CreatedBy = user?.UserName ?? "", CreatedAt = clock.GetUtcNow(), Addresses = addresses, BankAccounts = accounts, Blocks = blocks,
+            Region = Clean(request.Region), Owner = Clean(request.Owner) ?? user.UserName, PaymentDays = request.PaymentDays,
+            CreditLimit = request.CreditLimit, Currency = Clean(request.Currency)?.ToUpperInvariant(),
+            CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow(), Addresses = addresses, BankAccounts = accounts, Blocks = blocks,
         };
-        return (errors, counterparty);
+        return (errors, counterparty, values);
+    }
+
+    /// <summary>Segmentation values must come from their dictionary once an admin has filled it.</summary>
+    private static void CheckDictionaries(FieldContext context, string? industry, string? priority, string? classification, string? source,
+        IReadOnlyList<string>? categories, Action<string, string?> error)
+    {
+        void Check(string field, string dictionary, string? value)
+        {
+            var entries = context.Entries(dictionary);
+            if (!string.IsNullOrWhiteSpace(value) && entries.Count > 0 && !entries.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                error(field, $"'{value.Trim()}' is not in the {dictionary} dictionary: {string.Join(", ", entries)}.");
+            }
+        }
+
+        Check("industry", DictionaryService.Industry, industry);
+        Check("priority", DictionaryService.Priority, priority);
+        Check("classification", DictionaryService.Classification, classification);
+        Check("source", DictionaryService.Source, source);
+        foreach (var category in categories ?? [])
+        {
+            Check("categories", DictionaryService.Category, category);
+        }
     }
 
     public async Task<Guid> CreateAsync(CreateCounterpartyRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
-        var (errors, counterparty) = Build(request, user);
+        var context = await FieldContextAsync(cancellationToken);
+        var (errors, counterparty, values) = Build(request, user, context);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -121,6 +176,7 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
         }
 
         db.Counterparties.Add(counterparty);
+        await customFields.StoreAsync(counterparty.Id, [.. context.Fields.Select(f => f.Id)], values, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return counterparty.Id;
     }
@@ -158,6 +214,9 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
         var openCases = await db.Cases.CountAsync(x => x.CounterpartyId == id && x.Outcome == CaseOutcome.Open, cancellationToken);
         var lastContact = await db.Activities.Where(a => a.CounterpartyId == id && a.Status == ActivityStatus.Done).MaxAsync(a => (DateTimeOffset?)a.At, cancellationToken);
         var sensitive = CounterpartyAccess.SeesSensitive(user);
+        var context = await FieldContextAsync(cancellationToken);
+        var custom = await customFields.ValuesAsync(context, [id], sensitive, cancellationToken);
+        var won = await db.Cases.Where(x => x.CounterpartyId == id && x.Outcome == CaseOutcome.Won).Select(x => x.Value).ToListAsync(cancellationToken);
         return new CounterpartyView(c.Id, c.Kind.ToString(), c.Name, c.ShortName, c.Nip, c.Regon, c.VatEu, c.Archived, c.Industry, c.Priority, c.Source,
             (c.Categories ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), c.Region, c.Owner, sensitive ? c.PaymentDays : null, sensitive ? c.CreditLimit : null,
             c.Currency, !sensitive,
@@ -165,7 +224,10 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
             [.. c.BankAccounts.Select(b => b.Iban)],
             [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.From <= today && (b.To is null || b.To >= today)))],
             [.. c.PreviousNames.OrderByDescending(p => p.ValidUntil).Select(p => p.Name)],
-            openCases, lastContact is { } last ? (int)(clock.GetUtcNow() - last).TotalDays : null);
+            openCases, lastContact is { } last ? (int)(clock.GetUtcNow() - last).TotalDays : null)
+        {
+            Classification = c.Classification, Turnover = won.Sum(), Revision = c.Revision, CustomFields = custom[id],
+        };
     }
 
     /// <summary>The addresses valid on a day (one per kind and start; delivery addresses may be several).</summary>
@@ -179,64 +241,6 @@ public sealed class CounterpartyService(CrmDbContext db, TimeProvider clock)
         var rows = await db.Set<CounterpartyAddress>().AsNoTracking()
             .Where(a => a.CounterpartyId == id && a.ValidFrom <= on && (a.ValidTo == null || a.ValidTo >= on)).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(a => a.Kind).Select(View)];
-    }
-
-    /// <summary>Counting stops here: beyond it a list says "10 000+" instead of scanning a million rows for the exact number.</summary>
-    public const int CountCap = 1_000;
-
-    /// <summary>
-    /// Visible counterparties sorted by name, filtered by a name/NIP search and a category. <paramref name="after"/>
-    /// (the last row's id) pages by keyset, so page 10 000 costs what page 1 costs; the total is exact up to
-    /// <see cref="CountCap"/> and reported as CountCap + 1 ("1 000+") beyond.
-    /// </summary>
-    public async Task<PagedList<CounterpartyListItem>> ListAsync(string? search, string? category, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken, Guid? after = null)
-    {
-        var query = CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking().Where(c => !c.Archived);
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            // A search of digits (and separators) is a NIP prefix; anything else is a name (prefix or infix, trigram-indexed).
-            var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
-            if (digits.Length >= 3 && search.All(ch => char.IsAsciiDigit(ch) || ch is '-' or ' '))
-            {
-                query = query.Where(c => c.Nip != null && c.Nip.StartsWith(digits));
-            }
-            else
-            {
-                var folded = Fold(search);
-                query = query.Where(c => c.SearchName.Contains(folded));
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(category))
-        {
-            var pattern = category.Trim().ToLowerInvariant();
-            query = query.Where(c => c.Categories != null && ("," + c.Categories + ",").Contains("," + pattern + ","));
-        }
-
-        (page, pageSize) = Paging.Normalize(page, pageSize);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var total = await query.Take(CountCap + 1).CountAsync(cancellationToken);
-        // With a name search, sort on an expression: the planner then takes the trigram index and sorts the matches,
-        // instead of walking the whole name index in order hoping to meet 25 matches early.
-        var ordered = string.IsNullOrWhiteSpace(search)
-            ? query.OrderBy(c => c.SearchName).ThenBy(c => c.Id)
-            : query.OrderBy(c => c.SearchName + "").ThenBy(c => c.Id);
-        IQueryable<Counterparty> window;
-        if (after is { } afterId && await db.Counterparties.AsNoTracking().Where(c => c.Id == afterId).Select(c => c.SearchName).FirstOrDefaultAsync(cancellationToken) is { } afterName)
-        {
-            window = ordered.Where(c => c.SearchName.CompareTo(afterName) > 0 || (c.SearchName == afterName && c.Id.CompareTo(afterId) > 0)).Take(pageSize);
-        }
-        else
-        {
-            window = ordered.Skip((page - 1) * pageSize).Take(pageSize);
-        }
-
-        var rows = await window
-            .Select(c => new CounterpartyListItem(c.Id, c.Name, c.Nip,
-                c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
-                c.Categories, c.Owner, c.Blocks.Any(b => b.From <= today && (b.To == null || b.To >= today))))
-            .ToListAsync(cancellationToken);
-        return new PagedList<CounterpartyListItem>(rows, total, page, pageSize);
     }
 
     /// <summary>A new name from a day on; the old one is kept in the history.</summary>

@@ -11,6 +11,14 @@ public sealed class CrmOptions
     public DemoOptions Demo { get; set; } = new();
     public AdminOptions Admin { get; set; } = new();
     public SignInOptions SignIn { get; set; } = new();
+    public ReportOptions Reports { get; set; } = new();
+}
+
+public sealed class ReportOptions
+{
+    /// <summary>Default hourly rate of the time-and-cost-per-customer report (each run may use another).</summary>
+    public decimal HourlyRate { get; set; } = 150m;
+    public string Currency { get; set; } = "PLN";
 }
 
 public sealed class DemoOptions

@@ -1,4 +1,5 @@
 using Crm.Engine.Counterparties;
+using Crm.Engine.Counterparties.Fields;
 using Crm.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,10 @@ internal static class DemoCrm
         var random = new Random(20261123);
         var now = DateTimeOffset.UtcNow;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var fields = AddDictionariesAndFields(db);
+        var groups = new[] { new CounterpartyGroup { Name = "Kluczowi klienci" }, new CounterpartyGroup { Name = "Sieć partnerska" } };
+        db.AddRange(groups);
+        var created = new List<Counterparty>();
         for (var i = 0; i < 300; i++)
         {
             var name = $"{Stems[random.Next(Stems.Length)]}{Endings[random.Next(Endings.Length)]} {(i % 7 == 0 ? "Polska " : "")}{Forms[random.Next(Forms.Length)]}";
@@ -40,7 +45,7 @@ internal static class DemoCrm
             var company = new Counterparty
             {
                 Name = name, SearchName = CounterpartyService.Fold(name), Nip = Nip(random), Regon = Regon(random), Industry = Industries[random.Next(Industries.Length)],
-                Priority = i % 10 == 0 ? "A" : "B", Source = i % 4 == 0 ? "targi" : "polecenie", Categories = i % 5 == 0 ? "supplier" : i % 3 == 0 ? "prospect" : "customer",
+                Priority = i % 10 == 0 ? "A" : "B", Classification = Classifications[i % Classifications.Length], Source = i % 4 == 0 ? "targi" : "polecenie", Categories = i % 5 == 0 ? "supplier" : i % 3 == 0 ? "prospect" : "customer",
                 Region = i % 6 == 5 ? "office" : "sales", Owner = owner, PaymentDays = 14 + (random.Next(4) * 7), CreditLimit = 10_000m * random.Next(1, 20), Currency = "PLN",
                 CreatedBy = "admin", CreatedAt = now.AddDays(-random.Next(30, 700)),
                 Addresses = [new CounterpartyAddress { Kind = AddressKind.Registered, Street = $"{Streets[random.Next(Streets.Length)]} {random.Next(1, 120)}", PostalCode = postal, City = city, ValidFrom = today.AddYears(-3) }],
@@ -53,6 +58,23 @@ internal static class DemoCrm
             }
 
             db.Counterparties.Add(company);
+            created.Add(company);
+            AddFieldValues(db, fields, company.Id, i, today);
+            if (i % 20 == 0)
+            {
+                db.Add(new CounterpartyGroupMember { GroupId = groups[0].Id, CounterpartyId = company.Id });
+            }
+
+            if (i % 9 == 4 && i > 10)
+            {
+                // Every ninth company is a branch or subsidiary of the one ten places before it.
+                db.Add(new CounterpartyRelation { ParentId = created[i - 10].Id, ChildId = company.Id, Kind = i % 2 == 0 ? RelationKind.Branch : RelationKind.Subsidiary });
+            }
+
+            if (i % 33 == 7)
+            {
+                db.Add(new CounterpartyGroupMember { GroupId = groups[1].Id, CounterpartyId = company.Id });
+            }
             for (var p = 0; p < 1 + (i % 2); p++)
             {
                 var first = FirstNames[random.Next(FirstNames.Length)];
@@ -84,6 +106,7 @@ internal static class DemoCrm
                 {
                     Title = $"Dostawa dla {name}", CounterpartyId = company.Id, Owner = owner, Value = 5_000m * random.Next(1, 40), Currency = "PLN",
                     Phase = outcome switch { CaseOutcome.Won => "won", CaseOutcome.Lost => "lost", _ => phase },
+                    ReachedPhase = outcome == CaseOutcome.Won ? CaseService.SalesPhases.Count : CaseService.PhaseIndex(phase),
                     Group = outcome == CaseOutcome.Open ? (phase == "qualification" ? CaseGroup.Potential : CaseGroup.InProgress) : CaseGroup.Closed,
                     Probability = outcome switch { CaseOutcome.Won => 100, CaseOutcome.Lost => 0, _ => phase switch { "qualification" => 10, "offer" => 40, _ => 70 } },
                     Outcome = outcome, LostReason = outcome == CaseOutcome.Lost ? (i % 2 == 0 ? "cena" : "termin dostawy") : null,
@@ -93,6 +116,56 @@ internal static class DemoCrm
         }
 
         await db.SaveChangesAsync();
+    }
+
+    private static readonly string[] Classifications = ["kluczowy", "strategiczny", "standardowy", "standardowy"];
+
+    /// <summary>Dictionaries for the segmentation fields and a few custom fields an admin might define.</summary>
+    private static CustomFieldDefinition[] AddDictionariesAndFields(CrmDbContext db)
+    {
+        var dictionaries = new Dictionary<string, string[]>
+        {
+            [DictionaryService.Industry] = Industries,
+            [DictionaryService.Priority] = ["A", "B", "C"],
+            [DictionaryService.Classification] = ["kluczowy", "strategiczny", "standardowy"],
+            [DictionaryService.Source] = ["targi", "polecenie", "strona www", "import"],
+            [DictionaryService.Category] = ["customer", "supplier", "prospect", "partner", "employee", "salesperson"],
+            ["certyfikat"] = ["ISO 9001", "ISO 14001", "ISO 27001"],
+        };
+        foreach (var (name, values) in dictionaries)
+        {
+            db.AddRange(values.Select((v, i) => new DictionaryEntry { Dictionary = name, Value = v, Order = i + 1 }));
+        }
+
+        CustomFieldDefinition[] fields =
+        [
+            new() { Entity = "counterparty", Key = "employees", Label = "Liczba pracowników", Type = CustomFieldType.Number, Min = 0, Max = 1_000_000, Order = 1 },
+            new() { Entity = "counterparty", Key = "contractEnd", Label = "Koniec umowy ramowej", Type = CustomFieldType.Date, Order = 2 },
+            new() { Entity = "counterparty", Key = "newsletter", Label = "Newsletter", Type = CustomFieldType.Bool, Order = 3 },
+            new() { Entity = "counterparty", Key = "segment", Label = "Segment", Type = CustomFieldType.Choice, Options = "MŚP\nKorporacja\nSektor publiczny", Order = 4 },
+            new() { Entity = "counterparty", Key = "certificates", Label = "Certyfikaty", Type = CustomFieldType.Dictionary, DictionaryKey = "certyfikat", Order = 5 },
+            new() { Entity = "counterparty", Key = "rating", Label = "Ocena wiarygodności", Type = CustomFieldType.Text, Pattern = "^[A-D][+-]?$", Sensitive = true, Order = 6 },
+        ];
+        db.AddRange(fields);
+        return fields;
+    }
+
+    private static void AddFieldValues(CrmDbContext db, CustomFieldDefinition[] fields, Guid id, int i, DateOnly today)
+    {
+        db.Add(new CustomFieldValue { FieldId = fields[0].Id, EntityId = id, Number = 5 + (i * 37 % 900) });
+        if (i % 4 == 0)
+        {
+            db.Add(new CustomFieldValue { FieldId = fields[1].Id, EntityId = id, Date = today.AddDays(i % 400 - 60) });
+        }
+
+        db.Add(new CustomFieldValue { FieldId = fields[2].Id, EntityId = id, Number = i % 3 == 0 ? 1 : 0 });
+        db.Add(new CustomFieldValue { FieldId = fields[3].Id, EntityId = id, Text = (i % 10) switch { 0 => "Korporacja", 7 => "Sektor publiczny", _ => "MŚP" } });
+        if (i % 6 == 0)
+        {
+            db.Add(new CustomFieldValue { FieldId = fields[4].Id, EntityId = id, Text = i % 12 == 0 ? "ISO 9001" : "ISO 14001" });
+        }
+
+        db.Add(new CustomFieldValue { FieldId = fields[5].Id, EntityId = id, Text = "ABCD"[i % 4] + (i % 3 == 0 ? "+" : "") });
     }
 
     private static string Nip(Random random)

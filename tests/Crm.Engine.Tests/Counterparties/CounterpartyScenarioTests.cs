@@ -72,7 +72,10 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
         RequireDatabase();
         var northId = await CreateAsync(Company("Północ Handel", null, "north"));
         await CreateAsync(Company("Południe Handel", null, "south"));
-        var mine = await CreateAsync(Company("Moja Firma", null, "west"), South);   // owned by jan, region he is not in
+        // Staff may not set trade terms: refused by field, not silently dropped.
+        var terms = await Assert.ThrowsAsync<ValidationFailedException>(() => CreateAsync(Company("Moja Firma", null, "west"), South));
+        Assert.Equal(["creditLimit", "paymentDays"], terms.Errors.Keys.Order());
+        var mine = await CreateAsync(Company("Moja Firma", null, "west") with { CreditLimit = null, PaymentDays = null }, South);   // owned by jan, region he is not in
 
         var annaSees = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync("handel", null, 1, 50, North, default));
         Assert.Equal(["Północ Handel"], annaSees.Items.Select(i => i.Name));
@@ -171,6 +174,9 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
         Assert.Equal(["qualification:1:10000:1000", "offer:1:20000:8000", "negotiation:0:0:0"], funnel.Phases.Select(p => $"{p.Phase}:{p.Count}:{p.Value:0}:{p.Weighted:0}"));
         Assert.Equal((1, 50_000m, 1, 5_000m), (funnel.Won, funnel.WonValue, funnel.Lost, funnel.LostValue));
         Assert.Equal(1, funnel.LostReasons["price"]);
+        Assert.Equal(["qualification>offer:4:3:0.75", "offer>negotiation:3:1:0.333", "negotiation>won:1:1:1"],
+            funnel.Conversions.Select(c => $"{c.From}>{c.To}:{c.Reached}:{c.WentOn}:{c.Rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        Assert.Equal("anna:2:1:1", funnel.Owners.Select(o => $"{o.Owner}:{o.Open}:{o.Won}:{o.Lost}").Single());
         var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CaseService, Guid>(s => s.CreateAsync(new CreateCaseRequest("", null, null, -1, null, 120, null, "dreaming", null), Manager, default)));
         Assert.Equal(["phase", "probability", "title", "value"], bad.Errors.Keys.Order());
     }

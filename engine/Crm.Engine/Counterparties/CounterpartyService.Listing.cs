@@ -1,0 +1,132 @@
+using System.Globalization;
+using Crm.Engine.Common;
+using Crm.Engine.Counterparties.Fields;
+using Crm.Engine.Processes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Counterparties;
+
+/// <summary>Lists and exports: search, filters on any field, chosen columns, keyset paging.</summary>
+public sealed partial class CounterpartyService
+{
+    /// <summary>Counting stops here: beyond it a list says "1 000+" instead of scanning a million rows for the exact number.</summary>
+    public const int CountCap = 1_000;
+
+    /// <summary>An export larger than this is refused with a request to narrow the filter.</summary>
+    public const int ExportCap = 100_000;
+
+    /// <summary>
+    /// Visible counterparties sorted by name, filtered by a name/NIP search, a category and <see cref="CounterpartyListOptions.Filters"/>.
+    /// <paramref name="after"/> (the last row's id) pages by keyset, so page 10 000 costs what page 1 costs; the total is exact up to
+    /// <see cref="CountCap"/> and reported as CountCap + 1 ("1 000+") beyond.
+    /// </summary>
+    public async Task<PagedList<CounterpartyListItem>> ListAsync(string? search, string? category, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken,
+        Guid? after = null, CounterpartyListOptions? options = null)
+    {
+        var context = options is { Filters.Count: > 0 } or { Columns.Count: > 0 } ? await FieldContextAsync(cancellationToken) : FieldContext.Empty;
+        var columns = options?.Columns is { Count: > 0 } ? CounterpartyColumns.Resolve(options.Columns, context, user) : null;
+        var query = Filtered(search, category, options?.Filters, context, user);
+        (page, pageSize) = Paging.Normalize(page, pageSize);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var total = await query.Take(CountCap + 1).CountAsync(cancellationToken);
+        var window = await Ordered(query, search, after, cancellationToken) is { } keyset
+            ? keyset.Take(pageSize)
+            : Sorted(query, search).Skip((page - 1) * pageSize).Take(pageSize);
+        var rows = await window
+            .Select(c => new CounterpartyListItem(c.Id, c.Name, c.Nip,
+                c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
+                c.Categories, c.Owner, c.Blocks.Any(b => b.From <= today && (b.To == null || b.To >= today))))
+            .ToListAsync(cancellationToken);
+        if (columns is not null)
+        {
+            var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, [.. rows.Select(r => r.Id)], columns, user, clock.GetUtcNow(), cancellationToken);
+            rows = [.. rows.Select(r => r with { Values = values.GetValueOrDefault(r.Id) })];
+        }
+
+        return new PagedList<CounterpartyListItem>(rows, total, page, pageSize);
+    }
+
+    /// <summary>
+    /// The list as .xlsx with the same search, filters and columns the user has on screen; rows and columns are
+    /// limited by the same record- and field-level permissions. Read in keyset batches, so memory stays flat.
+    /// </summary>
+    public async Task<byte[]> ExportAsync(string? search, string? category, CounterpartyListOptions options, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var context = await FieldContextAsync(cancellationToken);
+        var columns = CounterpartyColumns.Resolve(options.Columns, context, user);
+        var query = Filtered(search, category, options.Filters, context, user);
+        if (await query.Take(ExportCap + 1).CountAsync(cancellationToken) > ExportCap)
+        {
+            throw ValidationFailedException.For("filter", $"The export would have more than {ExportCap:N0} rows; narrow the filter.");
+        }
+
+        var now = clock.GetUtcNow();
+        var rows = new List<IReadOnlyList<object?>>();
+        Guid? after = null;
+        while (true)
+        {
+            var keyset = await Ordered(query, search, after, cancellationToken) ?? Sorted(query, search);
+            var ids = await keyset.Select(c => c.Id).Take(1_000).ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, user, now, cancellationToken);
+            rows.AddRange(ids.Where(values.ContainsKey).Select(id => (IReadOnlyList<object?>)[.. columns.Select(c => values[id].GetValueOrDefault(c.Key))]));
+            after = ids[^1];
+        }
+
+        return ExcelWriter.Write("Counterparties", [.. columns.Select(c => c.Label)], rows);
+    }
+
+    /// <summary>The fields this user can show as columns and filter on.</summary>
+    public async Task<List<ListField>> ListFieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
+        CounterpartyFilters.Catalogue(await FieldContextAsync(cancellationToken), user);
+
+    private IQueryable<Counterparty> Filtered(string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user)
+    {
+        var query = CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking().Where(c => !c.Archived);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            // A search of digits (and separators) is a NIP prefix; anything else is a name (prefix or infix, trigram-indexed).
+            var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
+            if (digits.Length >= 3 && search.All(ch => char.IsAsciiDigit(ch) || ch is '-' or ' '))
+            {
+                query = query.Where(c => c.Nip != null && c.Nip.StartsWith(digits));
+            }
+            else
+            {
+                var folded = Fold(search);
+                query = query.Where(c => c.SearchName.Contains(folded));
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            var pattern = category.Trim().ToLowerInvariant();
+            query = query.Where(c => c.Categories != null && ("," + c.Categories + ",").Contains("," + pattern + ","));
+        }
+
+        return filters is { Count: > 0 } ? CounterpartyFilters.Apply(query, filters, context, user, db, clock.GetUtcNow()) : query;
+    }
+
+    // With a name search, sort on an expression: the planner then takes the trigram index and sorts the matches,
+    // instead of walking the whole name index in order hoping to meet 25 matches early.
+    private static IOrderedQueryable<Counterparty> Sorted(IQueryable<Counterparty> query, string? search) =>
+        string.IsNullOrWhiteSpace(search) ? query.OrderBy(c => c.SearchName).ThenBy(c => c.Id) : query.OrderBy(c => c.SearchName + "").ThenBy(c => c.Id);
+
+    /// <summary>The rows after a given row in name order (null when there is no such row).</summary>
+    private async Task<IQueryable<Counterparty>?> Ordered(IQueryable<Counterparty> query, string? search, Guid? after, CancellationToken cancellationToken)
+    {
+        if (after is not { } afterId || await db.Counterparties.AsNoTracking().Where(c => c.Id == afterId).Select(c => c.SearchName).FirstOrDefaultAsync(cancellationToken) is not { } afterName)
+        {
+            return null;
+        }
+
+        return Sorted(query.Where(c => c.SearchName.CompareTo(afterName) > 0 || (c.SearchName == afterName && c.Id.CompareTo(afterId) > 0)), search);
+    }
+
+    /// <summary>"1 000+" when the count was capped.</summary>
+    public static string FormatTotal(int total, CultureInfo culture) => total > CountCap ? CountCap.ToString("N0", culture) + "+" : total.ToString("N0", culture);
+}

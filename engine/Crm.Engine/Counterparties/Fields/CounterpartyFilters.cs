@@ -1,0 +1,331 @@
+#pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
+using System.Globalization;
+using System.Linq.Expressions;
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+
+namespace Crm.Engine.Counterparties.Fields;
+
+/// <summary>A column or filter field of the counterparty list: built-in, calculated or custom (<c>cf.key</c>).</summary>
+public sealed record ListField(string Key, string Label, string Kind, bool Sensitive, bool Calculated, IReadOnlyList<string> Choices);
+
+/// <summary>One filter: field, operator (eq, ne, contains, starts, gt, gte, lt, lte, empty, set) and value; written <c>field:op:value</c> in URLs.</summary>
+public sealed record FieldFilter(string Field, string Op, string? Value)
+{
+    public static readonly IReadOnlyList<string> Operators = ["eq", "ne", "contains", "starts", "gt", "gte", "lt", "lte", "empty", "set"];
+
+    public static FieldFilter Parse(string text)
+    {
+        var parts = text.Split(':', 3);
+        return parts.Length < 2
+            ? throw ValidationFailedException.For("filter", $"'{text}' is not field:operator:value.")
+            : new FieldFilter(parts[0].Trim(), parts[1].Trim().ToLowerInvariant(), parts.Length == 3 ? parts[2] : null);
+    }
+
+    public override string ToString() => $"{Field}:{Op}:{Value}";
+}
+
+/// <summary>
+/// Turns list filters into SQL conditions on any field, custom fields included (an EXISTS on the indexed value
+/// rows). Field-level permissions hold here too: filtering on a field you may not read is refused, since the
+/// matches would reveal its values.
+/// </summary>
+public static class CounterpartyFilters
+{
+    public static readonly IReadOnlyList<string> CalculatedFields = ["openCases", "daysSinceLastContact", "turnover"];
+
+    public static List<ListField> Catalogue(FieldContext context, CurrentUser user)
+    {
+        var sensitive = CounterpartyAccess.SeesSensitive(user);
+        List<ListField> fields =
+        [
+            new("name", "Name", "text", false, false, []),
+            new("shortName", "Short name", "text", false, false, []),
+            new("nip", "NIP", "text", false, false, []),
+            new("regon", "REGON", "text", false, false, []),
+            new("vatEu", "EU VAT", "text", false, false, []),
+            new("kind", "Kind", "choice", false, false, ["company", "person"]),
+            new("city", "City", "text", false, false, []),
+            new("industry", "Industry", "text", false, false, context.Entries(DictionaryService.Industry)),
+            new("priority", "Priority", "text", false, false, context.Entries(DictionaryService.Priority)),
+            new("classification", "Classification", "text", false, false, context.Entries(DictionaryService.Classification)),
+            new("source", "Acquisition source", "text", false, false, context.Entries(DictionaryService.Source)),
+            new("categories", "Categories", "multichoice", false, false, context.Entries(DictionaryService.Category)),
+            new("region", "Region", "text", false, false, []),
+            new("owner", "Owner", "text", false, false, []),
+            new("currency", "Currency", "text", false, false, []),
+            new("paymentDays", "Payment days", "number", true, false, []),
+            new("creditLimit", "Credit limit", "number", true, false, []),
+            new("createdAt", "Created", "date", false, false, []),
+            new("blocked", "Blocked", "bool", false, false, []),
+            new("group", "Group", "choice", false, false, context.Groups),
+            new("openCases", "Open cases", "number", false, true, []),
+            new("daysSinceLastContact", "Days since last contact", "number", false, true, []),
+            new("turnover", "Turnover (won cases)", "number", false, true, []),
+        ];
+        fields.AddRange(context.Fields.Select(f => new ListField("cf." + f.Key, f.Label, f.Type switch
+        {
+            CustomFieldType.Number => "number",
+            CustomFieldType.Date => "date",
+            CustomFieldType.Bool => "bool",
+            CustomFieldType.MultiChoice => "multichoice",
+            CustomFieldType.Choice or CustomFieldType.Dictionary => "choice",
+            _ => "text",
+        }, f.Sensitive, false, context.Choices(f))));
+        return [.. fields.Where(f => !f.Sensitive || sensitive)];
+    }
+
+    public static IQueryable<Counterparty> Apply(IQueryable<Counterparty> query, IReadOnlyList<FieldFilter> filters, FieldContext context, CurrentUser user,
+        CrmDbContext db, DateTimeOffset now)
+    {
+        var catalogue = Catalogue(context, user).ToDictionary(f => f.Key, StringComparer.Ordinal);
+        foreach (var filter in filters)
+        {
+            if (!catalogue.TryGetValue(filter.Field, out var field))
+            {
+                throw ValidationFailedException.For("filter", $"'{filter.Field}' is not a field you can filter on.");
+            }
+
+            if (!FieldFilter.Operators.Contains(filter.Op))
+            {
+                throw ValidationFailedException.For("filter", $"Use one of the operators {string.Join(", ", FieldFilter.Operators)} (not '{filter.Op}').");
+            }
+
+            query = query.Where(Condition(field, filter, context, db, now));
+        }
+
+        return query;
+    }
+
+    private static Expression<Func<Counterparty, bool>> Condition(ListField field, FieldFilter filter, FieldContext context, CrmDbContext db, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (field.Key.StartsWith("cf.", StringComparison.Ordinal))
+        {
+            return CustomCondition(context.Fields.Single(f => "cf." + f.Key == field.Key), filter, db);
+        }
+
+        return field.Key switch
+        {
+            "name" => Text(c => c.Name, filter),
+            "shortName" => Text(c => c.ShortName, filter),
+            "nip" => Text(c => c.Nip, filter),
+            "regon" => Text(c => c.Regon, filter),
+            "vatEu" => Text(c => c.VatEu, filter),
+            "industry" => Text(c => c.Industry, filter),
+            "priority" => Text(c => c.Priority, filter),
+            "classification" => Text(c => c.Classification, filter),
+            "source" => Text(c => c.Source, filter),
+            "region" => Text(c => c.Region, filter),
+            "owner" => Text(c => c.Owner, filter),
+            "currency" => Text(c => c.Currency, filter),
+            "city" => Text(c => c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today))
+                .Select(a => a.City).FirstOrDefault(), filter),
+            "kind" => Choice(filter, v => Enum.TryParse<CounterpartyKind>(v, true, out var k) ? k : throw Invalid(field, "company or person"), (k, eq) => c => (c.Kind == k) == eq),
+            "categories" => Categories(filter),
+            "paymentDays" => Number(c => (double?)c.PaymentDays, field, filter),
+            "creditLimit" => Number(c => (double?)c.CreditLimit, field, filter),
+            "openCases" => Number(c => (double?)db.Cases.Count(x => x.CounterpartyId == c.Id && x.Outcome == CaseOutcome.Open), field, filter),
+            "turnover" => Number(c => (double?)db.Cases.Where(x => x.CounterpartyId == c.Id && x.Outcome == CaseOutcome.Won).Sum(x => (double)x.Value), field, filter),
+            "daysSinceLastContact" => DaysSince(filter, field, db, now),
+            "createdAt" => DateRange(c => c.CreatedAt, field, filter),
+            "group" => Choice(filter, v => v?.Trim() ?? "", (name, eq) => c => db.Set<CounterpartyGroupMember>()
+                .Any(m => m.CounterpartyId == c.Id && db.Set<CounterpartyGroup>().Any(g => g.Id == m.GroupId && g.Name == name)) == eq),
+            "blocked" => Choice(filter, v => ParseBool(field, v), (b, eq) => c => c.Blocks.Any(x => x.From <= today && (x.To == null || x.To >= today)) == (b == eq)),
+            _ => throw ValidationFailedException.For("filter", $"'{field.Key}' cannot be filtered."),
+        };
+    }
+
+    private static Expression<Func<Counterparty, bool>> Text(Expression<Func<Counterparty, string?>> selector, FieldFilter filter)
+    {
+        var value = (filter.Value ?? "").Trim().ToLowerInvariant();
+        Expression<Func<string?, bool>> test = filter.Op switch
+        {
+            "eq" => v => v != null && v.ToLower() == value,
+            "ne" => v => v == null || v.ToLower() != value,
+            "contains" => v => v != null && v.ToLower().Contains(value),
+            "starts" => v => v != null && v.ToLower().StartsWith(value),
+            "gt" => v => v != null && v.ToLower().CompareTo(value) > 0,
+            "gte" => v => v != null && v.ToLower().CompareTo(value) >= 0,
+            "lt" => v => v != null && v.ToLower().CompareTo(value) < 0,
+            "lte" => v => v != null && v.ToLower().CompareTo(value) <= 0,
+            "empty" => v => v == null || v == "",
+            _ => v => v != null && v != "",
+        };
+        return Compose(selector, test);
+    }
+
+    private static Expression<Func<Counterparty, bool>> Number(Expression<Func<Counterparty, double?>> selector, ListField field, FieldFilter filter)
+    {
+        if (filter.Op is "empty")
+        {
+            return Compose(selector, v => v == null);
+        }
+
+        if (filter.Op is "set")
+        {
+            return Compose(selector, v => v != null);
+        }
+
+        var n = ParseNumber(field, filter.Value);
+        Expression<Func<double?, bool>> test = filter.Op switch
+        {
+            "eq" => v => v == n,
+            "ne" => v => v != n,
+            "gt" => v => v > n,
+            "gte" => v => v >= n,
+            "lt" => v => v < n,
+            "lte" => v => v <= n,
+            _ => throw Invalid(field, "a comparison (eq, ne, gt, gte, lt, lte, empty, set)"),
+        };
+        return Compose(selector, test);
+    }
+
+    private static Expression<Func<Counterparty, bool>> DateRange(Expression<Func<Counterparty, DateTimeOffset>> selector, ListField field, FieldFilter filter)
+    {
+        var day = ParseDate(field, filter.Value);
+        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = start.AddDays(1);
+        Expression<Func<DateTimeOffset, bool>> test = filter.Op switch
+        {
+            "eq" => v => v >= start && v < end,
+            "gt" => v => v >= end,
+            "gte" => v => v >= start,
+            "lt" => v => v < start,
+            "lte" => v => v < end,
+            _ => throw Invalid(field, "a date comparison (eq, gt, gte, lt, lte)"),
+        };
+        return Compose(selector, test);
+    }
+
+    /// <summary>"More than N days since the last contact" includes counterparties never contacted.</summary>
+    private static Expression<Func<Counterparty, bool>> DaysSince(FieldFilter filter, ListField field, CrmDbContext db, DateTimeOffset now)
+    {
+        Expression<Func<Counterparty, DateTimeOffset?>> last = c => db.Activities.Where(a => a.CounterpartyId == c.Id && a.Status == ActivityStatus.Done).Max(a => (DateTimeOffset?)a.At);
+        if (filter.Op is "empty" or "set")
+        {
+            return filter.Op == "empty" ? Compose(last, v => v == null) : Compose(last, v => v != null);
+        }
+
+        var days = ParseNumber(field, filter.Value);
+        var boundary = now.AddDays(-days);
+        var nextBoundary = now.AddDays(-days - 1);
+        Expression<Func<DateTimeOffset?, bool>> test = filter.Op switch
+        {
+            "gt" => v => v == null || v < nextBoundary,
+            "gte" => v => v == null || v <= boundary,
+            "lt" => v => v != null && v > boundary,
+            "lte" => v => v != null && v > nextBoundary,
+            "eq" => v => v != null && v <= boundary && v > nextBoundary,
+            _ => throw Invalid(field, "a comparison (gt, gte, lt, lte, eq, empty, set)"),
+        };
+        return Compose(last, test);
+    }
+
+    private static Expression<Func<Counterparty, bool>> Categories(FieldFilter filter)
+    {
+        var value = (filter.Value ?? "").Trim().ToLowerInvariant();
+        var pattern = "," + value + ",";
+        return filter.Op switch
+        {
+            "eq" or "contains" => c => c.Categories != null && ("," + c.Categories + ",").Contains(pattern),
+            "ne" => c => c.Categories == null || !("," + c.Categories + ",").Contains(pattern),
+            "empty" => c => c.Categories == null || c.Categories == "",
+            "set" => c => c.Categories != null && c.Categories != "",
+            _ => throw ValidationFailedException.For("filter", "Categories are filtered with eq, ne, empty or set."),
+        };
+    }
+
+    private static Expression<Func<Counterparty, bool>> CustomCondition(CustomFieldDefinition field, FieldFilter filter, CrmDbContext db)
+    {
+        var id = field.Id;
+        var values = db.Set<CustomFieldValue>();
+        if (filter.Op == "empty")
+        {
+            return c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id);
+        }
+
+        if (filter.Op == "set")
+        {
+            return c => values.Any(v => v.EntityId == c.Id && v.FieldId == id);
+        }
+
+        var list = new ListField("cf." + field.Key, field.Label, "", false, false, []);
+        switch (field.Type)
+        {
+            case CustomFieldType.Number:
+                var n = ParseNumber(list, filter.Value);
+                return filter.Op switch
+                {
+                    "eq" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == n),
+                    "ne" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == n),
+                    "gt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number > n),
+                    "gte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number >= n),
+                    "lt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number < n),
+                    "lte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number <= n),
+                    _ => throw Invalid(list, "a comparison"),
+                };
+            case CustomFieldType.Date:
+                var d = ParseDate(list, filter.Value);
+                return filter.Op switch
+                {
+                    "eq" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date == d),
+                    "ne" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date == d),
+                    "gt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date > d),
+                    "gte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date >= d),
+                    "lt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date < d),
+                    "lte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date <= d),
+                    _ => throw Invalid(list, "a date comparison"),
+                };
+            case CustomFieldType.Bool:
+                var flag = ParseBool(list, filter.Value) ? 1.0 : 0.0;
+                // A missing yes/no value counts as "no".
+                return filter.Op switch
+                {
+                    "eq" when flag == 1 => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
+                    "eq" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
+                    "ne" when flag == 1 => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
+                    "ne" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
+                    _ => throw Invalid(list, "eq or ne"),
+                };
+            default:
+                var text = (filter.Value ?? "").Trim();
+                var lower = text.ToLowerInvariant();
+                return filter.Op switch
+                {
+                    "eq" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text == text),
+                    "ne" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text == text),
+                    "contains" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text!.ToLower().Contains(lower)),
+                    "starts" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text!.ToLower().StartsWith(lower)),
+                    _ => throw Invalid(list, "eq, ne, contains, starts, empty or set"),
+                };
+        }
+    }
+
+    private static Expression<Func<Counterparty, bool>> Choice<T>(FieldFilter filter, Func<string?, T> parse, Func<T, bool, Expression<Func<Counterparty, bool>>> build) =>
+        filter.Op switch
+        {
+            "eq" => build(parse(filter.Value), true),
+            "ne" => build(parse(filter.Value), false),
+            _ => throw ValidationFailedException.For("filter", $"'{filter.Field}' is filtered with eq or ne."),
+        };
+
+    private static Expression<Func<Counterparty, bool>> Compose<T>(Expression<Func<Counterparty, T>> selector, Expression<Func<T, bool>> test) =>
+        Expression.Lambda<Func<Counterparty, bool>>(new Substitute(test.Parameters[0], selector.Body).Visit(test.Body), selector.Parameters);
+
+    private static double ParseNumber(ListField field, string? value) =>
+        double.TryParse((value ?? "").Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) ? n : throw Invalid(field, "a number");
+
+    private static DateOnly ParseDate(ListField field, string? value) =>
+        DateOnly.TryParse(value, CultureInfo.InvariantCulture, out var d) ? d : throw Invalid(field, "a date (2024-01-31)");
+
+    private static bool ParseBool(ListField field, string? value) => bool.TryParse(value, out var b) ? b : throw Invalid(field, "true or false");
+
+    private static ValidationFailedException Invalid(ListField field, string expected) =>
+        ValidationFailedException.For("filter", $"The filter on {field.Label} needs {expected}.");
+
+    private sealed class Substitute(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}
