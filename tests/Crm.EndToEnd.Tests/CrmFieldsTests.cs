@@ -1,0 +1,111 @@
+using Crm.Tests.Server;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Crm.EndToEnd.Tests;
+
+/// <summary>An admin adds a custom field; the list is filtered on a custom field, shows chosen columns and exports exactly that; a company is edited.</summary>
+public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Admin_DefinesField_ListFiltersOnCustomField_ChosenColumnsExport_AndEditFillsTheField()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm%2Fsettings");
+        await browser.SignInAsync(page, "kasia", CrmAppFactory.DemoPassword);
+        await Assertions.Expect(page.GetByTestId("dictionary-entries")).ToContainTextAsync("budownictwo");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Custom fields" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("custom-fields")).ToContainTextAsync("cf.employees");
+        await page.Locator("input[data-testid=field-label], [data-testid=field-label] input").First.FillAsync("Liczba oddziałów");
+        await page.Locator("input[data-testid=field-key], [data-testid=field-key] input").First.FillAsync("branches");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("field-type").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Number')");
+        await page.GetByTestId("field-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("custom-fields")).ToContainTextAsync("cf.branches");
+        await page.ScreenshotAsync(new() { Path = Shot("crm-settings.png"), FullPage = true });
+
+        // The list, filtered on a custom field, with that field as a column.
+        await page.GotoAsync(browser.BaseUrl + "/crm");
+        await Assertions.Expect(page.GetByTestId("crm-table")).ToContainTextAsync("sp. z o.o.");
+        await page.GetByTestId("toggle-filters").ClickAsync();
+        await page.GetByTestId("filter-add").ClickAsync();
+        await page.GetByTestId("filter-field").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Liczba pracowników')");
+        await page.Locator("input[data-testid=filter-value], [data-testid=filter-value] input").First.FillAsync("800");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("filter-apply").ClickAsync();
+        await page.GetByTestId("columns").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Liczba pracowników')");
+        await page.Keyboard.PressAsync("Escape");
+        var table = page.GetByTestId("crm-table");
+        await Assertions.Expect(table.Locator("th").Filter(new() { HasText = "Liczba pracowników" })).ToBeVisibleAsync();
+        await Assertions.Expect(table.Locator("tbody tr").First).ToBeVisibleAsync();
+        var shown = await table.Locator("tbody tr td:nth-child(6)").AllInnerTextsAsync();
+        Assert.NotEmpty(shown);
+        Assert.All(shown, text => Assert.True(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) >= 800, text));
+        await page.ScreenshotAsync(new() { Path = Shot("crm-list-filtered.png"), FullPage = true });
+
+        // The export link carries the same filter and columns; the file has only matching rows.
+        var href = await page.GetByTestId("export").GetAttributeAsync("href");
+        Assert.Contains("filter=cf.employees%3Agte%3A800", href);
+        var response = await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/" + href);
+        Assert.Equal(200, response.Status);
+        var sheet = ReadSheet(await response.BodyAsync());
+        Assert.Equal("Name|NIP|City|Categories|Owner|Liczba pracowników", sheet[0]);
+        Assert.True(sheet.Count > 1);
+        Assert.All(sheet.Skip(1), row => Assert.True(double.Parse(row.Split('|')[5], System.Globalization.CultureInfo.InvariantCulture) >= 800, row));
+
+        // Editing a company fills the new field and changes its trade terms.
+        await table.GetByTestId("counterparty-link").First.ClickAsync();
+        await page.GetByTestId("edit-counterparty").ClickAsync();
+        await page.Locator("input[data-testid=cf-branches], [data-testid=cf-branches] input").First.FillAsync("3");
+        await page.Locator("input[data-testid=cp-payment-days], [data-testid=cp-payment-days] input").First.FillAsync("45");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("cp-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("field-branches")).ToHaveTextAsync("3");
+        await Assertions.Expect(page.GetByTestId("payment-terms")).ToContainTextAsync("45 d");
+        await Assertions.Expect(page.GetByTestId("relation-tree")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("crm-company-fields.png"), FullPage = true });
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Staff_SeeNoSensitiveColumns_AndTheFunnelAndTimeReportsRender()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        await page.GetByTestId("columns").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Turnover" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Credit limit" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Ocena wiarygodności" })).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Equal(400, (await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/api/counterparties/export?columns=name,creditLimit")).Status);
+
+        await page.GotoAsync(browser.BaseUrl + "/crm/funnel");
+        await Assertions.Expect(page.GetByTestId("funnel-conversion")).ToContainTextAsync("qualification → offer");
+        await page.ScreenshotAsync(new() { Path = Shot("crm-funnel.png"), FullPage = true });
+        await page.GotoAsync(browser.BaseUrl + "/crm/time-cost");
+        await Assertions.Expect(page.GetByTestId("time-cost-table")).ToContainTextAsync("sp.");
+        await Assertions.Expect(page.GetByTestId("time-cost-chart")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("crm-time-cost.png"), FullPage = true });
+        await page.CloseAsync();
+    }
+
+    private static List<string> ReadSheet(byte[] xlsx)
+    {
+        using var stream = new MemoryStream(xlsx);
+        using var document = SpreadsheetDocument.Open(stream, false);
+        var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
+        return [.. sheet.Descendants<Row>().Select(r => string.Join("|", r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? "")))];
+    }
+
+    private static string Shot(string name)
+    {
+        Directory.CreateDirectory(BrowserFixture.Artifacts);
+        return Path.Combine(BrowserFixture.Artifacts, name);
+    }
+}
