@@ -87,6 +87,7 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
 
         await page.GotoAsync(browser.BaseUrl + "/crm/funnel");
         await Assertions.Expect(page.GetByTestId("funnel-conversion")).ToContainTextAsync("qualification → offer");
+        await Assertions.Expect(page.GetByTestId("funnel-owners")).ToContainTextAsync("anna");   // staff see their own cases
         await page.ScreenshotAsync(new() { Path = Shot("crm-funnel.png"), FullPage = true });
         await page.GotoAsync(browser.BaseUrl + "/crm/time-cost");
         await Assertions.Expect(page.GetByTestId("time-cost-table")).ToContainTextAsync("sp.");

@@ -32,6 +32,7 @@ public static class EngineSetup
         services.TryAddScoped<Counterparties.CrmActivityService>();
         services.TryAddScoped<Counterparties.CaseService>();
         services.TryAddScoped<Counterparties.CounterpartyImport>();
+        services.TryAddScoped<Counterparties.PersonImport>();
         services.TryAddScoped<Counterparties.Fields.CustomFieldService>();
         services.TryAddScoped<Counterparties.Fields.DictionaryService>();
         services.TryAddScoped<Counterparties.Fields.CounterpartyRelations>();

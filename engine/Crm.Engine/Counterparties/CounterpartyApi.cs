@@ -56,6 +56,14 @@ public static class CounterpartyApi
             return TypedResults.Ok(await import.RunAsync(rows, mapping, commit == true, importDuplicates == true, CurrentUser.From(principal), null, ct));
         }).WithName("ImportCounterparties").WithSummary("CSV body (header row; ; or , separated); commit=false previews; returns a report per line.")
           .DisableAntiforgery();
+        app.MapPost("/api/persons/import", async (HttpRequest http, bool? commit, bool? importDuplicates, ClaimsPrincipal principal, PersonImport import, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(http.Body);
+            var text = await reader.ReadToEndAsync(ct);
+            var records = PersonImport.LooksLikeVCard(text) ? PersonImport.ParseVCards(text) : PersonImport.ParseCsv(text);
+            return TypedResults.Ok(await import.RunAsync(records, commit == true, importDuplicates == true, CurrentUser.From(principal), null, ct));
+        }).WithTags("CRM").WithName("ImportPersons").WithSummary("vCard (2.1/3.0/4.0) or CSV body; persons are linked to the visible company named by ORG/company (name or NIP); commit=false previews.")
+          .DisableAntiforgery();
         app.MapPost("/api/persons", async (CreatePersonRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/persons", new { id = await service.CreatePersonAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreatePerson");
         app.MapPost("/api/activities", async (CreateActivityRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>

@@ -17,13 +17,23 @@ public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, 
 /// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>
 public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
 {
-    public async Task<Guid> CreatePersonAsync(CreatePersonRequest request, CurrentUser user, CancellationToken cancellationToken)
+    /// <summary>Every field error of a person (empty when it may be created), without touching the database.</summary>
+    public static Dictionary<string, string[]> ValidatePerson(CreatePersonRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.FirstName)) errors["firstName"] = ["Give the first name."];
-        if (string.IsNullOrWhiteSpace(request.LastName)) errors["lastName"] = ["Give the last name."];
-        if (!string.IsNullOrWhiteSpace(request.Email) && !System.Net.Mail.MailAddress.TryCreate(request.Email.Trim(), out _)) errors["email"] = ["This is not an e-mail address."];
+        if (string.IsNullOrWhiteSpace(request.FirstName) || request.FirstName.Length > 100) errors["firstName"] = ["Give the first name (at most 100 characters)."];
+        if (string.IsNullOrWhiteSpace(request.LastName) || request.LastName.Length > 100) errors["lastName"] = ["Give the last name (at most 100 characters)."];
+        if (!string.IsNullOrWhiteSpace(request.Email) && (request.Email.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(request.Email.Trim(), out _))) errors["email"] = ["This is not an e-mail address."];
+        if (request.Phone is { Length: > 50 }) errors["phone"] = ["At most 50 characters."];
+        if (request.Position is { Length: > 100 }) errors["position"] = ["At most 100 characters."];
+        if (request.Department is { Length: > 100 }) errors["department"] = ["At most 100 characters."];
         if (request.MarketingConsent && string.IsNullOrWhiteSpace(request.ConsentSource)) errors["consentSource"] = ["Record where the marketing consent came from (GDPR)."];
+        return errors;
+    }
+
+    public async Task<Guid> CreatePersonAsync(CreatePersonRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var errors = ValidatePerson(request);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);

@@ -104,7 +104,7 @@ internal static class DemoCrm
                 var outcome = i % 12 == 0 ? CaseOutcome.Won : i % 15 == 0 ? CaseOutcome.Lost : CaseOutcome.Open;
                 db.Cases.Add(new CrmCase
                 {
-                    Title = $"Dostawa dla {name}", CounterpartyId = company.Id, Owner = owner, Value = 5_000m * random.Next(1, 40), Currency = "PLN",
+                    Title = $"Dostawa dla {name}", CounterpartyId = company.Id, Owner = i % 6 == 0 ? "marek" : "anna", Value = 5_000m * random.Next(1, 40), Currency = "PLN",
                     Phase = outcome switch { CaseOutcome.Won => "won", CaseOutcome.Lost => "lost", _ => phase },
                     ReachedPhase = outcome == CaseOutcome.Won ? CaseService.SalesPhases.Count : CaseService.PhaseIndex(phase),
                     Group = outcome == CaseOutcome.Open ? (phase == "qualification" ? CaseGroup.Potential : CaseGroup.InProgress) : CaseGroup.Closed,

@@ -1,0 +1,63 @@
+using Crm.Engine.Common;
+using Crm.Engine.Counterparties;
+using Crm.Engine.Identity;
+using Crm.Engine.Persistence;
+using Xunit;
+
+namespace Crm.Engine.Tests.Counterparties;
+
+/// <summary>Persons from vCard (folded lines, escapes, quoted-printable) and CSV, linked to the company named in the file.</summary>
+public abstract class PersonImportTests(DatabaseProvider provider) : EngineTestBase(provider)
+{
+    private static readonly CurrentUser Manager = new(Guid.NewGuid(), "piotr", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string> { "finance" });
+    private static readonly CurrentUser North = EngineHarness.User("anna", "north");
+
+    private const string Cards = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kowalska;Maria;;;\r\nFN:Maria Kowalska\r\nORG:Wiertex sp. z o.o.;Zakupy\r\nTITLE:Kierownik\r\n"
+        + "  zakupów\r\nEMAIL;TYPE=work:maria.kowalska@wiertex.pl\r\nTEL;TYPE=cell:+48 600 100 200\r\nBDAY:1985-04-12\r\nEND:VCARD\r\n"
+        + "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C5=BBak;Pawe=C5=82\r\nORG:Nieznana Firma\r\nEMAIL:pawel@example.pl\r\nEND:VCARD\r\n"
+        + "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jan\r\nEMAIL:zly-adres\r\nEND:VCARD\r\n"
+        + "BEGIN:VCARD\r\nVERSION:4.0\r\nN:Nowak;Adam\r\nEMAIL:ADAM@wiertex.pl\r\nORG:7740001454\r\nEND:VCARD\r\n";
+
+    [Fact]
+    public void VCard_IsParsed_WithFoldingEscapesAndQuotedPrintable()
+    {
+        var records = PersonImport.ParseVCards(Cards);
+        Assert.Equal(4, records.Count);
+        var maria = records[0];
+        Assert.Equal(("Maria", "Kowalska", "Kierownik zakupów", "Zakupy", "maria.kowalska@wiertex.pl", "+48 600 100 200", new DateOnly(1985, 4, 12), "Wiertex sp. z o.o."),
+            (maria.Request.FirstName, maria.Request.LastName, maria.Request.Position, maria.Request.Department, maria.Request.Email, maria.Request.Phone, maria.Request.Birthday!.Value, maria.Company));
+        Assert.Equal(("Paweł", "Żak"), (records[1].Request.FirstName, records[1].Request.LastName));
+        Assert.True(PersonImport.LooksLikeVCard("\uFEFF" + Cards));
+        Assert.False(PersonImport.LooksLikeVCard("Imię;Nazwisko\n"));
+    }
+
+    [Fact]
+    public async Task Import_LinksToVisibleCompanies_ReportsErrorsAndDuplicates_AndPreviewStoresNothing()
+    {
+        RequireDatabase();
+        var wiertex = await Engine.RunAsync<CounterpartyService, Guid>(s => s.CreateAsync(new CreateCounterpartyRequest("company", "Wiertex sp. z o.o.", null, "7740001454", null, null,
+            null, null, null, ["customer"], "north", null, null, null, "PLN", null, null, null), Manager, default));
+        await Engine.RunAsync<CrmActivityService, Guid>(s => s.CreatePersonAsync(new CreatePersonRequest(wiertex, "Adam", "Nowak", null, null, "adam@wiertex.pl", null, null), Manager, default));
+        var records = PersonImport.ParseVCards(Cards);
+
+        var preview = await Engine.RunAsync<PersonImport, PersonImportReport>(s => s.RunAsync(records, commit: false, importDuplicates: false, North, null, default));
+        Assert.Equal((4, 2, 1, 1, 0), (preview.Rows, preview.Valid, preview.Invalid, preview.Duplicates, preview.Imported));
+        Assert.Equal(["email", "lastName"], preview.Results.Single(r => r.Status == "invalid").Errors.Keys.Order());
+        Assert.Contains("No company 'Nieznana Firma'", preview.Results.Single(r => r.Name == "Paweł Żak").Note);
+        Assert.Single(await Engine.RunAsync<CrmActivityService, List<ContactPerson>>(s => s.PersonsAsync(wiertex, Manager, default)));
+
+        var imported = await Engine.RunAsync<PersonImport, PersonImportReport>(s => s.RunAsync(records, commit: true, importDuplicates: false, North, null, default));
+        Assert.Equal(2, imported.Imported);
+        var persons = await Engine.RunAsync<CrmActivityService, List<ContactPerson>>(s => s.PersonsAsync(wiertex, Manager, default));
+        Assert.Equal(["Kowalska", "Nowak"], persons.Select(p => p.LastName).Order());
+
+        var csv = PersonImport.ParseCsv("Imię;Nazwisko;Firma;E-mail\nOla;Lis;7740001454;ola@wiertex.pl\n;Bez Imienia;;\n");
+        var fromCsv = await Engine.RunAsync<PersonImport, PersonImportReport>(s => s.RunAsync(csv, commit: true, importDuplicates: false, North, null, default));
+        Assert.Equal((1, 1), (fromCsv.Imported, fromCsv.Invalid));
+        Assert.Contains(await Engine.RunAsync<CrmActivityService, List<ContactPerson>>(s => s.PersonsAsync(wiertex, Manager, default)), p => p.FirstName == "Ola");
+    }
+}
+
+public sealed class PersonImportOnSqliteTests() : PersonImportTests(DatabaseProvider.Sqlite);
+
+public sealed class PersonImportOnPostgreSqlTests() : PersonImportTests(DatabaseProvider.PostgreSql);
