@@ -27,6 +27,49 @@ public sealed class CrmApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CustomFields_FiltersExportAndEdits_OverHttp_WithPermissionsAndRevisions()
+    {
+        using var kasia = await _app.CreateClientAsAsync("kasia");
+        using var anna = await _app.CreateClientAsAsync("anna");
+        Assert.Equal(HttpStatusCode.Forbidden, (await anna.PostAsJsonAsync("/api/custom-fields", new { key = "x", label = "X", type = "text" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await kasia.PostAsJsonAsync("/api/custom-fields", new { key = "headcount", label = "Headcount", type = "number", min = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await kasia.PostAsJsonAsync("/api/dictionaries/industry", new { value = "energetyka" })).StatusCode);
+
+        var bad = await kasia.PostAsJsonAsync("/api/counterparties", new { name = "API Firma", industry = "rolnictwo", region = "sales", customFields = new { headcount = 0 } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("industry", out _));
+        Assert.True(errors.TryGetProperty("customFields.headcount", out _));
+        var created = await kasia.PostAsJsonAsync("/api/counterparties", new { name = "API Firma", industry = "energetyka", region = "sales", customFields = new { headcount = 120 } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var list = await anna.GetFromJsonAsync<JsonElement>("/api/counterparties?filter=cf.headcount:gte:100&columns=name,cf.headcount");
+        var row = list.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(120, row.GetProperty("values").GetProperty("cf.headcount").GetDouble());
+        var filterProblem = await anna.GetAsync("/api/counterparties?filter=creditLimit:gt:0");
+        Assert.Equal(HttpStatusCode.BadRequest, filterProblem.StatusCode);
+        Assert.Contains("creditLimit", await filterProblem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var export = await anna.GetAsync("/api/counterparties/export?filter=cf.headcount:gte:100&columns=name,cf.headcount");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.GetAsync("/api/counterparties/export?columns=name,creditLimit")).StatusCode);
+
+        var view = await kasia.GetFromJsonAsync<JsonElement>($"/api/counterparties/{id}");
+        var revision = view.GetProperty("revision").GetInt32();
+        Assert.Equal(HttpStatusCode.NoContent, (await kasia.PutAsJsonAsync($"/api/counterparties/{id}", new { revision, paymentDays = 30, customFields = new { headcount = 150 } })).StatusCode);
+        var stale = await kasia.PutAsJsonAsync($"/api/counterparties/{id}", new { revision, paymentDays = 60 });
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+        var after = await kasia.GetFromJsonAsync<JsonElement>($"/api/counterparties/{id}");
+        Assert.Equal((30, 150d), (after.GetProperty("paymentDays").GetInt32(), after.GetProperty("customFields").GetProperty("headcount").GetDouble()));
+
+        var persons = await kasia.PostAsync("/api/persons/import?commit=true", new StringContent("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lis;Ola\r\nORG:API Firma\r\nEND:VCARD\r\n"));
+        Assert.Equal(1, (await persons.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await kasia.GetAsync("/api/reports/time-cost?format=xlsx")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await kasia.GetAsync("/api/cases/funnel/export")).StatusCode);
+    }
+
+    [Fact]
     public async Task Counterparty_BadNip_Is400NamingTheField_GoodOneIs201_AndAddressOnDateWorks()
     {
         using var piotr = await _app.CreateClientAsAsync("piotr");
