@@ -79,13 +79,16 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
         }
 
         var context = await counterparties.FieldContextAsync(cancellationToken);
+        // The defaults for unmapped columns must not clash with dictionaries an admin has filled without them.
+        var source = Allowed(context, Fields.DictionaryService.Source, "import") ? "import" : null;
+        IReadOnlyList<string>? defaultCategory = Allowed(context, Fields.DictionaryService.Category, "customer") ? ["customer"] : null;
         var results = new List<ImportRowResult>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
             string? Field(string name) => mapping.Where(m => m.Value == name).Select(m => m.Key < row.Length ? row[m.Key].Trim() : null).FirstOrDefault(v => !string.IsNullOrEmpty(v));
-            var request = new CreateCounterpartyRequest("company", Field("name"), Field("shortName"), Field("nip"), Field("regon"), Field("vatEu"), Field("industry"), null, "import",
-                Field("category") is { } category ? [category] : ["customer"], Field("region"), null, null, null, "PLN",
+            var request = new CreateCounterpartyRequest("company", Field("name"), Field("shortName"), Field("nip"), Field("regon"), Field("vatEu"), Field("industry"), null, source,
+                Field("category") is { } category ? [category] : defaultCategory, Field("region"), null, null, null, "PLN",
                 Field("street") is null && Field("city") is null ? null : [new AddressInput("registered", Field("street"), Field("postalCode"), Field("city"), Field("country") ?? "PL", null, null)],
                 Field("iban") is { } iban ? [new BankAccountInput(iban, null)] : null, null, AllowDuplicate: importDuplicates,
                 CustomFields: CustomValues(mapping, row));
@@ -125,6 +128,9 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
         return new ImportReport(rows.Count, results.Count(r => r.Status is "valid" or "imported"), results.Count(r => r.Status == "invalid"),
             results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "imported"), results);
     }
+
+    private static bool Allowed(Fields.FieldContext context, string dictionary, string value) =>
+        context.Entries(dictionary) is not { Count: > 0 } entries || entries.Contains(value, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Columns mapped to custom fields (<c>cf.key</c>); a multi-choice cell lists its choices separated by '|'.</summary>
     private static Dictionary<string, System.Text.Json.JsonElement>? CustomValues(IReadOnlyDictionary<int, string> mapping, string[] row)
