@@ -32,8 +32,6 @@ public sealed record FieldFilter(string Field, string Op, string? Value)
 /// </summary>
 public static class CounterpartyFilters
 {
-    public static readonly IReadOnlyList<string> CalculatedFields = ["openCases", "daysSinceLastContact", "turnover"];
-
     public static List<ListField> Catalogue(FieldContext context, CurrentUser user)
     {
         var sensitive = CounterpartyAccess.SeesSensitive(user);

@@ -239,7 +239,7 @@ public sealed class CustomFieldService(CrmDbContext db)
         }
     }
 
-    /// <summary>Replaces the values of the fields present in <paramref name="values"/> (or of every field when <paramref name="fields"/> is given).</summary>
+    /// <summary>Replaces the stored values of the given fields with <paramref name="values"/> (saved with the caller's next SaveChanges).</summary>
     public async Task StoreAsync(Guid entityId, IReadOnlyCollection<Guid> fields, IReadOnlyList<CustomFieldValue> values, CancellationToken cancellationToken)
     {
         var old = await db.Set<CustomFieldValue>().Where(v => v.EntityId == entityId && fields.Contains(v.FieldId)).ToListAsync(cancellationToken);
