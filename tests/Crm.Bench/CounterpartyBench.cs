@@ -36,7 +36,14 @@ internal static class CounterpartyBench
             var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
             db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
             const int chunk = 100_000;
-            for (var start = 0; start < Counterparties; start += chunk)
+            // A second run against the same database measures again without loading 6 million rows a second time.
+            var loaded = await db.Counterparties.CountAsync(c => c.CreatedBy == "bench") == Counterparties;
+            if (loaded)
+            {
+                progress.Report($"{Counterparties:N0} counterparties already loaded; reusing them");
+            }
+
+            for (var start = 0; !loaded && start < Counterparties; start += chunk)
             {
                 // Names like "Elektropol Śląskie 0123457 sp. z o.o.": stems, a region word with diacritics, a number, a legal form.
                 await db.Database.ExecuteSqlAsync($"""
@@ -52,7 +59,7 @@ internal static class CounterpartyBench
                 progress.Report($"{start + chunk:N0} / {Counterparties:N0} counterparties");
             }
 
-            for (var part = 0; part < ActivitiesPerCounterparty; part++)
+            for (var part = 0; !loaded && part < ActivitiesPerCounterparty; part++)
             {
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO activities ("Id", "Type", "Direction", "At", "DurationMinutes", "Employee", "CounterpartyId", "Subject", "Status")
@@ -61,7 +68,10 @@ internal static class CounterpartyBench
                 progress.Report($"{(part + 1) * Counterparties:N0} / {ActivitiesPerCounterparty * Counterparties:N0} activities");
             }
 
-            await db.Database.ExecuteSqlRawAsync("ANALYZE counterparties; ANALYZE activities;");
+            // What autovacuum does within a minute of a bulk load: statistics, and the visibility map that lets the
+            // staff list's walks stay index-only. Separate commands: VACUUM refuses to run inside a batch.
+            await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE counterparties");
+            await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE activities");
         }
 
         var loadSeconds = load.Elapsed.TotalSeconds;

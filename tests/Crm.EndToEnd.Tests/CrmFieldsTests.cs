@@ -96,6 +96,56 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task Staff_AddPersonsFromTheCompanyPageAndStandalone_AndFindThemInThePersonsList()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        var company = page.GetByTestId("crm-table").GetByTestId("counterparty-link").First;
+        var companyName = (await company.InnerTextAsync()).Trim();
+        await company.ClickAsync();
+        await page.GetByTestId("add-person").ClickAsync();
+
+        // The form opens with the company chosen; a bad e-mail is named on its field and nothing is stored.
+        await Assertions.Expect(page.Locator("input[data-testid=person-company], [data-testid=person-company] input").First).ToHaveValueAsync(companyName);
+        await page.Locator("input[data-testid=person-first], [data-testid=person-first] input").First.FillAsync("Halina");
+        await page.Locator("input[data-testid=person-last], [data-testid=person-last] input").First.FillAsync("Testowska");
+        await page.Locator("input[data-testid=person-email], [data-testid=person-email] input").First.FillAsync("halina-at-firma");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("save-person").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("person-form")).ToContainTextAsync("This is not an e-mail address.");
+        await page.Locator("input[data-testid=person-email], [data-testid=person-email] input").First.FillAsync("halina@firma.pl");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("save-person").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("person-form")).ToHaveCountAsync(0);
+
+        // A standalone person (no company).
+        await page.GetByTestId("new-person").ClickAsync();
+        await page.Locator("input[data-testid=person-first], [data-testid=person-first] input").First.FillAsync("Zenon");
+        await page.Locator("input[data-testid=person-last], [data-testid=person-last] input").First.FillAsync("Testowski");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("save-person").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("person-form")).ToHaveCountAsync(0);
+
+        await page.Locator("input[data-testid=person-search], [data-testid=person-search] input").First.FillAsync("testow");
+        var rows = page.GetByTestId("persons-table").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.Filter(new() { HasText = "Halina" })).ToContainTextAsync(companyName);
+        await Assertions.Expect(rows.Filter(new() { HasText = "Zenon" })).ToContainTextAsync("no company");
+        await page.ScreenshotAsync(new() { Path = Shot("crm-persons.png"), FullPage = true });
+
+        // marek (another region) sees neither anna's standalone person nor, through the API, the company's if he cannot see it.
+        var marek = await browser.NewPageAsync();
+        await marek.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm%2Fpersons");
+        await browser.SignInAsync(marek, "marek", CrmAppFactory.DemoPassword);
+        var listed = await marek.Context.APIRequest.GetAsync(browser.BaseUrl + "/api/persons?search=testowski");
+        Assert.Equal(200, listed.Status);
+        Assert.DoesNotContain("Zenon", await listed.TextAsync(), StringComparison.Ordinal);
+        await marek.CloseAsync();
+        await page.CloseAsync();
+    }
+
     private static List<string> ReadSheet(byte[] xlsx)
     {
         using var stream = new MemoryStream(xlsx);

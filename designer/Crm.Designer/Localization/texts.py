@@ -6,6 +6,16 @@ import os
 
 T = {
   "AddCustomField": ("Add field", "Dodaj pole"),
+  "AddPerson": ("Add person", "Dodaj osobę"),
+  "FirstName": ("First name", "Imię"),
+  "LastName": ("Last name", "Nazwisko"),
+  "CompanyOptional": ("Company (optional)", "Firma (opcjonalnie)"),
+  "MarketingConsent": ("Marketing consent", "Zgoda marketingowa"),
+  "ConsentSource": ("Consent source", "Źródło zgody"),
+  "SearchNameOrEmail": ("Search by name or e-mail", "Szukaj po nazwisku lub e-mailu"),
+  "NoCompany": ("no company", "bez firmy"),
+  "NoPersons": ("No persons.", "Brak osób."),
+  "PersonAdded": ("Person added", "Dodano osobę"),
   "ImportPersons": ("Import persons (vCard, CSV)", "Import osób (vCard, CSV)"),
   "ImportPersonsHint": ("A vCard file (.vcf, e.g. exported from Outlook or a phone) or a CSV with first name, last name, company (name or NIP), position, e-mail, phone. Each person is linked to the company named in the file.", "Plik vCard (.vcf, np. eksport z Outlooka lub telefonu) albo CSV z imieniem, nazwiskiem, firmą (nazwa lub NIP), stanowiskiem, e-mailem, telefonem. Każda osoba jest łączona z firmą wskazaną w pliku."),
   "PersonsInFile": ("persons in the file", "osób w pliku"),

@@ -30,6 +30,7 @@ public static class EngineSetup
         services.TryAddScoped<Knowledge.ComplianceService>();
         services.TryAddScoped<Counterparties.CounterpartyService>();
         services.TryAddScoped<Counterparties.CrmActivityService>();
+        services.TryAddScoped<Counterparties.PersonDirectory>();
         services.TryAddScoped<Counterparties.CaseService>();
         services.TryAddScoped<Counterparties.CounterpartyImport>();
         services.TryAddScoped<Counterparties.PersonImport>();

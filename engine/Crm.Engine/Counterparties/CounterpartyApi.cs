@@ -64,6 +64,9 @@ public static class CounterpartyApi
             return TypedResults.Ok(await import.RunAsync(records, commit == true, importDuplicates == true, CurrentUser.From(principal), null, ct));
         }).WithTags("CRM").WithName("ImportPersons").WithSummary("vCard (2.1/3.0/4.0) or CSV body; persons are linked to the visible company named by ORG/company (name or NIP); commit=false previews.")
           .DisableAntiforgery();
+        app.MapGet("/api/persons", async (string? search, int? page, int? pageSize, ClaimsPrincipal principal, PersonDirectory directory, CancellationToken ct) =>
+            TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct)))
+            .WithTags("CRM").WithName("ListPersons").WithSummary("Persons the caller may see (with a visible company, or standalone ones they created), by last name; search in name and e-mail.");
         app.MapPost("/api/persons", async (CreatePersonRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/persons", new { id = await service.CreatePersonAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreatePerson");
         app.MapPost("/api/activities", async (CreateActivityRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>

@@ -213,6 +213,9 @@ internal sealed class CounterpartyConfiguration :
     IEntityTypeConfiguration<CounterpartyBlock>, IEntityTypeConfiguration<PreviousName>, IEntityTypeConfiguration<ContactPerson>,
     IEntityTypeConfiguration<Activity>, IEntityTypeConfiguration<CrmNote>, IEntityTypeConfiguration<CrmCase>
 {
+    /// <summary>The Npgsql provider's annotation for INCLUDE columns (the engine does not reference the provider; SQLite ignores it).</summary>
+    private const string NpgsqlIndexInclude = "Npgsql:IndexInclude";
+
     public void Configure(EntityTypeBuilder<Counterparty> builder)
     {
         builder.ToTable("counterparties");
@@ -235,8 +238,13 @@ internal sealed class CounterpartyConfiguration :
         builder.Property(c => c.Revision).IsConcurrencyToken();
         builder.HasIndex(c => c.Nip);
         builder.HasIndex(c => c.SearchName);
-        builder.HasIndex(c => new { c.Region, c.SearchName });
-        builder.HasIndex(c => c.Owner);
+        // The staff list is a UNION ALL of a region branch per group and an owner branch (CounterpartyAccess.Branches);
+        // each branch walks one of these in (SearchName, Id) order. On PostgreSQL they also carry the columns the
+        // list filters on (INCLUDE), so the walk is index-only: a name or category test skips rows without reading the table.
+        builder.HasIndex(c => new { c.Region, c.SearchName, c.Id })
+            .HasAnnotation(NpgsqlIndexInclude, new[] { nameof(Counterparty.Archived), nameof(Counterparty.Categories) });
+        builder.HasIndex(c => new { c.Owner, c.SearchName, c.Id })
+            .HasAnnotation(NpgsqlIndexInclude, new[] { nameof(Counterparty.Region), nameof(Counterparty.Archived), nameof(Counterparty.Categories) });
         builder.HasMany(c => c.Addresses).WithOne().HasForeignKey(a => a.CounterpartyId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.BankAccounts).WithOne().HasForeignKey(a => a.CounterpartyId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Blocks).WithOne().HasForeignKey(a => a.CounterpartyId).OnDelete(DeleteBehavior.Cascade);
@@ -283,6 +291,7 @@ internal sealed class CounterpartyConfiguration :
         builder.Property(p => p.Phone).HasMaxLength(50);
         builder.Property(p => p.ConsentSource).HasMaxLength(100);
         builder.Property(p => p.CreatedBy).HasMaxLength(100);
+        builder.HasIndex(p => new { p.LastName, p.FirstName });
         builder.HasOne<Counterparty>().WithMany().HasForeignKey(p => p.CounterpartyId).OnDelete(DeleteBehavior.Cascade);
     }
 

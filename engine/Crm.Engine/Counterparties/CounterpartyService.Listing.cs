@@ -25,18 +25,18 @@ public sealed partial class CounterpartyService
     {
         var context = options is { Filters.Count: > 0 } or { Columns.Count: > 0 } ? await FieldContextAsync(cancellationToken) : FieldContext.Empty;
         var columns = options?.Columns is { Count: > 0 } ? CounterpartyColumns.Resolve(options.Columns, context, user) : null;
-        var query = Filtered(search, category, options?.Filters, context, user);
+        var branches = Filtered(search, category, options?.Filters, context, user);
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var total = await query.Take(CountCap + 1).CountAsync(cancellationToken);
-        var window = await Ordered(query, search, after, cancellationToken) is { } keyset
-            ? keyset.Take(pageSize)
-            : Sorted(query, search).Skip((page - 1) * pageSize).Take(pageSize);
-        var rows = await window
+        var total = await Union(branches).Take(CountCap + 1).CountAsync(cancellationToken);
+        var afterKey = await KeyOfAsync(after, cancellationToken);
+        var ids = await PageIdsAsync(branches, search, afterKey is null ? (page - 1) * pageSize : 0, pageSize, afterKey, cancellationToken);
+        var found = await db.Counterparties.AsNoTracking().Where(c => ids.Contains(c.Id))
             .Select(c => new CounterpartyListItem(c.Id, c.Name, c.Nip,
                 c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
                 c.Categories, c.Owner, c.Blocks.Any(b => b.From <= today && (b.To == null || b.To >= today))))
-            .ToListAsync(cancellationToken);
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        var rows = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
         if (columns is not null)
         {
             var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, [.. rows.Select(r => r.Id)], columns, user, clock.GetUtcNow(), cancellationToken);
@@ -54,19 +54,18 @@ public sealed partial class CounterpartyService
     {
         var context = await FieldContextAsync(cancellationToken);
         var columns = CounterpartyColumns.Resolve(options.Columns, context, user);
-        var query = Filtered(search, category, options.Filters, context, user);
-        if (await query.Take(ExportCap + 1).CountAsync(cancellationToken) > ExportCap)
+        var branches = Filtered(search, category, options.Filters, context, user);
+        if (await Union(branches).Take(ExportCap + 1).CountAsync(cancellationToken) > ExportCap)
         {
             throw ValidationFailedException.For("filter", $"The export would have more than {ExportCap:N0} rows; narrow the filter.");
         }
 
         var now = clock.GetUtcNow();
         var rows = new List<IReadOnlyList<object?>>();
-        Guid? after = null;
+        (string Name, Guid Id)? after = null;
         while (true)
         {
-            var keyset = await Ordered(query, search, after, cancellationToken) ?? Sorted(query, search);
-            var ids = await keyset.Select(c => c.Id).Take(1_000).ToListAsync(cancellationToken);
+            var ids = await PageIdsAsync(branches, search, 0, 1_000, after, cancellationToken);
             if (ids.Count == 0)
             {
                 break;
@@ -74,7 +73,7 @@ public sealed partial class CounterpartyService
 
             var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, user, now, cancellationToken);
             rows.AddRange(ids.Where(values.ContainsKey).Select(id => (IReadOnlyList<object?>)[.. columns.Select(c => values[id].GetValueOrDefault(c.Key))]));
-            after = ids[^1];
+            after = await KeyOfAsync(ids[^1], cancellationToken);
         }
 
         return ExcelWriter.Write("Counterparties", [.. columns.Select(c => c.Label)], rows);
@@ -84,9 +83,12 @@ public sealed partial class CounterpartyService
     public async Task<List<ListField>> ListFieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
         CounterpartyFilters.Catalogue(await FieldContextAsync(cancellationToken), user);
 
-    private IQueryable<Counterparty> Filtered(string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user)
+    /// <summary>The visible, filtered counterparties as disjoint parts (<see cref="CounterpartyAccess.Branches"/>), each narrowed alike.</summary>
+    private List<IQueryable<Counterparty>> Filtered(string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user) =>
+        [.. CounterpartyAccess.Branches(db.Counterparties.AsNoTracking(), user).Select(branch => Narrowed(branch.Where(c => !c.Archived), search, category, filters, context, user))];
+
+    private IQueryable<Counterparty> Narrowed(IQueryable<Counterparty> query, string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user)
     {
-        var query = CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking().Where(c => !c.Archived);
         if (!string.IsNullOrWhiteSpace(search))
         {
             // A search of digits (and separators) is a NIP prefix; anything else is a name (prefix or infix, trigram-indexed).
@@ -104,28 +106,48 @@ public sealed partial class CounterpartyService
 
         if (!string.IsNullOrWhiteSpace(category))
         {
-            var pattern = category.Trim().ToLowerInvariant();
-            query = query.Where(c => c.Categories != null && ("," + c.Categories + ",").Contains("," + pattern + ","));
+            query = query.Where(CounterpartyFilters.HasCategory(category));
         }
 
         return filters is { Count: > 0 } ? CounterpartyFilters.Apply(query, filters, context, user, db, clock.GetUtcNow()) : query;
     }
 
-    // With a name search, sort on an expression: the planner then takes the trigram index and sorts the matches,
+    private static IQueryable<Counterparty> Union(List<IQueryable<Counterparty>> branches) => branches.Aggregate((all, branch) => all.Concat(branch));
+
+    /// <summary>
+    /// Ids of one page in (SearchName, Id) order: <paramref name="take"/> rows after <paramref name="skip"/> rows, or after the row
+    /// <paramref name="after"/> (keyset). Several parts: each part's first skip + take rows (its index walked in order, or its matches
+    /// sorted when a rare search term makes that cheaper: the planner decides per part), merged and cut in SQL, so the order is the
+    /// database's collation throughout.
+    /// </summary>
+    private static async Task<List<Guid>> PageIdsAsync(List<IQueryable<Counterparty>> branches, string? search, int skip, int take, (string Name, Guid Id)? after,
+        CancellationToken cancellationToken)
+    {
+        if (after is var (afterName, afterId))
+        {
+            branches = [.. branches.Select(b => b.Where(c => c.SearchName.CompareTo(afterName) > 0 || (c.SearchName == afterName && c.Id.CompareTo(afterId) > 0)))];
+        }
+
+        if (branches.Count == 1)
+        {
+            return await Sorted(branches[0], search).Select(c => c.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        }
+
+        var heads = branches.Select(b => b.OrderBy(c => c.SearchName).ThenBy(c => c.Id).Select(c => new { c.SearchName, c.Id }).Take(skip + take));
+        return await heads.Aggregate((all, head) => all.Concat(head)).OrderBy(k => k.SearchName).ThenBy(k => k.Id).Skip(skip).Take(take).Select(k => k.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    // With a name search over everything, sort on an expression: the planner then takes the trigram index and sorts the matches,
     // instead of walking the whole name index in order hoping to meet 25 matches early.
     private static IOrderedQueryable<Counterparty> Sorted(IQueryable<Counterparty> query, string? search) =>
         string.IsNullOrWhiteSpace(search) ? query.OrderBy(c => c.SearchName).ThenBy(c => c.Id) : query.OrderBy(c => c.SearchName + "").ThenBy(c => c.Id);
 
-    /// <summary>The rows after a given row in name order (null when there is no such row).</summary>
-    private async Task<IQueryable<Counterparty>?> Ordered(IQueryable<Counterparty> query, string? search, Guid? after, CancellationToken cancellationToken)
-    {
-        if (after is not { } afterId || await db.Counterparties.AsNoTracking().Where(c => c.Id == afterId).Select(c => c.SearchName).FirstOrDefaultAsync(cancellationToken) is not { } afterName)
-        {
-            return null;
-        }
-
-        return Sorted(query.Where(c => c.SearchName.CompareTo(afterName) > 0 || (c.SearchName == afterName && c.Id.CompareTo(afterId) > 0)), search);
-    }
+    /// <summary>The sort key of a row, for keyset paging after it (null when there is no such row).</summary>
+    private async Task<(string Name, Guid Id)?> KeyOfAsync(Guid? id, CancellationToken cancellationToken) =>
+        id is { } rowId && await db.Counterparties.AsNoTracking().Where(c => c.Id == rowId).Select(c => c.SearchName).FirstOrDefaultAsync(cancellationToken) is { } name
+            ? (name, rowId)
+            : null;
 
     /// <summary>The columns the user chose for the counterparty list (null until they choose).</summary>
     public async Task<IReadOnlyList<string>?> SavedColumnsAsync(CurrentUser user, CancellationToken cancellationToken) =>

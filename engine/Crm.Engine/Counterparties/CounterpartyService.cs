@@ -328,5 +328,30 @@ public static class CounterpartyAccess
         return query.Where(c => c.Owner == name || (c.Region != null && groups.Contains(c.Region)));
     }
 
+    /// <summary>
+    /// The rows of <see cref="Visible"/> as disjoint parts whose UNION ALL is the whole: one per group (region) and one
+    /// for the caller's own rows outside those regions; a single part for those who see everything. A list sorted by
+    /// name takes the first rows of each part from its (Region|Owner, SearchName, Id) index and merges them, where the
+    /// OR of <see cref="Visible"/> makes PostgreSQL read and sort a whole region.
+    /// </summary>
+    public static IReadOnlyList<IQueryable<Counterparty>> Branches(IQueryable<Counterparty> query, CurrentUser user)
+    {
+        if (user.IsProcessOwner || user.Roles.Contains(Identity.Roles.Compliance))
+        {
+            return [query];
+        }
+
+        var name = user.UserName;
+        var groups = user.Groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var branches = new List<IQueryable<Counterparty>> { query.Where(c => c.Owner == name && (c.Region == null || !groups.Contains(c.Region))) };
+        foreach (var group in groups)
+        {
+            var region = group;   // its own parameter per branch
+            branches.Add(query.Where(c => c.Region == region));
+        }
+
+        return branches;
+    }
+
     public static bool SeesSensitive(CurrentUser user) => user.IsProcessOwner || user.Groups.Contains(FinanceGroup);
 }

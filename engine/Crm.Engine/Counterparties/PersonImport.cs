@@ -142,7 +142,7 @@ public sealed class PersonImport(CrmDbContext db, CrmActivityService activities)
             {
                 results.Add(new PersonImportRow(record.Line, name, "invalid", errors, note, null));
             }
-            else if (!importDuplicates && email is not null && await db.Persons.AnyAsync(p => p.Email != null && p.Email.ToLower() == email, cancellationToken))
+            else if (!importDuplicates && email is not null && await PersonAccess.Visible(db, user).AnyAsync(p => p.Email != null && p.Email.ToLower() == email, cancellationToken))
             {
                 results.Add(new PersonImportRow(record.Line, name, "duplicate", errors, $"A person with {request.Email} exists already.", null));
             }

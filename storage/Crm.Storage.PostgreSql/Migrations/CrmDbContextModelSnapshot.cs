@@ -225,6 +225,8 @@ namespace Crm.Storage.PostgreSql.Migrations
 
                     b.HasIndex("CounterpartyId");
 
+                    b.HasIndex("LastName", "FirstName");
+
                     b.ToTable("persons", (string)null);
                 });
 
@@ -324,11 +326,15 @@ namespace Crm.Storage.PostgreSql.Migrations
 
                     b.HasIndex("Nip");
 
-                    b.HasIndex("Owner");
-
                     b.HasIndex("SearchName");
 
-                    b.HasIndex("Region", "SearchName");
+                    b.HasIndex("Owner", "SearchName", "Id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Owner", "SearchName", "Id"), new[] { "Region", "Archived", "Categories" });
+
+                    b.HasIndex("Region", "SearchName", "Id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Region", "SearchName", "Id"), new[] { "Archived", "Categories" });
 
                     b.ToTable("counterparties", (string)null);
                 });

@@ -220,6 +220,8 @@ namespace Crm.Storage.Sqlite.Migrations
 
                     b.HasIndex("CounterpartyId");
 
+                    b.HasIndex("LastName", "FirstName");
+
                     b.ToTable("persons", (string)null);
                 });
 
@@ -319,11 +321,13 @@ namespace Crm.Storage.Sqlite.Migrations
 
                     b.HasIndex("Nip");
 
-                    b.HasIndex("Owner");
-
                     b.HasIndex("SearchName");
 
-                    b.HasIndex("Region", "SearchName");
+                    b.HasIndex("Owner", "SearchName", "Id")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Region", "Archived", "Categories" });
+
+                    b.HasIndex("Region", "SearchName", "Id")
+                        .HasAnnotation("Npgsql:IndexInclude", new[] { "Archived", "Categories" });
 
                     b.ToTable("counterparties", (string)null);
                 });

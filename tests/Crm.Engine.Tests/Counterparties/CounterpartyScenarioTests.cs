@@ -101,6 +101,53 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
     }
 
     [Fact]
+    public async Task StaffList_MergesTheirRegionsAndOwnRows_InNameOrder_OnEveryPage()
+    {
+        RequireDatabase();
+        // anna sees north and south (her groups) and what she owns anywhere; a row both in her region and hers must come once.
+        var anna = EngineHarness.User("anna", "north", "south", "sales");
+        string[] regions = ["north", "south", "west", "east"];
+        var expected = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            var region = regions[i % 4];
+            var owner = i % 5 == 0 ? "anna" : "marek";
+            var name = $"Firma {(char)('A' + (i * 7 % 24))}{i:00}";
+            var categories = i % 3 == 0 ? new[] { "supplier" } : ["customer"];
+            await CreateAsync(Company(name, null, region) with { Owner = owner, Categories = categories, CreditLimit = null });
+            if (region is "north" or "south" || owner == "anna")
+            {
+                expected.Add(name);
+            }
+        }
+
+        expected.Sort(StringComparer.Ordinal);
+        var byOffset = new List<string>();
+        var byKeyset = new List<string>();
+        Guid? after = null;
+        for (var page = 1; page <= 5; page++)
+        {
+            var offset = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, page, 4, anna, default));
+            var keyset = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 1, 4, anna, default, after: after));
+            Assert.Equal(expected.Count, offset.Total);
+            byOffset.AddRange(offset.Items.Select(i => i.Name));
+            byKeyset.AddRange(keyset.Items.Select(i => i.Name));
+            after = keyset.Items.Count > 0 ? keyset.Items[^1].Id : after;
+        }
+
+        Assert.Equal(expected, byOffset);
+        Assert.Equal(expected, byKeyset);
+
+        // Category and search narrow every part alike; a category with LIKE wildcards in it matches nothing rather than everything.
+        var suppliers = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync("firma", "supplier", 1, 50, anna, default));
+        Assert.Equal(expected.Where(n => int.Parse(n[^2..], System.Globalization.CultureInfo.InvariantCulture) % 3 == 0), suppliers.Items.Select(i => i.Name));
+        var wildcard = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, "%", 1, 50, anna, default));
+        Assert.Empty(wildcard.Items);
+        var export = await Engine.RunAsync<CounterpartyService, byte[]>(s => s.ExportAsync(null, null, new CounterpartyListOptions([], ["name"]), anna, default));
+        Assert.Equal(["Name", .. expected], CustomFieldScenarioTests.ReadSheet(export));
+    }
+
+    [Fact]
     public async Task CsvImport_PreviewsThenImportsValidRows_AndReportsErrorsAndDuplicatesPerLine()
     {
         RequireDatabase();

@@ -247,7 +247,7 @@ public abstract class CustomFieldScenarioTests(DatabaseProvider provider) : Engi
         Assert.Equal(["Klient A:300"], anna.Rows.Select(r => $"{r.Name}:{anna.HourlyRate * r.Minutes / 60:0}"));   // her scope, default rate 150/h
     }
 
-    private static List<string> ReadSheet(byte[] xlsx)
+    internal static List<string> ReadSheet(byte[] xlsx)
     {
         using var stream = new MemoryStream(xlsx);
         using var document = SpreadsheetDocument.Open(stream, false);

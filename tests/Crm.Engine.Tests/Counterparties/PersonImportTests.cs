@@ -2,6 +2,7 @@ using Crm.Engine.Common;
 using Crm.Engine.Counterparties;
 using Crm.Engine.Identity;
 using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
 using Xunit;
 
 namespace Crm.Engine.Tests.Counterparties;
@@ -55,6 +56,39 @@ public abstract class PersonImportTests(DatabaseProvider provider) : EngineTestB
         var fromCsv = await Engine.RunAsync<PersonImport, PersonImportReport>(s => s.RunAsync(csv, commit: true, importDuplicates: false, North, null, default));
         Assert.Equal((1, 1), (fromCsv.Imported, fromCsv.Invalid));
         Assert.Contains(await Engine.RunAsync<CrmActivityService, List<ContactPerson>>(s => s.PersonsAsync(wiertex, Manager, default)), p => p.FirstName == "Ola");
+    }
+
+    [Fact]
+    public async Task PersonsList_ShowsPersonsOfVisibleCompanies_AndOwnStandalonePersons_AndScopesImportDuplicates()
+    {
+        RequireDatabase();
+        var south = EngineHarness.User("jan", "south");
+        Task<Guid> Company(string name, string region) => Engine.RunAsync<CounterpartyService, Guid>(s => s.CreateAsync(new CreateCounterpartyRequest("company", name, null, null, null, null,
+            null, null, null, ["customer"], region, null, null, null, "PLN", null, null, null), Manager, default));
+        Task<Guid> Person(Guid? company, string first, string last, string email, CurrentUser by) =>
+            Engine.RunAsync<CrmActivityService, Guid>(s => s.CreatePersonAsync(new CreatePersonRequest(company, first, last, null, null, email, null, null), by, default));
+        var northCompany = await Company("Północ sp. z o.o.", "north");
+        var southCompany = await Company("Południe S.A.", "south");
+        await Person(northCompany, "Ewa", "Zielińska", "ewa@polnoc.pl", Manager);
+        await Person(southCompany, "Olaf", "Bąk", "olaf@poludnie.pl", Manager);
+        await Person(null, "Iga", "Kot", "iga@example.pl", North);      // standalone, anna's
+        await Person(null, "Rafał", "Mak", "rafal@example.pl", south);  // standalone, jan's
+
+        Task<PagedList<PersonListItem>> List(string? search, CurrentUser user) =>
+            Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s => s.ListAsync(search, 1, 50, user, default));
+        var annas = await List(null, North);
+        Assert.Equal(["Kot", "Zielińska"], annas.Items.Select(p => p.LastName));
+        Assert.Equal("Północ sp. z o.o.", annas.Items.Single(p => p.LastName == "Zielińska").CounterpartyName);
+        Assert.Equal(["Bąk", "Mak"], (await List(null, south)).Items.Select(p => p.LastName));
+        Assert.Equal(4, (await List(null, Manager)).Total);
+        Assert.Equal(["Zielińska"], (await List("ewa zieli", North)).Items.Select(p => p.LastName));
+        Assert.Equal(["Zielińska"], (await List("POLNOC.PL", North)).Items.Select(p => p.LastName));
+        Assert.Empty((await List("olaf", North)).Items);
+
+        // The import's duplicate check looks only at persons the importer sees: it must not reveal jan's or the south's contacts to anna.
+        var csv = PersonImport.ParseCsv("Imię;Nazwisko;E-mail\nOlaf;Bąk;olaf@poludnie.pl\nEwa;Zielińska;EWA@polnoc.pl\n");
+        var report = await Engine.RunAsync<PersonImport, PersonImportReport>(s => s.RunAsync(csv, commit: false, importDuplicates: false, North, null, default));
+        Assert.Equal(["Olaf Bąk:valid", "Ewa Zielińska:duplicate"], report.Results.Select(r => $"{r.Name}:{r.Status}"));
     }
 }
 

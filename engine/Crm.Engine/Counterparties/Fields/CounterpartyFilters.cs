@@ -1,6 +1,7 @@
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using System.Globalization;
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
 using Crm.Engine.Common;
 using Crm.Engine.Persistence;
 
@@ -220,14 +221,28 @@ public static class CounterpartyFilters
         return Compose(last, test);
     }
 
+    /// <summary>
+    /// Counterparties with this category. Written as LIKE on the exact expression PostgreSQL keeps statistics for
+    /// (an expression index in migration CounterpartyListIndexes): with strpos() the planner guessed 4 rows for
+    /// 50 000 and chose to read and sort a whole region.
+    /// </summary>
+    public static Expression<Func<Counterparty, bool>> HasCategory(string category)
+    {
+        var pattern = "%," + EscapeLike(category.Trim().ToLowerInvariant()) + ",%";
+        return c => c.Categories != null && EF.Functions.Like("," + c.Categories + ",", pattern, "\\");
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
     private static Expression<Func<Counterparty, bool>> Categories(FieldFilter filter)
     {
         var value = (filter.Value ?? "").Trim().ToLowerInvariant();
-        var pattern = "," + value + ",";
+        var pattern = "%," + EscapeLike(value) + ",%";
         return filter.Op switch
         {
-            "eq" or "contains" => c => c.Categories != null && ("," + c.Categories + ",").Contains(pattern),
-            "ne" => c => c.Categories == null || !("," + c.Categories + ",").Contains(pattern),
+            "eq" or "contains" => HasCategory(value),
+            "ne" => c => c.Categories == null || !EF.Functions.Like("," + c.Categories + ",", pattern, "\\"),
             "empty" => c => c.Categories == null || c.Categories == "",
             "set" => c => c.Categories != null && c.Categories != "",
             _ => throw ValidationFailedException.For("filter", "Categories are filtered with eq, ne, empty or set."),

@@ -1,0 +1,53 @@
+#pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Counterparties;
+
+public sealed record PersonListItem(Guid Id, string FirstName, string LastName, string? Position, string? Department, string? Email, string? Phone,
+    Guid? CounterpartyId, string? CounterpartyName, bool MarketingConsent);
+
+/// <summary>
+/// Record level for persons: a person of a company is visible with that company (<see cref="CounterpartyAccess.Visible"/>);
+/// a standalone person (no company) to whoever created them; admins, process owners and compliance see all.
+/// </summary>
+public static class PersonAccess
+{
+    public static IQueryable<ContactPerson> Visible(CrmDbContext db, CurrentUser user)
+    {
+        if (user.IsProcessOwner || user.Roles.Contains(Identity.Roles.Compliance))
+        {
+            return db.Persons;
+        }
+
+        var name = user.UserName;
+        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        return db.Persons.Where(p => p.CounterpartyId == null ? p.CreatedBy == name : companies.Any(c => c.Id == p.CounterpartyId));
+    }
+}
+
+/// <summary>The persons list: everyone the caller may see, with or without a company, searchable by name and e-mail.</summary>
+public sealed class PersonDirectory(CrmDbContext db)
+{
+    public async Task<PagedList<PersonListItem>> ListAsync(string? search, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var query = PersonAccess.Visible(db, user).AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = "%" + search.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
+            query = query.Where(p => EF.Functions.Like((p.FirstName + " " + p.LastName).ToLower(), pattern)
+                || EF.Functions.Like((p.LastName + " " + p.FirstName).ToLower(), pattern)
+                || (p.Email != null && EF.Functions.Like(p.Email.ToLower(), pattern)));
+        }
+
+        (page, pageSize) = Paging.Normalize(page, pageSize);
+        var total = await query.Take(CounterpartyService.CountCap + 1).CountAsync(cancellationToken);
+        var rows = await query.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(p => new PersonListItem(p.Id, p.FirstName, p.LastName, p.Position, p.Department, p.Email, p.Phone, p.CounterpartyId,
+                db.Counterparties.Where(c => c.Id == p.CounterpartyId).Select(c => c.Name).FirstOrDefault(), p.MarketingConsent))
+            .ToListAsync(cancellationToken);
+        return new PagedList<PersonListItem>(rows, total, page, pageSize);
+    }
+}
