@@ -69,6 +69,50 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.GotoAsync(company);
         await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("won");
         await page.ScreenshotAsync(new() { Path = Shot("sales-cycle-won.png"), FullPage = true });
+
+        // The case page tells the whole story: the process's tasks and every phase it went through.
+        await page.GetByTestId("cases").GetByTestId("case-link").Filter(new() { HasText = "Serwery E2E" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-state")).ToContainTextAsync("Won");
+        var timeline = page.GetByTestId("case-timeline");
+        await Assertions.Expect(timeline).ToContainTextAsync("Created in phase qualification");
+        await Assertions.Expect(timeline).ToContainTextAsync("Moved to negotiation");
+        await Assertions.Expect(timeline).ToContainTextAsync("Qualify the opportunity");
+        await Assertions.Expect(timeline).ToContainTextAsync("Negotiate and close");
+        await page.ScreenshotAsync(new() { Path = Shot("case-page.png"), FullPage = true });
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CaseList_PerGroupAndSorted_AndACaseWithoutProcessIsClosedByHand()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcases");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        await page.GetByRole(AriaRole.Tab).Filter(new() { HasText = "In progress" }).ClickAsync();
+        await page.Locator(".mud-switch").Filter(new() { HasText = "Only mine" }).ClickAsync();
+        var table = page.GetByTestId("cases-table");
+        await Assertions.Expect(table.Locator("tbody tr").First).ToContainTextAsync("Dostawa dla");
+        await table.Locator("th").Filter(new() { HasText = "Value" }).ClickAsync();
+        await table.Locator("th").Filter(new() { HasText = "Value" }).ClickAsync();   // descending
+        await Assertions.Expect(table.Locator("th .mud-direction-desc")).ToHaveCountAsync(1);
+        var values = (await table.Locator("tbody tr td:nth-child(4)").AllInnerTextsAsync())
+            .Select(v => decimal.Parse(new string([.. v.Where(char.IsAsciiDigit)]), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(values.Count > 1);
+        Assert.Equal(values.OrderByDescending(v => v), values);
+        await page.ScreenshotAsync(new() { Path = Shot("cases.png"), FullPage = true });
+
+        // A demo case has no sales cycle running: its owner closes it as lost, and must say why.
+        await table.GetByTestId("case-link").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-progress")).ToBeVisibleAsync();
+        await page.GetByTestId("case-move-to").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Lost')");
+        await page.GetByTestId("case-move").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-progress")).ToContainTextAsync("Say why the case was lost.");
+        await page.Locator("input[data-testid=case-lost-reason], [data-testid=case-lost-reason] input").First.FillAsync("budżet klienta");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("case-move").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-state")).ToContainTextAsync("Lost");
+        await Assertions.Expect(page.GetByTestId("case-timeline")).ToContainTextAsync("Lost (budżet klienta)");
         await page.CloseAsync();
     }
 

@@ -32,6 +32,7 @@ public static class EngineSetup
         services.TryAddScoped<Counterparties.CrmActivityService>();
         services.TryAddScoped<Counterparties.PersonDirectory>();
         services.TryAddScoped<Counterparties.CaseService>();
+        services.TryAddScoped<Counterparties.Cases.CaseBook>();
         services.TryAddScoped<Counterparties.CounterpartyImport>();
         services.TryAddScoped<Counterparties.PersonImport>();
         services.TryAddScoped<Counterparties.Fields.CustomFieldService>();

@@ -1,5 +1,6 @@
 using Crm.Engine.Common;
 using Crm.Engine.Persistence;
+using Crm.Engine.Counterparties.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Engine.Counterparties;
@@ -24,9 +25,6 @@ public sealed record FunnelOwner(string Owner, int Open, decimal OpenValue, int 
 /// <summary>Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel.</summary>
 public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.RuntimeService? runtime = null)
 {
-    /// <summary>The sales phases in order (the sales-cycle process moves a case through them).</summary>
-    public static readonly IReadOnlyList<string> SalesPhases = ["qualification", "offer", "negotiation"];
-
     /// <summary>The built-in, editable process that drives a new sales case through its phases.</summary>
     public const string SalesProcess = "sales-cycle";
 
@@ -36,8 +34,9 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
         if (string.IsNullOrWhiteSpace(request.Title)) errors["title"] = ["Give the case a title."];
         if (request.Value is < 0) errors["value"] = ["The value cannot be negative."];
         if (request.Probability is < 0 or > 100) errors["probability"] = ["Probability is 0 to 100 %."];
-        var phase = (request.Phase ?? SalesPhases[0]).Trim().ToLowerInvariant();
-        if (!SalesPhases.Contains(phase)) errors["phase"] = [$"Use one of: {string.Join(", ", SalesPhases)}."];
+        var phases = await CasePhases.LoadAsync(db, cancellationToken);
+        var phase = (request.Phase ?? phases.First).Trim().ToLowerInvariant();
+        if (!phases.IsOpenPhase(phase)) errors["phase"] = [$"Use one of: {string.Join(", ", phases.Open)}."];
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -51,11 +50,12 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
         var item = new CrmCase
         {
             Title = request.Title!.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, Value = request.Value ?? 0, Currency = request.Currency ?? "PLN",
-            Probability = request.Probability ?? DefaultProbability(phase), ExpectedClose = request.ExpectedClose, Phase = phase, Group = phase == SalesPhases[0] ? CaseGroup.Potential : CaseGroup.InProgress,
-            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = PhaseIndex(phase),
+            Probability = request.Probability ?? phases.DefaultProbability(phase), ExpectedClose = request.ExpectedClose, Phase = phase, Group = phases.GroupOf(phase),
+            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = phases.IndexOf(phase),
         };
         db.Cases.Add(item);
-        if (runtime is not null && phase == SalesPhases[0])
+        db.Add(new CaseEvent { CaseId = item.Id, At = item.CreatedAt, Kind = "created", Text = item.Phase, By = user.UserName });
+        if (runtime is not null && phase == phases.First)
         {
             // The case and its sales cycle start in one commit; the owner's first task is "qualify".
             var instance = await runtime.StartLatestInUnitAsync(SalesProcess, new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
@@ -72,31 +72,41 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
         return item.Id;
     }
 
-    /// <summary>Moves a case to a phase or closes it (won/lost with reason); the sales-cycle process calls this.</summary>
-    public async Task<CrmCase> MoveAsync(Guid id, string phase, string? lostReason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a case to a phase or closes it (won/lost with reason), recording the step on the case's timeline; the
+    /// sales-cycle process calls this, and people do on cases no process drives. A closed case stays closed.
+    /// </summary>
+    public async Task<CrmCase> MoveAsync(Guid id, string phase, string? lostReason, CancellationToken cancellationToken, string? by = null)
     {
         var item = await db.Cases.SingleOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException($"Case {id} does not exist.");
+        if (item.Outcome != CaseOutcome.Open)
+        {
+            throw new ConflictException($"The case is already {item.Outcome.ToString().ToLowerInvariant()}.");
+        }
+
+        var phases = await CasePhases.LoadAsync(db, cancellationToken);
         phase = phase.Trim().ToLowerInvariant();
         switch (phase)
         {
             case "won":
-                (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase, item.ReachedPhase) = (CaseOutcome.Won, CaseGroup.Closed, 100, clock.GetUtcNow(), "won", SalesPhases.Count);
+                (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase, item.ReachedPhase) = (CaseOutcome.Won, CaseGroup.Closed, 100, clock.GetUtcNow(), "won", phases.Open.Count);
                 break;
             case "lost":
                 (item.Outcome, item.Group, item.Probability, item.ClosedAt, item.Phase, item.LostReason) = (CaseOutcome.Lost, CaseGroup.Closed, 0, clock.GetUtcNow(), "lost", lostReason);
                 break;
             default:
-                if (!SalesPhases.Contains(phase))
+                if (!phases.IsOpenPhase(phase))
                 {
-                    throw ValidationFailedException.For("phase", $"Use one of: {string.Join(", ", SalesPhases)}, won, lost.");
+                    throw ValidationFailedException.For("phase", $"Use one of: {string.Join(", ", phases.Open)}, won, lost.");
                 }
 
-                item.ReachedPhase = Math.Max(item.ReachedPhase, PhaseIndex(phase));
-                (item.Phase, item.Group, item.Probability) = (phase, phase == SalesPhases[0] ? CaseGroup.Potential : CaseGroup.InProgress, Math.Max(item.Probability, DefaultProbability(phase)));
+                item.ReachedPhase = Math.Max(item.ReachedPhase, phases.IndexOf(phase));
+                (item.Phase, item.Group, item.Probability) = (phase, phases.GroupOf(phase), Math.Max(item.Probability, phases.DefaultProbability(phase)));
                 break;
         }
 
         item.Revision++;
+        db.Add(new CaseEvent { CaseId = item.Id, At = clock.GetUtcNow(), Kind = phase is "won" or "lost" ? phase : "phase", Text = phase == "lost" && lostReason is { } reason ? $"lost: {reason}" : phase, By = by });
         return item;
     }
 
@@ -114,12 +124,15 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
         if (from is { } f) cases = [.. cases.Where(c => DateOnly.FromDateTime(c.CreatedAt.UtcDateTime) >= f)];
         if (to is { } t) cases = [.. cases.Where(c => DateOnly.FromDateTime(c.CreatedAt.UtcDateTime) <= t)];
         var open = cases.Where(c => c.Outcome == CaseOutcome.Open).ToList();
-        var phases = SalesPhases.Select(p => open.Where(c => c.Phase == p).ToList())
-            .Select((list, i) => new FunnelPhase(SalesPhases[i], list.Count, list.Sum(c => c.Value), list.Sum(c => c.Value * c.Probability / 100m))).ToList();
+        // The defined phases in order, then any phase an admin has since removed that open cases are still in.
+        var defined = await CasePhases.LoadAsync(db, cancellationToken);
+        var names = defined.Open.Concat(open.Select(c => c.Phase).Where(p => !defined.IsOpenPhase(p)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)).ToList();
+        var phases = names.Select(p => open.Where(c => c.Phase == p).ToList())
+            .Select((list, i) => new FunnelPhase(names[i], list.Count, list.Sum(c => c.Value), list.Sum(c => c.Value * c.Probability / 100m))).ToList();
         var won = cases.Where(c => c.Outcome == CaseOutcome.Won).ToList();
         var lost = cases.Where(c => c.Outcome == CaseOutcome.Lost).ToList();
-        var steps = SalesPhases.Append("won").ToList();
-        var conversions = Enumerable.Range(0, SalesPhases.Count).Select(i =>
+        var steps = defined.Open.Append("won").ToList();
+        var conversions = Enumerable.Range(0, defined.Open.Count).Select(i =>
         {
             var reached = cases.Count(c => c.ReachedPhase >= i);
             var wentOn = cases.Count(c => c.ReachedPhase >= i + 1);
@@ -164,8 +177,4 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Processes.R
         return await db.Cases.AsNoTracking().Where(c => c.CounterpartyId == counterpartyId).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    /// <summary>The position of a sales phase (0 = qualification).</summary>
-    public static int PhaseIndex(string phase) => Math.Max(0, SalesPhases.ToList().IndexOf(phase));
-
-    private static int DefaultProbability(string phase) => phase switch { "qualification" => 10, "offer" => 40, "negotiation" => 70, _ => 0 };
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Crm.Engine.Common;
+using Crm.Engine.Counterparties.Cases;
 using Crm.Engine.Counterparties.Fields;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -118,6 +119,7 @@ public static class CounterpartyApi
             TypedResults.File(CaseService.FunnelToExcel(await service.FunnelAsync(owner, from, to, CurrentUser.From(principal), ct)),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "funnel.xlsx")).WithTags("CRM").WithName("ExportFunnel");
         MapFieldAdministration(app);
+        app.MapCaseApi();
         return app;
     }
 

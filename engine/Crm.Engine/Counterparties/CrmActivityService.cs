@@ -12,7 +12,7 @@ public sealed record CreateActivityRequest(Guid CounterpartyId, string? Type, st
 
 public sealed record CreateNoteRequest(string? Text, Guid? CounterpartyId, Guid? PersonId, Guid? ActivityId, Guid? CaseId);
 
-public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail, string? Who, Guid Id, bool Overdue);
+public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail, string? Who, Guid Id, bool Overdue, string? Link = null);
 
 /// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>
 public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
@@ -70,6 +70,7 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
         }
 
         await RequireVisibleAsync(request.CounterpartyId, user, cancellationToken);
+        await RequireVisibleLinksAsync(request.PersonId, request.CaseId, user, cancellationToken);
         var activity = new Activity
         {
             Type = type, Direction = request.Direction ?? "out", At = request.At ?? clock.GetUtcNow(), DurationMinutes = request.DurationMinutes ?? 0,
@@ -98,6 +99,7 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
             await RequireVisibleAsync(counterpartyId, user, cancellationToken);
         }
 
+        await RequireVisibleLinksAsync(request.PersonId, request.CaseId, user, cancellationToken);
         var note = new CrmNote { Text = request.Text.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, ActivityId = request.ActivityId, CaseId = request.CaseId, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
         db.Notes.Add(note);
         await db.SaveChangesAsync(cancellationToken);
@@ -132,6 +134,20 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
         }
 
         return persons;
+    }
+
+    /// <summary>A note or activity may name only a person and a case the writer can see (else it would reveal that they exist).</summary>
+    private async Task RequireVisibleLinksAsync(Guid? personId, Guid? caseId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (personId is { } pid && !await PersonAccess.Visible(db, user).AnyAsync(p => p.Id == pid, cancellationToken))
+        {
+            throw new NotFoundException($"Person {pid} does not exist.");
+        }
+
+        if (caseId is { } cid && !await Cases.CaseAccess.Visible(db, user).AnyAsync(c => c.Id == cid, cancellationToken))
+        {
+            throw new NotFoundException($"Case {cid} does not exist.");
+        }
     }
 
     private async Task RequireVisibleAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)

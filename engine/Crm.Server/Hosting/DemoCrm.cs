@@ -100,15 +100,16 @@ internal static class DemoCrm
 
             if (i % 3 == 0)
             {
-                var phase = CaseService.SalesPhases[random.Next(3)];
+                var phases = Crm.Engine.Counterparties.Cases.CasePhases.BuiltIn;
+                var phase = phases.Open[random.Next(phases.Open.Count)];
                 var outcome = i % 12 == 0 ? CaseOutcome.Won : i % 15 == 0 ? CaseOutcome.Lost : CaseOutcome.Open;
                 db.Cases.Add(new CrmCase
                 {
                     Title = $"Dostawa dla {name}", CounterpartyId = company.Id, Owner = i % 6 == 0 ? "marek" : "anna", Value = 5_000m * random.Next(1, 40), Currency = "PLN",
                     Phase = outcome switch { CaseOutcome.Won => "won", CaseOutcome.Lost => "lost", _ => phase },
-                    ReachedPhase = outcome == CaseOutcome.Won ? CaseService.SalesPhases.Count : CaseService.PhaseIndex(phase),
-                    Group = outcome == CaseOutcome.Open ? (phase == "qualification" ? CaseGroup.Potential : CaseGroup.InProgress) : CaseGroup.Closed,
-                    Probability = outcome switch { CaseOutcome.Won => 100, CaseOutcome.Lost => 0, _ => phase switch { "qualification" => 10, "offer" => 40, _ => 70 } },
+                    ReachedPhase = outcome == CaseOutcome.Won ? phases.Open.Count : phases.IndexOf(phase),
+                    Group = outcome == CaseOutcome.Open ? phases.GroupOf(phase) : CaseGroup.Closed,
+                    Probability = outcome switch { CaseOutcome.Won => 100, CaseOutcome.Lost => 0, _ => phases.DefaultProbability(phase) },
                     Outcome = outcome, LostReason = outcome == CaseOutcome.Lost ? (i % 2 == 0 ? "cena" : "termin dostawy") : null,
                     CreatedAt = now.AddDays(-random.Next(5, 120)), ClosedAt = outcome == CaseOutcome.Open ? null : now.AddDays(-random.Next(1, 5)),
                 });

@@ -58,6 +58,10 @@ public static class StartupInitializer
         }
 
         await Crm.Workflows.WorkflowSetup.DeployBuiltInProcessesAsync(services);
+        await using (var seeding = services.CreateAsyncScope())
+        {
+            await Crm.Engine.Counterparties.Cases.CasePhases.SeedAsync(seeding.ServiceProvider.GetRequiredService<CrmDbContext>(), CancellationToken.None);
+        }
 
         DemoIdentity? demo = null;
         if (options.Demo.Load)

@@ -165,6 +165,39 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("bank_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Engine.Counterparties.Cases.CaseEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("By")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "At");
+
+                    b.ToTable("case_events", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2073,6 +2106,15 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
                         .WithMany("BankAccounts")
                         .HasForeignKey("CounterpartyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.Cases.CaseEvent", b =>
+                {
+                    b.HasOne("Crm.Engine.Counterparties.CrmCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -10,15 +10,15 @@ namespace Crm.Workflows.Sales;
 
 /// <summary>Keeps the case's phase in step with the sales-cycle process (same commit as the step).</summary>
 [ServiceTaskHandler("crm.case.move", DisplayName = "Move a case to a phase", Category = "CRM",
-    Description = "Sets the phase of 'caseId': qualification, offer, negotiation, won or lost (with the variable 'lostReason').")]
-[HandlerInput("phase", Required = true, Description = "qualification, offer, negotiation, won or lost (may be an expression)")]
+    Description = "Sets the phase of 'caseId' to one of the case phases defined in the CRM settings (built in: qualification, offer, negotiation), won or lost (with the variable 'lostReason').")]
+[HandlerInput("phase", Required = true, Description = "a case phase, won or lost (may be an expression)")]
 public sealed class MoveCaseHandler(CaseService cases) : IServiceTaskHandler
 {
     public async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var caseId = Guid.TryParse(context.Variables.GetValueOrDefault("caseId")?.ToString(), out var id) ? id : throw new ServiceTaskFailedException("The process has no valid 'caseId'.");
         var phase = context.Inputs.GetValueOrDefault("phase")?.ToString() ?? throw new ServiceTaskFailedException("Give the input 'phase'.");
-        var moved = await cases.MoveAsync(caseId, phase, context.Variables.GetValueOrDefault("lostReason")?.ToString(), cancellationToken);
+        var moved = await cases.MoveAsync(caseId, phase, context.Variables.GetValueOrDefault("lostReason")?.ToString(), cancellationToken, by: "sales-cycle");
         return new Dictionary<string, JsonNode?> { ["phase"] = moved.Phase };
     }
 }

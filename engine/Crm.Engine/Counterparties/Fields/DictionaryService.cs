@@ -14,7 +14,7 @@ public sealed class DictionaryService(CrmDbContext db)
 {
     public const string Industry = "industry", Priority = "priority", Classification = "classification", Source = "source", Category = "category";
 
-    public static readonly IReadOnlyList<string> BuiltIn = [Industry, Priority, Classification, Source, Category];
+    public static readonly IReadOnlyList<string> BuiltIn = [Industry, Priority, Classification, Source, Category, Cases.CasePhases.PotentialDictionary, Cases.CasePhases.InProgressDictionary];
 
     public async Task<List<DictionaryEntryView>> ListAsync(string? dictionary, CancellationToken cancellationToken)
     {
