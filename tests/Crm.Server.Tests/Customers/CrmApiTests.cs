@@ -70,6 +70,38 @@ public sealed class CrmApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cases_ListPageEditAndMove_OverHttp_WithProblemDetails()
+    {
+        using var anna = await _app.CreateClientAsAsync("anna");
+        using var marek = await _app.CreateClientAsAsync("marek");
+        var created = await anna.PostAsJsonAsync("/api/cases", new { title = "Szkolenie API", value = 2000, phase = "offer" });   // internal, no process
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var list = await anna.GetFromJsonAsync<JsonElement>("/api/cases?group=inprogress&search=szkolenie%20api");
+        Assert.Equal(id, list.GetProperty("cases").GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid());
+        Assert.True(list.GetProperty("groups").GetProperty("inprogress").GetInt32() >= 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await marek.GetAsync($"/api/cases/{id}")).StatusCode);   // internal: only its owner
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.GetAsync("/api/cases?sort=colour")).StatusCode);
+
+        var view = await anna.GetFromJsonAsync<JsonElement>($"/api/cases/{id}");
+        var revision = view.GetProperty("revision").GetInt32();
+        Assert.Equal(HttpStatusCode.NoContent, (await anna.PutAsJsonAsync($"/api/cases/{id}", new { revision, value = 2500 })).StatusCode);
+        var stale = await anna.PutAsJsonAsync($"/api/cases/{id}", new { revision, value = 9 });
+        Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (stale.StatusCode, stale.Content.Headers.ContentType?.MediaType));
+
+        var noReason = await anna.PostAsJsonAsync($"/api/cases/{id}/move", new { phase = "lost" });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.True((await noReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("lostReason", out _));
+        Assert.Equal(HttpStatusCode.NoContent, (await anna.PostAsJsonAsync($"/api/cases/{id}/move", new { phase = "won" })).StatusCode);
+        var timeline = await anna.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/timeline");
+        Assert.Contains(timeline.EnumerateArray(), t => t.GetProperty("title").GetString() == "Won");
+
+        var persons = await anna.GetFromJsonAsync<JsonElement>("/api/persons?pageSize=5");
+        Assert.True(persons.GetProperty("items").GetArrayLength() > 0);
+    }
+
+    [Fact]
     public async Task Counterparty_BadNip_Is400NamingTheField_GoodOneIs201_AndAddressOnDateWorks()
     {
         using var piotr = await _app.CreateClientAsAsync("piotr");
