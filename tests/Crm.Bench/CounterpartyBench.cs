@@ -117,6 +117,9 @@ internal static class CounterpartyBench
         await Measure("search with diacritics 'Łódzkie 000345'", 50, async s => (await s.ListAsync("Łódzkie 000345", null, 1, 25, manager, default)).Items.Count);
         await Measure("search by NIP prefix", 50, async s => (await s.ListAsync("0000079", null, 1, 25, manager, default)).Items.Count);
         await Measure("search infix as staff (region scope)", 50, async s => (await s.ListAsync("tech", null, 1, 25, staff, default)).Items.Count);
+        // The largest list another order may sort (CounterpartyService.SortCap = 5 000 rows), on a calculated field: the last done contact per row.
+        var byContact = new CounterpartyListOptions(null, null, "daysSinceLastContact", Descending: true);
+        await Measure("5 000 matches by days since last contact", 100, async s => (await s.ListAsync("elektropol", null, 1, 25, manager, default, null, byContact)).Items.Count);
         return new CounterpartyFigures(Counterparties, Counterparties * ActivitiesPerCounterparty, loadSeconds, queries);
     }
 

@@ -46,6 +46,13 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         var shown = await table.Locator("tbody tr td:nth-child(6)").AllInnerTextsAsync();
         Assert.NotEmpty(shown);
         Assert.All(shown, text => Assert.True(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) >= 800, text));
+        // Sorted on the custom column, largest first (two clicks on its header).
+        await table.Locator("th").Filter(new() { HasText = "Liczba pracowników" }).Locator(".mud-table-sort-label").ClickAsync();
+        await table.Locator("th").Filter(new() { HasText = "Liczba pracowników" }).Locator(".mud-table-sort-label").ClickAsync();
+        await Assertions.Expect(table.Locator("th .mud-direction-desc")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("export")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("sort=cf.employees&desc=true"));
+        var sorted = (await table.Locator("tbody tr td:nth-child(6)").AllInnerTextsAsync()).Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(sorted.OrderByDescending(v => v), sorted);
         await page.ScreenshotAsync(new() { Path = Shot("crm-list-filtered.png"), FullPage = true });
 
         // The export link carries the same filter and columns; the file has only matching rows.
@@ -57,6 +64,8 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.Equal("Name|NIP|City|Categories|Owner|Liczba pracowników", sheet[0]);
         Assert.True(sheet.Count > 1);
         Assert.All(sheet.Skip(1), row => Assert.True(double.Parse(row.Split('|')[5], System.Globalization.CultureInfo.InvariantCulture) >= 800, row));
+        var exported = sheet.Skip(1).Select(row => double.Parse(row.Split('|')[5], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(exported.OrderByDescending(v => v), exported);   // in the order on screen
 
         // Editing a company fills the new field and changes its trade terms.
         await table.GetByTestId("counterparty-link").First.ClickAsync();

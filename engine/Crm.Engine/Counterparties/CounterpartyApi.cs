@@ -19,13 +19,14 @@ public static class CounterpartyApi
             var id = await service.CreateAsync(request, CurrentUser.From(principal), ct);
             return TypedResults.Created($"/api/counterparties/{id}", new { id });
         }).WithName("CreateCounterparty").WithSummary("Company or person with nip, regon, vatEu, addresses, bankAccounts, blocks → 201 {id}; 400 names each invalid field; 409 on a likely duplicate unless allowDuplicate.");
-        counterparties.MapGet("/", async (string? search, string? category, int? page, int? pageSize, Guid? after, string[]? filter, string? columns,
+        counterparties.MapGet("/", async (string? search, string? category, int? page, int? pageSize, Guid? after, string[]? filter, string? columns, string? sort, bool? desc,
                 ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListAsync(search, category, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, after, Options(filter, columns))))
+            TypedResults.Ok(await service.ListAsync(search, category, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, after, Options(filter, columns, sort, desc))))
             .WithName("ListCounterparties").WithSummary("search (name prefix/infix without diacritics, or NIP prefix), category, filter=field:op:value (repeatable; any field incl. cf.<key>), "
-                + "columns=a,b (values per row), page or after (last id: keyset paging); total is exact up to 1 000 (1 001 means more).");
-        counterparties.MapGet("/export", async (string? search, string? category, string[]? filter, string? columns, ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
-            TypedResults.File(await service.ExportAsync(search, category, Options(filter, columns), CurrentUser.From(principal), ct),
+                + "columns=a,b (values per row), sort=field and desc=true (any sortable field; default by name), page or after (last id: keyset paging, by name only); total is exact up to 1 000 (1 001 means more).");
+        counterparties.MapGet("/export", async (string? search, string? category, string[]? filter, string? columns, string? sort, bool? desc, ClaimsPrincipal principal,
+                CounterpartyService service, CancellationToken ct) =>
+            TypedResults.File(await service.ExportAsync(search, category, Options(filter, columns, sort, desc), CurrentUser.From(principal), ct),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"counterparties-{DateTime.UtcNow:yyyyMMdd-HHmm}.xlsx"))
             .WithName("ExportCounterparties").WithSummary("The list as .xlsx with the same search, filters and columns; only rows and fields the caller may see.");
         counterparties.MapGet("/fields", async (ClaimsPrincipal principal, CounterpartyService service, CancellationToken ct) =>
@@ -123,9 +124,9 @@ public static class CounterpartyApi
         return app;
     }
 
-    private static CounterpartyListOptions Options(string[]? filter, string? columns) =>
+    private static CounterpartyListOptions Options(string[]? filter, string? columns, string? sort = null, bool? desc = null) =>
         new([.. (filter ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(FieldFilter.Parse)],
-            columns is null ? null : [.. columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+            columns is null ? null : [.. columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], sort, desc == true);
 
     /// <summary>Custom fields and dictionaries: everyone reads them (forms need them), admins change them.</summary>
     private static void MapFieldAdministration(IEndpointRouteBuilder app)

@@ -23,14 +23,27 @@ public sealed partial class CounterpartyService
     public async Task<PagedList<CounterpartyListItem>> ListAsync(string? search, string? category, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken,
         Guid? after = null, CounterpartyListOptions? options = null)
     {
-        var context = options is { Filters.Count: > 0 } or { Columns.Count: > 0 } ? await FieldContextAsync(cancellationToken) : FieldContext.Empty;
+        var context = options is { Filters.Count: > 0 } or { Columns.Count: > 0 } or { Sort: not null } ? await FieldContextAsync(cancellationToken) : FieldContext.Empty;
         var columns = options?.Columns is { Count: > 0 } ? CounterpartyColumns.Resolve(options.Columns, context, user) : null;
+        var sort = CounterpartySorts.Resolve(options?.Sort, options?.Descending == true, context, user);
         var branches = Filtered(search, category, options?.Filters, context, user);
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var total = await Union(branches).Take(CountCap + 1).CountAsync(cancellationToken);
-        var afterKey = await KeyOfAsync(after, cancellationToken);
-        var ids = await PageIdsAsync(branches, search, afterKey is null ? (page - 1) * pageSize : 0, pageSize, afterKey, cancellationToken);
+        List<Guid> ids;
+        if (sort is null)
+        {
+            var afterKey = await KeyOfAsync(after, cancellationToken);
+            ids = await PageIdsAsync(branches, search, afterKey is null ? (page - 1) * pageSize : 0, pageSize, afterKey, cancellationToken);
+        }
+        else
+        {
+            // Another order than the name: pages by offset (a keyset would need that field's value of the last row).
+            await RequireSortableSizeAsync(branches, sort, cancellationToken);
+            ids = await CounterpartySorts.Apply(Union(branches), sort, options!.Descending, context, db, clock.GetUtcNow()).Select(c => c.Id)
+                .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        }
+
         var found = await db.Counterparties.AsNoTracking().Where(c => ids.Contains(c.Id))
             .Select(c => new CounterpartyListItem(c.Id, c.Name, c.Nip,
                 c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
@@ -62,18 +75,27 @@ public sealed partial class CounterpartyService
 
         var now = clock.GetUtcNow();
         var rows = new List<IReadOnlyList<object?>>();
-        (string Name, Guid Id)? after = null;
-        while (true)
-        {
-            var ids = await PageIdsAsync(branches, search, 0, 1_000, after, cancellationToken);
-            if (ids.Count == 0)
-            {
-                break;
-            }
-
-            var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, user, now, cancellationToken);
+        void Add(List<Guid> ids, Dictionary<Guid, Dictionary<string, object?>> values) =>
             rows.AddRange(ids.Where(values.ContainsKey).Select(id => (IReadOnlyList<object?>)[.. columns.Select(c => values[id].GetValueOrDefault(c.Key))]));
-            after = await KeyOfAsync(ids[^1], cancellationToken);
+        if (CounterpartySorts.Resolve(options.Sort, options.Descending, context, user) is { } sort)
+        {
+            // Another order than the name: all ids in that order at once, values in batches.
+            await RequireSortableSizeAsync(branches, sort, cancellationToken);
+            var ordered = await CounterpartySorts.Apply(Union(branches), sort, options.Descending, context, db, now).Select(c => c.Id).Take(ExportCap).ToListAsync(cancellationToken);
+            foreach (var batch in ordered.Chunk(1_000))
+            {
+                List<Guid> ids = [.. batch];
+                Add(ids, await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, user, now, cancellationToken));
+            }
+        }
+        else
+        {
+            (string Name, Guid Id)? after = null;
+            while (await PageIdsAsync(branches, search, 0, 1_000, after, cancellationToken) is { Count: > 0 } ids)
+            {
+                Add(ids, await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, user, now, cancellationToken));
+                after = await KeyOfAsync(ids[^1], cancellationToken);
+            }
         }
 
         return ExcelWriter.Write("Counterparties", [.. columns.Select(c => c.Label)], rows);
@@ -110,6 +132,17 @@ public sealed partial class CounterpartyService
         }
 
         return filters is { Count: > 0 } ? CounterpartyFilters.Apply(query, filters, context, user, db, clock.GetUtcNow()) : query;
+    }
+
+    /// <summary>Other orders than the name have no index to walk: they sort every matching row, so the list must be narrowed to this many first.</summary>
+    public const int SortCap = 5_000;
+
+    private static async Task RequireSortableSizeAsync(List<IQueryable<Counterparty>> branches, ListField sort, CancellationToken cancellationToken)
+    {
+        if (await Union(branches).Take(SortCap + 1).CountAsync(cancellationToken) > SortCap)
+        {
+            throw ValidationFailedException.For("sort", $"Sorting by {sort.Label} works on up to {SortCap:N0} rows; narrow the search or the filters first (sorting by name always works).");
+        }
     }
 
     private static IQueryable<Counterparty> Union(List<IQueryable<Counterparty>> branches) => branches.Aggregate((all, branch) => all.Concat(branch));

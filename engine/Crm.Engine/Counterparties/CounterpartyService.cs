@@ -44,8 +44,11 @@ public sealed record UpdateCounterpartyRequest(
     string? Classification = null, string? Source = null, IReadOnlyList<string>? Categories = null, string? Region = null, string? Owner = null,
     int? PaymentDays = null, decimal? CreditLimit = null, string? Currency = null, IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
-/// <summary>Filters on any field (<c>field:op:value</c>) and the columns wanted in the rows' <c>Values</c>.</summary>
-public sealed record CounterpartyListOptions(IReadOnlyList<FieldFilter>? Filters = null, IReadOnlyList<string>? Columns = null);
+/// <summary>
+/// Filters on any field (<c>field:op:value</c>), the columns wanted in the rows' <c>Values</c>, and the sort (a field key;
+/// none = by name, the only order that also allows keyset paging).
+/// </summary>
+public sealed record CounterpartyListOptions(IReadOnlyList<FieldFilter>? Filters = null, IReadOnlyList<string>? Columns = null, string? Sort = null, bool Descending = false);
 
 public sealed record CounterpartyListItem(Guid Id, string Name, string? Nip, string? City, string? Categories, string? Owner, bool Blocked)
 {

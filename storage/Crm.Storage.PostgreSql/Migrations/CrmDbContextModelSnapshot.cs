@@ -133,9 +133,9 @@ namespace Crm.Storage.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CounterpartyId", "At");
-
                     b.HasIndex("Status", "At");
+
+                    b.HasIndex("CounterpartyId", "Status", "At");
 
                     b.ToTable("activities", (string)null);
                 });

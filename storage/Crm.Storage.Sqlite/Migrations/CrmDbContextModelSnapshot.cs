@@ -128,9 +128,9 @@ namespace Crm.Storage.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CounterpartyId", "At");
-
                     b.HasIndex("Status", "At");
+
+                    b.HasIndex("CounterpartyId", "Status", "At");
 
                     b.ToTable("activities", (string)null);
                 });

@@ -247,6 +247,41 @@ public abstract class CustomFieldScenarioTests(DatabaseProvider provider) : Engi
         Assert.Equal(["Klient A:300"], anna.Rows.Select(r => $"{r.Name}:{anna.HourlyRate * r.Minutes / 60:0}"));   // her scope, default rate 150/h
     }
 
+    [Fact]
+    public async Task Sorting_OnBuiltInCalculatedAndCustomFields_KeepsEmptyValuesLast_AndHoldsForStaffAndExports()
+    {
+        RequireDatabase();
+        await SetUpFieldsAsync();
+        AddressInput Registered(string city) => new("registered", "ul. Długa 1", "00-001", city, "PL", null, null);
+        Task<Guid> Company(string name, string region, int employees, string? city, string owner) =>
+            Engine.RunAsync<CounterpartyService, Guid>(s => s.CreateAsync(new CreateCounterpartyRequest("company", name, null, null, null, null, null, null, null, ["customer"],
+                region, owner, null, null, "PLN", city is null ? [] : [Registered(city)], null, null, CustomFields: new Dictionary<string, JsonElement> { ["employees"] = Json(employees) }),
+                Finance, default));
+
+        await Company("Alfa", "north", 300, "Łódź", "anna");
+        await Company("Beta", "north", 20, null, "marek");
+        await Company("Gamma", "south", 5_000, "Gdańsk", "anna");   // anna's own, outside her region
+        await Company("Delta", "south", 40, "Bydgoszcz", "marek");  // not anna's
+        async Task<List<string>> Sorted(CurrentUser user, string sort, bool descending = false) =>
+            [.. (await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 1, 50, user, default, null,
+                new CounterpartyListOptions(null, ["name"], sort, descending)))).Items.Select(i => i.Name)];
+
+        Assert.Equal(["Gamma", "Alfa", "Delta", "Beta"], await Sorted(Finance, "cf.employees", descending: true));
+        Assert.Equal(["Delta", "Gamma", "Alfa", "Beta"], await Sorted(Finance, "city"));              // Bydgoszcz, Gdańsk, Łódź, then no city
+        Assert.Equal(["Alfa", "Gamma", "Delta", "Beta"], await Sorted(Finance, "city", descending: true));   // no city still last
+        Assert.Equal(["Gamma", "Delta", "Beta", "Alfa"], await Sorted(Finance, "name", descending: true));
+        Assert.Equal(["Alfa", "Gamma", "Beta", "Delta"], await Sorted(Finance, "owner"));             // equal owners by name
+        Assert.Equal(["Gamma", "Alfa", "Beta"], await Sorted(North, "cf.employees", descending: true));   // her region and her own
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Sorted(North, "cf.rating"));          // sensitive: not hers to sort on
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Sorted(North, "categories"));         // several values: no order
+
+        var page2 = await Engine.RunAsync<CounterpartyService, PagedList<CounterpartyListItem>>(s => s.ListAsync(null, null, 2, 2, Finance, default, null,
+            new CounterpartyListOptions(null, null, "cf.employees", true)));
+        Assert.Equal(["Delta", "Beta"], page2.Items.Select(i => i.Name));
+        var export = await Engine.RunAsync<CounterpartyService, byte[]>(s => s.ExportAsync(null, null, new CounterpartyListOptions(null, ["name", "cf.employees"], "cf.employees"), North, default));
+        Assert.Equal(["Name|EMPLOYEES", "Beta|20", "Alfa|300", "Gamma|5000"], ReadSheet(export));
+    }
+
     internal static List<string> ReadSheet(byte[] xlsx)
     {
         using var stream = new MemoryStream(xlsx);

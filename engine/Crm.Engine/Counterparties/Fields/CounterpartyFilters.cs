@@ -8,7 +8,11 @@ using Crm.Engine.Persistence;
 namespace Crm.Engine.Counterparties.Fields;
 
 /// <summary>A column or filter field of the counterparty list: built-in, calculated or custom (<c>cf.key</c>).</summary>
-public sealed record ListField(string Key, string Label, string Kind, bool Sensitive, bool Calculated, IReadOnlyList<string> Choices);
+public sealed record ListField(string Key, string Label, string Kind, bool Sensitive, bool Calculated, IReadOnlyList<string> Choices)
+{
+    /// <summary>Whether the list can be sorted on it (<see cref="CounterpartySorts"/>).</summary>
+    public bool Sortable => CounterpartySorts.Supports(this);
+}
 
 /// <summary>One filter: field, operator (eq, ne, contains, starts, gt, gte, lt, lte, empty, set) and value; written <c>field:op:value</c> in URLs.</summary>
 public sealed record FieldFilter(string Field, string Op, string? Value)
