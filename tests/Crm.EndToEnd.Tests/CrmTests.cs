@@ -83,6 +83,35 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     }
 
     [Fact]
+    public async Task Activities_OverdueAreFlagged_MarkedDone_AndFollowedUp()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Factivities");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        await page.GetByTestId("activity-show").GetByText("Overdue").ClickAsync();
+        var rows = page.GetByTestId("activities-table").Locator("tbody tr");
+        await Assertions.Expect(rows.First.GetByTestId("activity-overdue")).ToBeVisibleAsync();
+        async Task<int> OverdueAsync() => System.Text.Json.JsonDocument.Parse(await (await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/api/activities?show=overdue")).TextAsync())
+            .RootElement.GetProperty("total").GetInt32();
+        var before = await OverdueAsync();
+        await rows.First.GetByTestId("activity-done").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Done" })).ToBeVisibleAsync();
+        Assert.Equal(before - 1, await OverdueAsync());
+
+        // The next contact after a planned one: it joins the planned list, marked as a follow-up.
+        await page.GetByTestId("activity-show").GetByText("Planned").ClickAsync();
+        await rows.First.GetByTestId("activity-follow-up").ClickAsync();
+        await page.Locator("input[data-testid=follow-up-subject], [data-testid=follow-up-subject] input").First.FillAsync("Kolejny telefon E2E");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("follow-up-save").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Follow-up planned" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("activities.png"), FullPage = true });
+        var planned = await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/api/activities?show=planned&pageSize=200");
+        Assert.Contains("Kolejny telefon E2E", await planned.TextAsync(), StringComparison.Ordinal);
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task CaseList_PerGroupAndSorted_AndACaseWithoutProcessIsClosedByHand()
     {
         var page = await browser.NewPageAsync();

@@ -66,11 +66,22 @@ public static class CounterpartyApi
             return TypedResults.Ok(await import.RunAsync(records, commit == true, importDuplicates == true, CurrentUser.From(principal), null, ct));
         }).WithTags("CRM").WithName("ImportPersons").WithSummary("vCard (2.1/3.0/4.0) or CSV body; persons are linked to the visible company named by ORG/company (name or NIP); commit=false previews.")
           .DisableAntiforgery();
-        app.MapGet("/api/persons", async (string? search, int? page, int? pageSize, ClaimsPrincipal principal, PersonDirectory directory, CancellationToken ct) =>
-            TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct)))
-            .WithTags("CRM").WithName("ListPersons").WithSummary("Persons the caller may see (with a visible company, or standalone ones they created), by last name; search in name and e-mail.");
+        app.MapGet("/api/persons", async (string? search, int? page, int? pageSize, string? sort, bool? desc, ClaimsPrincipal principal, PersonDirectory directory, CancellationToken ct) =>
+            TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, sort, desc == true)))
+            .WithTags("CRM").WithName("ListPersons").WithSummary("Persons the caller may see (with a visible company, or standalone ones they created); search in name and e-mail; sort = name (default), company, position, email; desc.");
         app.MapPost("/api/persons", async (CreatePersonRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/persons", new { id = await service.CreatePersonAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreatePerson");
+        app.MapGet("/api/activities", async (string? show, string? employee, Guid? counterpartyId, int? page, int? pageSize, ClaimsPrincipal principal, ActivityBook book, CancellationToken ct) =>
+            TypedResults.Ok(await book.ListAsync(new ActivityListQuery(show, employee, counterpartyId, page ?? 1, pageSize ?? 25), CurrentUser.From(principal), ct)))
+            .WithTags("CRM").WithName("ListActivities").WithSummary("show = planned (default), overdue, done, cancelled or all; employee (default you, * for everyone you may see); counterpartyId.");
+        app.MapPut("/api/activities/{id:guid}/status", async (Guid id, ActivityStatusChange body, ClaimsPrincipal principal, ActivityBook book, CancellationToken ct) =>
+        {
+            await book.SetStatusAsync(id, body.Status, body.DurationMinutes, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithTags("CRM").WithName("CloseActivity").WithSummary("A planned activity becomes done (with durationMinutes) or cancelled; 409 when it is closed already.");
+        app.MapPost("/api/activities/{id:guid}/follow-up", async (Guid id, FollowUpRequest body, ClaimsPrincipal principal, ActivityBook book, CancellationToken ct) =>
+            TypedResults.Created("/api/activities", new { id = await book.PlanFollowUpAsync(id, body.Type, body.At, body.Subject, CurrentUser.From(principal), ct) }))
+            .WithTags("CRM").WithName("PlanFollowUp").WithSummary("Plans the next contact after this activity (same counterparty, person and case).");
         app.MapPost("/api/activities", async (CreateActivityRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/activities", new { id = await service.CreateActivityAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreateActivity");
         app.MapPost("/api/notes", async (CreateNoteRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
@@ -168,6 +179,10 @@ public static class CounterpartyApi
 }
 
 public sealed record DictionaryValue(string? Value);
+
+public sealed record ActivityStatusChange(string? Status, int? DurationMinutes);
+
+public sealed record FollowUpRequest(string? Type, DateTimeOffset? At, string? Subject);
 
 public sealed record RelationRequest(Guid ChildId, string? Kind);
 

@@ -71,6 +71,11 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
 
         await RequireVisibleAsync(request.CounterpartyId, user, cancellationToken);
         await RequireVisibleLinksAsync(request.PersonId, request.CaseId, user, cancellationToken);
+        if (request.PreviousActivityId is { } previousId && !await db.Activities.AnyAsync(a => a.Id == previousId && a.CounterpartyId == request.CounterpartyId, cancellationToken))
+        {
+            throw ValidationFailedException.For("previousActivityId", "A follow-up continues an activity with the same counterparty.");
+        }
+
         var activity = new Activity
         {
             Type = type, Direction = request.Direction ?? "out", At = request.At ?? clock.GetUtcNow(), DurationMinutes = request.DurationMinutes ?? 0,

@@ -31,7 +31,8 @@ public static class PersonAccess
 /// <summary>The persons list: everyone the caller may see, with or without a company, searchable by name and e-mail.</summary>
 public sealed class PersonDirectory(CrmDbContext db)
 {
-    public async Task<PagedList<PersonListItem>> ListAsync(string? search, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken)
+    public async Task<PagedList<PersonListItem>> ListAsync(string? search, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken,
+        string? sort = null, bool descending = false)
     {
         var query = PersonAccess.Visible(db, user).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -44,10 +45,30 @@ public sealed class PersonDirectory(CrmDbContext db)
 
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var total = await query.Take(CounterpartyService.CountCap + 1).CountAsync(cancellationToken);
-        var rows = await query.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var rows = await Sorted(query, sort, descending).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(p => new PersonListItem(p.Id, p.FirstName, p.LastName, p.Position, p.Department, p.Email, p.Phone, p.CounterpartyId,
                 db.Counterparties.Where(c => c.Id == p.CounterpartyId).Select(c => c.Name).FirstOrDefault(), p.MarketingConsent))
             .ToListAsync(cancellationToken);
         return new PagedList<PersonListItem>(rows, total, page, pageSize);
+    }
+
+    /// <summary>By last name (default), company, position or e-mail; ties by name, then id.</summary>
+    private IOrderedQueryable<ContactPerson> Sorted(IQueryable<ContactPerson> query, string? sort, bool descending)
+    {
+        // Empty values last in both directions, on both databases (they disagree on where NULLs go).
+        IOrderedQueryable<ContactPerson> By(System.Linq.Expressions.Expression<Func<ContactPerson, string?>> key, System.Linq.Expressions.Expression<Func<ContactPerson, bool>> empty)
+        {
+            var ordered = query.OrderBy(empty);
+            return (descending ? ordered.ThenByDescending(key) : ordered.ThenBy(key)).ThenBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id);
+        }
+
+        return (sort ?? "name") switch
+        {
+            "name" => descending ? query.OrderByDescending(p => p.LastName).ThenByDescending(p => p.FirstName).ThenBy(p => p.Id) : query.OrderBy(p => p.LastName).ThenBy(p => p.FirstName).ThenBy(p => p.Id),
+            "company" => By(p => db.Counterparties.Where(c => c.Id == p.CounterpartyId).Select(c => c.SearchName).FirstOrDefault(), p => p.CounterpartyId == null),
+            "position" => By(p => p.Position, p => p.Position == null),
+            "email" => By(p => p.Email, p => p.Email == null),
+            _ => throw ValidationFailedException.For("sort", "Sort by name, company, position or email."),
+        };
     }
 }

@@ -93,7 +93,7 @@ internal static class DemoCrm
                 db.Activities.Add(new Activity
                 {
                     Type = (ActivityType)random.Next(0, 6), Direction = random.Next(2) == 0 ? "out" : "in", At = now.AddDays(planned ? random.Next(-5, 10) : -random.Next(1, 90)),
-                    DurationMinutes = 5 * random.Next(1, 12), Employee = owner, CounterpartyId = company.Id, Subject = planned ? "Telefon w sprawie oferty" : "Rozmowa o zamówieniu",
+                    DurationMinutes = 5 * random.Next(1, 12), Employee = owner, CounterpartyId = company.Id, Subject = planned ? PlannedSubjects[random.Next(PlannedSubjects.Length)] : DoneSubjects[random.Next(DoneSubjects.Length)],
                     Status = planned ? ActivityStatus.Planned : ActivityStatus.Done,
                 });
             }
@@ -118,6 +118,11 @@ internal static class DemoCrm
 
         await db.SaveChangesAsync();
     }
+
+    private static readonly string[] PlannedSubjects =
+        ["Telefon w sprawie oferty", "Przypomnieć o płatności", "Prezentacja nowego katalogu", "Ustalić termin dostawy", "Spotkanie przeglądowe", "Potwierdzić warunki umowy"];
+
+    private static readonly string[] DoneSubjects = ["Rozmowa o zamówieniu", "Wysłano ofertę", "Reklamacja dostawy omówiona", "Wizyta u klienta", "Negocjacja rabatu"];
 
     private static readonly string[] Classifications = ["kluczowy", "strategiczny", "standardowy", "standardowy"];
 

@@ -84,6 +84,9 @@ public abstract class PersonImportTests(DatabaseProvider provider) : EngineTestB
         Assert.Equal(["Zielińska"], (await List("ewa zieli", North)).Items.Select(p => p.LastName));
         Assert.Equal(["Zielińska"], (await List("POLNOC.PL", North)).Items.Select(p => p.LastName));
         Assert.Empty((await List("olaf", North)).Items);
+        var byCompany = await Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s => s.ListAsync(null, 1, 50, Manager, default, "company", descending: true));
+        Assert.Equal(["Bąk", "Zielińska", "Kot", "Mak"], byCompany.Items.Select(p => p.LastName));   // południe, północ, then no company (by name)
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s => s.ListAsync(null, 1, 50, Manager, default, "shoeSize")));
 
         // The import's duplicate check looks only at persons the importer sees: it must not reveal jan's or the south's contacts to anna.
         var csv = PersonImport.ParseCsv("Imię;Nazwisko;E-mail\nOlaf;Bąk;olaf@poludnie.pl\nEwa;Zielińska;EWA@polnoc.pl\n");

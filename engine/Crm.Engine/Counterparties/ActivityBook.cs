@@ -1,0 +1,99 @@
+using Crm.Engine.Common;
+using Crm.Engine.Persistence;
+using Crm.Engine.Processes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Engine.Counterparties;
+
+public sealed record ActivityListItem(Guid Id, ActivityType Type, string Direction, DateTimeOffset At, int DurationMinutes, string Subject, ActivityStatus Status,
+    string Employee, Guid CounterpartyId, string CounterpartyName, Guid? CaseId, string? CaseTitle, Guid? PreviousActivityId, bool HasFollowUp, bool Overdue);
+
+/// <summary>
+/// Which activities: <c>planned</c> (default), <c>overdue</c> (planned in the past), <c>done</c>, <c>cancelled</c> or <c>all</c>;
+/// whose (an employee; default the caller, <c>*</c> for everyone visible); planned ones earliest first, others newest first.
+/// </summary>
+public sealed record ActivityListQuery(string? Show = null, string? Employee = null, Guid? CounterpartyId = null, int Page = 1, int PageSize = 25);
+
+/// <summary>The activity list (planned contacts, overdue first), closing activities and planning the next one in the chain.</summary>
+public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities, TimeProvider clock)
+{
+    public async Task<PagedList<ActivityListItem>> ListAsync(ActivityListQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var rows = db.Activities.AsNoTracking().Where(a => companies.Any(c => c.Id == a.CounterpartyId));
+        var employee = string.IsNullOrWhiteSpace(query.Employee) ? user.UserName : query.Employee.Trim();
+        if (employee != "*") rows = rows.Where(a => a.Employee == employee);
+        if (query.CounterpartyId is { } counterpartyId) rows = rows.Where(a => a.CounterpartyId == counterpartyId);
+        var show = (query.Show ?? "planned").Trim().ToLowerInvariant();
+        rows = show switch
+        {
+            "planned" => rows.Where(a => a.Status == ActivityStatus.Planned),
+            "overdue" => rows.Where(a => a.Status == ActivityStatus.Planned && a.At < now),
+            "done" => rows.Where(a => a.Status == ActivityStatus.Done),
+            "cancelled" => rows.Where(a => a.Status == ActivityStatus.Cancelled),
+            "all" => rows,
+            _ => throw ValidationFailedException.For("show", "Use planned, overdue, done, cancelled or all."),
+        };
+        var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
+        var total = await rows.CountAsync(cancellationToken);
+        var ordered = show is "planned" or "overdue" ? rows.OrderBy(a => a.At).ThenBy(a => a.Id) : rows.OrderByDescending(a => a.At).ThenBy(a => a.Id);
+        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(a => new ActivityListItem(a.Id, a.Type, a.Direction, a.At, a.DurationMinutes, a.Subject, a.Status, a.Employee, a.CounterpartyId,
+                db.Counterparties.Where(c => c.Id == a.CounterpartyId).Select(c => c.Name).First(), a.CaseId,
+                db.Cases.Where(c => c.Id == a.CaseId).Select(c => c.Title).FirstOrDefault(), a.PreviousActivityId,
+                db.Activities.Any(n => n.PreviousActivityId == a.Id), a.Status == ActivityStatus.Planned && a.At < now))
+            .ToListAsync(cancellationToken);
+        return new PagedList<ActivityListItem>(items, total, page, pageSize);
+    }
+
+    /// <summary>Marks a planned activity done (with its duration) or cancelled: the employee it belongs to, or a manager.</summary>
+    public async Task SetStatusAsync(Guid id, string? status, int? durationMinutes, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var activity = await RequireAsync(id, user, cancellationToken);
+        if (activity.Employee != user.UserName && !user.IsProcessOwner)
+        {
+            throw new ForbiddenException("Only the employee the activity belongs to (or a manager) may close it.");
+        }
+
+        var target = (status ?? "").Trim().ToLowerInvariant() switch
+        {
+            "done" => ActivityStatus.Done,
+            "cancelled" => ActivityStatus.Cancelled,
+            _ => throw ValidationFailedException.For("status", "Use done or cancelled."),
+        };
+        if (durationMinutes is < 0 or > 24 * 60)
+        {
+            throw ValidationFailedException.For("durationMinutes", "0 to 1440 minutes.");
+        }
+
+        if (activity.Status != ActivityStatus.Planned)
+        {
+            throw new ConflictException($"The activity is already {activity.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        activity.Status = target;
+        activity.DurationMinutes = durationMinutes ?? activity.DurationMinutes;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Plans the next contact after an activity: same counterparty, person and case, linked as its follow-up.</summary>
+    public async Task<Guid> PlanFollowUpAsync(Guid previousId, string? type, DateTimeOffset? at, string? subject, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var previous = await RequireAsync(previousId, user, cancellationToken);
+        if (at is null)
+        {
+            throw ValidationFailedException.For("at", "Say when the follow-up is planned.");
+        }
+
+        return await activities.CreateActivityAsync(new CreateActivityRequest(previous.CounterpartyId, type ?? previous.Type.ToString(), previous.Direction, at, null,
+            subject, null, "planned", previous.PersonId, previous.CaseId, previous.Id, user.UserName), user, cancellationToken);
+    }
+
+    private async Task<Activity> RequireAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        return await db.Activities.Where(a => a.Id == id && companies.Any(c => c.Id == a.CounterpartyId)).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"Activity {id} does not exist.");
+    }
+}
