@@ -144,6 +144,23 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(rows.Filter(new() { HasText = "Zenon" })).ToContainTextAsync("no company");
         await page.ScreenshotAsync(new() { Path = Shot("crm-persons.png"), FullPage = true });
 
+        // The person page: anna edits the business side (roles, another phone); personal data stays hidden from her.
+        await rows.Filter(new() { HasText = "Halina" }).GetByTestId("person-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("person-title")).ToHaveTextAsync("Halina Testowska");
+        await Assertions.Expect(page.GetByTestId("person-personal")).ToContainTextAsync("finance group and managers only");
+        await page.Locator("input[data-testid=person-roles], [data-testid=person-roles] input").First.FillAsync("decydent, zakupowiec");
+        await page.GetByTestId("add-contact").ClickAsync();
+        await page.Locator("input[data-testid=contact-value-0], [data-testid=contact-value-0] input").First.FillAsync("abc");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("person-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("person-business")).ToContainTextAsync("A phone number has digits");
+        await page.Locator("input[data-testid=contact-value-0], [data-testid=contact-value-0] input").First.FillAsync("+48 601 202 303");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("person-save").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-chip").Filter(new() { HasText = "zakupowiec" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("input[data-testid=contact-value-0], [data-testid=contact-value-0] input").First).ToHaveValueAsync("+48 601 202 303");
+        await page.ScreenshotAsync(new() { Path = Shot("crm-person.png"), FullPage = true });
+
         // marek (another region) sees neither anna's standalone person nor, through the API, the company's if he cannot see it.
         var marek = await browser.NewPageAsync();
         await marek.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm%2Fpersons");

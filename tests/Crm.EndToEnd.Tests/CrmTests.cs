@@ -59,7 +59,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
             }
 
             await page.GetByTestId("complete").ClickAsync();
-            await page.WaitForURLAsync("**/tasks");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/tasks$"));
         }
 
         await WorkTaskAsync("Qualify the opportunity", "decision", "continue");

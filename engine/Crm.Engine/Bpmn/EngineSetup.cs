@@ -31,6 +31,7 @@ public static class EngineSetup
         services.TryAddScoped<Counterparties.CounterpartyService>();
         services.TryAddScoped<Counterparties.CrmActivityService>();
         services.TryAddScoped<Counterparties.PersonDirectory>();
+        services.TryAddScoped<Counterparties.PersonCard>();
         services.TryAddScoped<Counterparties.ActivityBook>();
         services.TryAddScoped<Counterparties.CaseService>();
         services.TryAddScoped<Counterparties.Cases.CaseBook>();

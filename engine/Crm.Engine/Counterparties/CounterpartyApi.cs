@@ -69,6 +69,14 @@ public static class CounterpartyApi
         app.MapGet("/api/persons", async (string? search, int? page, int? pageSize, string? sort, bool? desc, ClaimsPrincipal principal, PersonDirectory directory, CancellationToken ct) =>
             TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, sort, desc == true)))
             .WithTags("CRM").WithName("ListPersons").WithSummary("Persons the caller may see (with a visible company, or standalone ones they created); search in name and e-mail; sort = name (default), company, position, email; desc.");
+        app.MapGet("/api/persons/{id:guid}", async (Guid id, ClaimsPrincipal principal, PersonCard card, CancellationToken ct) =>
+            TypedResults.Ok(await card.GetAsync(id, CurrentUser.From(principal), ct))).WithTags("CRM").WithName("GetPerson")
+            .WithSummary("A person; personal data (birthday, name day, family, hobbies, private address and contacts) only for those allowed it (personalHidden otherwise).");
+        app.MapPut("/api/persons/{id:guid}", async (Guid id, UpdatePersonRequest request, ClaimsPrincipal principal, PersonCard card, CancellationToken ct) =>
+        {
+            await card.UpdateAsync(id, request, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithTags("CRM").WithName("UpdatePerson").WithSummary("The whole editable person with the revision read (409 when stale); 400 names each invalid field.");
         app.MapPost("/api/persons", async (CreatePersonRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/persons", new { id = await service.CreatePersonAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreatePerson");
         app.MapGet("/api/activities", async (string? show, string? employee, Guid? counterpartyId, int? page, int? pageSize, ClaimsPrincipal principal, ActivityBook book, CancellationToken ct) =>

@@ -118,6 +118,36 @@ public sealed class ContactPerson
     public DateTimeOffset? ConsentAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>female, male or unspecified (null).</summary>
+    public string? Gender { get; set; }
+    /// <summary>The person they report to, in the same company.</summary>
+    public Guid? SuperiorId { get; set; }
+    /// <summary>Their roles towards us, comma-separated (decision maker, purchaser, technical contact ...).</summary>
+    public string? Roles { get; set; }
+    public string? Remarks { get; set; }
+    /// <summary>Personal data (like <see cref="Birthday"/>): read and written only by those allowed sensitive fields.</summary>
+    public string? PrivateAddress { get; set; }
+    /// <summary>Name day as MM-dd.</summary>
+    public string? NameDay { get; set; }
+    public string? Anniversaries { get; set; }
+    public string? Family { get; set; }
+    public string? Hobbies { get; set; }
+    public int Revision { get; set; }
+    /// <summary>More e-mails and phones, business or private, besides the main <see cref="Email"/> and <see cref="Phone"/>.</summary>
+    public List<PersonContact> Contacts { get; set; } = [];
+}
+
+/// <summary>An e-mail address or phone number of a person; private ones are personal data.</summary>
+public sealed class PersonContact
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PersonId { get; set; }
+    /// <summary>email or phone.</summary>
+    public required string Kind { get; set; }
+    public required string Value { get; set; }
+    /// <summary>What it is for: "mobile", "assistant", "home" ...</summary>
+    public string? Label { get; set; }
+    public bool Private { get; set; }
 }
 
 public enum ActivityType
@@ -210,7 +240,7 @@ public sealed class CrmCase
 
 internal sealed class CounterpartyConfiguration :
     IEntityTypeConfiguration<Counterparty>, IEntityTypeConfiguration<CounterpartyAddress>, IEntityTypeConfiguration<BankAccount>,
-    IEntityTypeConfiguration<CounterpartyBlock>, IEntityTypeConfiguration<PreviousName>, IEntityTypeConfiguration<ContactPerson>,
+    IEntityTypeConfiguration<CounterpartyBlock>, IEntityTypeConfiguration<PreviousName>, IEntityTypeConfiguration<ContactPerson>, IEntityTypeConfiguration<PersonContact>,
     IEntityTypeConfiguration<Activity>, IEntityTypeConfiguration<CrmNote>, IEntityTypeConfiguration<CrmCase>
 {
     /// <summary>The Npgsql provider's annotation for INCLUDE columns (the engine does not reference the provider; SQLite ignores it).</summary>
@@ -291,8 +321,27 @@ internal sealed class CounterpartyConfiguration :
         builder.Property(p => p.Phone).HasMaxLength(50);
         builder.Property(p => p.ConsentSource).HasMaxLength(100);
         builder.Property(p => p.CreatedBy).HasMaxLength(100);
+        builder.Property(p => p.Gender).HasMaxLength(20);
+        builder.Property(p => p.Roles).HasMaxLength(300);
+        builder.Property(p => p.Remarks).HasMaxLength(4000);
+        builder.Property(p => p.PrivateAddress).HasMaxLength(500);
+        builder.Property(p => p.NameDay).HasMaxLength(5);
+        builder.Property(p => p.Anniversaries).HasMaxLength(1000);
+        builder.Property(p => p.Family).HasMaxLength(1000);
+        builder.Property(p => p.Hobbies).HasMaxLength(1000);
+        builder.Property(p => p.Revision).IsConcurrencyToken();
+        builder.HasOne<ContactPerson>().WithMany().HasForeignKey(p => p.SuperiorId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasMany(p => p.Contacts).WithOne().HasForeignKey(c => c.PersonId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(p => new { p.LastName, p.FirstName });
         builder.HasOne<Counterparty>().WithMany().HasForeignKey(p => p.CounterpartyId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<PersonContact> builder)
+    {
+        builder.ToTable("person_contacts");
+        builder.Property(c => c.Kind).HasMaxLength(10);
+        builder.Property(c => c.Value).HasMaxLength(320);
+        builder.Property(c => c.Label).HasMaxLength(50);
     }
 
     public void Configure(EntityTypeBuilder<Activity> builder)

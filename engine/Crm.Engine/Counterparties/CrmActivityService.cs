@@ -135,7 +135,8 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
         var persons = await db.Persons.AsNoTracking().Where(p => p.CounterpartyId == counterpartyId).OrderBy(p => p.LastName).ToListAsync(cancellationToken);
         if (!CounterpartyAccess.SeesSensitive(user))
         {
-            persons.ForEach(p => p.Birthday = null);   // personal data: field-level
+            // Personal data: field-level.
+            persons.ForEach(p => (p.Birthday, p.NameDay, p.Anniversaries, p.Family, p.Hobbies, p.PrivateAddress) = (null, null, null, null, null, null));
         }
 
         return persons;

@@ -204,6 +204,10 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Anniversaries")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<DateOnly?>("Birthday")
                         .HasColumnType("date");
 
@@ -233,10 +237,22 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
+                    b.Property<string>("Family")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Gender")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Hobbies")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("LastName")
                         .IsRequired()
@@ -246,6 +262,10 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<bool>("MarketingConsent")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("NameDay")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
@@ -254,9 +274,30 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PrivateAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Remarks")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Roles")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid?>("SuperiorId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("SuperiorId");
 
                     b.HasIndex("LastName", "FirstName");
 
@@ -768,6 +809,39 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasKey("UserName", "ListKey");
 
                     b.ToTable("list_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Private")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("person_contacts", (string)null);
                 });
 
             modelBuilder.Entity("Crm.Engine.Counterparties.PreviousName", b =>
@@ -2125,6 +2199,11 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                        .WithMany()
+                        .HasForeignKey("SuperiorId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyAddress", b =>
@@ -2180,6 +2259,15 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasOne("Crm.Engine.Counterparties.Fields.CustomFieldDefinition", null)
                         .WithMany()
                         .HasForeignKey("FieldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+                {
+                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                        .WithMany("Contacts")
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2333,6 +2421,11 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasForeignKey("InstanceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+                {
+                    b.Navigation("Contacts");
                 });
 
             modelBuilder.Entity("Crm.Engine.Counterparties.Counterparty", b =>

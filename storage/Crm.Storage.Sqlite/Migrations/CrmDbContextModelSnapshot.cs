@@ -199,6 +199,10 @@ namespace Crm.Storage.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Anniversaries")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly?>("Birthday")
                         .HasColumnType("TEXT");
 
@@ -228,9 +232,21 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Family")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Gender")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hobbies")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastName")
@@ -241,6 +257,10 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<bool>("MarketingConsent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("NameDay")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
@@ -249,9 +269,30 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PrivateAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Remarks")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Roles")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SuperiorId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("SuperiorId");
 
                     b.HasIndex("LastName", "FirstName");
 
@@ -761,6 +802,39 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.HasKey("UserName", "ListKey");
 
                     b.ToTable("list_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Private")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("person_contacts", (string)null);
                 });
 
             modelBuilder.Entity("Crm.Engine.Counterparties.PreviousName", b =>
@@ -2116,6 +2190,11 @@ namespace Crm.Storage.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                        .WithMany()
+                        .HasForeignKey("SuperiorId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyAddress", b =>
@@ -2171,6 +2250,15 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.HasOne("Crm.Engine.Counterparties.Fields.CustomFieldDefinition", null)
                         .WithMany()
                         .HasForeignKey("FieldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+                {
+                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                        .WithMany("Contacts")
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2324,6 +2412,11 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasForeignKey("InstanceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+                {
+                    b.Navigation("Contacts");
                 });
 
             modelBuilder.Entity("Crm.Engine.Counterparties.Counterparty", b =>
