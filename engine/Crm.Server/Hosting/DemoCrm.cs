@@ -75,16 +75,19 @@ internal static class DemoCrm
             {
                 db.Add(new CounterpartyGroupMember { GroupId = groups[1].Id, CounterpartyId = company.Id });
             }
+            Guid? head = null;
             for (var p = 0; p < 1 + (i % 2); p++)
             {
                 var first = FirstNames[random.Next(FirstNames.Length)];
                 var last = LastNames[random.Next(LastNames.Length)];
-                db.Persons.Add(new ContactPerson
+                var person = db.Persons.Add(new ContactPerson
                 {
                     CounterpartyId = company.Id, FirstName = first, LastName = last, Position = p == 0 ? "Prezes zarządu" : "Kierownik zakupów",
+                    Gender = first.EndsWith('a') ? "female" : "male", Roles = p == 0 ? "decydent" : "zakupowiec", SuperiorId = p == 0 ? null : head,
                     Email = $"{CounterpartyService.Fold(first)}.{CounterpartyService.Fold(last)}@example.pl", Phone = $"+48 {random.Next(500, 899)} {random.Next(100, 999)} {random.Next(100, 999)}",
                     MarketingConsent = i % 2 == 0, ConsentSource = i % 2 == 0 ? "formularz www" : null, ConsentAt = i % 2 == 0 ? now.AddDays(-100) : null, CreatedBy = "admin", CreatedAt = now.AddDays(-200),
-                });
+                }).Entity;
+                head ??= person.Id;
             }
 
             for (var a = 0; a < 2 + random.Next(3); a++)

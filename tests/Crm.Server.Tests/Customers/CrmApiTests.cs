@@ -97,8 +97,19 @@ public sealed class CrmApiTests : IAsyncLifetime
         var timeline = await anna.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/timeline");
         Assert.Contains(timeline.EnumerateArray(), t => t.GetProperty("title").GetString() == "Won");
 
-        var persons = await anna.GetFromJsonAsync<JsonElement>("/api/persons?pageSize=5");
+        var persons = await anna.GetFromJsonAsync<JsonElement>("/api/persons?pageSize=5&sort=company");
         Assert.True(persons.GetProperty("items").GetArrayLength() > 0);
+        var personId = persons.GetProperty("items")[0].GetProperty("id").GetGuid();
+        var person = await anna.GetFromJsonAsync<JsonElement>($"/api/persons/{personId}");
+        Assert.True(person.GetProperty("personalHidden").GetBoolean());
+        var personal = await anna.PutAsJsonAsync($"/api/persons/{personId}", new
+        {
+            revision = person.GetProperty("revision").GetInt32(), firstName = person.GetProperty("firstName").GetString(), lastName = person.GetProperty("lastName").GetString(),
+            hobbies = "szachy",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, personal.StatusCode);
+        Assert.True((await personal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("personal", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.GetAsync("/api/persons?sort=shoeSize")).StatusCode);
     }
 
     [Fact]
