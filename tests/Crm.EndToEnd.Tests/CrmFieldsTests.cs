@@ -27,6 +27,26 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(page.GetByTestId("custom-fields")).ToContainTextAsync("cf.branches");
         await page.ScreenshotAsync(new() { Path = Shot("crm-settings.png"), FullPage = true });
 
+        // A field for persons too: it appears on every person's page.
+        await page.GetByTestId("field-entity").GetByText("Persons").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("custom-fields")).Not.ToContainTextAsync("cf.branches");
+        await page.Locator("input[data-testid=field-label], [data-testid=field-label] input").First.FillAsync("Profil LinkedIn");
+        await page.Locator("input[data-testid=field-key], [data-testid=field-key] input").First.FillAsync("linkedin");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("field-type").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Text')");
+        await page.GetByTestId("field-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("custom-fields")).ToContainTextAsync("cf.linkedin");
+        await page.GotoAsync(browser.BaseUrl + "/crm/persons");
+        await page.GetByTestId("persons-table").GetByTestId("person-link").First.ClickAsync();
+        await page.Locator("input[data-testid=cf-linkedin], [data-testid=cf-linkedin] input").First.FillAsync("https://linkedin.com/in/e2e");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("person-save").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Saved." })).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("input[data-testid=cf-linkedin], [data-testid=cf-linkedin] input").First).ToHaveValueAsync("https://linkedin.com/in/e2e");
+        await page.GotoAsync(browser.BaseUrl + "/crm/settings");
+
         // The list, filtered on a custom field, with that field as a column.
         await page.GotoAsync(browser.BaseUrl + "/crm");
         await Assertions.Expect(page.GetByTestId("crm-table")).ToContainTextAsync("sp. z o.o.");

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Crm.Engine.Common;
+using Crm.Engine.Counterparties.Fields;
 using Crm.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +15,11 @@ public sealed record PersonView(
     Guid Id, Guid? CounterpartyId, string? CounterpartyName, string FirstName, string LastName, string? Gender, string? Position, string? Department,
     Guid? SuperiorId, string? SuperiorName, string? Email, string? Phone, IReadOnlyList<string> Roles, string? Remarks, bool MarketingConsent,
     string? ConsentSource, DateTimeOffset? ConsentAt, IReadOnlyList<PersonContactView> Contacts, DateOnly? Birthday, string? NameDay, string? Anniversaries,
-    string? Family, string? Hobbies, string? PrivateAddress, bool PersonalHidden, IReadOnlyList<PersonRef> Colleagues, int Revision);
+    string? Family, string? Hobbies, string? PrivateAddress, bool PersonalHidden, IReadOnlyList<PersonRef> Colleagues, int Revision)
+{
+    /// <summary>Values of the admin-defined person fields the caller may read, by key.</summary>
+    public IReadOnlyDictionary<string, object?> CustomFields { get; init; } = new Dictionary<string, object?>();
+}
 
 public sealed record PersonContactInput(string? Kind, string? Value, string? Label, bool Private = false);
 
@@ -26,12 +32,15 @@ public sealed record UpdatePersonRequest(
     int Revision, string? FirstName, string? LastName, string? Gender = null, string? Position = null, string? Department = null, Guid? SuperiorId = null,
     string? Email = null, string? Phone = null, IReadOnlyList<string>? Roles = null, string? Remarks = null, bool MarketingConsent = false, string? ConsentSource = null,
     IReadOnlyList<PersonContactInput>? Contacts = null, DateOnly? Birthday = null, string? NameDay = null, string? Anniversaries = null, string? Family = null,
-    string? Hobbies = null, string? PrivateAddress = null);
+    string? Hobbies = null, string? PrivateAddress = null, IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>The person page: read with field-level rules, edit with a revision check, superiors within the company without loops.</summary>
-public sealed class PersonCard(CrmDbContext db, TimeProvider clock)
+public sealed class PersonCard(CrmDbContext db, CustomFieldService customFields, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Genders = ["female", "male"];
+
+    /// <summary>The entity name of admin-defined person fields (<see cref="CustomFieldService.Entities"/>).</summary>
+    public const string PersonEntity = "person";
 
     public async Task<PersonView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -39,6 +48,8 @@ public sealed class PersonCard(CrmDbContext db, TimeProvider clock)
             ?? throw new NotFoundException($"Person {id} does not exist.");
         var personal = CounterpartyAccess.SeesSensitive(user);
         var company = person.CounterpartyId is { } cid ? await db.Counterparties.Where(c => c.Id == cid).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) : null;
+        var context = await customFields.ContextAsync(PersonEntity, cancellationToken);
+        var values = await customFields.ValuesAsync(context, [id], personal, cancellationToken);
         var colleagues = person.CounterpartyId is { } companyId
             ? await db.Persons.AsNoTracking().Where(p => p.CounterpartyId == companyId && p.Id != id).OrderBy(p => p.LastName).ThenBy(p => p.FirstName)
                 .Select(p => new PersonRef(p.Id, p.FirstName + " " + p.LastName)).ToListAsync(cancellationToken)
@@ -48,7 +59,10 @@ public sealed class PersonCard(CrmDbContext db, TimeProvider clock)
             person.MarketingConsent, person.ConsentSource, person.ConsentAt,
             [.. person.Contacts.Where(c => personal || !c.Private).OrderBy(c => c.Private).ThenBy(c => c.Kind).Select(c => new PersonContactView(c.Kind, c.Value, c.Label, c.Private))],
             personal ? person.Birthday : null, personal ? person.NameDay : null, personal ? person.Anniversaries : null, personal ? person.Family : null,
-            personal ? person.Hobbies : null, personal ? person.PrivateAddress : null, !personal, colleagues, person.Revision);
+            personal ? person.Hobbies : null, personal ? person.PrivateAddress : null, !personal, colleagues, person.Revision)
+        {
+            CustomFields = values.GetValueOrDefault(id) ?? [],
+        };
     }
 
     public async Task UpdateAsync(Guid id, UpdatePersonRequest request, CurrentUser user, CancellationToken cancellationToken)
@@ -62,6 +76,11 @@ public sealed class PersonCard(CrmDbContext db, TimeProvider clock)
 
         var personal = CounterpartyAccess.SeesSensitive(user);
         var errors = await ValidateAsync(person, request, personal, cancellationToken);
+        var context = await customFields.ContextAsync(PersonEntity, cancellationToken);
+        var values = CustomFieldService.Validate(context, request.CustomFields, personal, (field, message) =>
+        {
+            if (message is not null) errors[field] = [message];
+        }, partial: true);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -100,6 +119,11 @@ public sealed class PersonCard(CrmDbContext db, TimeProvider clock)
         }
 
         db.AddRange(contacts);
+        if (request.CustomFields is { Count: > 0 } given)
+        {
+            await customFields.StoreAsync(id, [.. context.Fields.Where(f => given.ContainsKey(f.Key)).Select(f => f.Id)], values, cancellationToken);
+        }
+
         person.Revision++;
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Crm.Engine.Common;
 using Crm.Engine.Counterparties;
+using Crm.Engine.Counterparties.Fields;
 using Crm.Engine.Identity;
 using Crm.Engine.Persistence;
 using Xunit;
@@ -58,6 +60,17 @@ public abstract class PersonCardTests(DatabaseProvider provider) : EngineTestBas
         var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Update(boss, new UpdatePersonRequest(0, "Barbara", "", Gender: "robot", NameDay: "13-45",
             Contacts: [new PersonContactInput("fax", "123", null), new PersonContactInput("email", "bez-malpy", null)]), Finance));
         Assert.Equal(["contacts[0]", "contacts[1]", "gender", "lastName", "nameDay"], bad.Errors.Keys.Order());
+
+        // Admin-defined person fields: validated like counterparty ones, sensitive ones only for those allowed.
+        await Engine.RunAsync<CustomFieldService, Guid>(s => s.DefineAsync(new DefineFieldRequest("person", "linkedin", "LinkedIn", "text", Pattern: "^https://"), EngineHarness.Admin, default));
+        await Engine.RunAsync<CustomFieldService, Guid>(s => s.DefineAsync(new DefineFieldRequest("person", "salary", "Wynagrodzenie", "number", Sensitive: true), EngineHarness.Admin, default));
+        var current = await Get(boss, Anna);
+        var badField = await Assert.ThrowsAsync<ValidationFailedException>(() => Update(boss, new UpdatePersonRequest(current.Revision, "Barbara", "Szefowa",
+            CustomFields: new Dictionary<string, JsonElement> { ["linkedin"] = JsonSerializer.SerializeToElement("linkedin.com/in/b"), ["salary"] = JsonSerializer.SerializeToElement(9000) }), Anna));
+        Assert.Equal(["customFields.linkedin", "customFields.salary"], badField.Errors.Keys.Order());
+        await Update(boss, new UpdatePersonRequest(current.Revision, "Barbara", "Szefowa",
+            CustomFields: new Dictionary<string, JsonElement> { ["linkedin"] = JsonSerializer.SerializeToElement("https://linkedin.com/in/b") }), Anna);
+        Assert.Equal("https://linkedin.com/in/b", (await Get(boss, Anna)).CustomFields["linkedin"]);
     }
 }
 
