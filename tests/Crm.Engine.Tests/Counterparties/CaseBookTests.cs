@@ -95,6 +95,15 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CaseBook>(s => s.UpdateAsync(id, new UpdateCaseRequest(view.Revision + 1, " ", -5, "zł", 101, null, "nobody"), Anna, default)));
         Assert.Equal(["currency", "owner", "probability", "title", "value"], bad.Errors.Keys.Order());
 
+        // Admin-defined case fields are edited with the case and land on its history.
+        await Engine.RunAsync<CustomFieldService, Guid>(s => s.DefineAsync(new DefineFieldRequest("case", "contract", "Nr umowy", "text", Pattern: "^U/[0-9]+$"), EngineHarness.Admin, default));
+        var badContract = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CaseBook>(s => s.UpdateAsync(id, new UpdateCaseRequest(view.Revision + 1, null, null, null, null, null, null,
+            new Dictionary<string, System.Text.Json.JsonElement> { ["contract"] = System.Text.Json.JsonSerializer.SerializeToElement("umowa 7") }), Anna, default)));
+        Assert.Equal(["customFields.contract"], badContract.Errors.Keys);
+        await Engine.RunAsync<CaseBook>(s => s.UpdateAsync(id, new UpdateCaseRequest(view.Revision + 1, null, null, null, null, null, null,
+            new Dictionary<string, System.Text.Json.JsonElement> { ["contract"] = System.Text.Json.JsonSerializer.SerializeToElement("U/7") }), Anna, default));
+        Assert.Equal("U/7", (await GetAsync(id, Anna)).CustomFields["contract"]);
+
         // Someone else who sees the company may read the case but not move it.
         var colleague = EngineHarness.User("ola", "north");
         Assert.False((await GetAsync(id, colleague)).CanEdit);
@@ -111,7 +120,7 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         var closed = await GetAsync(id, Anna);
         Assert.Equal((CaseOutcome.Lost, CaseGroup.Closed, "cena", 45_000m), (closed.Outcome, closed.Group, closed.LostReason, closed.Value));
         var timeline = await Engine.RunAsync<CaseBook, List<TimelineItem>>(s => s.TimelineAsync(id, Anna, default));
-        Assert.Equal(["Case:Created in phase offer", "Case:Changed value: 40000 → 45000; probability: 40 % → 55 %", "Case:Moved to negotiation", "Meeting:Prezentacja u klienta",
+        Assert.Equal(["Case:Created in phase offer", "Case:Changed value: 40000 → 45000; probability: 40 % → 55 %", "Case:Changed Nr umowy: — → U/7", "Case:Moved to negotiation", "Meeting:Prezentacja u klienta",
             "Note:Klient wybrał tańszą ofertę.", "Case:Lost (cena)"], timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => $"{t.Kind}:{t.Title}"));
     }
 

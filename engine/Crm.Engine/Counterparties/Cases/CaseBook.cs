@@ -1,5 +1,7 @@
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
+using System.Text.Json;
 using Crm.Engine.Common;
+using Crm.Engine.Counterparties.Fields;
 using Crm.Engine.Documents;
 using Crm.Engine.Persistence;
 using Crm.Engine.Processes;
@@ -19,9 +21,14 @@ public sealed record CaseList(PagedList<CaseListItem> Cases, IReadOnlyDictionary
 
 public sealed record CaseView(Guid Id, string Title, CaseGroup Group, string Phase, string Owner, Guid? CounterpartyId, string? CounterpartyName, Guid? PersonId,
     string? PersonName, decimal Value, string Currency, int Probability, DateOnly? ExpectedClose, CaseOutcome Outcome, string? LostReason, DateTimeOffset CreatedAt,
-    DateTimeOffset? ClosedAt, Guid? InstanceId, bool ProcessRunning, bool CanEdit, IReadOnlyList<string> Phases, int Revision);
+    DateTimeOffset? ClosedAt, Guid? InstanceId, bool ProcessRunning, bool CanEdit, IReadOnlyList<string> Phases, int Revision)
+{
+    /// <summary>Values of the admin-defined case fields the caller may read, by key.</summary>
+    public IReadOnlyDictionary<string, object?> CustomFields { get; init; } = new Dictionary<string, object?>();
+}
 
-public sealed record UpdateCaseRequest(int Revision, string? Title, decimal? Value, string? Currency, int? Probability, DateOnly? ExpectedClose, string? Owner);
+public sealed record UpdateCaseRequest(int Revision, string? Title, decimal? Value, string? Currency, int? Probability, DateOnly? ExpectedClose, string? Owner,
+    IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>
 /// Record level for cases: admins, process owners and compliance see all; others the cases they own and the cases of
@@ -48,8 +55,11 @@ public static class CaseAccess
 }
 
 /// <summary>The case list and the case page: details, edits with a revision check, manual phase moves, and the whole history in one timeline.</summary>
-public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess documents, TimeProvider clock)
+public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess documents, CustomFieldService customFields, TimeProvider clock)
 {
+    /// <summary>The entity name of admin-defined case fields (<see cref="CustomFieldService.Entities"/>).</summary>
+    public const string CaseEntity = "case";
+
     public static readonly IReadOnlyList<string> SortFields = ["created", "title", "value", "probability", "expectedClose", "phase", "owner"];
 
     public async Task<CaseList> ListAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
@@ -89,9 +99,14 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         var counterparty = item.CounterpartyId is { } cid ? await db.Counterparties.Where(c => c.Id == cid).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var person = item.PersonId is { } pid ? await db.Persons.Where(p => p.Id == pid).Select(p => p.FirstName + " " + p.LastName).FirstOrDefaultAsync(cancellationToken) : null;
         var phases = await CasePhases.LoadAsync(db, cancellationToken);
+        var context = await customFields.ContextAsync(CaseEntity, cancellationToken);
+        var values = await customFields.ValuesAsync(context, [id], CounterpartyAccess.SeesSensitive(user), cancellationToken);
         return new CaseView(item.Id, item.Title, item.Group, item.Phase, item.Owner, item.CounterpartyId, counterparty, item.PersonId, person, item.Value, item.Currency,
             item.Probability, item.ExpectedClose, item.Outcome, item.LostReason, item.CreatedAt, item.ClosedAt, item.InstanceId, await ProcessRunningAsync(item, cancellationToken),
-            CaseAccess.MayEdit(item, user), phases.Open, item.Revision);
+            CaseAccess.MayEdit(item, user), phases.Open, item.Revision)
+        {
+            CustomFields = values.GetValueOrDefault(id) ?? [],
+        };
     }
 
     /// <summary>
@@ -139,6 +154,11 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         if (request.Probability is < 0 or > 100) errors["probability"] = ["Probability is 0 to 100 %."];
         if (request.Currency is { } currency && !System.Text.RegularExpressions.Regex.IsMatch(currency, "^[A-Z]{3}$")) errors["currency"] = ["A currency is three capital letters (ISO 4217)."];
         if (request.Owner is { } owner && !await db.Users.AnyAsync(u => u.UserName == owner, cancellationToken)) errors["owner"] = [$"There is no user '{owner}'."];
+        var context = await customFields.ContextAsync(CaseEntity, cancellationToken);
+        var values = CustomFieldService.Validate(context, request.CustomFields, CounterpartyAccess.SeesSensitive(user), (field, message) =>
+        {
+            if (message is not null) errors[field] = [message];
+        }, partial: true);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -152,6 +172,23 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         if (request.Probability is { } probability && probability != item.Probability) { Change("probability", $"{item.Probability} %", $"{probability} %"); item.Probability = probability; }
         if (request.ExpectedClose is { } close && close != item.ExpectedClose) { Change("expected close", item.ExpectedClose, close); item.ExpectedClose = close; }
         if (request.Owner is { } newOwner && newOwner != item.Owner) { Change("owner", item.Owner, newOwner); item.Owner = newOwner; }
+        if (request.CustomFields is { Count: > 0 } given)
+        {
+            var touched = context.Fields.Where(f => given.ContainsKey(f.Key)).ToList();
+            var before = (await customFields.ValuesAsync(context, [id], true, cancellationToken)).GetValueOrDefault(id);
+            await customFields.StoreAsync(id, [.. touched.Select(f => f.Id)], values, cancellationToken);
+            foreach (var field in touched)
+            {
+                // Compared as text, the way the form shows them ("a, b" for several choices).
+                var old = before?.GetValueOrDefault(field.Key) is { } stored ? (stored is IEnumerable<string> many ? string.Join(", ", many) : Show(stored)) : null;
+                var next = string.Join(", ", CustomFieldService.Texts(given[field.Key]));
+                if (!string.Equals(old ?? "", next, StringComparison.OrdinalIgnoreCase))
+                {
+                    Change(field.Label, old, next.Length == 0 ? null : next);
+                }
+            }
+        }
+
         if (changes.Count == 0)
         {
             return;

@@ -33,7 +33,7 @@ public sealed record FieldContext(IReadOnlyList<CustomFieldDefinition> Fields, I
 /// <summary>Admin-defined custom fields: their definitions, validation of values (type, required, pattern, range, choices) and storage.</summary>
 public sealed class CustomFieldService(CrmDbContext db)
 {
-    public static readonly IReadOnlyList<string> Entities = ["counterparty", "person"];
+    public static readonly IReadOnlyList<string> Entities = ["counterparty", "person", "case"];
 
     public async Task<FieldContext> ContextAsync(string entity, CancellationToken cancellationToken)
     {
