@@ -162,7 +162,19 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(rows.Filter(new() { HasText = "Halina" })).ToContainTextAsync(companyName);
         await Assertions.Expect(rows.Filter(new() { HasText = "Zenon" })).ToContainTextAsync("no company");
+        // A filter on a field narrows the same list: persons without a company.
+        await page.GetByTestId("toggle-filters").ClickAsync();
+        await page.GetByTestId("filter-add").ClickAsync();
+        await page.GetByTestId("filter-field").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\s*Company\\s*$") }).ClickAsync();
+        await page.GetByTestId("filter-op").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('is empty')");
+        await page.GetByTestId("filter-apply").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("Zenon");
         await page.ScreenshotAsync(new() { Path = Shot("crm-persons.png"), FullPage = true });
+        await page.GetByTestId("filter-clear").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
 
         // The person page: anna edits the business side (roles, another phone); personal data stays hidden from her.
         await rows.Filter(new() { HasText = "Halina" }).GetByTestId("person-link").ClickAsync();

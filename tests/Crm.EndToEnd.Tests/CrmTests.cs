@@ -128,6 +128,20 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
             .Select(v => decimal.Parse(new string([.. v.Where(char.IsAsciiDigit)]), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.True(values.Count > 1);
         Assert.Equal(values.OrderByDescending(v => v), values);
+
+        // Filtered on a field: value at least 100 000.
+        await page.GetByTestId("toggle-filters").ClickAsync();
+        await page.GetByTestId("filter-add").ClickAsync();
+        await page.GetByTestId("filter-field").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\s*Value\\s*$") }).ClickAsync();
+        await page.Locator("input[data-testid=filter-value], [data-testid=filter-value] input").First.FillAsync("100000");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("filter-apply").ClickAsync();
+        await Assertions.Expect(table.Locator("tbody tr")).Not.ToHaveCountAsync(values.Count);
+        var filtered = (await table.Locator("tbody tr td:nth-child(4)").AllInnerTextsAsync())
+            .Select(v => decimal.Parse(new string([.. v.Where(char.IsAsciiDigit)]), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(filtered);
+        Assert.All(filtered, v => Assert.True(v >= 100_000, v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await page.ScreenshotAsync(new() { Path = Shot("cases.png"), FullPage = true });
 
         // A demo case has no sales cycle running: its owner closes it as lost, and must say why.

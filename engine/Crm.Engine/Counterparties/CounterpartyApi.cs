@@ -66,8 +66,9 @@ public static class CounterpartyApi
             return TypedResults.Ok(await import.RunAsync(records, commit == true, importDuplicates == true, CurrentUser.From(principal), null, ct));
         }).WithTags("CRM").WithName("ImportPersons").WithSummary("vCard (2.1/3.0/4.0) or CSV body; persons are linked to the visible company named by ORG/company (name or NIP); commit=false previews.")
           .DisableAntiforgery();
-        app.MapGet("/api/persons", async (string? search, int? page, int? pageSize, string? sort, bool? desc, ClaimsPrincipal principal, PersonDirectory directory, CancellationToken ct) =>
-            TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, sort, desc == true)))
+        app.MapGet("/api/persons", async (string? search, int? page, int? pageSize, string? sort, bool? desc, string[]? filter, ClaimsPrincipal principal, PersonDirectory directory,
+                CancellationToken ct) =>
+            TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, sort, desc == true, Filters(filter))))
             .WithTags("CRM").WithName("ListPersons").WithSummary("Persons the caller may see (with a visible company, or standalone ones they created); search in name and e-mail; sort = name (default), company, position, email; desc.");
         app.MapGet("/api/persons/{id:guid}", async (Guid id, ClaimsPrincipal principal, PersonCard card, CancellationToken ct) =>
             TypedResults.Ok(await card.GetAsync(id, CurrentUser.From(principal), ct))).WithTags("CRM").WithName("GetPerson")
@@ -143,8 +144,11 @@ public static class CounterpartyApi
         return app;
     }
 
+    /// <summary>Repeatable <c>filter=field:op:value</c> query parameters.</summary>
+    internal static List<FieldFilter> Filters(string[]? filter) => [.. (filter ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(FieldFilter.Parse)];
+
     private static CounterpartyListOptions Options(string[]? filter, string? columns, string? sort = null, bool? desc = null) =>
-        new([.. (filter ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(FieldFilter.Parse)],
+        new(Filters(filter),
             columns is null ? null : [.. columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], sort, desc == true);
 
     /// <summary>Custom fields and dictionaries: everyone reads them (forms need them), admins change them.</summary>

@@ -1,5 +1,6 @@
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using Crm.Engine.Common;
+using Crm.Engine.Counterparties.Fields;
 using Crm.Engine.Persistence;
 using Crm.Engine.Processes;
 using Microsoft.EntityFrameworkCore;
@@ -29,12 +30,21 @@ public static class PersonAccess
 }
 
 /// <summary>The persons list: everyone the caller may see, with or without a company, searchable by name and e-mail.</summary>
-public sealed class PersonDirectory(CrmDbContext db)
+public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFields)
 {
+    /// <summary>The fields the persons list can filter on for this user (built-in and admin-defined).</summary>
+    public async Task<List<ListField>> FieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
+        RecordFilters.PersonCatalogue(await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user));
+
     public async Task<PagedList<PersonListItem>> ListAsync(string? search, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken,
-        string? sort = null, bool descending = false)
+        string? sort = null, bool descending = false, IReadOnlyList<FieldFilter>? filters = null)
     {
         var query = PersonAccess.Visible(db, user).AsNoTracking();
+        if (filters is { Count: > 0 })
+        {
+            query = RecordFilters.ApplyToPersons(query, filters, await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user), db);
+        }
+
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";

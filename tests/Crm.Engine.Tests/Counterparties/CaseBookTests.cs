@@ -76,6 +76,11 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         var search = await Engine.RunAsync<CaseBook, CaseList>(s => s.ListAsync(new CaseListQuery(Search: "SERWER"), Manager, default));
         Assert.Equal(["Serwery północ"], search.Cases.Items.Select(c => c.Title));
         await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CaseBook, CaseList>(s => s.ListAsync(new CaseListQuery(Sort: "color"), Anna, default)));
+        var filtered = await Engine.RunAsync<CaseBook, CaseList>(s => s.ListAsync(new CaseListQuery(Sort: "value",
+            Filters: [FieldFilter.Parse("value:gte:7000"), FieldFilter.Parse("counterparty:contains:północ")]), Manager, default));
+        Assert.Equal(["Drukarki północ", "Serwery północ"], filtered.Cases.Items.Select(c => c.Title));
+        var annasFiltered = await Engine.RunAsync<CaseBook, CaseList>(s => s.ListAsync(new CaseListQuery(Filters: [FieldFilter.Parse("phase:eq:offer")]), Anna, default));
+        Assert.Equal(["Serwery północ"], annasFiltered.Cases.Items.Select(c => c.Title));   // still only what she may see
         var internalCase = jans.Cases.Items[0].Id;
         await Assert.ThrowsAsync<NotFoundException>(() => GetAsync(internalCase, Anna));
         await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<CrmActivityService, Guid>(s => s.CreateNoteAsync(new CreateNoteRequest("podglądam", null, null, null, internalCase), Anna, default)));

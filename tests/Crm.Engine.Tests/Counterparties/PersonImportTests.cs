@@ -88,6 +88,20 @@ public abstract class PersonImportTests(DatabaseProvider provider) : EngineTestB
         Assert.Equal(["Bąk", "Zielińska", "Kot", "Mak"], byCompany.Items.Select(p => p.LastName));   // południe, północ, then no company (by name)
         await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s => s.ListAsync(null, 1, 50, Manager, default, "shoeSize")));
 
+        // Filters on any field, admin-defined ones included, inside the caller's scope.
+        await Engine.RunAsync<Crm.Engine.Counterparties.Fields.CustomFieldService, Guid>(s => s.DefineAsync(
+            new Crm.Engine.Counterparties.Fields.DefineFieldRequest("person", "vip", "VIP", "bool"), EngineHarness.Admin, default));
+        var ewa = annas.Items.Single(p => p.LastName == "Zielińska").Id;
+        var ewaView = await Engine.RunAsync<PersonCard, PersonView>(s => s.GetAsync(ewa, Manager, default));
+        await Engine.RunAsync<PersonCard>(s => s.UpdateAsync(ewa, new UpdatePersonRequest(ewaView.Revision, "Ewa", "Zielińska", Email: "ewa@polnoc.pl",
+            CustomFields: new Dictionary<string, System.Text.Json.JsonElement> { ["vip"] = System.Text.Json.JsonSerializer.SerializeToElement(true) }), Manager, default));
+        Task<PagedList<PersonListItem>> Filtered(CurrentUser user, params string[] filters) => Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s =>
+            s.ListAsync(null, 1, 50, user, default, null, false, [.. filters.Select(Crm.Engine.Counterparties.Fields.FieldFilter.Parse)]));
+        Assert.Equal(["Zielińska"], (await Filtered(Manager, "cf.vip:eq:true")).Items.Select(p => p.LastName));
+        Assert.Equal(["Bąk", "Zielińska"], (await Filtered(Manager, "company:set:")).Items.Select(p => p.LastName));
+        Assert.Equal(["Kot"], (await Filtered(North, "company:empty:", "email:contains:example")).Items.Select(p => p.LastName));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Filtered(North, "shoeSize:eq:42"));
+
         // The import's duplicate check looks only at persons the importer sees: it must not reveal jan's or the south's contacts to anna.
         var csv = PersonImport.ParseCsv("Imię;Nazwisko;E-mail\nOlaf;Bąk;olaf@poludnie.pl\nEwa;Zielińska;EWA@polnoc.pl\n");
         var report = await Engine.RunAsync<PersonImport, PersonImportReport>(s => s.RunAsync(csv, commit: false, importDuplicates: false, North, null, default));

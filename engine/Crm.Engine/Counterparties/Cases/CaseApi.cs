@@ -15,9 +15,10 @@ public static class CaseApi
     {
         var cases = app.MapGroup("/api/cases").WithTags("CRM");
         cases.MapGet("/", async (string? group, string? search, string? owner, string? phase, Guid? counterpartyId, string? sort, bool? desc, int? page, int? pageSize,
-                ClaimsPrincipal principal, CaseBook book, CancellationToken ct) =>
-            TypedResults.Ok(await book.ListAsync(new CaseListQuery(group, search, owner, phase, counterpartyId, sort, desc == true, page ?? 1, pageSize ?? 25), CurrentUser.From(principal), ct)))
-            .WithName("ListCases").WithSummary("Visible cases: group (potential, inprogress, closed), search in the title, owner, phase, counterpartyId; sort (created, title, value, probability, expectedClose, phase, owner) and desc; with the count per group.");
+                string[]? filter, ClaimsPrincipal principal, CaseBook book, CancellationToken ct) =>
+            TypedResults.Ok(await book.ListAsync(new CaseListQuery(group, search, owner, phase, counterpartyId, sort, desc == true, page ?? 1, pageSize ?? 25,
+                CounterpartyApi.Filters(filter)), CurrentUser.From(principal), ct)))
+            .WithName("ListCases").WithSummary("Visible cases: group (potential, inprogress, closed), search in the title, owner, phase, counterpartyId; sort (created, title, value, probability, expectedClose, phase, owner) and desc; filter=field:op:value (repeatable, any field incl. cf.<key>); with the count per group.");
         cases.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal principal, CaseBook book, CancellationToken ct) =>
             TypedResults.Ok(await book.GetAsync(id, CurrentUser.From(principal), ct))).WithName("GetCase");
         cases.MapGet("/{id:guid}/timeline", async (Guid id, ClaimsPrincipal principal, CaseBook book, CancellationToken ct) =>

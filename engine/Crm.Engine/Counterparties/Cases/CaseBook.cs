@@ -14,7 +14,7 @@ public sealed record CaseListItem(Guid Id, string Title, CaseGroup Group, string
 
 /// <summary>What the case list shows: a group (potential, inprogress, closed), search in the title, owner, phase, counterparty; sorted.</summary>
 public sealed record CaseListQuery(string? Group = null, string? Search = null, string? Owner = null, string? Phase = null, Guid? CounterpartyId = null,
-    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25);
+    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25, IReadOnlyList<FieldFilter>? Filters = null);
 
 /// <summary>One page of cases and how many visible cases each group holds (for the tabs).</summary>
 public sealed record CaseList(PagedList<CaseListItem> Cases, IReadOnlyDictionary<string, int> Groups);
@@ -60,6 +60,10 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
     /// <summary>The entity name of admin-defined case fields (<see cref="CustomFieldService.Entities"/>).</summary>
     public const string CaseEntity = "case";
 
+    /// <summary>The fields the case list can filter on for this user (built-in and admin-defined).</summary>
+    public async Task<List<ListField>> FieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
+        RecordFilters.CaseCatalogue(await customFields.ContextAsync(CaseEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user));
+
     public static readonly IReadOnlyList<string> SortFields = ["created", "title", "value", "probability", "expectedClose", "phase", "owner"];
 
     public async Task<CaseList> ListAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
@@ -74,6 +78,11 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         if (!string.IsNullOrWhiteSpace(query.Owner)) cases = cases.Where(c => c.Owner == query.Owner);
         if (!string.IsNullOrWhiteSpace(query.Phase)) cases = cases.Where(c => c.Phase == query.Phase);
         if (query.CounterpartyId is { } counterpartyId) cases = cases.Where(c => c.CounterpartyId == counterpartyId);
+        if (query.Filters is { Count: > 0 })
+        {
+            cases = RecordFilters.ApplyToCases(cases, query.Filters, await customFields.ContextAsync(CaseEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user), db);
+        }
+
         var groups = (await cases.GroupBy(c => c.Group).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
             .ToDictionary(g => GroupName(g.Key), g => g.Count);
         if (!string.IsNullOrWhiteSpace(query.Group))

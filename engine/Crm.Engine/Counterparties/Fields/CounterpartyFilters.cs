@@ -1,6 +1,7 @@
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using System.Globalization;
 using System.Linq.Expressions;
+using static Crm.Engine.Counterparties.Fields.FieldConditions;
 using Microsoft.EntityFrameworkCore;
 using Crm.Engine.Common;
 using Crm.Engine.Persistence;
@@ -66,15 +67,7 @@ public static class CounterpartyFilters
             new("daysSinceLastContact", "Days since last contact", "number", false, true, []),
             new("turnover", "Turnover (won cases)", "number", false, true, []),
         ];
-        fields.AddRange(context.Fields.Select(f => new ListField("cf." + f.Key, f.Label, f.Type switch
-        {
-            CustomFieldType.Number => "number",
-            CustomFieldType.Date => "date",
-            CustomFieldType.Bool => "bool",
-            CustomFieldType.MultiChoice => "multichoice",
-            CustomFieldType.Choice or CustomFieldType.Dictionary => "choice",
-            _ => "text",
-        }, f.Sensitive, false, context.Choices(f))));
+        fields.AddRange(RecordFilters.CustomFields(context, sensitive));
         return [.. fields.Where(f => !f.Sensitive || sensitive)];
     }
 
@@ -139,69 +132,6 @@ public static class CounterpartyFilters
         };
     }
 
-    private static Expression<Func<Counterparty, bool>> Text(Expression<Func<Counterparty, string?>> selector, FieldFilter filter)
-    {
-        var value = (filter.Value ?? "").Trim().ToLowerInvariant();
-        Expression<Func<string?, bool>> test = filter.Op switch
-        {
-            "eq" => v => v != null && v.ToLower() == value,
-            "ne" => v => v == null || v.ToLower() != value,
-            "contains" => v => v != null && v.ToLower().Contains(value),
-            "starts" => v => v != null && v.ToLower().StartsWith(value),
-            "gt" => v => v != null && v.ToLower().CompareTo(value) > 0,
-            "gte" => v => v != null && v.ToLower().CompareTo(value) >= 0,
-            "lt" => v => v != null && v.ToLower().CompareTo(value) < 0,
-            "lte" => v => v != null && v.ToLower().CompareTo(value) <= 0,
-            "empty" => v => v == null || v == "",
-            _ => v => v != null && v != "",
-        };
-        return Compose(selector, test);
-    }
-
-    private static Expression<Func<Counterparty, bool>> Number(Expression<Func<Counterparty, double?>> selector, ListField field, FieldFilter filter)
-    {
-        if (filter.Op is "empty")
-        {
-            return Compose(selector, v => v == null);
-        }
-
-        if (filter.Op is "set")
-        {
-            return Compose(selector, v => v != null);
-        }
-
-        var n = ParseNumber(field, filter.Value);
-        Expression<Func<double?, bool>> test = filter.Op switch
-        {
-            "eq" => v => v == n,
-            "ne" => v => v != n,
-            "gt" => v => v > n,
-            "gte" => v => v >= n,
-            "lt" => v => v < n,
-            "lte" => v => v <= n,
-            _ => throw Invalid(field, "a comparison (eq, ne, gt, gte, lt, lte, empty, set)"),
-        };
-        return Compose(selector, test);
-    }
-
-    private static Expression<Func<Counterparty, bool>> DateRange(Expression<Func<Counterparty, DateTimeOffset>> selector, ListField field, FieldFilter filter)
-    {
-        var day = ParseDate(field, filter.Value);
-        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = start.AddDays(1);
-        Expression<Func<DateTimeOffset, bool>> test = filter.Op switch
-        {
-            "eq" => v => v >= start && v < end,
-            "gt" => v => v >= end,
-            "gte" => v => v >= start,
-            "lt" => v => v < start,
-            "lte" => v => v < end,
-            _ => throw Invalid(field, "a date comparison (eq, gt, gte, lt, lte)"),
-        };
-        return Compose(selector, test);
-    }
-
-    /// <summary>"More than N days since the last contact" includes counterparties never contacted.</summary>
     private static Expression<Func<Counterparty, bool>> DaysSince(FieldFilter filter, ListField field, CrmDbContext db, DateTimeOffset now)
     {
         Expression<Func<Counterparty, DateTimeOffset?>> last = c => db.Activities.Where(a => a.CounterpartyId == c.Id && a.Status == ActivityStatus.Done).Max(a => (DateTimeOffset?)a.At);
@@ -253,72 +183,6 @@ public static class CounterpartyFilters
         };
     }
 
-    private static Expression<Func<Counterparty, bool>> CustomCondition(CustomFieldDefinition field, FieldFilter filter, CrmDbContext db)
-    {
-        var id = field.Id;
-        var values = db.Set<CustomFieldValue>();
-        if (filter.Op == "empty")
-        {
-            return c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id);
-        }
-
-        if (filter.Op == "set")
-        {
-            return c => values.Any(v => v.EntityId == c.Id && v.FieldId == id);
-        }
-
-        var list = new ListField("cf." + field.Key, field.Label, "", false, false, []);
-        switch (field.Type)
-        {
-            case CustomFieldType.Number:
-                var n = ParseNumber(list, filter.Value);
-                return filter.Op switch
-                {
-                    "eq" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == n),
-                    "ne" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == n),
-                    "gt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number > n),
-                    "gte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number >= n),
-                    "lt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number < n),
-                    "lte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number <= n),
-                    _ => throw Invalid(list, "a comparison"),
-                };
-            case CustomFieldType.Date:
-                var d = ParseDate(list, filter.Value);
-                return filter.Op switch
-                {
-                    "eq" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date == d),
-                    "ne" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date == d),
-                    "gt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date > d),
-                    "gte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date >= d),
-                    "lt" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date < d),
-                    "lte" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Date <= d),
-                    _ => throw Invalid(list, "a date comparison"),
-                };
-            case CustomFieldType.Bool:
-                var flag = ParseBool(list, filter.Value) ? 1.0 : 0.0;
-                // A missing yes/no value counts as "no".
-                return filter.Op switch
-                {
-                    "eq" when flag == 1 => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
-                    "eq" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
-                    "ne" when flag == 1 => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
-                    "ne" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Number == 1),
-                    _ => throw Invalid(list, "eq or ne"),
-                };
-            default:
-                var text = (filter.Value ?? "").Trim();
-                var lower = text.ToLowerInvariant();
-                return filter.Op switch
-                {
-                    "eq" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text == text),
-                    "ne" => c => !values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text == text),
-                    "contains" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text!.ToLower().Contains(lower)),
-                    "starts" => c => values.Any(v => v.EntityId == c.Id && v.FieldId == id && v.Text!.ToLower().StartsWith(lower)),
-                    _ => throw Invalid(list, "eq, ne, contains, starts, empty or set"),
-                };
-        }
-    }
-
     private static Expression<Func<Counterparty, bool>> Choice<T>(FieldFilter filter, Func<string?, T> parse, Func<T, bool, Expression<Func<Counterparty, bool>>> build) =>
         filter.Op switch
         {
@@ -327,22 +191,16 @@ public static class CounterpartyFilters
             _ => throw ValidationFailedException.For("filter", $"'{filter.Field}' is filtered with eq or ne."),
         };
 
-    private static Expression<Func<Counterparty, bool>> Compose<T>(Expression<Func<Counterparty, T>> selector, Expression<Func<T, bool>> test) =>
-        Expression.Lambda<Func<Counterparty, bool>>(new Substitute(test.Parameters[0], selector.Body).Visit(test.Body), selector.Parameters);
+    private static Expression<Func<Counterparty, bool>> Text(Expression<Func<Counterparty, string?>> selector, FieldFilter filter) => FieldConditions.Text(selector, filter);
 
-    private static double ParseNumber(ListField field, string? value) =>
-        double.TryParse((value ?? "").Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) ? n : throw Invalid(field, "a number");
+    private static Expression<Func<Counterparty, bool>> Number(Expression<Func<Counterparty, double?>> selector, ListField field, FieldFilter filter) =>
+        FieldConditions.Number(selector, field, filter);
 
-    private static DateOnly ParseDate(ListField field, string? value) =>
-        DateOnly.TryParse(value, CultureInfo.InvariantCulture, out var d) ? d : throw Invalid(field, "a date (2024-01-31)");
+    private static Expression<Func<Counterparty, bool>> DateRange(Expression<Func<Counterparty, DateTimeOffset>> selector, ListField field, FieldFilter filter) =>
+        FieldConditions.DateRange(selector, field, filter);
 
-    private static bool ParseBool(ListField field, string? value) => bool.TryParse(value, out var b) ? b : throw Invalid(field, "true or false");
+    private static Expression<Func<Counterparty, bool>> CustomCondition(CustomFieldDefinition field, FieldFilter filter, CrmDbContext db) =>
+        FieldConditions.CustomCondition<Counterparty>(c => c.Id, field, filter, db);
 
-    private static ValidationFailedException Invalid(ListField field, string expected) =>
-        ValidationFailedException.For("filter", $"The filter on {field.Label} needs {expected}.");
-
-    private sealed class Substitute(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-    }
+    private static Expression<Func<Counterparty, bool>> Compose<T>(Expression<Func<Counterparty, T>> selector, Expression<Func<T, bool>> test) => FieldConditions.Compose(selector, test);
 }
