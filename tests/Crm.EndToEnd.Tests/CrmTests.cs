@@ -142,6 +142,15 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
             .Select(v => decimal.Parse(new string([.. v.Where(char.IsAsciiDigit)]), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.NotEmpty(filtered);
         Assert.All(filtered, v => Assert.True(v >= 100_000, v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var export = page.GetByTestId("cases-export");
+        await Assertions.Expect(export).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("filter=value%3Agte%3A100000&sort=value&desc=true&group=inprogress&owner=anna"));
+        var xlsx = await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/" + await export.GetAttributeAsync("href"));
+        using (var workbook = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(await xlsx.BodyAsync()), false))
+        {
+            var sheetRows = workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().Count();
+            Assert.Equal(filtered.Count + 1, sheetRows);   // exactly the rows on screen, and the header
+        }
+
         await page.ScreenshotAsync(new() { Path = Shot("cases.png"), FullPage = true });
 
         // A demo case has no sales cycle running: its owner closes it as lost, and must say why.

@@ -70,6 +70,10 @@ public static class CounterpartyApi
                 CancellationToken ct) =>
             TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, sort, desc == true, Filters(filter))))
             .WithTags("CRM").WithName("ListPersons").WithSummary("Persons the caller may see (with a visible company, or standalone ones they created); search in name and e-mail; sort = name (default), company, position, email; desc.");
+        app.MapGet("/api/persons/export", async (string? search, string? sort, bool? desc, string[]? filter, ClaimsPrincipal principal, PersonDirectory directory, CancellationToken ct) =>
+            TypedResults.File(await directory.ExportAsync(search, sort, desc == true, Filters(filter), CurrentUser.From(principal), ct),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"persons-{DateTime.UtcNow:yyyyMMdd-HHmm}.xlsx"))
+            .WithTags("CRM").WithName("ExportPersons").WithSummary("The persons list as .xlsx with the same search, filters and order.");
         app.MapGet("/api/persons/{id:guid}", async (Guid id, ClaimsPrincipal principal, PersonCard card, CancellationToken ct) =>
             TypedResults.Ok(await card.GetAsync(id, CurrentUser.From(principal), ct))).WithTags("CRM").WithName("GetPerson")
             .WithSummary("A person; personal data (birthday, name day, family, hobbies, private address and contacts) only for those allowed it (personalHidden otherwise).");

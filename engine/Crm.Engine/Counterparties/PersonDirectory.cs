@@ -39,6 +39,49 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
     public async Task<PagedList<PersonListItem>> ListAsync(string? search, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken,
         string? sort = null, bool descending = false, IReadOnlyList<FieldFilter>? filters = null)
     {
+        var query = await FilteredAsync(search, filters, user, cancellationToken);
+        (page, pageSize) = Paging.Normalize(page, pageSize);
+        var total = await query.Take(CounterpartyService.CountCap + 1).CountAsync(cancellationToken);
+        var rows = await Sorted(query, sort, descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken);
+        return new PagedList<PersonListItem>(rows, total, page, pageSize);
+    }
+
+    /// <summary>The list as .xlsx with the same search, filters and order, and the person fields the caller may read.</summary>
+    public async Task<byte[]> ExportAsync(string? search, string? sort, bool descending, IReadOnlyList<FieldFilter>? filters, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var query = await FilteredAsync(search, filters, user, cancellationToken);
+        if (await query.Take(CounterpartyService.ExportCap + 1).CountAsync(cancellationToken) > CounterpartyService.ExportCap)
+        {
+            throw ValidationFailedException.For("filter", $"The export would have more than {CounterpartyService.ExportCap:N0} rows; narrow the filter.");
+        }
+
+        var rows = await Sorted(query, sort, descending).Select(Item()).ToListAsync(cancellationToken);
+        var context = await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken);
+        var sensitive = CounterpartyAccess.SeesSensitive(user);
+        var custom = RecordFilters.CustomFields(context, sensitive).ToList();
+        var values = new Dictionary<Guid, Dictionary<string, object?>>();
+        foreach (var batch in rows.Chunk(1_000))
+        {
+            foreach (var (id, fields) in await customFields.ValuesAsync(context, [.. batch.Select(r => r.Id)], sensitive, cancellationToken))
+            {
+                values[id] = fields;
+            }
+        }
+
+        return ExcelWriter.Write("Persons", ["Last name", "First name", "Company", "Position", "Department", "E-mail", "Phone", "Marketing consent", .. custom.Select(f => f.Label)],
+            rows.Select(r => (IReadOnlyList<object?>)[r.LastName, r.FirstName, r.CounterpartyName, r.Position, r.Department, r.Email, r.Phone, r.MarketingConsent,
+                .. custom.Select(f => Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..])))]));
+    }
+
+    /// <summary>Several chosen values in one cell.</summary>
+    internal static object? Cell(object? value) => value is IEnumerable<string> many ? string.Join(", ", many) : value;
+
+    private System.Linq.Expressions.Expression<Func<ContactPerson, PersonListItem>> Item() =>
+        p => new PersonListItem(p.Id, p.FirstName, p.LastName, p.Position, p.Department, p.Email, p.Phone, p.CounterpartyId,
+            db.Counterparties.Where(c => c.Id == p.CounterpartyId).Select(c => c.Name).FirstOrDefault(), p.MarketingConsent);
+
+    private async Task<IQueryable<ContactPerson>> FilteredAsync(string? search, IReadOnlyList<FieldFilter>? filters, CurrentUser user, CancellationToken cancellationToken)
+    {
         var query = PersonAccess.Visible(db, user).AsNoTracking();
         if (filters is { Count: > 0 })
         {
@@ -53,13 +96,7 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
                 || (p.Email != null && EF.Functions.Like(p.Email.ToLower(), pattern)));
         }
 
-        (page, pageSize) = Paging.Normalize(page, pageSize);
-        var total = await query.Take(CounterpartyService.CountCap + 1).CountAsync(cancellationToken);
-        var rows = await Sorted(query, sort, descending).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(p => new PersonListItem(p.Id, p.FirstName, p.LastName, p.Position, p.Department, p.Email, p.Phone, p.CounterpartyId,
-                db.Counterparties.Where(c => c.Id == p.CounterpartyId).Select(c => c.Name).FirstOrDefault(), p.MarketingConsent))
-            .ToListAsync(cancellationToken);
-        return new PagedList<PersonListItem>(rows, total, page, pageSize);
+        return query;
     }
 
     /// <summary>By last name (default), company, position or e-mail; ties by name, then id.</summary>

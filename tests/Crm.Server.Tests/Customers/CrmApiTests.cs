@@ -110,6 +110,14 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, personal.StatusCode);
         Assert.True((await personal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("personal", out _));
         Assert.Equal(HttpStatusCode.BadRequest, (await anna.GetAsync("/api/persons?sort=shoeSize")).StatusCode);
+        var personsXlsx = await anna.GetAsync("/api/persons/export?filter=company:set:&sort=company");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", personsXlsx.Content.Headers.ContentType?.MediaType);
+        var casesXlsx = await anna.GetAsync("/api/cases/export?group=closed&filter=title:contains:szkolenie%20api");
+        Assert.Equal(HttpStatusCode.OK, casesXlsx.StatusCode);
+        using var workbook = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(await casesXlsx.Content.ReadAsStreamAsync(), false);
+        var cells = workbook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().ToList();
+        Assert.Equal(2, cells.Count);   // the header and the one won case
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.GetAsync("/api/cases/export?filter=colour:eq:red")).StatusCode);
     }
 
     [Fact]

@@ -68,6 +68,46 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
 
     public async Task<CaseList> ListAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
+        var cases = await FilteredAsync(query, user, cancellationToken);
+        var groups = (await cases.GroupBy(c => c.Group).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
+            .ToDictionary(g => GroupName(g.Key), g => g.Count);
+        cases = InGroup(cases, query.Group);
+        var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
+        var total = await cases.CountAsync(cancellationToken);
+        var rows = await Sorted(cases, query.Sort, query.Descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken);
+        return new CaseList(new PagedList<CaseListItem>(rows, total, page, pageSize), groups);
+    }
+
+    /// <summary>The list as .xlsx with the same group, search, filters and order, and the case fields the caller may read.</summary>
+    public async Task<byte[]> ExportAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var cases = InGroup(await FilteredAsync(query, user, cancellationToken), query.Group);
+        if (await cases.Take(CounterpartyService.ExportCap + 1).CountAsync(cancellationToken) > CounterpartyService.ExportCap)
+        {
+            throw ValidationFailedException.For("filter", $"The export would have more than {CounterpartyService.ExportCap:N0} rows; narrow the filter.");
+        }
+
+        var rows = await Sorted(cases, query.Sort, query.Descending).Select(Item()).ToListAsync(cancellationToken);
+        var context = await customFields.ContextAsync(CaseEntity, cancellationToken);
+        var sensitive = CounterpartyAccess.SeesSensitive(user);
+        var custom = RecordFilters.CustomFields(context, sensitive).ToList();
+        var values = new Dictionary<Guid, Dictionary<string, object?>>();
+        foreach (var batch in rows.Chunk(1_000))
+        {
+            foreach (var (id, fields) in await customFields.ValuesAsync(context, [.. batch.Select(r => r.Id)], sensitive, cancellationToken))
+            {
+                values[id] = fields;
+            }
+        }
+
+        return ExcelWriter.Write("Cases", ["Title", "Counterparty", "Group", "Phase", "Owner", "Value", "Currency", "Probability %", "Expected close", "Created", .. custom.Select(f => f.Label)],
+            rows.Select(r => (IReadOnlyList<object?>)[r.Title, r.CounterpartyName, GroupName(r.Group), r.Phase, r.Owner, r.Value, r.Currency, r.Probability, r.ExpectedClose,
+                r.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                .. custom.Select(f => PersonDirectory.Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..])))]));
+    }
+
+    private async Task<IQueryable<CrmCase>> FilteredAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
         var cases = CaseAccess.Visible(db, user).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -78,28 +118,25 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         if (!string.IsNullOrWhiteSpace(query.Owner)) cases = cases.Where(c => c.Owner == query.Owner);
         if (!string.IsNullOrWhiteSpace(query.Phase)) cases = cases.Where(c => c.Phase == query.Phase);
         if (query.CounterpartyId is { } counterpartyId) cases = cases.Where(c => c.CounterpartyId == counterpartyId);
-        if (query.Filters is { Count: > 0 })
-        {
-            cases = RecordFilters.ApplyToCases(cases, query.Filters, await customFields.ContextAsync(CaseEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user), db);
-        }
-
-        var groups = (await cases.GroupBy(c => c.Group).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
-            .ToDictionary(g => GroupName(g.Key), g => g.Count);
-        if (!string.IsNullOrWhiteSpace(query.Group))
-        {
-            var group = ParseGroup(query.Group);
-            cases = cases.Where(c => c.Group == group);
-        }
-
-        var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
-        var total = await cases.CountAsync(cancellationToken);
-        var rows = await Sorted(cases, query.Sort, query.Descending).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(c => new CaseListItem(c.Id, c.Title, c.Group, c.Phase, c.Owner, c.CounterpartyId,
-                db.Counterparties.Where(x => x.Id == c.CounterpartyId).Select(x => x.Name).FirstOrDefault(), c.Value, c.Currency, c.Probability, c.ExpectedClose,
-                c.Outcome, c.CreatedAt))
-            .ToListAsync(cancellationToken);
-        return new CaseList(new PagedList<CaseListItem>(rows, total, page, pageSize), groups);
+        return query.Filters is { Count: > 0 }
+            ? RecordFilters.ApplyToCases(cases, query.Filters, await customFields.ContextAsync(CaseEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user), db)
+            : cases;
     }
+
+    private static IQueryable<CrmCase> InGroup(IQueryable<CrmCase> cases, string? group)
+    {
+        if (string.IsNullOrWhiteSpace(group))
+        {
+            return cases;
+        }
+
+        var wanted = ParseGroup(group);
+        return cases.Where(c => c.Group == wanted);
+    }
+
+    private System.Linq.Expressions.Expression<Func<CrmCase, CaseListItem>> Item() =>
+        c => new CaseListItem(c.Id, c.Title, c.Group, c.Phase, c.Owner, c.CounterpartyId, db.Counterparties.Where(x => x.Id == c.CounterpartyId).Select(x => x.Name).FirstOrDefault(),
+            c.Value, c.Currency, c.Probability, c.ExpectedClose, c.Outcome, c.CreatedAt);
 
     public async Task<CaseView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
