@@ -56,17 +56,7 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
         }
 
         var rows = await Sorted(query, sort, descending).Select(Item()).ToListAsync(cancellationToken);
-        var context = await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken);
-        var sensitive = CounterpartyAccess.SeesSensitive(user);
-        var custom = RecordFilters.CustomFields(context, sensitive).ToList();
-        var values = new Dictionary<Guid, Dictionary<string, object?>>();
-        foreach (var batch in rows.Chunk(1_000))
-        {
-            foreach (var (id, fields) in await customFields.ValuesAsync(context, [.. batch.Select(r => r.Id)], sensitive, cancellationToken))
-            {
-                values[id] = fields;
-            }
-        }
+        var (custom, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
 
         return ExcelWriter.Write("Persons", ["Last name", "First name", "Company", "Position", "Department", "E-mail", "Phone", "Marketing consent", .. custom.Select(f => f.Label)],
             rows.Select(r => (IReadOnlyList<object?>)[r.LastName, r.FirstName, r.CounterpartyName, r.Position, r.Department, r.Email, r.Phone, r.MarketingConsent,

@@ -88,17 +88,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         }
 
         var rows = await Sorted(cases, query.Sort, query.Descending).Select(Item()).ToListAsync(cancellationToken);
-        var context = await customFields.ContextAsync(CaseEntity, cancellationToken);
-        var sensitive = CounterpartyAccess.SeesSensitive(user);
-        var custom = RecordFilters.CustomFields(context, sensitive).ToList();
-        var values = new Dictionary<Guid, Dictionary<string, object?>>();
-        foreach (var batch in rows.Chunk(1_000))
-        {
-            foreach (var (id, fields) in await customFields.ValuesAsync(context, [.. batch.Select(r => r.Id)], sensitive, cancellationToken))
-            {
-                values[id] = fields;
-            }
-        }
+        var (custom, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
 
         return ExcelWriter.Write("Cases", ["Title", "Counterparty", "Group", "Phase", "Owner", "Value", "Currency", "Probability %", "Expected close", "Created", .. custom.Select(f => f.Label)],
             rows.Select(r => (IReadOnlyList<object?>)[r.Title, r.CounterpartyName, GroupName(r.Group), r.Phase, r.Owner, r.Value, r.Currency, r.Probability, r.ExpectedClose,

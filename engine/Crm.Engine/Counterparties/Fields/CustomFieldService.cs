@@ -280,6 +280,23 @@ public sealed class CustomFieldService(CrmDbContext db)
     }
 
     /// <summary>A JSON value as the list of texts it gives (arrays for multi-choice; null and "" are no value).</summary>
+    /// <summary>An entity's readable custom fields as export columns, and their values for these records (read in batches of 1 000).</summary>
+    public async Task<(List<ListField> Fields, Dictionary<Guid, Dictionary<string, object?>> Values)> ColumnsAsync(string entity, IReadOnlyList<Guid> ids, bool seesSensitive,
+        CancellationToken cancellationToken)
+    {
+        var context = await ContextAsync(entity, cancellationToken);
+        var values = new Dictionary<Guid, Dictionary<string, object?>>();
+        foreach (var batch in ids.Chunk(1_000))
+        {
+            foreach (var (id, fields) in await ValuesAsync(context, batch, seesSensitive, cancellationToken))
+            {
+                values[id] = fields;
+            }
+        }
+
+        return ([.. RecordFilters.CustomFields(context, seesSensitive)], values);
+    }
+
     public static IReadOnlyList<string> Texts(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Array => [.. value.EnumerateArray().SelectMany(Texts)],
