@@ -45,6 +45,17 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Saved." })).ToBeVisibleAsync();
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("input[data-testid=cf-linkedin], [data-testid=cf-linkedin] input").First).ToHaveValueAsync("https://linkedin.com/in/e2e");
+
+        // The persons list shows the field as a column once chosen.
+        await page.GotoAsync(browser.BaseUrl + "/crm/persons");
+        var persons = page.GetByTestId("persons-table");
+        await Assertions.Expect(persons.Locator("tbody tr").First).ToContainTextAsync("@");   // rows load once the page is interactive
+        await page.GetByTestId("columns").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Profil LinkedIn')");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(persons.Locator("th").Filter(new() { HasText = "Profil LinkedIn" })).ToBeVisibleAsync();
+        await Assertions.Expect(persons.Locator("tbody tr").First).ToContainTextAsync("https://linkedin.com/in/e2e");
+        await Assertions.Expect(page.GetByTestId("persons-export")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("columns=.*cf.linkedin"));
         await page.GotoAsync(browser.BaseUrl + "/crm/settings");
 
         // The list, filtered on a custom field, with that field as a column.

@@ -70,8 +70,9 @@ public static class CounterpartyApi
                 CancellationToken ct) =>
             TypedResults.Ok(await directory.ListAsync(search, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct, sort, desc == true, Filters(filter))))
             .WithTags("CRM").WithName("ListPersons").WithSummary("Persons the caller may see (with a visible company, or standalone ones they created); search in name and e-mail; sort = name (default), company, position, email; desc.");
-        app.MapGet("/api/persons/export", async (string? search, string? sort, bool? desc, string[]? filter, ClaimsPrincipal principal, PersonDirectory directory, CancellationToken ct) =>
-            TypedResults.File(await directory.ExportAsync(search, sort, desc == true, Filters(filter), CurrentUser.From(principal), ct),
+        app.MapGet("/api/persons/export", async (string? search, string? sort, bool? desc, string[]? filter, string? columns, ClaimsPrincipal principal, PersonDirectory directory,
+                CancellationToken ct) =>
+            TypedResults.File(await directory.ExportAsync(search, sort, desc == true, Filters(filter), CurrentUser.From(principal), ct, Columns(columns)),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"persons-{DateTime.UtcNow:yyyyMMdd-HHmm}.xlsx"))
             .WithTags("CRM").WithName("ExportPersons").WithSummary("The persons list as .xlsx with the same search, filters and order.");
         app.MapGet("/api/persons/{id:guid}", async (Guid id, ClaimsPrincipal principal, PersonCard card, CancellationToken ct) =>
@@ -148,12 +149,15 @@ public static class CounterpartyApi
         return app;
     }
 
+    /// <summary>A <c>columns=a,b</c> query parameter (null when absent: the list's default columns).</summary>
+    internal static List<string>? Columns(string? columns) => columns is null ? null : [.. columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
     /// <summary>Repeatable <c>filter=field:op:value</c> query parameters.</summary>
     internal static List<FieldFilter> Filters(string[]? filter) => [.. (filter ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(FieldFilter.Parse)];
 
     private static CounterpartyListOptions Options(string[]? filter, string? columns, string? sort = null, bool? desc = null) =>
         new(Filters(filter),
-            columns is null ? null : [.. columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], sort, desc == true);
+            Columns(columns), sort, desc == true);
 
     /// <summary>Custom fields and dictionaries: everyone reads them (forms need them), admins change them.</summary>
     private static void MapFieldAdministration(IEndpointRouteBuilder app)

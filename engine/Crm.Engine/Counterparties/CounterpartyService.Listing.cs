@@ -183,25 +183,13 @@ public sealed partial class CounterpartyService
             : null;
 
     /// <summary>The columns the user chose for the counterparty list (null until they choose).</summary>
-    public async Task<IReadOnlyList<string>?> SavedColumnsAsync(CurrentUser user, CancellationToken cancellationToken) =>
-        await db.Set<ListPreference>().AsNoTracking().Where(p => p.UserName == user.UserName && p.ListKey == "counterparties")
-            .Select(p => p.Columns).FirstOrDefaultAsync(cancellationToken) is { } saved ? saved.Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
+    public Task<IReadOnlyList<string>?> SavedColumnsAsync(CurrentUser user, CancellationToken cancellationToken) =>
+        ListPreferences.ColumnsAsync(db, user, "counterparties", cancellationToken);
 
     public async Task SaveColumnsAsync(CurrentUser user, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
         CounterpartyColumns.Resolve(columns, await FieldContextAsync(cancellationToken), user);   // refuses unknown or hidden columns
-        var text = string.Join(',', columns);
-        var preference = await db.Set<ListPreference>().SingleOrDefaultAsync(p => p.UserName == user.UserName && p.ListKey == "counterparties", cancellationToken);
-        if (preference is null)
-        {
-            db.Add(new ListPreference { UserName = user.UserName, ListKey = "counterparties", Columns = text });
-        }
-        else
-        {
-            preference.Columns = text;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
+        await ListPreferences.SaveAsync(db, user, "counterparties", columns, cancellationToken);
     }
 
     /// <summary>"1 000+" when the count was capped.</summary>

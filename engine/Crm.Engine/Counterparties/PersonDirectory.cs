@@ -8,7 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Engine.Counterparties;
 
 public sealed record PersonListItem(Guid Id, string FirstName, string LastName, string? Position, string? Department, string? Email, string? Phone,
-    Guid? CounterpartyId, string? CounterpartyName, bool MarketingConsent);
+    Guid? CounterpartyId, string? CounterpartyName, bool MarketingConsent, string? Gender, string? Roles, DateTimeOffset CreatedAt)
+{
+    /// <summary>Values of the chosen custom-field columns (<c>cf.key</c>), when any were asked for.</summary>
+    public IReadOnlyDictionary<string, object?>? Values { get; init; }
+}
 
 /// <summary>
 /// Record level for persons: a person of a company is visible with that company (<see cref="CounterpartyAccess.Visible"/>);
@@ -36,19 +40,42 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
     public async Task<List<ListField>> FieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
         RecordFilters.PersonCatalogue(await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user));
 
+    /// <summary>The columns the list shows besides the name, until the user chooses.</summary>
+    public static readonly IReadOnlyList<string> DefaultColumns = ["company", "position", "email", "phone", "marketingConsent"];
+
+    /// <summary>The columns this user can choose (every filterable field but the name parts, which the name column shows).</summary>
+    public async Task<List<ListField>> ColumnsAsync(CurrentUser user, CancellationToken cancellationToken) =>
+        [.. (await FieldsAsync(user, cancellationToken)).Where(f => f.Key is not ("firstName" or "lastName"))];
+
+    public Task<IReadOnlyList<string>?> SavedColumnsAsync(CurrentUser user, CancellationToken cancellationToken) => ListPreferences.ColumnsAsync(db, user, "persons", cancellationToken);
+
+    public async Task SaveColumnsAsync(CurrentUser user, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        ListPreferences.Resolve(columns, DefaultColumns, await ColumnsAsync(user, cancellationToken));
+        await ListPreferences.SaveAsync(db, user, "persons", columns, cancellationToken);
+    }
+
     public async Task<PagedList<PersonListItem>> ListAsync(string? search, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken,
-        string? sort = null, bool descending = false, IReadOnlyList<FieldFilter>? filters = null)
+        string? sort = null, bool descending = false, IReadOnlyList<FieldFilter>? filters = null, IReadOnlyList<string>? columns = null)
     {
         var query = await FilteredAsync(search, filters, user, cancellationToken);
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var total = await query.Take(CounterpartyService.CountCap + 1).CountAsync(cancellationToken);
         var rows = await Sorted(query, sort, descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken);
+        if (columns?.Any(c => c.StartsWith("cf.", StringComparison.Ordinal)) == true)
+        {
+            var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+            rows = [.. rows.Select(r => r with { Values = values.GetValueOrDefault(r.Id)?.ToDictionary(v => "cf." + v.Key, v => PersonDirectory.Cell(v.Value)) })];
+        }
+
         return new PagedList<PersonListItem>(rows, total, page, pageSize);
     }
 
     /// <summary>The list as .xlsx with the same search, filters and order, and the person fields the caller may read.</summary>
-    public async Task<byte[]> ExportAsync(string? search, string? sort, bool descending, IReadOnlyList<FieldFilter>? filters, CurrentUser user, CancellationToken cancellationToken)
+    public async Task<byte[]> ExportAsync(string? search, string? sort, bool descending, IReadOnlyList<FieldFilter>? filters, CurrentUser user, CancellationToken cancellationToken,
+        IReadOnlyList<string>? columns = null)
     {
+        var chosen = ListPreferences.Resolve(columns, DefaultColumns, await ColumnsAsync(user, cancellationToken));
         var query = await FilteredAsync(search, filters, user, cancellationToken);
         if (await query.Take(CounterpartyService.ExportCap + 1).CountAsync(cancellationToken) > CounterpartyService.ExportCap)
         {
@@ -56,19 +83,34 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
         }
 
         var rows = await Sorted(query, sort, descending).Select(Item()).ToListAsync(cancellationToken);
-        var (custom, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
-
-        return ExcelWriter.Write("Persons", ["Last name", "First name", "Company", "Position", "Department", "E-mail", "Phone", "Marketing consent", .. custom.Select(f => f.Label)],
-            rows.Select(r => (IReadOnlyList<object?>)[r.LastName, r.FirstName, r.CounterpartyName, r.Position, r.Department, r.Email, r.Phone, r.MarketingConsent,
-                .. custom.Select(f => Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..])))]));
+        var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+        return ExcelWriter.Write("Persons", ["Last name", "First name", .. chosen.Select(f => f.Label)],
+            rows.Select(r => (IReadOnlyList<object?>)[r.LastName, r.FirstName, .. chosen.Select(f => f.Key.StartsWith("cf.", StringComparison.Ordinal)
+                ? Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..]))
+                : ValueOf(r, f.Key))]));
     }
+
+    /// <summary>A built-in column's value of a row, as a cell (dates as dates, yes/no as booleans).</summary>
+    public static object? ValueOf(PersonListItem row, string key) => key switch
+    {
+        "company" => row.CounterpartyName,
+        "position" => row.Position,
+        "department" => row.Department,
+        "email" => row.Email,
+        "phone" => row.Phone,
+        "gender" => row.Gender,
+        "roles" => row.Roles,
+        "marketingConsent" => row.MarketingConsent,
+        "createdAt" => DateOnly.FromDateTime(row.CreatedAt.UtcDateTime),
+        _ => row.Values?.GetValueOrDefault(key),
+    };
 
     /// <summary>Several chosen values in one cell.</summary>
     internal static object? Cell(object? value) => value is IEnumerable<string> many ? string.Join(", ", many) : value;
 
     private System.Linq.Expressions.Expression<Func<ContactPerson, PersonListItem>> Item() =>
         p => new PersonListItem(p.Id, p.FirstName, p.LastName, p.Position, p.Department, p.Email, p.Phone, p.CounterpartyId,
-            db.Counterparties.Where(c => c.Id == p.CounterpartyId).Select(c => c.Name).FirstOrDefault(), p.MarketingConsent);
+            db.Counterparties.Where(c => c.Id == p.CounterpartyId).Select(c => c.Name).FirstOrDefault(), p.MarketingConsent, p.Gender, p.Roles, p.CreatedAt);
 
     private async Task<IQueryable<ContactPerson>> FilteredAsync(string? search, IReadOnlyList<FieldFilter>? filters, CurrentUser user, CancellationToken cancellationToken)
     {

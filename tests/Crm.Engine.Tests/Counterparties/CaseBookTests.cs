@@ -108,6 +108,8 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         await Engine.RunAsync<CaseBook>(s => s.UpdateAsync(id, new UpdateCaseRequest(view.Revision + 1, null, null, null, null, null, null,
             new Dictionary<string, System.Text.Json.JsonElement> { ["contract"] = System.Text.Json.JsonSerializer.SerializeToElement("U/7") }), Anna, default));
         Assert.Equal("U/7", (await GetAsync(id, Anna)).CustomFields["contract"]);
+        var casesSheet = await Engine.RunAsync<CaseBook, byte[]>(s => s.ExportAsync(new CaseListQuery(Columns: ["cf.contract", "phase", "value"]), Anna, default));
+        Assert.Equal(["Title|Nr umowy|Phase|Value", "Modernizacja sieci|U/7|offer|45000"], CustomFieldScenarioTests.ReadSheet(casesSheet));
 
         // Someone else who sees the company may read the case but not move it.
         var colleague = EngineHarness.User("ola", "north");

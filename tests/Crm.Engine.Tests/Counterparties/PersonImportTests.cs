@@ -102,6 +102,15 @@ public abstract class PersonImportTests(DatabaseProvider provider) : EngineTestB
         Assert.Equal(["Kot"], (await Filtered(North, "company:empty:", "email:contains:example")).Items.Select(p => p.LastName));
         await Assert.ThrowsAsync<ValidationFailedException>(() => Filtered(North, "shoeSize:eq:42"));
 
+        // Chosen columns: in the rows (custom ones too) and in the export, in that order; unknown ones refused.
+        var withVip = await Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s => s.ListAsync("zieli", 1, 50, Manager, default, columns: ["company", "cf.vip"]));
+        Assert.Equal(true, withVip.Items.Single().Values!["cf.vip"]);
+        var sheet = await Engine.RunAsync<PersonDirectory, byte[]>(s => s.ExportAsync("zieli", null, false, null, Manager, default, ["cf.vip", "company"]));
+        Assert.Equal(["Last name|First name|VIP|Company", "Zielińska|Ewa|1|Północ sp. z o.o."], CustomFieldScenarioTests.ReadSheet(sheet));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<PersonDirectory, byte[]>(s => s.ExportAsync(null, null, false, null, North, default, ["shoeSize"])));
+        await Engine.RunAsync<PersonDirectory>(s => s.SaveColumnsAsync(North, ["email", "cf.vip"], default));
+        Assert.Equal(["email", "cf.vip"], await Engine.RunAsync<PersonDirectory, IReadOnlyList<string>?>(s => s.SavedColumnsAsync(North, default)));
+
         // The import's duplicate check looks only at persons the importer sees: it must not reveal jan's or the south's contacts to anna.
         var csv = PersonImport.ParseCsv("Imię;Nazwisko;E-mail\nOlaf;Bąk;olaf@poludnie.pl\nEwa;Zielińska;EWA@polnoc.pl\n");
         var report = await Engine.RunAsync<PersonImport, PersonImportReport>(s => s.RunAsync(csv, commit: false, importDuplicates: false, North, null, default));

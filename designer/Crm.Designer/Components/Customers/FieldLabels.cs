@@ -9,4 +9,15 @@ public static class FieldLabels
 {
     public static string Of(ListField field, IStringLocalizer<UiText> text) =>
         !field.Key.StartsWith("cf.", StringComparison.Ordinal) && text["Field_" + field.Key] is { ResourceNotFound: false } found ? found.Value : field.Label;
+
+    /// <summary>A list cell's value as text in the UI language.</summary>
+    public static string Show(object? value, IStringLocalizer<UiText> text) => value switch
+    {
+        null => "",
+        bool b => b ? text["Yes"] : text["No"],
+        decimal d => d.ToString("N2", System.Globalization.CultureInfo.CurrentCulture),
+        double d => d.ToString("0.##", System.Globalization.CultureInfo.CurrentCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.CurrentCulture) ?? "",
+    };
 }

@@ -20,8 +20,9 @@ public static class CaseApi
                 CounterpartyApi.Filters(filter)), CurrentUser.From(principal), ct)))
             .WithName("ListCases").WithSummary("Visible cases: group (potential, inprogress, closed), search in the title, owner, phase, counterpartyId; sort (created, title, value, probability, expectedClose, phase, owner) and desc; filter=field:op:value (repeatable, any field incl. cf.<key>); with the count per group.");
         cases.MapGet("/export", async (string? group, string? search, string? owner, string? phase, Guid? counterpartyId, string? sort, bool? desc, string[]? filter,
-                ClaimsPrincipal principal, CaseBook book, CancellationToken ct) =>
-            TypedResults.File(await book.ExportAsync(new CaseListQuery(group, search, owner, phase, counterpartyId, sort, desc == true, 1, 1, CounterpartyApi.Filters(filter)),
+                string? columns, ClaimsPrincipal principal, CaseBook book, CancellationToken ct) =>
+            TypedResults.File(await book.ExportAsync(new CaseListQuery(group, search, owner, phase, counterpartyId, sort, desc == true, 1, 1, CounterpartyApi.Filters(filter),
+                    CounterpartyApi.Columns(columns)),
                 CurrentUser.From(principal), ct), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"cases-{DateTime.UtcNow:yyyyMMdd-HHmm}.xlsx"))
             .WithName("ExportCases").WithSummary("The case list as .xlsx with the same group, search, filters and order.");
         cases.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal principal, CaseBook book, CancellationToken ct) =>

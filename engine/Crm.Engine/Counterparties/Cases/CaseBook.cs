@@ -10,11 +10,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Engine.Counterparties.Cases;
 
 public sealed record CaseListItem(Guid Id, string Title, CaseGroup Group, string Phase, string Owner, Guid? CounterpartyId, string? CounterpartyName, decimal Value,
-    string Currency, int Probability, DateOnly? ExpectedClose, CaseOutcome Outcome, DateTimeOffset CreatedAt);
+    string Currency, int Probability, DateOnly? ExpectedClose, CaseOutcome Outcome, DateTimeOffset CreatedAt, string? LostReason = null)
+{
+    /// <summary>Values of the chosen custom-field columns (<c>cf.key</c>), when any were asked for.</summary>
+    public IReadOnlyDictionary<string, object?>? Values { get; init; }
+}
 
 /// <summary>What the case list shows: a group (potential, inprogress, closed), search in the title, owner, phase, counterparty; sorted.</summary>
 public sealed record CaseListQuery(string? Group = null, string? Search = null, string? Owner = null, string? Phase = null, Guid? CounterpartyId = null,
-    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25, IReadOnlyList<FieldFilter>? Filters = null);
+    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25, IReadOnlyList<FieldFilter>? Filters = null, IReadOnlyList<string>? Columns = null);
 
 /// <summary>One page of cases and how many visible cases each group holds (for the tabs).</summary>
 public sealed record CaseList(PagedList<CaseListItem> Cases, IReadOnlyDictionary<string, int> Groups);
@@ -75,6 +79,11 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
         var total = await cases.CountAsync(cancellationToken);
         var rows = await Sorted(cases, query.Sort, query.Descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken);
+        if (query.Columns?.Any(c => c.StartsWith("cf.", StringComparison.Ordinal)) == true)
+        {
+            var (_, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+            rows = [.. rows.Select(r => r with { Values = values.GetValueOrDefault(r.Id)?.ToDictionary(v => "cf." + v.Key, v => PersonDirectory.Cell(v.Value)) })];
+        }
         return new CaseList(new PagedList<CaseListItem>(rows, total, page, pageSize), groups);
     }
 
@@ -87,14 +96,44 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
             throw ValidationFailedException.For("filter", $"The export would have more than {CounterpartyService.ExportCap:N0} rows; narrow the filter.");
         }
 
+        var chosen = ListPreferences.Resolve(query.Columns, DefaultColumns, await ColumnsAsync(user, cancellationToken));
         var rows = await Sorted(cases, query.Sort, query.Descending).Select(Item()).ToListAsync(cancellationToken);
-        var (custom, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
-
-        return ExcelWriter.Write("Cases", ["Title", "Counterparty", "Group", "Phase", "Owner", "Value", "Currency", "Probability %", "Expected close", "Created", .. custom.Select(f => f.Label)],
-            rows.Select(r => (IReadOnlyList<object?>)[r.Title, r.CounterpartyName, GroupName(r.Group), r.Phase, r.Owner, r.Value, r.Currency, r.Probability, r.ExpectedClose,
-                r.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                .. custom.Select(f => PersonDirectory.Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..])))]));
+        var (_, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+        return ExcelWriter.Write("Cases", ["Title", .. chosen.Select(f => f.Label)],
+            rows.Select(r => (IReadOnlyList<object?>)[r.Title, .. chosen.Select(f => f.Key.StartsWith("cf.", StringComparison.Ordinal)
+                ? PersonDirectory.Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..]))
+                : ValueOf(r, f.Key))]));
     }
+
+    /// <summary>The columns the list shows besides the title, until the user chooses.</summary>
+    public static readonly IReadOnlyList<string> DefaultColumns = ["counterparty", "phase", "value", "probability", "expectedClose", "owner", "createdAt"];
+
+    /// <summary>The columns this user can choose: every filterable field but the title (always shown), and the expected close.</summary>
+    public async Task<List<ListField>> ColumnsAsync(CurrentUser user, CancellationToken cancellationToken) =>
+        [.. (await FieldsAsync(user, cancellationToken)).Where(f => f.Key != "title"), new("expectedClose", "Expected close", "date", false, false, [])];
+
+    public Task<IReadOnlyList<string>?> SavedColumnsAsync(CurrentUser user, CancellationToken cancellationToken) => ListPreferences.ColumnsAsync(db, user, "cases", cancellationToken);
+
+    public async Task SaveColumnsAsync(CurrentUser user, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        ListPreferences.Resolve(columns, DefaultColumns, await ColumnsAsync(user, cancellationToken));
+        await ListPreferences.SaveAsync(db, user, "cases", columns, cancellationToken);
+    }
+
+    /// <summary>A built-in column's value of a row, as a cell.</summary>
+    public static object? ValueOf(CaseListItem row, string key) => key switch
+    {
+        "counterparty" => row.CounterpartyName,
+        "phase" => row.Phase,
+        "owner" => row.Owner,
+        "value" => row.Value,
+        "probability" => row.Probability,
+        "currency" => row.Currency,
+        "lostReason" => row.LostReason,
+        "expectedClose" => row.ExpectedClose,
+        "createdAt" => DateOnly.FromDateTime(row.CreatedAt.UtcDateTime),
+        _ => row.Values?.GetValueOrDefault(key),
+    };
 
     private async Task<IQueryable<CrmCase>> FilteredAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -126,7 +165,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
 
     private System.Linq.Expressions.Expression<Func<CrmCase, CaseListItem>> Item() =>
         c => new CaseListItem(c.Id, c.Title, c.Group, c.Phase, c.Owner, c.CounterpartyId, db.Counterparties.Where(x => x.Id == c.CounterpartyId).Select(x => x.Name).FirstOrDefault(),
-            c.Value, c.Currency, c.Probability, c.ExpectedClose, c.Outcome, c.CreatedAt);
+            c.Value, c.Currency, c.Probability, c.ExpectedClose, c.Outcome, c.CreatedAt, c.LostReason);
 
     public async Task<CaseView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
