@@ -106,6 +106,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.GetByTestId("follow-up-save").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Follow-up planned" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("activities.png"), FullPage = true });
+        await Assertions.Expect(page.GetByTestId("activities-export")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("show=planned"));
         var planned = await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/api/activities?show=planned&pageSize=200");
         Assert.Contains("Kolejny telefon E2E", await planned.TextAsync(), StringComparison.Ordinal);
         await page.CloseAsync();

@@ -12,12 +12,37 @@ public sealed record ActivityListItem(Guid Id, ActivityType Type, string Directi
 /// Which activities: <c>planned</c> (default), <c>overdue</c> (planned in the past), <c>done</c>, <c>cancelled</c> or <c>all</c>;
 /// whose (an employee; default the caller, <c>*</c> for everyone visible); planned ones earliest first, others newest first.
 /// </summary>
-public sealed record ActivityListQuery(string? Show = null, string? Employee = null, Guid? CounterpartyId = null, int Page = 1, int PageSize = 25);
+public sealed record ActivityListQuery(string? Show = null, string? Employee = null, Guid? CounterpartyId = null, int Page = 1, int PageSize = 25,
+    IReadOnlyList<Fields.FieldFilter>? Filters = null);
 
 /// <summary>The activity list (planned contacts, overdue first), closing activities and planning the next one in the chain.</summary>
 public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities, TimeProvider clock)
 {
     public async Task<PagedList<ActivityListItem>> ListAsync(ActivityListQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var (rows, show, now) = Filtered(query, user);
+        var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await Ordered(rows, show).Skip((page - 1) * pageSize).Take(pageSize).Select(Item(now)).ToListAsync(cancellationToken);
+        return new PagedList<ActivityListItem>(items, total, page, pageSize);
+    }
+
+    /// <summary>The same activities as .xlsx (at most <see cref="CounterpartyService.ExportCap"/>).</summary>
+    public async Task<byte[]> ExportAsync(ActivityListQuery query, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var (rows, show, now) = Filtered(query, user);
+        if (await rows.Take(CounterpartyService.ExportCap + 1).CountAsync(cancellationToken) > CounterpartyService.ExportCap)
+        {
+            throw ValidationFailedException.For("filter", $"The export would have more than {CounterpartyService.ExportCap:N0} rows; narrow the filter.");
+        }
+
+        var items = await Ordered(rows, show).Select(Item(now)).ToListAsync(cancellationToken);
+        return ExcelWriter.Write("Activities", ["When", "Type", "Direction", "Subject", "Status", "Counterparty", "Case", "Employee", "Minutes", "Overdue"],
+            items.Select(a => (IReadOnlyList<object?>)[a.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), a.Type.ToString(), a.Direction,
+                a.Subject, a.Status.ToString(), a.CounterpartyName, a.CaseTitle, a.Employee, a.DurationMinutes, a.Overdue]));
+    }
+
+    private (IQueryable<Activity> Rows, string Show, DateTimeOffset Now) Filtered(ActivityListQuery query, CurrentUser user)
     {
         var now = clock.GetUtcNow();
         var companies = CounterpartyAccess.Visible(db.Counterparties, user);
@@ -35,17 +60,17 @@ public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities,
             "all" => rows,
             _ => throw ValidationFailedException.For("show", "Use planned, overdue, done, cancelled or all."),
         };
-        var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
-        var total = await rows.CountAsync(cancellationToken);
-        var ordered = show is "planned" or "overdue" ? rows.OrderBy(a => a.At).ThenBy(a => a.Id) : rows.OrderByDescending(a => a.At).ThenBy(a => a.Id);
-        var items = await ordered.Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(a => new ActivityListItem(a.Id, a.Type, a.Direction, a.At, a.DurationMinutes, a.Subject, a.Status, a.Employee, a.CounterpartyId,
-                db.Counterparties.Where(c => c.Id == a.CounterpartyId).Select(c => c.Name).First(), a.CaseId,
-                db.Cases.Where(c => c.Id == a.CaseId).Select(c => c.Title).FirstOrDefault(), a.PreviousActivityId,
-                db.Activities.Any(n => n.PreviousActivityId == a.Id), a.Status == ActivityStatus.Planned && a.At < now))
-            .ToListAsync(cancellationToken);
-        return new PagedList<ActivityListItem>(items, total, page, pageSize);
+        return (Fields.RecordFilters.ApplyToActivities(rows, query.Filters, db), show, now);
     }
+
+    private static IOrderedQueryable<Activity> Ordered(IQueryable<Activity> rows, string show) =>
+        show is "planned" or "overdue" ? rows.OrderBy(a => a.At).ThenBy(a => a.Id) : rows.OrderByDescending(a => a.At).ThenBy(a => a.Id);
+
+    private System.Linq.Expressions.Expression<Func<Activity, ActivityListItem>> Item(DateTimeOffset now) =>
+        a => new ActivityListItem(a.Id, a.Type, a.Direction, a.At, a.DurationMinutes, a.Subject, a.Status, a.Employee, a.CounterpartyId,
+            db.Counterparties.Where(c => c.Id == a.CounterpartyId).Select(c => c.Name).First(), a.CaseId,
+            db.Cases.Where(c => c.Id == a.CaseId).Select(c => c.Title).FirstOrDefault(), a.PreviousActivityId,
+            db.Activities.Any(n => n.PreviousActivityId == a.Id), a.Status == ActivityStatus.Planned && a.At < now);
 
     /// <summary>Marks a planned activity done (with its duration) or cancelled: the employee it belongs to, or a manager.</summary>
     public async Task SetStatusAsync(Guid id, string? status, int? durationMinutes, CurrentUser user, CancellationToken cancellationToken)

@@ -53,6 +53,14 @@ public abstract class ActivityBookTests(DatabaseProvider provider) : EngineTestB
         Assert.Equal((late, ActivityStatus.Planned, north), (followUp.PreviousActivityId!.Value, followUp.Status, followUp.CounterpartyId));
         await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ActivityBook, Guid>(s => s.PlanFollowUpAsync(late, null, null, "Bez daty", Anna, default)));
 
+        // Filters on any field, and the export of the same rows.
+        ActivityListQuery Query(params string[] filters) => new("all", "*", null, 1, 50, [.. filters.Select(Crm.Engine.Counterparties.Fields.FieldFilter.Parse)]);
+        var calls = await Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(Query("subject:contains:faktur", "status:eq:done", "type:eq:call"), Anna, default));
+        Assert.Equal(["Oddzwonić w sprawie faktury"], calls.Items.Select(a => a.Subject));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(Query("type:eq:telegram"), Anna, default)));
+        var sheet = await Engine.RunAsync<ActivityBook, byte[]>(s => s.ExportAsync(Query("durationMinutes:gte:15", "status:ne:planned"), Anna, default));
+        Assert.Equal(2, CustomFieldScenarioTests.ReadSheet(sheet).Count);   // the header and the call closed with 15 minutes
+
         // A chain stays with one counterparty.
         var wrongChain = await Assert.ThrowsAsync<ValidationFailedException>(() => ActivityAsync(south, "Obca kontynuacja", TimeSpan.FromDays(1), "planned", Manager, previous: late));
         Assert.Equal(["previousActivityId"], wrongChain.Errors.Keys);

@@ -41,6 +41,56 @@ public static class RecordFilters
         .. CustomFields(context, seesSensitive),
     ];
 
+    public static List<ListField> ActivityCatalogue() =>
+    [
+        new("subject", "Subject", "text", false, false, []),
+        new("type", "Type", "choice", false, false, [.. Enum.GetNames<ActivityType>().Select(n => n.ToLowerInvariant())]),
+        new("direction", "Direction", "choice", false, false, ["in", "out"]),
+        new("status", "Status", "choice", false, false, ["planned", "done", "cancelled"]),
+        new("counterparty", "Counterparty", "text", false, false, []),
+        new("employee", "Employee", "text", false, false, []),
+        new("at", "When", "date", false, false, []),
+        new("durationMinutes", "Minutes", "number", false, false, []),
+    ];
+
+    public static IQueryable<Activity> ApplyToActivities(IQueryable<Activity> query, IReadOnlyList<FieldFilter>? filters, CrmDbContext db)
+    {
+        foreach (var filter in filters ?? [])
+        {
+            var field = Field(ActivityCatalogue(), filter);
+            query = query.Where(field.Key switch
+            {
+                "subject" => FieldConditions.Text<Activity>(a => a.Subject, filter),
+                "type" => Is<Activity, ActivityType>(a => a.Type, field, filter),
+                "direction" => FieldConditions.Text<Activity>(a => a.Direction, filter),
+                "status" => Is<Activity, ActivityStatus>(a => a.Status, field, filter),
+                "counterparty" => FieldConditions.Text<Activity>(a => db.Counterparties.Where(c => c.Id == a.CounterpartyId).Select(c => c.Name).FirstOrDefault(), filter),
+                "employee" => FieldConditions.Text<Activity>(a => a.Employee, filter),
+                "at" => FieldConditions.DateRange<Activity>(a => a.At, field, filter),
+                _ => FieldConditions.Number<Activity>(a => a.DurationMinutes, field, filter),
+            });
+        }
+
+        return query;
+    }
+
+    /// <summary>eq / ne on an enum field, the value given by name.</summary>
+    private static Expression<Func<T, bool>> Is<T, TEnum>(Expression<Func<T, TEnum>> selector, ListField field, FieldFilter filter) where TEnum : struct, Enum
+    {
+        if (!Enum.TryParse<TEnum>(filter.Value, ignoreCase: true, out var wanted) || !Enum.IsDefined(wanted))
+        {
+            throw FieldConditions.Invalid(field, "one of: " + string.Join(", ", field.Choices));
+        }
+
+        var constant = Expression.Constant(wanted, typeof(TEnum));
+        return filter.Op switch
+        {
+            "eq" => Expression.Lambda<Func<T, bool>>(Expression.Equal(selector.Body, constant), selector.Parameters),
+            "ne" => Expression.Lambda<Func<T, bool>>(Expression.NotEqual(selector.Body, constant), selector.Parameters),
+            _ => throw FieldConditions.Invalid(field, "eq or ne"),
+        };
+    }
+
     public static IQueryable<ContactPerson> ApplyToPersons(IQueryable<ContactPerson> query, IReadOnlyList<FieldFilter>? filters, FieldContext context, bool seesSensitive, CrmDbContext db)
     {
         foreach (var filter in filters ?? [])
