@@ -30,6 +30,8 @@ public static class EngineSetup
         services.TryAddScoped<Knowledge.ComplianceService>();
         services.TryAddScoped<Counterparties.CounterpartyService>();
         services.TryAddScoped<Counterparties.CrmActivityService>();
+        services.TryAddScoped<Counterparties.NoteBook>();
+        services.TryAddScoped<Counterparties.ActivityDocuments>();
         services.TryAddScoped<Counterparties.PersonDirectory>();
         services.TryAddScoped<Counterparties.PersonCard>();
         services.TryAddScoped<Counterparties.ActivityBook>();

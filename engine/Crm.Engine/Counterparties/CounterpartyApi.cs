@@ -104,8 +104,25 @@ public static class CounterpartyApi
             .WithTags("CRM").WithName("PlanFollowUp").WithSummary("Plans the next contact after this activity (same counterparty, person and case).");
         app.MapPost("/api/activities", async (CreateActivityRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/activities", new { id = await service.CreateActivityAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreateActivity");
-        app.MapPost("/api/notes", async (CreateNoteRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
-            TypedResults.Created("/api/notes", new { id = await service.CreateNoteAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreateNote");
+        app.MapGet("/api/activities/{id:guid}/documents", async (Guid id, ClaimsPrincipal principal, ActivityDocuments documents, CancellationToken ct) =>
+            TypedResults.Ok(await documents.ListAsync(id, CurrentUser.From(principal), ct)))
+            .WithTags("CRM").WithName("ActivityDocuments").WithSummary("Documents of the activity you may read: attached ones (removable) and those whose links name it.");
+        app.MapPost("/api/activities/{id:guid}/documents", async (Guid id, AttachDocumentRequest body, ClaimsPrincipal principal, ActivityDocuments documents, CancellationToken ct) =>
+        {
+            await documents.AttachAsync(id, body.DocumentId, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithTags("CRM").WithName("AttachActivityDocument").WithSummary("{documentId}: a document you may read; attaching it again changes nothing.");
+        app.MapDelete("/api/activities/{id:guid}/documents/{documentId:guid}", async (Guid id, Guid documentId, ClaimsPrincipal principal, ActivityDocuments documents, CancellationToken ct) =>
+        {
+            await documents.DetachAsync(id, documentId, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithTags("CRM").WithName("DetachActivityDocument").WithSummary("The activity's employee, whoever attached it, or a manager.");
+        app.MapPost("/api/notes", async (CreateNoteRequest request, ClaimsPrincipal principal, NoteBook notes, CancellationToken ct) =>
+            TypedResults.Created("/api/notes", new { id = await notes.CreateAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreateNote")
+            .WithSummary("text, and a counterpartyId or personId, optionally tied to an activityId, caseId or taskId (what these imply is filled in).");
+        app.MapGet("/api/notes", async (Guid? personId, Guid? activityId, Guid? taskId, ClaimsPrincipal principal, NoteBook notes, CancellationToken ct) =>
+            TypedResults.Ok(await notes.ListAsync(new NoteQuery(personId, activityId, taskId), CurrentUser.From(principal), ct)))
+            .WithTags("CRM").WithName("ListNotes").WithSummary("The notes on one person, activity or task (exactly one of personId, activityId, taskId).");
         app.MapPost("/api/cases", async (CreateCaseRequest request, ClaimsPrincipal principal, CaseService service, CancellationToken ct) =>
             TypedResults.Created("/api/cases", new { id = await service.CreateAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreateCase");
         app.MapGet("/api/cases/funnel", async (string? owner, DateOnly? from, DateOnly? to, ClaimsPrincipal principal, CaseService service, CancellationToken ct) =>
@@ -209,6 +226,8 @@ public sealed record DictionaryValue(string? Value);
 public sealed record ActivityStatusChange(string? Status, int? DurationMinutes);
 
 public sealed record FollowUpRequest(string? Type, DateTimeOffset? At, string? Subject);
+
+public sealed record AttachDocumentRequest(Guid DocumentId);
 
 public sealed record RelationRequest(Guid ChildId, string? Kind);
 

@@ -194,6 +194,8 @@ public sealed class CrmNote
     public Guid? PersonId { get; set; }
     public Guid? ActivityId { get; set; }
     public Guid? CaseId { get; set; }
+    /// <summary>The inbox task the note was written on (a process step of a case, a complaint ...).</summary>
+    public Guid? TaskId { get; set; }
     public required string Text { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -365,6 +367,9 @@ internal sealed class CounterpartyConfiguration :
         builder.Property(n => n.CreatedBy).HasMaxLength(100);
         builder.HasIndex(n => n.CounterpartyId);
         builder.HasIndex(n => n.CaseId);
+        builder.HasIndex(n => n.PersonId);
+        builder.HasIndex(n => n.ActivityId);
+        builder.HasIndex(n => n.TaskId);
     }
 
     public void Configure(EntityTypeBuilder<CrmCase> builder)

@@ -8,14 +8,16 @@ public sealed record CreatePersonRequest(Guid? CounterpartyId, string? FirstName
     DateOnly? Birthday, bool MarketingConsent = false, string? ConsentSource = null);
 
 public sealed record CreateActivityRequest(Guid CounterpartyId, string? Type, string? Direction, DateTimeOffset? At, int? DurationMinutes, string? Subject, string? Description,
-    string? Status, Guid? PersonId, Guid? CaseId, Guid? PreviousActivityId, string? Employee);
+    string? Status, Guid? PersonId, Guid? CaseId, Guid? PreviousActivityId, string? Employee, IReadOnlyList<Guid>? DocumentIds = null);
 
-public sealed record CreateNoteRequest(string? Text, Guid? CounterpartyId, Guid? PersonId, Guid? ActivityId, Guid? CaseId);
-
-public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail, string? Who, Guid Id, bool Overdue, string? Link = null);
+public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail, string? Who, Guid Id, bool Overdue, string? Link = null)
+{
+    /// <summary>For an activity: the documents attached to it that the caller may read.</summary>
+    public IReadOnlyList<LinkedDocument> Documents { get; init; } = [];
+}
 
 /// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>
-public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
+public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments documents, TimeProvider clock)
 {
     /// <summary>Every field error of a person (empty when it may be created), without touching the database.</summary>
     public static Dictionary<string, string[]> ValidatePerson(CreatePersonRequest request)
@@ -64,6 +66,7 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
         if (!Enum.TryParse<ActivityStatus>(request.Status ?? "done", true, out var status) || !Enum.IsDefined(status)) errors["status"] = ["Use planned, done or cancelled."];
         if (request.Direction is not (null or "in" or "out")) errors["direction"] = ["Use in or out."];
         if (request.DurationMinutes is < 0 or > 24 * 60) errors["durationMinutes"] = ["0 to 1440 minutes."];
+        if (request.DocumentIds is { Count: > 20 }) errors["documentIds"] = ["Attach at most 20 documents at once."];
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -76,6 +79,9 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
             throw ValidationFailedException.For("previousActivityId", "A follow-up continues an activity with the same counterparty.");
         }
 
+        var documentIds = request.DocumentIds?.Distinct().ToList() ?? [];
+        await documents.RequireReadableAsync(documentIds, user, cancellationToken);
+
         var activity = new Activity
         {
             Type = type, Direction = request.Direction ?? "out", At = request.At ?? clock.GetUtcNow(), DurationMinutes = request.DurationMinutes ?? 0,
@@ -83,32 +89,9 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
             Subject = request.Subject!.Trim(), Description = request.Description, Status = status, PreviousActivityId = request.PreviousActivityId,
         };
         db.Activities.Add(activity);
+        db.AddRange(documentIds.Select(d => new ActivityDocument { ActivityId = activity.Id, DocumentId = d, LinkedBy = user.UserName, LinkedAt = clock.GetUtcNow() }));
         await db.SaveChangesAsync(cancellationToken);
         return activity.Id;
-    }
-
-    public async Task<Guid> CreateNoteAsync(CreateNoteRequest request, CurrentUser user, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(request.Text))
-        {
-            throw ValidationFailedException.For("text", "Write the note.");
-        }
-
-        if (request.CounterpartyId is null && request.PersonId is null && request.CaseId is null)
-        {
-            throw ValidationFailedException.For("counterpartyId", "A note belongs to a counterparty, a person or a case.");
-        }
-
-        if (request.CounterpartyId is { } counterpartyId)
-        {
-            await RequireVisibleAsync(counterpartyId, user, cancellationToken);
-        }
-
-        await RequireVisibleLinksAsync(request.PersonId, request.CaseId, user, cancellationToken);
-        var note = new CrmNote { Text = request.Text.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, ActivityId = request.ActivityId, CaseId = request.CaseId, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
-        db.Notes.Add(note);
-        await db.SaveChangesAsync(cancellationToken);
-        return note.Id;
     }
 
     /// <summary>Everything around a counterparty (or a case) in one list, newest first; planned activities in the past are overdue.</summary>
@@ -124,10 +107,16 @@ public sealed class CrmActivityService(CrmDbContext db, TimeProvider clock)
             .OrderByDescending(a => a.At).Take(200).ToListAsync(cancellationToken);
         var notes = await db.Notes.AsNoTracking().Where(n => (counterpartyId != null && n.CounterpartyId == counterpartyId) || (caseId != null && n.CaseId == caseId))
             .OrderByDescending(n => n.CreatedAt).Take(200).ToListAsync(cancellationToken);
-        return [.. activities.Select(a => new TimelineItem(a.At, a.Type.ToString(), a.Subject, a.Description, a.Employee, a.Id, a.Status == ActivityStatus.Planned && a.At < now))
-            .Concat(notes.Select(n => new TimelineItem(n.CreatedAt, "Note", n.Text.Length > 80 ? n.Text[..80] + "…" : n.Text, n.Text, n.CreatedBy, n.Id, false)))
-            .OrderByDescending(t => t.At)];
+        var attached = await documents.OfAsync([.. activities.Select(a => a.Id)], user, cancellationToken);
+        return [.. activities.Select(a => ItemOf(a, now, attached)).Concat(notes.Select(NoteBook.TimelineItemOf)).OrderByDescending(t => t.At)];
     }
+
+    /// <summary>An activity in a timeline, with its documents; a planned one in the past is overdue.</summary>
+    internal static TimelineItem ItemOf(Activity activity, DateTimeOffset now, Dictionary<Guid, List<LinkedDocument>> documents) =>
+        new(activity.At, activity.Type.ToString(), activity.Subject, activity.Description, activity.Employee, activity.Id, activity.Status == ActivityStatus.Planned && activity.At < now)
+        {
+            Documents = documents.GetValueOrDefault(activity.Id) ?? [],
+        };
 
     public async Task<List<ContactPerson>> PersonsAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
     {

@@ -140,6 +140,29 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("activities", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+                {
+                    b.Property<Guid>("ActivityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LinkedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("ActivityId", "DocumentId");
+
+                    b.HasIndex("DocumentId");
+
+                    b.ToTable("activity_documents", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Engine.Counterparties.BankAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -591,6 +614,9 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<Guid?>("PersonId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("TaskId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -598,9 +624,15 @@ namespace Crm.Storage.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
                     b.HasIndex("CaseId");
 
                     b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("TaskId");
 
                     b.ToTable("notes", (string)null);
                 });
@@ -2171,6 +2203,21 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+                {
+                    b.HasOne("Crm.Engine.Counterparties.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Engine.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -135,6 +135,29 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("activities", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+                {
+                    b.Property<Guid>("ActivityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LinkedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ActivityId", "DocumentId");
+
+                    b.HasIndex("DocumentId");
+
+                    b.ToTable("activity_documents", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Engine.Counterparties.BankAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -584,6 +607,9 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<Guid?>("PersonId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("TaskId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -591,9 +617,15 @@ namespace Crm.Storage.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActivityId");
+
                     b.HasIndex("CaseId");
 
                     b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("TaskId");
 
                     b.ToTable("notes", (string)null);
                 });
@@ -2162,6 +2194,21 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+                {
+                    b.HasOne("Crm.Engine.Counterparties.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Engine.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

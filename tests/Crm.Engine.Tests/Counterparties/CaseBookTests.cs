@@ -83,7 +83,7 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         Assert.Equal(["Serwery północ"], annasFiltered.Cases.Items.Select(c => c.Title));   // still only what she may see
         var internalCase = jans.Cases.Items[0].Id;
         await Assert.ThrowsAsync<NotFoundException>(() => GetAsync(internalCase, Anna));
-        await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<CrmActivityService, Guid>(s => s.CreateNoteAsync(new CreateNoteRequest("podglądam", null, null, null, internalCase), Anna, default)));
+        await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<NoteBook, Guid>(s => s.CreateAsync(new CreateNoteRequest("podglądam", null, null, null, internalCase), Anna, default)));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         var lostWithout = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CaseBook>(s => s.MoveAsync(id, "lost", " ", Anna, default)));
         Assert.Equal(["lostReason"], lostWithout.Errors.Keys);
         await Engine.RunAsync<CrmActivityService, Guid>(s => s.CreateActivityAsync(new CreateActivityRequest(company, "meeting", "out", null, 60, "Prezentacja u klienta", null, "done", null, id, null, null), Anna, default));
-        await Engine.RunAsync<CrmActivityService, Guid>(s => s.CreateNoteAsync(new CreateNoteRequest("Klient wybrał tańszą ofertę.", null, null, null, id), Anna, default));
+        await Engine.RunAsync<NoteBook, Guid>(s => s.CreateAsync(new CreateNoteRequest("Klient wybrał tańszą ofertę.", null, null, null, id), Anna, default));
         await Engine.RunAsync<CaseBook>(s => s.MoveAsync(id, "lost", "cena", Anna, default));
         await Assert.ThrowsAsync<ConflictException>(() => Engine.RunAsync<CaseBook>(s => s.MoveAsync(id, "won", null, Anna, default)));
 

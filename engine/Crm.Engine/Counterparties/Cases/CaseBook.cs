@@ -59,7 +59,7 @@ public static class CaseAccess
 }
 
 /// <summary>The case list and the case page: details, edits with a revision check, manual phase moves, and the whole history in one timeline.</summary>
-public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess documents, CustomFieldService customFields, TimeProvider clock)
+public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess documents, ActivityDocuments activityDocuments, CustomFieldService customFields, TimeProvider clock)
 {
     /// <summary>The entity name of admin-defined case fields (<see cref="CustomFieldService.Entities"/>).</summary>
     public const string CaseEntity = "case";
@@ -203,11 +203,12 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         var readable = await documents.ReadableAsync(user, cancellationToken);
         var linked = await readable.AsNoTracking().Where(d => d.Links != null && EF.Functions.Like(d.Links, linkPattern))
             .OrderByDescending(d => d.CreatedAt).Take(100).Select(d => new { d.Id, d.Title, d.Owner, d.CreatedAt }).ToListAsync(cancellationToken);
+        var attached = await activityDocuments.OfAsync([.. activities.Select(a => a.Id)], user, cancellationToken);
         return
         [
             .. events.Select(e => new TimelineItem(e.At, "Case", EventTitle(e), null, e.By, e.Id, false)),
-            .. activities.Select(a => new TimelineItem(a.At, a.Type.ToString(), a.Subject, a.Description, a.Employee, a.Id, a.Status == ActivityStatus.Planned && a.At < now)),
-            .. notes.Select(n => new TimelineItem(n.CreatedAt, "Note", n.Text.Length > 80 ? n.Text[..80] + "…" : n.Text, n.Text, n.CreatedBy, n.Id, false)),
+            .. activities.Select(a => CrmActivityService.ItemOf(a, now, attached)),
+            .. notes.Select(NoteBook.TimelineItemOf),
             .. tasks.Select(t => new TimelineItem(t.CompletedAt ?? t.CreatedAt, "Task", t.Name, t.Status.ToString(), t.CompletedBy ?? t.Assignee, t.Id,
                 t.Status == Tasks.TaskStatus.Open && t.DueAt < now, $"tasks/{t.Id}")),
             .. linked.Select(d => new TimelineItem(d.CreatedAt, "Document", d.Title, null, d.Owner, d.Id, false, $"documents/{d.Id}")),
