@@ -182,6 +182,61 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
     }
 
     [Fact]
+    public async Task ActivityDocumentsAndNotes_FromTheCompanyTimeline_AndANoteOnAnInboxTaskLandsOnItsCase()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fcrm");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        await page.GetByTestId("counterparty-link").Nth(2).ClickAsync();
+        var timeline = page.GetByTestId("timeline");
+        await Assertions.Expect(timeline).ToBeVisibleAsync();
+        var company = page.Url;
+        await page.Locator("input[data-testid=activity-subject], [data-testid=activity-subject] input").First.FillAsync("Spotkanie E2E z umową");
+        await page.GetByTestId("add-activity").ClickAsync();
+        var item = timeline.Locator(".mud-timeline-item").Filter(new() { HasText = "Spotkanie E2E z umową" });
+        await item.GetByTestId("timeline-activity-open").ClickAsync();
+
+        // A document the user may read, found by its title and attached to the contact.
+        var details = item.GetByTestId("activity-details");
+        await details.Locator("input[data-testid=activity-document-search], [data-testid=activity-document-search] input").First.FillAsync("ACME");
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Umowa ramowa ACME" }).ClickAsync();
+        await details.GetByTestId("activity-document-attach").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Document attached" })).ToBeVisibleAsync();
+        await Assertions.Expect(details.GetByTestId("activity-document")).ToContainTextAsync("Umowa ramowa ACME");
+        await Assertions.Expect(item.GetByTestId("timeline-documents")).ToContainTextAsync("Umowa ramowa ACME");
+
+        // A note on the contact: listed with it and on the company's history.
+        var notes = details.GetByTestId("activity-notes");
+        await notes.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Klient podpisze w piątek (E2E)");
+        await page.Keyboard.PressAsync("Tab");
+        await notes.GetByTestId("note-add").ClickAsync();
+        await Assertions.Expect(notes.GetByTestId("note")).ToContainTextAsync("Klient podpisze w piątek (E2E)");
+        await page.ScreenshotAsync(new() { Path = Shot("activity-documents-notes.png"), FullPage = true });
+        await item.GetByTestId("timeline-activity-open").ClickAsync();   // closed: the note is still on the history, as an entry of its own
+        await Assertions.Expect(details).ToHaveCountAsync(0);
+        await Assertions.Expect(timeline).ToContainTextAsync("Klient podpisze w piątek (E2E)");
+
+        // A note written on the inbox task of a sales case shows on the task and in the case's history.
+        await page.Locator("input[data-testid=case-title], [data-testid=case-title] input").First.FillAsync("Notatki E2E");
+        await page.Locator("input[data-testid=case-value], [data-testid=case-value] input").First.FillAsync("5000");
+        await page.GetByTestId("create-case").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("Notatki E2E");
+        await page.GetByTestId("nav-tasks").ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "My tasks" }).ClickAsync();
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Notatki E2E" }).GetByTestId("task-link").ClickAsync();
+        var taskNotes = page.GetByTestId("task-notes");
+        await taskNotes.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Decydent wraca 5 grudnia (E2E)");
+        await page.Keyboard.PressAsync("Tab");
+        await taskNotes.GetByTestId("note-add").ClickAsync();
+        await Assertions.Expect(taskNotes.GetByTestId("note")).ToContainTextAsync("Decydent wraca 5 grudnia (E2E)");
+        await page.ScreenshotAsync(new() { Path = Shot("task-notes.png"), FullPage = true });
+        await page.GotoAsync(company);
+        await page.GetByTestId("cases").GetByTestId("case-link").Filter(new() { HasText = "Notatki E2E" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-timeline")).ToContainTextAsync("Decydent wraca 5 grudnia (E2E)");
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task CsvImport_ShowsMappingPreviewAndPerLineErrors_ThenImports()
     {
         var page = await browser.NewPageAsync();

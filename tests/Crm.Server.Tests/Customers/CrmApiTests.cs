@@ -155,6 +155,43 @@ public sealed class CrmApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActivityDocumentsAndNotes_OverHttp_OnlyForThoseWhoMaySeeThem()
+    {
+        using var anna = await _app.CreateClientAsAsync("anna");
+        using var jan = await _app.CreateClientAsAsync("jan");
+        var company = (await anna.GetFromJsonAsync<JsonElement>("/api/counterparties?pageSize=1")).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var folders = await anna.GetFromJsonAsync<JsonElement>("/api/folders");
+        var umowy = folders.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "Umowy").GetProperty("id").GetString()!;
+        var upload = new MultipartFormDataContent { { new StringContent(umowy), "folderId" }, { new ByteArrayContent("Oferta: 12 przeglądów"u8.ToArray()), "file", "oferta-api.txt" } };
+        var document = (await (await anna.PostAsync("/api/documents", upload)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var unknownDocument = await anna.PostAsJsonAsync("/api/activities", new { counterpartyId = company, type = "email", subject = "Oferta", documentIds = new[] { Guid.NewGuid() } });
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (unknownDocument.StatusCode, unknownDocument.Content.Headers.ContentType?.MediaType));
+        var created = await anna.PostAsJsonAsync("/api/activities", new { counterpartyId = company, type = "email", subject = "Oferta wysłana", documentIds = new[] { document } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var activity = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await anna.PostAsJsonAsync($"/api/activities/{activity}/documents", new { documentId = document })).StatusCode);
+        var documents = await anna.GetFromJsonAsync<JsonElement>($"/api/activities/{activity}/documents");
+        Assert.Equal([("oferta-api", true)], documents.EnumerateArray().Select(d => (d.GetProperty("title").GetString(), d.GetProperty("removable").GetBoolean())));
+        Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/activities/{activity}/documents")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await jan.DeleteAsync($"/api/activities/{activity}/documents/{document}")).StatusCode);
+
+        var note = await anna.PostAsJsonAsync("/api/notes", new { text = "Klient prosi o rabat.", activityId = activity });
+        Assert.Equal(HttpStatusCode.Created, note.StatusCode);
+        var notes = await anna.GetFromJsonAsync<JsonElement>($"/api/notes?activityId={activity}");
+        Assert.Equal(["Klient prosi o rabat."], notes.EnumerateArray().Select(n => n.GetProperty("text").GetString()));
+        Assert.Equal(company, notes[0].GetProperty("counterpartyId").GetGuid());
+        var other = (await anna.GetFromJsonAsync<JsonElement>("/api/counterparties?pageSize=2")).GetProperty("items")[1].GetProperty("id").GetGuid();
+        var contradiction = await anna.PostAsJsonAsync("/api/notes", new { text = "x", counterpartyId = other, activityId = activity });
+        Assert.Equal(HttpStatusCode.BadRequest, contradiction.StatusCode);
+        Assert.True((await contradiction.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("activityId", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.GetAsync("/api/notes")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/notes?activityId={activity}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await anna.DeleteAsync($"/api/activities/{activity}/documents/{document}")).StatusCode);
+        Assert.Equal(0, (await anna.GetFromJsonAsync<JsonElement>($"/api/activities/{activity}/documents")).GetArrayLength());
+    }
+
+    [Fact]
     public async Task DemoCompanies_AreValid_AndStaffSeeOnlyTheirRegion()
     {
         using var piotr = await _app.CreateClientAsAsync("piotr");
