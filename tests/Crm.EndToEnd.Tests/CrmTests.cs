@@ -204,6 +204,12 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Document attached" })).ToBeVisibleAsync();
         await Assertions.Expect(details.GetByTestId("activity-document")).ToContainTextAsync("Umowa ramowa ACME");
         await Assertions.Expect(item.GetByTestId("timeline-documents")).ToContainTextAsync("Umowa ramowa ACME");
+        await details.GetByTestId("activity-document").GetByRole(AriaRole.Link).ClickAsync();   // the document names the contacts it is attached to
+        await Assertions.Expect(page.GetByTestId("document-activities")).ToContainTextAsync("Spotkanie E2E z umową");
+        await page.GotoAsync(company);
+        await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
+        await item.GetByTestId("timeline-activity-open").ClickAsync();
+        await Assertions.Expect(details).ToBeVisibleAsync();
 
         // A note on the contact: listed with it and on the company's history.
         var notes = details.GetByTestId("activity-notes");

@@ -67,6 +67,7 @@ T = {
   "NoActivityDocuments": ("No documents attached.", "Brak dołączonych dokumentów."),
   "AttachDocument": ("Find a document", "Znajdź dokument"),
   "Attach": ("Attach", "Dołącz"),
+  "AttachedToActivities": ("Attached to contacts", "Dołączony do kontaktów"),
   "DocumentAttached": ("Document attached", "Dołączono dokument"),
   "DocumentRemoved": ("Document removed from the activity", "Usunięto dokument z działania"),
   "TimelineCase": ("Case", "Sprawa"),

@@ -18,6 +18,9 @@ public sealed class ActivityDocument
 /// <summary>A document as an activity (or the timeline) shows it; <c>Removable</c> when it was attached to the activity (not named by the document's own links).</summary>
 public sealed record LinkedDocument(Guid Id, string Title, string? Type, bool Removable);
 
+/// <summary>An activity a document is attached to, as the document page lists it.</summary>
+public sealed record DocumentActivity(Guid Id, string Subject, ActivityType Type, DateTimeOffset At, string Employee, Guid CounterpartyId, string CounterpartyName);
+
 /// <summary>A document the caller may read, offered when attaching one.</summary>
 public sealed record DocumentChoice(Guid Id, string Title, string? Type);
 
@@ -104,6 +107,18 @@ public sealed class ActivityDocuments(CrmDbContext db, DocumentAccess access, Ti
 
         db.Remove(link);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The other way round: the activities (contacts) a readable document is attached to, of counterparties the caller may see, newest first.</summary>
+    public async Task<List<DocumentActivity>> ActivitiesOfAsync(Guid documentId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        await RequireReadableAsync([documentId], user, cancellationToken);
+        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var attached = db.Set<ActivityDocument>().Where(l => l.DocumentId == documentId);
+        return await db.Activities.AsNoTracking().Where(a => attached.Any(l => l.ActivityId == a.Id) && companies.Any(c => c.Id == a.CounterpartyId))
+            .OrderByDescending(a => a.At).Take(100)
+            .Select(a => new DocumentActivity(a.Id, a.Subject, a.Type, a.At, a.Employee, a.CounterpartyId, db.Counterparties.Where(c => c.Id == a.CounterpartyId).Select(c => c.Name).First()))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>Documents the caller may read whose title contains the text, newest first: the choices when attaching one.</summary>

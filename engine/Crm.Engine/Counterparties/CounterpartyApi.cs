@@ -117,6 +117,9 @@ public static class CounterpartyApi
             await documents.DetachAsync(id, documentId, CurrentUser.From(principal), ct);
             return TypedResults.NoContent();
         }).WithTags("CRM").WithName("DetachActivityDocument").WithSummary("The activity's employee, whoever attached it, or a manager.");
+        app.MapGet("/api/documents/{id:guid}/activities", async (Guid id, ClaimsPrincipal principal, ActivityDocuments documents, CancellationToken ct) =>
+            TypedResults.Ok(await documents.ActivitiesOfAsync(id, CurrentUser.From(principal), ct)))
+            .WithTags("CRM").WithName("DocumentActivities").WithSummary("The contacts this document is attached to (of counterparties you may see).");
         app.MapPost("/api/notes", async (CreateNoteRequest request, ClaimsPrincipal principal, NoteBook notes, CancellationToken ct) =>
             TypedResults.Created("/api/notes", new { id = await notes.CreateAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreateNote")
             .WithSummary("text, and a counterpartyId or personId, optionally tied to an activityId, caseId or taskId (what these imply is filled in).");

@@ -142,6 +142,13 @@ public abstract class NotesAndActivityDocumentsTests(DatabaseProvider provider) 
         Assert.Equal(3, onCase.Documents.Count);
         await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<ActivityDocuments, List<LinkedDocument>>(s => s.ListAsync(sent, Jan, default)));
 
+        // The document page lists the contacts it is attached to: for readers of the document, only contacts of companies they see.
+        Assert.Equal(["Oferta wysłana|Dokumenty S.A."], (await Engine.RunAsync<ActivityDocuments, List<DocumentActivity>>(s => s.ActivitiesOfAsync(offer, Anna, default)))
+            .Select(a => $"{a.Subject}|{a.CounterpartyName}"));
+        await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<ActivityDocuments, List<DocumentActivity>>(s => s.ActivitiesOfAsync(secret, Anna, default)));
+        var southReader = new CurrentUser(Guid.NewGuid(), "zenon", new HashSet<string>(), new HashSet<string> { "south", "finance" });
+        Assert.Empty(await Engine.RunAsync<ActivityDocuments, List<DocumentActivity>>(s => s.ActivitiesOfAsync(offer, southReader, default)));
+
         // A document whose own links name the activity counts too (not removable from the activity's side).
         var letter = await DocumentAsync(salesFolder, "Pismo przewodnie");
         await Engine.RunAsync<DocumentService, DocumentView>(s => s.UpdateAsync(letter, new UpdateDocumentRequest(null, null, null, null, null, null,
