@@ -37,6 +37,8 @@ internal static class DemoCrm
         var groups = new[] { new CounterpartyGroup { Name = "Kluczowi klienci" }, new CounterpartyGroup { Name = "Sieć partnerska" } };
         db.AddRange(groups);
         var created = new List<Counterparty>();
+        // The demo price list and framework contract (loaded with the demo documents) go with some of the offers sent.
+        var offerDocuments = await db.Documents.Where(d => d.Title == "Cennik usług 2027" || d.Title == "Umowa ramowa ACME").OrderBy(d => d.Title).Select(d => d.Id).ToListAsync();
         for (var i = 0; i < 300; i++)
         {
             var name = $"{Stems[random.Next(Stems.Length)]}{Endings[random.Next(Endings.Length)]} {(i % 7 == 0 ? "Polska " : "")}{Forms[random.Next(Forms.Length)]}";
@@ -88,17 +90,30 @@ internal static class DemoCrm
                     MarketingConsent = i % 2 == 0, ConsentSource = i % 2 == 0 ? "formularz www" : null, ConsentAt = i % 2 == 0 ? now.AddDays(-100) : null, CreatedBy = "admin", CreatedAt = now.AddDays(-200),
                 }).Entity;
                 head ??= person.Id;
+                if (p == 0 && i % 5 == 2)
+                {
+                    db.Notes.Add(new CrmNote { CounterpartyId = company.Id, PersonId = person.Id, Text = PersonNotes[random.Next(PersonNotes.Length)], CreatedBy = owner, CreatedAt = now.AddDays(-random.Next(1, 60)) });
+                }
             }
 
             for (var a = 0; a < 2 + random.Next(3); a++)
             {
                 var planned = a == 0 && i % 4 == 0;
-                db.Activities.Add(new Activity
+                var activity = db.Activities.Add(new Activity
                 {
                     Type = (ActivityType)random.Next(0, 6), Direction = random.Next(2) == 0 ? "out" : "in", At = now.AddDays(planned ? random.Next(-5, 10) : -random.Next(1, 90)),
                     DurationMinutes = 5 * random.Next(1, 12), Employee = owner, CounterpartyId = company.Id, Subject = planned ? PlannedSubjects[random.Next(PlannedSubjects.Length)] : DoneSubjects[random.Next(DoneSubjects.Length)],
                     Status = planned ? ActivityStatus.Planned : ActivityStatus.Done,
-                });
+                }).Entity;
+                if (!planned && activity.Subject == "Wysłano ofertę" && offerDocuments.Count > 0)
+                {
+                    db.Add(new ActivityDocument { ActivityId = activity.Id, DocumentId = offerDocuments[i % offerDocuments.Count], LinkedBy = owner, LinkedAt = activity.At });
+                }
+
+                if (!planned && i % 4 == 1 && a == 1)
+                {
+                    db.Notes.Add(new CrmNote { CounterpartyId = company.Id, ActivityId = activity.Id, Text = ActivityNotes[random.Next(ActivityNotes.Length)], CreatedBy = owner, CreatedAt = activity.At.AddHours(1) });
+                }
             }
 
             if (i % 3 == 0)
@@ -124,6 +139,17 @@ internal static class DemoCrm
 
     private static readonly string[] PlannedSubjects =
         ["Telefon w sprawie oferty", "Przypomnieć o płatności", "Prezentacja nowego katalogu", "Ustalić termin dostawy", "Spotkanie przeglądowe", "Potwierdzić warunki umowy"];
+
+    private static readonly string[] ActivityNotes =
+    [
+        "Klient prosi o ofertę z dłuższym terminem płatności.", "Decyzja po zebraniu zarządu w przyszłym tygodniu.", "Konkurencja zaproponowała niższą cenę o ok. 5%.",
+        "Zainteresowani rozszerzeniem umowy serwisowej.", "Wysłać próbki do działu jakości.",
+    ];
+
+    private static readonly string[] PersonNotes =
+    [
+        "Woli kontakt mailowy, telefonicznie po 14:00.", "Decyduje o zakupach powyżej 50 tys. zł.", "Prosi o faktury w wersji elektronicznej.", "Urlop w sierpniu: zastępuje kierownik zakupów.",
+    ];
 
     private static readonly string[] DoneSubjects = ["Rozmowa o zamówieniu", "Wysłano ofertę", "Reklamacja dostawy omówiona", "Wizyta u klienta", "Negocjacja rabatu"];
 
