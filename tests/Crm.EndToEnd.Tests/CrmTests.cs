@@ -109,6 +109,23 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(page.GetByTestId("activities-export")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("show=planned"));
         var planned = await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/api/activities?show=planned&pageSize=200");
         Assert.Contains("Kolejny telefon E2E", await planned.TextAsync(), StringComparison.Ordinal);
+
+        // The minutes column added (kept for next time), sorted by subject; the export follows both.
+        var table = page.GetByTestId("activities-table");
+        await page.GetByTestId("columns").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\s*Minutes\\s*$") }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(table.Locator("th").Filter(new() { HasText = "Minutes" })).ToHaveCountAsync(1);
+        await table.Locator("th").Filter(new() { HasText = "Subject" }).ClickAsync();
+        await Assertions.Expect(table.Locator("th .mud-direction-asc")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("activities-export")).ToHaveAttributeAsync("href",
+            new System.Text.RegularExpressions.Regex("sort=subject&show=planned.*columns=at%2Ctype%2Ccounterparty%2Ccase%2Cemployee%2CdurationMinutes"));
+        var subjects = (await table.Locator("tbody tr td:first-child").AllInnerTextsAsync()).Select(t => t.Split('\n')[0].Trim()).ToList();
+        Assert.True(subjects.Count > 1);
+        Assert.Equal(subjects.Order(StringComparer.Ordinal), subjects);
+        await table.Locator("tbody tr").First.GetByTestId("activity-open").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("activity-details")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("activities-sorted.png"), FullPage = true });
         await page.CloseAsync();
     }
 

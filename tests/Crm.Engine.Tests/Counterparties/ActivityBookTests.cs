@@ -61,6 +61,19 @@ public abstract class ActivityBookTests(DatabaseProvider provider) : EngineTestB
         var sheet = await Engine.RunAsync<ActivityBook, byte[]>(s => s.ExportAsync(Query("durationMinutes:gte:15", "status:ne:planned"), Anna, default));
         Assert.Equal(2, CustomFieldScenarioTests.ReadSheet(sheet).Count);   // the header and the call closed with 15 minutes
 
+        // Sorted on a column, and exported in the columns the user chose (kept per user).
+        var bySubject = await Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(Query() with { Sort = "subject" }, Anna, default));
+        Assert.Equal(bySubject.Items.Select(a => a.Subject).Order(StringComparer.Ordinal), bySubject.Items.Select(a => a.Subject));
+        var byMinutes = await Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(Query() with { Sort = "durationMinutes", Descending = true }, Anna, default));
+        Assert.Equal(15, byMinutes.Items[0].DurationMinutes);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(Query() with { Sort = "colour" }, Anna, default)));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ActivityBook>(s => s.SaveColumnsAsync(Anna, ["counterparty", "shoeSize"], default)));
+        await Engine.RunAsync<ActivityBook>(s => s.SaveColumnsAsync(Anna, ["counterparty", "durationMinutes"], default));
+        var columns = await Engine.RunAsync<ActivityBook, IReadOnlyList<string>?>(s => s.SavedColumnsAsync(Anna, default));
+        Assert.Equal(["counterparty", "durationMinutes"], columns!);
+        var chosen = await Engine.RunAsync<ActivityBook, byte[]>(s => s.ExportAsync(Query("durationMinutes:gte:15") with { Columns = columns }, Anna, default));
+        Assert.Equal(["Subject|Counterparty|Minutes|Overdue", "Oddzwonić w sprawie faktury|Północ sp. z o.o.|15|0"], CustomFieldScenarioTests.ReadSheet(chosen));
+
         // A chain stays with one counterparty.
         var wrongChain = await Assert.ThrowsAsync<ValidationFailedException>(() => ActivityAsync(south, "Obca kontynuacja", TimeSpan.FromDays(1), "planned", Manager, previous: late));
         Assert.Equal(["previousActivityId"], wrongChain.Errors.Keys);
