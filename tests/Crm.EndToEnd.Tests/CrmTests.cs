@@ -239,6 +239,33 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(details).ToHaveCountAsync(0);
         await Assertions.Expect(timeline).ToContainTextAsync("Klient podpisze w piątek (E2E)");
 
+        // A contact recorded with its details: the person met, minutes, and the price list handed over.
+        await page.GetByTestId("activity-more").ClickAsync();
+        await page.Locator("input[data-testid=activity-subject], [data-testid=activity-subject] input").First.FillAsync("Prezentacja cennika E2E");
+        await page.Locator("input[data-testid=activity-minutes], [data-testid=activity-minutes] input").First.FillAsync("45");
+        await page.Keyboard.PressAsync("Tab");
+        await page.GetByTestId("activity-person").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").First.ClickAsync();
+        await page.Locator("input[data-testid=activity-form-document], [data-testid=activity-form-document] input").First.FillAsync("Cennik");
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Cennik usług 2027" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("activity-form-details").Locator(".mud-chip").Filter(new() { HasText = "Cennik usług 2027" })).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = Shot("activity-form.png") });
+        await page.GetByTestId("add-activity").ClickAsync();
+        var presentation = timeline.Locator(".mud-timeline-item").Filter(new() { HasText = "Prezentacja cennika E2E" });
+        await Assertions.Expect(presentation.GetByTestId("timeline-documents")).ToContainTextAsync("Cennik usług 2027");
+
+        // The person met: the contact is on their page, and a note about them stays there.
+        await page.Locator("a[href^='crm/persons/']").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("person-contacts")).ToContainTextAsync("Prezentacja cennika E2E");
+        var personNotes = page.GetByTestId("person-notes");
+        await personNotes.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Woli spotkania rano (E2E)");
+        await page.Keyboard.PressAsync("Tab");
+        await personNotes.GetByTestId("note-add").ClickAsync();
+        await Assertions.Expect(personNotes.GetByTestId("note")).ToContainTextAsync("Woli spotkania rano (E2E)");
+        await page.ScreenshotAsync(new() { Path = Shot("person-contacts-notes.png"), FullPage = true });
+        await page.GotoAsync(company);
+        await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
+
         // A note written on the inbox task of a sales case shows on the task and in the case's history.
         await page.Locator("input[data-testid=case-title], [data-testid=case-title] input").First.FillAsync("Notatki E2E");
         await page.Locator("input[data-testid=case-value], [data-testid=case-value] input").First.FillAsync("5000");

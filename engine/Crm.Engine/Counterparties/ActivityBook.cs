@@ -15,7 +15,7 @@ public sealed record ActivityListItem(Guid Id, ActivityType Type, string Directi
 /// <c>Sort</c> names one of <see cref="ActivityBook.SortFields"/>; <c>Columns</c> (besides the subject) for the export.
 /// </summary>
 public sealed record ActivityListQuery(string? Show = null, string? Employee = null, Guid? CounterpartyId = null, int Page = 1, int PageSize = 25,
-    IReadOnlyList<Fields.FieldFilter>? Filters = null, string? Sort = null, bool Descending = false, IReadOnlyList<string>? Columns = null);
+    IReadOnlyList<Fields.FieldFilter>? Filters = null, string? Sort = null, bool Descending = false, IReadOnlyList<string>? Columns = null, Guid? PersonId = null);
 
 /// <summary>The activity list (planned contacts, overdue first), closing activities and planning the next one in the chain.</summary>
 public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities, TimeProvider clock)
@@ -88,6 +88,7 @@ public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities,
         var employee = string.IsNullOrWhiteSpace(query.Employee) ? user.UserName : query.Employee.Trim();
         if (employee != "*") rows = rows.Where(a => a.Employee == employee);
         if (query.CounterpartyId is { } counterpartyId) rows = rows.Where(a => a.CounterpartyId == counterpartyId);
+        if (query.PersonId is { } personId) rows = rows.Where(a => a.PersonId == personId);
         var show = (query.Show ?? "planned").Trim().ToLowerInvariant();
         rows = show switch
         {

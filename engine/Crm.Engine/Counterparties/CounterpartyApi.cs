@@ -85,12 +85,12 @@ public static class CounterpartyApi
         }).WithTags("CRM").WithName("UpdatePerson").WithSummary("The whole editable person with the revision read (409 when stale); 400 names each invalid field.");
         app.MapPost("/api/persons", async (CreatePersonRequest request, ClaimsPrincipal principal, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/persons", new { id = await service.CreatePersonAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreatePerson");
-        app.MapGet("/api/activities", async (string? show, string? employee, Guid? counterpartyId, int? page, int? pageSize, string[]? filter, string? sort, bool? desc,
+        app.MapGet("/api/activities", async (string? show, string? employee, Guid? counterpartyId, Guid? personId, int? page, int? pageSize, string[]? filter, string? sort, bool? desc,
                 ClaimsPrincipal principal, ActivityBook book, CancellationToken ct) =>
-            TypedResults.Ok(await book.ListAsync(new ActivityListQuery(show, employee, counterpartyId, page ?? 1, pageSize ?? 25, Filters(filter), sort, desc == true),
+            TypedResults.Ok(await book.ListAsync(new ActivityListQuery(show, employee, counterpartyId, page ?? 1, pageSize ?? 25, Filters(filter), sort, desc == true, PersonId: personId),
                 CurrentUser.From(principal), ct)))
             .WithTags("CRM").WithName("ListActivities")
-            .WithSummary("show = planned (default), overdue, done, cancelled or all; employee (default you, * for everyone you may see); counterpartyId; filter=field:op:value (repeatable); sort (at, subject, type, direction, status, counterparty, employee, durationMinutes) and desc.");
+            .WithSummary("show = planned (default), overdue, done, cancelled or all; employee (default you, * for everyone you may see); counterpartyId; personId; filter=field:op:value (repeatable); sort (at, subject, type, direction, status, counterparty, employee, durationMinutes) and desc.");
         app.MapGet("/api/activities/export", async (string? show, string? employee, Guid? counterpartyId, string[]? filter, string? sort, bool? desc, string? columns,
                 ClaimsPrincipal principal, ActivityBook book, CancellationToken ct) =>
             TypedResults.File(await book.ExportAsync(new ActivityListQuery(show, employee, counterpartyId, 1, 1, Filters(filter), sort, desc == true, Columns(columns)), CurrentUser.From(principal), ct),

@@ -98,6 +98,12 @@ public abstract class NotesAndActivityDocumentsTests(DatabaseProvider provider) 
         Assert.Contains(await CompanyTimelineAsync(company, Anna), t => t.Id == onPerson);
         await Assert.ThrowsAsync<NotFoundException>(() => NotesAsync(new NoteQuery(PersonId: person), Jan));
 
+        // The person page's contacts: activities with that person, everyone's.
+        await Engine.RunAsync<CrmActivityService, Guid>(s => s.CreateActivityAsync(new CreateActivityRequest(company, "meeting", "out", null, 30, "Spotkanie z Zofią", null, "done",
+            person, null, null, null), Ola, default));
+        var withPerson = await Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(new ActivityListQuery("all", "*", PersonId: person), Anna, default));
+        Assert.Equal(["Spotkanie z Zofią|Zofia Kręgiel|ola"], withPerson.Items.Select(a => $"{a.Subject}|{a.PersonName}|{a.Employee}"));
+
         var empty = await Assert.ThrowsAsync<ValidationFailedException>(() => NoteAsync(new CreateNoteRequest(" ", company, null, null, null), Anna));
         Assert.Equal(["text"], empty.Errors.Keys);
         var tooLong = await Assert.ThrowsAsync<ValidationFailedException>(() => NoteAsync(new CreateNoteRequest(new string('x', NoteBook.MaxLength + 1), company, null, null, null), Anna));
