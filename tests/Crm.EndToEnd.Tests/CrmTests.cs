@@ -230,10 +230,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
 
         // A note on the contact: listed with it and on the company's history.
         var notes = details.GetByTestId("activity-notes");
-        await notes.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Klient podpisze w piątek (E2E)");
-        await page.Keyboard.PressAsync("Tab");
-        await notes.GetByTestId("note-add").ClickAsync();
-        await Assertions.Expect(notes.GetByTestId("note")).ToContainTextAsync("Klient podpisze w piątek (E2E)");
+        await AddNoteAsync(page, notes, "Klient podpisze w piątek (E2E)");
         await page.ScreenshotAsync(new() { Path = Shot("activity-documents-notes.png"), FullPage = true });
         await item.GetByTestId("timeline-activity-open").ClickAsync();   // closed: the note is still on the history, as an entry of its own
         await Assertions.Expect(details).ToHaveCountAsync(0);
@@ -258,10 +255,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.Locator("a[href^='crm/persons/']").First.ClickAsync();
         await Assertions.Expect(page.GetByTestId("person-contacts")).ToContainTextAsync("Prezentacja cennika E2E");
         var personNotes = page.GetByTestId("person-notes");
-        await personNotes.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Woli spotkania rano (E2E)");
-        await page.Keyboard.PressAsync("Tab");
-        await personNotes.GetByTestId("note-add").ClickAsync();
-        await Assertions.Expect(personNotes.GetByTestId("note")).ToContainTextAsync("Woli spotkania rano (E2E)");
+        await AddNoteAsync(page, personNotes, "Woli spotkania rano (E2E)");
         await page.ScreenshotAsync(new() { Path = Shot("person-contacts-notes.png"), FullPage = true });
         await page.GotoAsync(company);
         await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
@@ -275,10 +269,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.GetByRole(AriaRole.Tab, new() { Name = "My tasks" }).ClickAsync();
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Notatki E2E" }).GetByTestId("task-link").ClickAsync();
         var taskNotes = page.GetByTestId("task-notes");
-        await taskNotes.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync("Decydent wraca 5 grudnia (E2E)");
-        await page.Keyboard.PressAsync("Tab");
-        await taskNotes.GetByTestId("note-add").ClickAsync();
-        await Assertions.Expect(taskNotes.GetByTestId("note")).ToContainTextAsync("Decydent wraca 5 grudnia (E2E)");
+        await AddNoteAsync(page, taskNotes, "Decydent wraca 5 grudnia (E2E)");
         await page.ScreenshotAsync(new() { Path = Shot("task-notes.png"), FullPage = true });
         await page.GotoAsync(company);
         await page.GetByTestId("cases").GetByTestId("case-link").Filter(new() { HasText = "Notatki E2E" }).ClickAsync();
@@ -306,6 +297,15 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 imported");
         await page.ScreenshotAsync(new() { Path = Shot("crm-import.png"), FullPage = true });
         await page.CloseAsync();
+    }
+
+    /// <summary>Writes a note in a notes panel and waits until it is listed there.</summary>
+    private static async Task AddNoteAsync(IPage page, ILocator panel, string text)
+    {
+        await panel.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync(text);
+        await page.Keyboard.PressAsync("Tab");
+        await panel.GetByTestId("note-add").ClickAsync();
+        await Assertions.Expect(panel.GetByTestId("note")).ToContainTextAsync(text);
     }
 
     private static string Shot(string name)
