@@ -256,6 +256,9 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(page.GetByTestId("person-contacts")).ToContainTextAsync("Prezentacja cennika E2E");
         var personNotes = page.GetByTestId("person-notes");
         await AddNoteAsync(page, personNotes, "Woli spotkania rano (E2E)");
+        await AddNoteAsync(page, personNotes, "Pomyłka do usunięcia (E2E)");
+        await personNotes.GetByTestId("note").Filter(new() { HasText = "Pomyłka do usunięcia (E2E)" }).GetByTestId("note-remove").ClickAsync();
+        await Assertions.Expect(personNotes.GetByTestId("note").Filter(new() { HasText = "Pomyłka do usunięcia (E2E)" })).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Shot("person-contacts-notes.png"), FullPage = true });
         await page.GotoAsync(company);
         await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
@@ -305,7 +308,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await panel.Locator("textarea[data-testid=note-text], [data-testid=note-text] textarea").First.FillAsync(text);
         await page.Keyboard.PressAsync("Tab");
         await panel.GetByTestId("note-add").ClickAsync();
-        await Assertions.Expect(panel.GetByTestId("note")).ToContainTextAsync(text);
+        await Assertions.Expect(panel.GetByTestId("note").Filter(new() { HasText = text })).ToHaveCountAsync(1);
     }
 
     private static string Shot(string name)

@@ -67,6 +67,7 @@ T = {
   "NoActivityDocuments": ("No documents attached.", "Brak dołączonych dokumentów."),
   "AttachDocument": ("Find a document", "Znajdź dokument"),
   "Attach": ("Attach", "Dołącz"),
+  "NoteRemoved": ("Note removed", "Usunięto notatkę"),
   "ContactsWithPerson": ("Contacts with this person", "Kontakty z tą osobą"),
   "MoreDetails": ("More details", "Więcej szczegółów"),
   "DirectionOut": ("Outgoing", "Wychodzący"),

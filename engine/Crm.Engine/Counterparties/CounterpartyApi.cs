@@ -125,6 +125,11 @@ public static class CounterpartyApi
         app.MapPost("/api/notes", async (CreateNoteRequest request, ClaimsPrincipal principal, NoteBook notes, CancellationToken ct) =>
             TypedResults.Created("/api/notes", new { id = await notes.CreateAsync(request, CurrentUser.From(principal), ct) })).WithTags("CRM").WithName("CreateNote")
             .WithSummary("text, and a counterpartyId or personId, optionally tied to an activityId, caseId or taskId (what these imply is filled in).");
+        app.MapDelete("/api/notes/{id:guid}", async (Guid id, ClaimsPrincipal principal, NoteBook notes, CancellationToken ct) =>
+        {
+            await notes.DeleteAsync(id, CurrentUser.From(principal), ct);
+            return TypedResults.NoContent();
+        }).WithTags("CRM").WithName("RemoveNote").WithSummary("The note's author or a manager; audited.");
         app.MapGet("/api/notes", async (Guid? personId, Guid? activityId, Guid? taskId, ClaimsPrincipal principal, NoteBook notes, CancellationToken ct) =>
             TypedResults.Ok(await notes.ListAsync(new NoteQuery(personId, activityId, taskId), CurrentUser.From(principal), ct)))
             .WithTags("CRM").WithName("ListNotes").WithSummary("The notes on one person, activity or task (exactly one of personId, activityId, taskId).");

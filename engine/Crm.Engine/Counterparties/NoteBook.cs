@@ -102,6 +102,26 @@ public sealed class NoteBook(CrmDbContext db, TimeProvider clock)
         return note.Id;
     }
 
+    /// <summary>Removes a note: its author, or a manager (the removal is audited; the text is not kept).</summary>
+    public async Task DeleteAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var note = await db.Notes.SingleOrDefaultAsync(n => n.Id == id, cancellationToken) ?? throw new NotFoundException($"Note {id} does not exist.");
+        if (!MayDelete(note.CreatedBy, user))
+        {
+            throw new ForbiddenException("Only the note's author or a manager may remove it.");
+        }
+
+        db.Notes.Remove(note);
+        db.AuditLog.Add(new Audit.AuditEntry
+        {
+            Actor = user.UserName, Action = "crm.note-removed", SubjectType = "note", SubjectId = id.ToString(), At = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Who may remove a note: its author or a manager.</summary>
+    public static bool MayDelete(string author, CurrentUser user) => author == user.UserName || user.IsProcessOwner;
+
     /// <summary>The notes on one person, activity or task, newest first: the caller must see that record, and sees only notes whose counterparty and case they may see.</summary>
     public async Task<List<NoteView>> ListAsync(NoteQuery query, CurrentUser user, CancellationToken cancellationToken)
     {

@@ -104,6 +104,15 @@ public abstract class NotesAndActivityDocumentsTests(DatabaseProvider provider) 
         var withPerson = await Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(new ActivityListQuery("all", "*", PersonId: person), Anna, default));
         Assert.Equal(["Spotkanie z Zofią|Zofia Kręgiel|ola"], withPerson.Items.Select(a => $"{a.Subject}|{a.PersonName}|{a.Employee}"));
 
+        // Removed by the author or a manager only; the removal is audited.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<NoteBook>(s => s.DeleteAsync(onTask, Ola, default)));
+        await Engine.RunAsync<NoteBook>(s => s.DeleteAsync(onTask, Anna, default));
+        Assert.Empty(await NotesAsync(new NoteQuery(TaskId: qualify.Id), Anna));
+        Assert.DoesNotContain(await CompanyTimelineAsync(company, Anna), t => t.Id == onTask);
+        await Engine.RunAsync<NoteBook>(s => s.DeleteAsync(onPerson, Manager, default));
+        await Assert.ThrowsAsync<NotFoundException>(() => Engine.RunAsync<NoteBook>(s => s.DeleteAsync(onPerson, Manager, default)));
+        Assert.Equal(["anna", "piotr"], await Engine.RunAsync<CrmDbContext, List<string>>(db => db.AuditLog.Where(e => e.Action == "crm.note-removed").OrderBy(e => e.Sequence).Select(e => e.Actor).ToListAsync()));
+
         var empty = await Assert.ThrowsAsync<ValidationFailedException>(() => NoteAsync(new CreateNoteRequest(" ", company, null, null, null), Anna));
         Assert.Equal(["text"], empty.Errors.Keys);
         var tooLong = await Assert.ThrowsAsync<ValidationFailedException>(() => NoteAsync(new CreateNoteRequest(new string('x', NoteBook.MaxLength + 1), company, null, null, null), Anna));

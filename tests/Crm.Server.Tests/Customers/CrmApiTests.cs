@@ -180,6 +180,8 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, note.StatusCode);
         var notes = await anna.GetFromJsonAsync<JsonElement>($"/api/notes?activityId={activity}");
         Assert.Equal(["Klient prosi o rabat."], notes.EnumerateArray().Select(n => n.GetProperty("text").GetString()));
+        var noteId = (await note.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Forbidden, (await jan.DeleteAsync($"/api/notes/{noteId}")).StatusCode);
         Assert.Equal(company, notes[0].GetProperty("counterpartyId").GetGuid());
         var other = (await anna.GetFromJsonAsync<JsonElement>("/api/counterparties?pageSize=2")).GetProperty("items")[1].GetProperty("id").GetGuid();
         var contradiction = await anna.PostAsJsonAsync("/api/notes", new { text = "x", counterpartyId = other, activityId = activity });
@@ -187,6 +189,8 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.True((await contradiction.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("activityId", out _));
         Assert.Equal(HttpStatusCode.BadRequest, (await anna.GetAsync("/api/notes")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/notes?activityId={activity}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await anna.DeleteAsync($"/api/notes/{noteId}")).StatusCode);
+        Assert.Equal(0, (await anna.GetFromJsonAsync<JsonElement>($"/api/notes?activityId={activity}")).GetArrayLength());
         Assert.Equal(HttpStatusCode.NoContent, (await anna.DeleteAsync($"/api/activities/{activity}/documents/{document}")).StatusCode);
         Assert.Equal(0, (await anna.GetFromJsonAsync<JsonElement>($"/api/activities/{activity}/documents")).GetArrayLength());
     }
