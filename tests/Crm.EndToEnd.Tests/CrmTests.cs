@@ -254,6 +254,9 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         // The person met: the contact is on their page, and a note about them stays there.
         await page.Locator("a[href^='crm/persons/']").First.ClickAsync();
         await Assertions.Expect(page.GetByTestId("person-contacts")).ToContainTextAsync("Prezentacja cennika E2E");
+        await page.Locator("input[data-testid=activity-subject], [data-testid=activity-subject] input").First.FillAsync("Telefon do osoby (E2E)");
+        await page.GetByTestId("add-activity").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("person-contacts").Locator("tr").Filter(new() { HasText = "Telefon do osoby (E2E)" })).ToHaveCountAsync(1);
         var personNotes = page.GetByTestId("person-notes");
         await AddNoteAsync(page, personNotes, "Woli spotkania rano (E2E)");
         await AddNoteAsync(page, personNotes, "Pomyłka do usunięcia (E2E)");
