@@ -174,6 +174,9 @@ public sealed class CrmApiTests : IAsyncLifetime
         var documents = await anna.GetFromJsonAsync<JsonElement>($"/api/activities/{activity}/documents");
         Assert.Equal([("oferta-api", true)], documents.EnumerateArray().Select(d => (d.GetProperty("title").GetString(), d.GetProperty("removable").GetBoolean())));
         Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/activities/{activity}/documents")).StatusCode);
+        using var anonymous = _app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/activities/{activity}/documents")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/notes?activityId={activity}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await jan.DeleteAsync($"/api/activities/{activity}/documents/{document}")).StatusCode);
 
         var note = await anna.PostAsJsonAsync("/api/notes", new { text = "Klient prosi o rabat.", activityId = activity });
