@@ -1,15 +1,15 @@
 using Crm.Designer;
-using Crm.Engine.Bpmn;
-using Crm.Engine.Processes;
-using Crm.Engine.Tasks;
-using Crm.Engine.Hosting;
-using Crm.Engine.Identity;
-using Crm.Engine.Jobs;
-using Crm.Engine.Notifications;
-using Crm.Engine.Knowledge;
-using Crm.Engine.Audit;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Documents;
+using Crm.Workflow;
+using Crm.Workflow.Processes;
+using Crm.Workflow.Tasks;
+using Crm.Platform.Hosting;
+using Crm.Platform.Identity;
+using Crm.Workflow.Jobs;
+using Crm.Platform.Notifications;
+using Crm.Modules.Knowledge;
+using Crm.Platform.Audit;
+using Crm.Modules.Counterparties;
+using Crm.Modules.Documents;
 using Crm.Workflows;
 using Crm.Server.Hosting;
 using Crm.Storage;
@@ -26,11 +26,17 @@ try
     builder.Services.AddCrmObjectStore();                                      // local folder (default) or S3
     builder.Services.AddCrmIdentity();                                         // users, groups, cookie + bearer sign-in
     builder.Services.AddCrmDataProtection();                                   // cookie keys survive restarts
-    builder.Services.AddCrmEngine();                                           // BPMN engine, processes, tasks
-    builder.Services.AddCrmJobExecutor();                                      // timers, async steps, call returns
+    // the workflow engine (knows no module)
+    builder.Services.AddWorkflowEngine();                                      // BPMN engine, processes, tasks, the one way in
+    builder.Services.AddWorkflowJobExecutor();                                 // timers, async steps, call returns
+    // the platform
+    builder.Services.AddCrmAudit();                                            // audit chain and its check
     builder.Services.AddCrmNotifications();                                    // task mails, reminders, escalations, digests
-    builder.Services.AddCrmDocuments();                                        // folders, documents, register, search index
+    // business modules
+    builder.Services.AddDocumentsModule();                                     // folders, documents, register, search index
     builder.Services.AddCrmSearchWorker();                                     // keeps this node's index current
+    builder.Services.AddKnowledgeModule();                                     // articles, mandatory reading, compliance
+    builder.Services.AddCounterpartiesModule();                                // counterparties, persons, activities, cases
     builder.Services.AddCrmWorkflows();                                        // built-in processes and their handlers
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
@@ -55,10 +61,10 @@ try
     app.MapTaskApi();              // /api/tasks
     app.MapEngineApi();            // /api/incidents, /api/messages
     app.MapNotificationApi();      // /api/me/notifications
-    app.MapKnowledgeApi();         // /api/articles, /api/reading-assignments, /api/me/readings
     app.MapAuditApi();             // /api/audit, /api/audit/verify
-    app.MapCounterpartyApi();      // /api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases
-    app.MapDocumentApi();          // /api/folders, /api/documents, /api/access-log, /api/search
+    app.MapKnowledgeModule();      // /api/articles, /api/reading-assignments, /api/me/readings
+    app.MapCounterpartiesModule(); // /api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases
+    app.MapDocumentsModule();      // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}
     app.MapCrmDesigner();          // Blazor UI and its static assets

@@ -1,4 +1,4 @@
-using Crm.Engine.Persistence;
+using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Npgsql;

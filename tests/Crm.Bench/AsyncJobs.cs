@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Crm.Engine.Jobs;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Jobs;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Crm.Engine.Common;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,10 +1,11 @@
+using Crm.Workflow.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Crm.Engine.Documents;
+using Crm.Modules.Documents;
 using Crm.Storage.Search;
 using DocumentFormat.OpenXml.Packaging;
 using Microsoft.Extensions.DependencyInjection;
@@ -224,7 +225,7 @@ internal static class DocumentsBench
         }
     }
 
-    private static readonly Crm.Engine.Common.CurrentUser AdminUser = new(Guid.NewGuid(), "admin", new HashSet<string> { Crm.Engine.Identity.Roles.Admin }, new HashSet<string>());
+    private static readonly Crm.Workflow.Common.CurrentUser AdminUser = new(Guid.NewGuid(), "admin", new HashSet<string> { Crm.Workflow.Common.Roles.Admin }, new HashSet<string>());
 
     private static string Paragraph(Random random, int words) =>
         string.Join(' ', Enumerable.Range(0, words).Select(_ => Words[random.Next(Words.Length)]));

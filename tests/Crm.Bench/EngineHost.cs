@@ -1,11 +1,12 @@
-using Crm.Engine.Bpmn;
-using Crm.Engine.Documents;
+using Crm.Engine;
+using Crm.Workflow;
+using Crm.Modules.Documents;
 using Crm.Storage;
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
-using Crm.Engine.Jobs;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
+using Crm.Workflow.Jobs;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Crm.Storage.PostgreSql;
 using Crm.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,6 @@ internal static class EngineHost
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
         services.AddCrmObjectStore();
-        services.AddCrmDocuments();
         services.AddDbContext<CrmDbContext>(o =>
         {
             if (options.IsPostgres)
@@ -37,7 +37,7 @@ internal static class EngineHost
                 o.UseCrmSqlite($"Data Source={Path.Combine(options.Database, sqliteFile)};Default Timeout=30");
             }
         });
-        services.AddCrmEngine();
+        services.AddCrmModules();
         configure?.Invoke(services);
         services.Configure<JobOptions>(o =>
         {

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
-using Crm.Engine.Processes;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
+using Crm.Workflow.Processes;
+using Crm.Workflow.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Bench;
@@ -60,7 +60,7 @@ internal static class InboxBench
         progress.Report($"{total} tasks created in {watch.Elapsed.TotalSeconds:F1} s; refreshing planner statistics as autovacuum would, then measuring");
         await using (var scope = provider.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<Crm.Engine.Persistence.CrmDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<Crm.Platform.Persistence.CrmDbContext>();
             await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, db.IsSqlite ? "ANALYZE;" : "ANALYZE user_tasks; ANALYZE task_candidates;");
         }
 

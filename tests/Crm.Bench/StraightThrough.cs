@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Crm.Engine.Processes;
+using Crm.Workflow.Processes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Bench;

@@ -1,4 +1,4 @@
-using Crm.Engine.Persistence;
+using Crm.Platform.Persistence;
 using Crm.Tests;
 using Crm.Tests.Server;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Crm.Engine.Common;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Workflow.Processes;
 using Crm.Tests.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

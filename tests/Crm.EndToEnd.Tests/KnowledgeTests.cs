@@ -1,8 +1,8 @@
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
-using Crm.Engine.Knowledge;
-using Crm.Engine.Persistence;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
+using Crm.Modules.Knowledge;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Tasks;
 using Crm.Tests.Server;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -33,7 +33,7 @@ public sealed class KnowledgeTests(BrowserFixture browser) : IClassFixture<Brows
         await using (var scope = browser.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-            var review = await db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess && t.Status == Crm.Engine.Tasks.TaskStatus.Open);
+            var review = await db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess && t.Status == Crm.Workflow.Tasks.TaskStatus.Open);
             var tasks = scope.ServiceProvider.GetRequiredService<TaskService>();
             await tasks.ClaimAsync(review.Id, piotr, default);
             await tasks.CompleteAsync(review.Id, new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["decision"] = "publish" }, piotr, default);

@@ -1,15 +1,16 @@
+using Crm.Engine;
 using System.Text.Json.Nodes;
-using Crm.Engine.Bpmn;
+using Crm.Workflow;
 using Microsoft.Extensions.Configuration;
-using Crm.Engine.Documents;
+using Crm.Modules.Documents;
 using Crm.Storage;
 using Crm.Workflows;
-using Crm.Engine.Bpmn.Runtime;
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Runtime;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
+using Crm.Workflow.Tasks;
 using Crm.Storage.PostgreSql;
 using Crm.Storage.Sqlite;
 using Crm.Tests.Server;
@@ -62,12 +63,11 @@ public sealed class EngineHarness : IAsyncDisposable
 
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddCrmObjectStore();
-        services.AddCrmDocuments();
         services.AddCrmWorkflows();
         services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<UserDirectory>();
         services.AddSingleton<TokenCache>();
-        services.AddCrmEngine();
+        services.AddCrmModules();
         services.AddServiceTaskHandler<TestHandlers.Multiply>();
         services.AddServiceTaskHandler<TestHandlers.Fail>();
         services.AddServiceTaskHandler<TestHandlers.Reject>();
@@ -123,7 +123,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public Jobs.JobExecutor Executor => _services.GetRequiredService<Jobs.JobExecutor>();
+    public Crm.Workflow.Jobs.JobExecutor Executor => _services.GetRequiredService<Crm.Workflow.Jobs.JobExecutor>();
 
     /// <summary>Runs due jobs until none is due (jobs may create more due jobs); returns how many ran.</summary>
     public async Task<int> RunJobsAsync()
@@ -150,12 +150,12 @@ public sealed class EngineHarness : IAsyncDisposable
         return RunJobsAsync();
     }
 
-    public Task<List<Jobs.Job>> JobsAsync(Guid? instanceId = null) =>
-        RunAsync<CrmDbContext, List<Jobs.Job>>(db => db.Jobs.AsNoTracking().Where(j => instanceId == null || j.InstanceId == instanceId).ToListAsync());
+    public Task<List<Crm.Workflow.Jobs.Job>> JobsAsync(Guid? instanceId = null) =>
+        RunAsync<CrmDbContext, List<Crm.Workflow.Jobs.Job>>(db => db.Jobs.AsNoTracking().Where(j => instanceId == null || j.InstanceId == instanceId).ToListAsync());
 
-    public Task<Messages.MessageResult> MessageAsync(string name, string? businessKey = null, object? variables = null, bool all = false, string? correlationKey = null, object? correlationKeys = null) =>
-        RunAsync<Messages.MessageService, Messages.MessageResult>(s => s.CorrelateAsync(
-            new Messages.MessageRequest(name, businessKey, correlationKey, correlationKeys is null ? null : Vars(correlationKeys), Vars(variables)), all, Admin, CancellationToken.None));
+    public Task<Crm.Workflow.Messages.MessageResult> MessageAsync(string name, string? businessKey = null, object? variables = null, bool all = false, string? correlationKey = null, object? correlationKeys = null) =>
+        RunAsync<Crm.Workflow.Messages.MessageService, Crm.Workflow.Messages.MessageResult>(s => s.CorrelateAsync(
+            new Crm.Workflow.Messages.MessageRequest(name, businessKey, correlationKey, correlationKeys is null ? null : Vars(correlationKeys), Vars(variables)), all, Admin, CancellationToken.None));
 
     public static CurrentUser User(string name, params string[] groups) =>
         new(Guid.NewGuid(), name, new HashSet<string> { Roles.Staff }, groups.ToHashSet());

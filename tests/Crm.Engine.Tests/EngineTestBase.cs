@@ -1,4 +1,4 @@
-using Crm.Engine.Persistence;
+using Crm.Platform.Persistence;
 using Xunit;
 
 namespace Crm.Engine.Tests;

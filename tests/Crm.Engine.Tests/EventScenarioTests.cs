@@ -1,7 +1,7 @@
-using Crm.Engine.Common;
-using Crm.Engine.Jobs;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Workflow.Jobs;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
 
@@ -119,7 +119,7 @@ public abstract class EventScenarioTests(DatabaseProvider provider) : EngineTest
     {
         await DeployAsync("timers");
 
-        var error = await Assert.ThrowsAsync<Bpmn.Runtime.ProcessExecutionException>(() => Engine.StartAsync("timers", new { escalateAfter = "five days" }));
+        var error = await Assert.ThrowsAsync<Crm.Workflow.Runtime.ProcessExecutionException>(() => Engine.StartAsync("timers", new { escalateAfter = "five days" }));
 
         Assert.Equal("escalate", error.ElementId);
     }
@@ -274,7 +274,7 @@ public abstract class EventScenarioTests(DatabaseProvider provider) : EngineTest
 
         var open = Assert.Single(await Engine.OpenTasksAsync(started.Id));
         Assert.Equal("after", open.ElementId);
-        var cancelled = await Engine.RunAsync<CrmDbContext, int>(db => db.UserTasks.CountAsync(t => t.InstanceId == started.Id && t.Status == Tasks.TaskStatus.Cancelled));
+        var cancelled = await Engine.RunAsync<CrmDbContext, int>(db => db.UserTasks.CountAsync(t => t.InstanceId == started.Id && t.Status == Crm.Workflow.Tasks.TaskStatus.Cancelled));
         Assert.Equal(2, cancelled);
     }
 
@@ -307,7 +307,7 @@ public abstract class EventScenarioTests(DatabaseProvider provider) : EngineTest
     }
 
     private static string InstanceState(ProcessInstance child) =>
-        Bpmn.Runtime.InstanceState.Deserialize(child.State).Root.Variables["customer"]!.GetValue<string>();
+        Crm.Workflow.Runtime.InstanceState.Deserialize(child.State).Root.Variables["customer"]!.GetValue<string>();
 
     [Fact]
     public async Task SequentialMultiInstance_OneAtATime_AndLoopCardinalityWithLoopCounter()
@@ -335,18 +335,18 @@ public abstract class EventScenarioTests(DatabaseProvider provider) : EngineTest
 
         var started = await Engine.StartAsync("reading", new { readers, quorum = 10_000 });
 
-        Assert.Equal(10_000, await Engine.RunAsync<CrmDbContext, int>(db => db.UserTasks.CountAsync(t => t.InstanceId == started.Id && t.Status == Tasks.TaskStatus.Open)));
+        Assert.Equal(10_000, await Engine.RunAsync<CrmDbContext, int>(db => db.UserTasks.CountAsync(t => t.InstanceId == started.Id && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)));
         var tasks = await Engine.RunAsync<CrmDbContext, List<Guid>>(db => db.UserTasks.Where(t => t.InstanceId == started.Id).OrderBy(t => t.Id).Take(5).Select(t => t.Id).ToListAsync());
         foreach (var id in tasks)
         {
-            await Engine.RunAsync<Tasks.TaskService, Tasks.TaskView>(s => s.CompleteAsync(id, null, EngineHarness.Admin, CancellationToken.None));
+            await Engine.RunAsync<Crm.Workflow.Tasks.TaskService, Crm.Workflow.Tasks.TaskView>(s => s.CompleteAsync(id, null, EngineHarness.Admin, CancellationToken.None));
         }
 
         var state = await Engine.RunAsync<CrmDbContext, string>(db => db.ProcessInstances.Where(i => i.Id == started.Id).Select(i => i.State).SingleAsync());
         // The readers list itself is a variable (~140 KB); the inner instances add nothing per reader.
         Assert.True(state.Length < 200_000, $"state is {state.Length} characters");
         Assert.Contains("\"completed\":5", state, StringComparison.Ordinal);
-        Assert.Equal(9_995, await Engine.RunAsync<CrmDbContext, int>(db => db.UserTasks.CountAsync(t => t.InstanceId == started.Id && t.Status == Tasks.TaskStatus.Open)));
+        Assert.Equal(9_995, await Engine.RunAsync<CrmDbContext, int>(db => db.UserTasks.CountAsync(t => t.InstanceId == started.Id && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Crm.Engine.Bpmn.Runtime;
-using Crm.Engine.Common;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Runtime;
+using Crm.Workflow.Common;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Xunit;
 
 namespace Crm.Engine.Tests;

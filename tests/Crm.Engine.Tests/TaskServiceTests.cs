@@ -1,7 +1,7 @@
-using Crm.Engine.Common;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Common;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
+using Crm.Workflow.Tasks;
 using Xunit;
 
 namespace Crm.Engine.Tests;

@@ -1,8 +1,8 @@
 using System.Reflection;
-using Crm.Engine.Bpmn.Runtime;
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
-using Crm.Engine.Processes;
+using Crm.Workflow.Runtime;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
+using Crm.Workflow.Processes;
 using Crm.Workflows.Documents;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +42,7 @@ public static class WorkflowSetup
             var xml = await reader.ReadToEndAsync(cancellationToken);
             await using var scope = services.CreateAsyncScope();
             var definitions = scope.ServiceProvider.GetRequiredService<DefinitionService>();
-            var key = Crm.Engine.Processes.Design.DesignerService.KeyOf(xml).Key;
+            var key = Crm.Workflow.Processes.Design.DesignerService.KeyOf(xml).Key;
             var latest = await definitions.TryGetLatestAsync(key, cancellationToken);
             if (latest is null || latest.DeployedBy == system.UserName)
             {

@@ -1,5 +1,5 @@
-using Crm.Engine.Common;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Common;
+using Crm.Workflow.Tasks;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Threading.RateLimiting;
-using Crm.Engine.Hosting;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
+using Crm.Platform.Hosting;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
 using Crm.Storage.Objects;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -18,7 +18,7 @@ namespace Crm.Server.Hosting;
 /// <summary>Cross-cutting host wiring: logging, telemetry, problem details, OpenAPI, health, rate limits.</summary>
 public static class CrmDefaults
 {
-    public const string TelemetryName = Crm.Engine.Bpmn.EngineTelemetry.Name;
+    public const string TelemetryName = Crm.Workflow.EngineTelemetry.Name;
 
     public static WebApplicationBuilder AddCrmDefaults(this WebApplicationBuilder builder)
     {

@@ -1,5 +1,5 @@
-using Crm.Engine.Hosting;
-using Crm.Engine.Persistence;
+using Crm.Platform.Hosting;
+using Crm.Platform.Persistence;
 using Crm.Storage.PostgreSql;
 using Crm.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -57,6 +57,9 @@ public static class DatabaseSetup
                 options.UseCrmPostgreSql(settings.ConnectionString);
             }
         });
+        // The engine works on its part of the one context: the same scoped instance, so a step and the
+        // business change it causes commit together.
+        services.AddScoped<Crm.Workflow.Persistence.WorkflowDbContext>(sp => sp.GetRequiredService<CrmDbContext>());
         return services;
     }
 }

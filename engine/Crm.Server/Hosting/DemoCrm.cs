@@ -1,6 +1,6 @@
-using Crm.Engine.Counterparties;
-using Crm.Engine.Counterparties.Fields;
-using Crm.Engine.Persistence;
+using Crm.Modules.Counterparties;
+using Crm.Modules.Counterparties.Fields;
+using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Server.Hosting;
@@ -118,7 +118,7 @@ internal static class DemoCrm
 
             if (i % 3 == 0)
             {
-                var phases = Crm.Engine.Counterparties.Cases.CasePhases.BuiltIn;
+                var phases = Crm.Modules.Counterparties.Cases.CasePhases.BuiltIn;
                 var phase = phases.Open[random.Next(phases.Open.Count)];
                 var outcome = i % 12 == 0 ? CaseOutcome.Won : i % 15 == 0 ? CaseOutcome.Lost : CaseOutcome.Open;
                 db.Cases.Add(new CrmCase

@@ -1,7 +1,7 @@
-using Crm.Engine.Common;
-using Crm.Engine.Documents;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
+using Crm.Workflow.Common;
+using Crm.Modules.Documents;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Server.Hosting;

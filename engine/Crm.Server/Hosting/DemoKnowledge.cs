@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
-using Crm.Engine.Knowledge;
-using Crm.Engine.Persistence;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
+using Crm.Modules.Knowledge;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Server.Hosting;
@@ -32,7 +32,7 @@ internal static class DemoKnowledge
             var articles = services.GetRequiredService<ArticleService>();
             var id = (await articles.CreateAsync(new CreateArticleRequest(title, text, "Procedury/Bezpieczeństwo", "demo", null), ewa, CancellationToken.None)).Id;
             await articles.SubmitAsync(id, ewa, CancellationToken.None);
-            var review = await db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess && t.Status == Crm.Engine.Tasks.TaskStatus.Open);
+            var review = await db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess && t.Status == Crm.Workflow.Tasks.TaskStatus.Open);
             var tasks = services.GetRequiredService<TaskService>();
             await tasks.ClaimAsync(review.Id, piotr, CancellationToken.None);
             await tasks.CompleteAsync(review.Id, new Dictionary<string, JsonNode?> { ["decision"] = "publish", ["comment"] = "Zatwierdzone." }, piotr, CancellationToken.None);

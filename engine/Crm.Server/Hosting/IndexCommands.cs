@@ -1,4 +1,4 @@
-using Crm.Engine.Documents;
+using Crm.Modules.Documents;
 
 namespace Crm.Server.Hosting;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Crm.Engine.Bpmn.Model;
-using Crm.Engine.Bpmn.Runtime;
-using Crm.Engine.Common;
-using Crm.Engine.Identity;
+using Crm.Workflow.Model;
+using Crm.Workflow.Runtime;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
 using Crm.Storage.Objects;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;

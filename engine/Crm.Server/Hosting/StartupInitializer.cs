@@ -1,8 +1,8 @@
-using Crm.Engine.Common;
-using Crm.Engine.Hosting;
-using Crm.Engine.Processes;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
+using Crm.Workflow.Common;
+using Crm.Platform.Hosting;
+using Crm.Workflow.Processes;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
 using Crm.Storage.Objects;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -60,7 +60,7 @@ public static class StartupInitializer
         await Crm.Workflows.WorkflowSetup.DeployBuiltInProcessesAsync(services);
         await using (var seeding = services.CreateAsyncScope())
         {
-            await Crm.Engine.Counterparties.Cases.CasePhases.SeedAsync(seeding.ServiceProvider.GetRequiredService<CrmDbContext>(), CancellationToken.None);
+            await Crm.Modules.Counterparties.Cases.CasePhases.SeedAsync(seeding.ServiceProvider.GetRequiredService<CrmDbContext>(), CancellationToken.None);
         }
 
         DemoIdentity? demo = null;

@@ -1,8 +1,8 @@
-using Crm.Engine.Common;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Xunit;
 
 namespace Crm.Engine.Tests.Counterparties;
@@ -54,7 +54,7 @@ public abstract class ActivityBookTests(DatabaseProvider provider) : EngineTestB
         await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ActivityBook, Guid>(s => s.PlanFollowUpAsync(late, null, null, "Bez daty", Anna, default)));
 
         // Filters on any field, and the export of the same rows.
-        ActivityListQuery Query(params string[] filters) => new("all", "*", null, 1, 50, [.. filters.Select(Crm.Engine.Counterparties.Fields.FieldFilter.Parse)]);
+        ActivityListQuery Query(params string[] filters) => new("all", "*", null, 1, 50, [.. filters.Select(Crm.Modules.Counterparties.Fields.FieldFilter.Parse)]);
         var calls = await Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(Query("subject:contains:faktur", "status:eq:done", "type:eq:call"), Anna, default));
         Assert.Equal(["Oddzwonić w sprawie faktury"], calls.Items.Select(a => a.Subject));
         await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ActivityBook, PagedList<ActivityListItem>>(s => s.ListAsync(Query("type:eq:telegram"), Anna, default)));

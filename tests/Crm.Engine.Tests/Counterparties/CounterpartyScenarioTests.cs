@@ -1,8 +1,8 @@
-using Crm.Engine.Common;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using System.Linq;
 using Xunit;
 
@@ -188,7 +188,7 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
         await Engine.CompleteAsync(await Engine.TaskAtAsync(instanceId, "qualify"), new { decision = "continue" }, anna);
         Assert.Equal("offer", (await Case()).Phase);
         await Engine.AdvanceAsync(TimeSpan.FromDays(7.1));   // the offer phase stalls: the owner is reminded
-        var reminders = await Engine.RunAsync<CrmDbContext, int>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Notifications, n => n.Kind == Crm.Engine.Notifications.NotificationKind.Reminder && n.Recipient == "anna"));
+        var reminders = await Engine.RunAsync<CrmDbContext, int>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Notifications, n => n.Kind == Crm.Platform.Notifications.NotificationKind.Reminder && n.Recipient == "anna"));
         Assert.Equal(1, reminders);
         await Engine.CompleteAsync(await Engine.TaskAtAsync(instanceId, "offer"), null, anna);
         Assert.Equal(("negotiation", 70), ((await Case()).Phase, (await Case()).Probability));

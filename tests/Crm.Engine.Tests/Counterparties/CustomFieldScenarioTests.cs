@@ -1,12 +1,12 @@
 #pragma warning disable CA1861 // literal arrays are the readable way to write test data
 using System.Text.Json;
-using Crm.Engine.Common;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Counterparties.Fields;
-using Crm.Engine.Counterparties.Reports;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties;
+using Crm.Modules.Counterparties.Fields;
+using Crm.Modules.Counterparties.Reports;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Xunit;

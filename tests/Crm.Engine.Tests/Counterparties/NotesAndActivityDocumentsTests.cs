@@ -1,11 +1,11 @@
 using System.Text;
-using Crm.Engine.Common;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Counterparties.Cases;
-using Crm.Engine.Documents;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties;
+using Crm.Modules.Counterparties.Cases;
+using Crm.Modules.Documents;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
 

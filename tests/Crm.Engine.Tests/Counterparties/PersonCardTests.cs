@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Crm.Engine.Common;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Counterparties.Fields;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties;
+using Crm.Modules.Counterparties.Fields;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
 using Xunit;
 
 namespace Crm.Engine.Tests.Counterparties;

@@ -1,8 +1,8 @@
-using Crm.Engine.Common;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Xunit;
 
 namespace Crm.Engine.Tests.Counterparties;
@@ -89,14 +89,14 @@ public abstract class PersonImportTests(DatabaseProvider provider) : EngineTestB
         await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s => s.ListAsync(null, 1, 50, Manager, default, "shoeSize")));
 
         // Filters on any field, admin-defined ones included, inside the caller's scope.
-        await Engine.RunAsync<Crm.Engine.Counterparties.Fields.CustomFieldService, Guid>(s => s.DefineAsync(
-            new Crm.Engine.Counterparties.Fields.DefineFieldRequest("person", "vip", "VIP", "bool"), EngineHarness.Admin, default));
+        await Engine.RunAsync<Crm.Modules.Counterparties.Fields.CustomFieldService, Guid>(s => s.DefineAsync(
+            new Crm.Modules.Counterparties.Fields.DefineFieldRequest("person", "vip", "VIP", "bool"), EngineHarness.Admin, default));
         var ewa = annas.Items.Single(p => p.LastName == "Zielińska").Id;
         var ewaView = await Engine.RunAsync<PersonCard, PersonView>(s => s.GetAsync(ewa, Manager, default));
         await Engine.RunAsync<PersonCard>(s => s.UpdateAsync(ewa, new UpdatePersonRequest(ewaView.Revision, "Ewa", "Zielińska", Email: "ewa@polnoc.pl",
             CustomFields: new Dictionary<string, System.Text.Json.JsonElement> { ["vip"] = System.Text.Json.JsonSerializer.SerializeToElement(true) }), Manager, default));
         Task<PagedList<PersonListItem>> Filtered(CurrentUser user, params string[] filters) => Engine.RunAsync<PersonDirectory, PagedList<PersonListItem>>(s =>
-            s.ListAsync(null, 1, 50, user, default, null, false, [.. filters.Select(Crm.Engine.Counterparties.Fields.FieldFilter.Parse)]));
+            s.ListAsync(null, 1, 50, user, default, null, false, [.. filters.Select(Crm.Modules.Counterparties.Fields.FieldFilter.Parse)]));
         Assert.Equal(["Zielińska"], (await Filtered(Manager, "cf.vip:eq:true")).Items.Select(p => p.LastName));
         Assert.Equal(["Bąk", "Zielińska"], (await Filtered(Manager, "company:set:")).Items.Select(p => p.LastName));
         Assert.Equal(["Kot"], (await Filtered(North, "company:empty:", "email:contains:example")).Items.Select(p => p.LastName));

@@ -1,4 +1,4 @@
-using Crm.Engine.Counterparties;
+using Crm.Modules.Counterparties;
 using Xunit;
 
 namespace Crm.Engine.Tests.Counterparties;

@@ -1,4 +1,4 @@
-using Crm.Engine.Processes.Design;
+using Crm.Workflow.Processes.Design;
 using Xunit;
 
 namespace Crm.Engine.Tests.Design;

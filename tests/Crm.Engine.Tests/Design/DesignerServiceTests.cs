@@ -1,9 +1,9 @@
-using Crm.Engine.Bpmn.Model;
-using Crm.Engine.Common;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
-using Crm.Engine.Processes.Design;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Model;
+using Crm.Workflow.Common;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
+using Crm.Workflow.Processes.Design;
+using Crm.Workflow.Tasks;
 using Xunit;
 
 namespace Crm.Engine.Tests.Design;

@@ -1,8 +1,8 @@
 using System.Text;
-using Crm.Engine.Common;
-using Crm.Engine.Documents;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
+using Crm.Workflow.Common;
+using Crm.Modules.Documents;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
 using Crm.Storage.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

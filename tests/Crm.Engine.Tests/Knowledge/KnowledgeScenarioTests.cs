@@ -1,15 +1,15 @@
-using Crm.Engine.Audit;
-using Crm.Engine.Common;
-using Crm.Engine.Documents;
-using Crm.Engine.Identity;
-using Crm.Engine.Knowledge;
-using Crm.Engine.Notifications;
-using Crm.Engine.Persistence;
-using Crm.Engine.Processes;
-using Crm.Engine.Tasks;
+using Crm.Platform.Audit;
+using Crm.Workflow.Common;
+using Crm.Modules.Documents;
+using Crm.Platform.Identity;
+using Crm.Modules.Knowledge;
+using Crm.Platform.Notifications;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Processes;
+using Crm.Workflow.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
-using TaskStatus = Crm.Engine.Tasks.TaskStatus;
+using TaskStatus = Crm.Workflow.Tasks.TaskStatus;
 
 namespace Crm.Engine.Tests.Knowledge;
 

@@ -1,4 +1,4 @@
-using Crm.Engine.Bpmn.Model;
+using Crm.Workflow.Model;
 using Xunit;
 
 namespace Crm.Engine.Tests.Model;

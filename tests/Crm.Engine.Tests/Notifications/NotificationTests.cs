@@ -1,7 +1,8 @@
-using Crm.Engine.Identity;
-using Crm.Engine.Notifications;
-using Crm.Engine.Persistence;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Common;
+using Crm.Platform.Identity;
+using Crm.Platform.Notifications;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Tasks;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.EntityFrameworkCore;

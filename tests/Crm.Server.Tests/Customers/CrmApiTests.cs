@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Persistence;
+using Crm.Modules.Counterparties;
+using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
-using Crm.Engine.Persistence;
+using Crm.Platform.Persistence;
 using Crm.Server.Tests.Infrastructure;
 using Crm.Tests;
 using Crm.Tests.Server;

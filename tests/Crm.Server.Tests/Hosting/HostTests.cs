@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Crm.Engine.Persistence;
+using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit;

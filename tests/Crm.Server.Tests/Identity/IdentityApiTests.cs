@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Crm.Engine.Identity;
-using Crm.Engine.Persistence;
+using Crm.Platform.Identity;
+using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using Xunit;
 

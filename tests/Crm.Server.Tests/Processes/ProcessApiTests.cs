@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Crm.Engine.Persistence;
+using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using Xunit;
 

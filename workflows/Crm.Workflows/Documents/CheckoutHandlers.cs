@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Crm.Engine.Bpmn.Runtime;
-using Crm.Engine.Documents;
-using Crm.Engine.Persistence;
+using Crm.Workflow.Runtime;
+using Crm.Modules.Documents;
+using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Workflows.Documents;

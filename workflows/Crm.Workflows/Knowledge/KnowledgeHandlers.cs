@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Crm.Engine.Bpmn.Runtime;
-using Crm.Engine.Knowledge;
-using Crm.Engine.Notifications;
-using Crm.Engine.Persistence;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Runtime;
+using Crm.Modules.Knowledge;
+using Crm.Platform.Notifications;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Tasks;
 using Microsoft.EntityFrameworkCore;
-using TaskStatus = Crm.Engine.Tasks.TaskStatus;
+using TaskStatus = Crm.Workflow.Tasks.TaskStatus;
 
 namespace Crm.Workflows.Knowledge;
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Crm.Engine.Bpmn.Runtime;
-using Crm.Engine.Counterparties;
-using Crm.Engine.Notifications;
-using Crm.Engine.Persistence;
-using Crm.Engine.Tasks;
+using Crm.Workflow.Runtime;
+using Crm.Modules.Counterparties;
+using Crm.Platform.Notifications;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Workflows.Sales;
@@ -30,7 +30,7 @@ public sealed class RemindCaseOwnerHandler(CrmDbContext db, TimeProvider clock) 
 {
     public async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)
     {
-        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Engine.Tasks.TaskStatus.Open)
+        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
             .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (task?.Assignee is { } owner)
         {

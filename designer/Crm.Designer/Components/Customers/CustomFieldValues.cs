@@ -18,7 +18,7 @@ public static class CustomFieldValues
     };
 
     /// <summary>The form's texts as the JSON the service validates (an empty list clears the value).</summary>
-    public static Dictionary<string, JsonElement> ToJson(IReadOnlyDictionary<string, List<string>> texts, IEnumerable<Crm.Engine.Counterparties.Fields.CustomFieldView> fields) =>
+    public static Dictionary<string, JsonElement> ToJson(IReadOnlyDictionary<string, List<string>> texts, IEnumerable<Crm.Modules.Counterparties.Fields.CustomFieldView> fields) =>
         fields.ToDictionary(f => f.Key, f => f.Type == "multichoice"
             ? JsonSerializer.SerializeToElement(texts.GetValueOrDefault(f.Key) ?? [])
             : JsonSerializer.SerializeToElement(texts.GetValueOrDefault(f.Key)?.FirstOrDefault() ?? ""));

@@ -1,4 +1,4 @@
-using Crm.Engine.Counterparties.Fields;
+using Crm.Modules.Counterparties.Fields;
 using Crm.Designer.Localization;
 using Microsoft.Extensions.Localization;
 

@@ -8,7 +8,7 @@ namespace Crm.Designer.Components.Designer;
 /// </summary>
 public sealed class DesignerBridge(Func<ElementInfo, Task> selected, Func<string, int, Task<IReadOnlyList<Problem>>> lint, Func<Task> dirty)
 {
-    public const long MaxXmlBytes = Crm.Engine.Processes.DefinitionService.MaxXmlBytes;
+    public const long MaxXmlBytes = Crm.Workflow.Processes.DefinitionService.MaxXmlBytes;
 
     [JSInvokable]
     public Task OnSelected(ElementInfo element) => selected(element);

@@ -1,0 +1,34 @@
+using Crm.Modules.Counterparties;
+using Crm.Modules.Documents;
+using Crm.Modules.Knowledge;
+using Crm.Platform.Audit;
+using Crm.Platform.Identity;
+using Crm.Platform.Notifications;
+using Crm.Platform.Persistence;
+using Crm.Workflow;
+using Crm.Workflow.Persistence;
+using Crm.Workflow.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Crm.Engine;
+
+/// <summary>
+/// The engine, the platform's services and every business module, for a process without the web host
+/// (engine tests, the benchmark). The host lists the same modules one by one in Program.cs.
+/// </summary>
+public static class CrmModules
+{
+    public static IServiceCollection AddCrmModules(this IServiceCollection services)
+    {
+        services.TryAddScoped<WorkflowDbContext>(sp => sp.GetRequiredService<CrmDbContext>());
+        services.AddWorkflowEngine();
+        services.TryAddScoped<ITaskUserDirectory, TaskUserDirectory>();
+        services.AddCrmAudit();
+        services.AddCrmNotifications();
+        services.AddDocumentsModule();
+        services.AddKnowledgeModule();
+        services.AddCounterpartiesModule();
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+using Crm.Modules.Counterparties.Cases;
+using Crm.Modules.Counterparties.Fields;
+using Crm.Modules.Counterparties.Reports;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Crm.Modules.Counterparties;
+
+/// <summary>The CRM module: counterparties, persons, activities, notes, sales cases, custom fields and dictionaries.</summary>
+public static class CounterpartiesModule
+{
+    public static IServiceCollection AddCounterpartiesModule(this IServiceCollection services)
+    {
+        services.TryAddScoped<CounterpartyService>();
+        services.TryAddScoped<CrmActivityService>();
+        services.TryAddScoped<NoteBook>();
+        services.TryAddScoped<ActivityDocuments>();
+        services.TryAddScoped<PersonDirectory>();
+        services.TryAddScoped<PersonCard>();
+        services.TryAddScoped<ActivityBook>();
+        services.TryAddScoped<CaseService>();
+        services.TryAddScoped<CaseBook>();
+        services.TryAddScoped<CounterpartyImport>();
+        services.TryAddScoped<PersonImport>();
+        services.TryAddScoped<CustomFieldService>();
+        services.TryAddScoped<DictionaryService>();
+        services.TryAddScoped<CounterpartyRelations>();
+        services.TryAddScoped<TimeCostReport>();
+        return services;
+    }
+
+    /// <summary>/api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases.</summary>
+    public static IEndpointRouteBuilder MapCounterpartiesModule(this IEndpointRouteBuilder app) => app.MapCounterpartyApi();
+}

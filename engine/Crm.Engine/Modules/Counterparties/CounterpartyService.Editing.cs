@@ -1,0 +1,101 @@
+using Crm.Workflow.Common;
+using Crm.Modules.Counterparties.Fields;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Modules.Counterparties;
+
+/// <summary>Changing a counterparty: its data, segmentation, trade terms and custom fields, guarded by its revision.</summary>
+public sealed partial class CounterpartyService
+{
+    public async Task UpdateAsync(Guid id, UpdateCounterpartyRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var c = await CounterpartyAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
+            ?? throw new NotFoundException($"Counterparty {id} does not exist.");
+        if (c.Revision != request.Revision)
+        {
+            throw new ConflictException($"'{c.Name}' was changed by someone else since you opened it; reload and make your change again.");
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Error(string field, string? message)
+        {
+            if (message is not null)
+            {
+                errors[field] = [message];
+            }
+        }
+
+        // An empty string clears an identifier; null leaves it.
+        Error("nip", string.IsNullOrWhiteSpace(request.Nip) ? null : TaxIdentifiers.CheckNip(request.Nip));
+        Error("regon", string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.CheckRegon(request.Regon));
+        Error("vatEu", string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.CheckVatEu(request.VatEu));
+        Error("creditLimit", request.CreditLimit is < 0 ? "The credit limit cannot be negative." : null);
+        Error("paymentDays", request.PaymentDays is < 0 or > 365 ? "Payment days are 0 to 365." : null);
+        var sees = CounterpartyAccess.SeesSensitive(user);
+        Error("creditLimit", request.CreditLimit is not null && !sees ? "You may not change the credit limit." : null);
+        Error("paymentDays", request.PaymentDays is not null && !sees ? "You may not change payment terms." : null);
+        var context = await FieldContextAsync(cancellationToken);
+        CheckDictionaries(context, request.Industry, request.Priority, request.Classification, request.Source, request.Categories, Error);
+        var values = CustomFieldService.Validate(context, request.CustomFields, sees, Error, partial: true);
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+
+        if (request.Nip is not null)
+        {
+            var nip = NormalizeNip(request.Nip);
+            if (nip is not null && nip != c.Nip && await db.Counterparties.AnyAsync(x => x.Nip == nip && x.Id != id, cancellationToken))
+            {
+                throw new ConflictException($"Another counterparty already has NIP {nip}.");
+            }
+
+            c.Nip = nip;
+        }
+
+        if (request.Regon is not null)
+        {
+            c.Regon = string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.Normalize(request.Regon);
+        }
+
+        if (request.VatEu is not null)
+        {
+            c.VatEu = string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.Normalize(request.VatEu);
+        }
+
+        c.ShortName = request.ShortName is null ? c.ShortName : Clean(request.ShortName);
+        c.Industry = request.Industry is null ? c.Industry : Clean(request.Industry);
+        c.Priority = request.Priority is null ? c.Priority : Clean(request.Priority);
+        c.Classification = request.Classification is null ? c.Classification : Clean(request.Classification);
+        c.Source = request.Source is null ? c.Source : Clean(request.Source);
+        c.Region = request.Region is null ? c.Region : Clean(request.Region);
+        c.Owner = request.Owner is null ? c.Owner : Clean(request.Owner);
+        c.Currency = request.Currency is null ? c.Currency : Clean(request.Currency)?.ToUpperInvariant();
+        if (request.Categories is not null)
+        {
+            c.Categories = request.Categories.Count > 0 ? string.Join(',', request.Categories.Select(x => x.Trim().ToLowerInvariant())) : null;
+        }
+
+        if (sees)
+        {
+            c.PaymentDays = request.PaymentDays ?? c.PaymentDays;
+            c.CreditLimit = request.CreditLimit ?? c.CreditLimit;
+        }
+
+        if (request.CustomFields is { Count: > 0 } given)
+        {
+            var touched = context.Fields.Where(f => given.ContainsKey(f.Key)).Select(f => f.Id).ToList();
+            await customFields.StoreAsync(id, touched, values, cancellationToken);
+        }
+
+        c.Revision++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException($"'{c.Name}' was changed by someone else at the same moment; reload and make your change again.");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Routing;
+using Crm.Storage.Search;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Crm.Modules.Documents;
+
+/// <summary>The documents module: folders, documents, check-out/check-in, access register, search index.</summary>
+public static class DocumentsModule
+{
+    /// <summary>Folders, documents, check-out, register, and this node's search index under <c>Crm:DataPath</c>/index.</summary>
+    public static IServiceCollection AddDocumentsModule(this IServiceCollection services)
+    {
+        services.AddOptions<DocumentOptions>().BindConfiguration(DocumentOptions.Section);
+        services.TryAddScoped<DocumentAccess>();
+        services.TryAddScoped<DocumentService>();
+        services.TryAddScoped<FolderService>();
+        services.TryAddScoped<CheckoutService>();
+        services.TryAddScoped<AccessRegister>();
+        services.TryAddScoped<DocumentIndexer>();
+        services.TryAddScoped<DocumentCompare>();
+        services.TryAddScoped<SearchService>();
+        services.TryAddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var path = configuration["Crm:Search:IndexPath"] is { Length: > 0 } configured ? configured
+                : Path.Combine(Path.GetFullPath(configuration["Crm:DataPath"] ?? "data"), "index");
+            Directory.CreateDirectory(path);
+            return new SearchIndex(path);
+        });
+        services.TryAddSingleton<SearchIndexer>();
+        return services;
+    }
+
+    /// <summary>/api/folders, /api/documents, /api/access-log, /api/search.</summary>
+    public static IEndpointRouteBuilder MapDocumentsModule(this IEndpointRouteBuilder app) => app.MapDocumentApi();
+
+    /// <summary>Keeps this node's index current from the outbox.</summary>
+    public static IServiceCollection AddCrmSearchWorker(this IServiceCollection services) =>
+        services.AddHostedService<SearchIndexWorker>();
+}

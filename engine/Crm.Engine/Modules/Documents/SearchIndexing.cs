@@ -1,0 +1,186 @@
+using Crm.Platform.Outbox;
+using Crm.Platform.Search;
+using Crm.Workflow.Common;
+using Crm.Platform.Persistence;
+using Crm.Storage.Search;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Modules.Documents;
+
+/// <summary>
+/// Applies the outbox to this node's index: messages after the index's committed position, in id order,
+/// then one commit that records the new position. A crash before the commit re-applies the same messages;
+/// upserts by id make that harmless. A gap in the ids (a transaction still committing) is waited for a few
+/// seconds, then skipped (it was rolled back).
+/// </summary>
+public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index, TimeProvider clock)
+{
+    public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(5);
+    private static readonly int Parallelism = Math.Max(2, Environment.ProcessorCount * 2);
+
+    public SearchIndex Index => index;
+
+    /// <summary>Applies up to one batch; returns how many messages it applied.</summary>
+    public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken, bool commit = true)
+    {
+        var last = index.LastApplied;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var rows = await db.Outbox.AsNoTracking().Where(m => m.Id > last).OrderBy(m => m.Id).Take(500).ToListAsync(cancellationToken);
+        var batch = new List<OutboxMessage>();
+        var expected = last + 1;
+        var settled = clock.GetUtcNow() - GapWait;
+        foreach (var row in rows)
+        {
+            if (row.Id != expected && row.CreatedAt > settled)
+            {
+                break;   // an earlier id may still be committing
+            }
+
+            batch.Add(row);
+            expected = row.Id + 1;
+        }
+
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        // Extraction reads the object store and parses files: build entries side by side, each in its own scope.
+        var ids = batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct().ToList();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            await using var itemScope = scopes.CreateAsyncScope();
+            if (await itemScope.ServiceProvider.GetRequiredService<DocumentIndexer>().BuildAsync(id, ct) is { } entry)
+            {
+                index.Upsert(entry);
+            }
+            else
+            {
+                index.Delete(id.ToString());
+            }
+        });
+
+        // Other modules' records (articles ...) through their search sources, one scope per topic.
+        foreach (var topic in batch.Where(m => m.Topic != OutboxMessage.IndexDocument).GroupBy(m => m.Topic))
+        {
+            await using var itemScope = scopes.CreateAsyncScope();
+            var source = itemScope.ServiceProvider.GetServices<ISearchSource>().SingleOrDefault(s => s.Topic == topic.Key);
+            foreach (var id in source is null ? [] : topic.Select(m => m.EntityId).Distinct())
+            {
+                if (await source!.BuildAsync(id, cancellationToken) is { } entry)
+                {
+                    index.Upsert(entry);
+                }
+                else
+                {
+                    index.Delete(id.ToString());
+                }
+            }
+        }
+
+        if (commit)
+        {
+            index.Commit(batch[^1].Id);
+        }
+
+        return batch.Count;
+    }
+
+    /// <summary>Rebuilds the index from the database and the object store, reporting (done, total).</summary>
+    public async Task<int> RebuildAsync(IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
+    {
+        long position;
+        List<Guid> ids;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            // Messages up to here are covered by the rebuild; later ones are applied after it.
+            position = await db.Outbox.MaxAsync(m => (long?)m.Id, cancellationToken) ?? 0;
+            ids = await db.Documents.AsNoTracking().OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(cancellationToken);
+        }
+
+        index.Clear();
+        for (var i = 0; i < ids.Count; i += 200)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var indexer = scope.ServiceProvider.GetRequiredService<DocumentIndexer>();
+            foreach (var id in ids.Skip(i).Take(200))
+            {
+                if (await indexer.BuildAsync(id, cancellationToken) is { } entry)
+                {
+                    index.Upsert(entry);
+                }
+            }
+
+            progress.Report((Math.Min(i + 200, ids.Count), ids.Count));
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            foreach (var source in scope.ServiceProvider.GetServices<ISearchSource>())
+            {
+                foreach (var id in await source.AllIdsAsync(cancellationToken))
+                {
+                    if (await source.BuildAsync(id, cancellationToken) is { } entry)
+                    {
+                        index.Upsert(entry);
+                    }
+                }
+            }
+        }
+
+        index.Commit(position);
+        return ids.Count;
+    }
+}
+
+/// <summary>The background worker that keeps this node's index current.</summary>
+public sealed class SearchIndexWorker(SearchIndexer indexer, ILogger<SearchIndexWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await indexer.ApplyPendingAsync(stoppingToken) == 0)
+                {
+                    await WakeSignal.Outbox.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Search index update failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+}
+
+public sealed record SearchRequest(string? Q, Guid? FolderId, string? Type, string? Status, string? Owner, DateTimeOffset? From, DateTimeOffset? To, int Page, int PageSize);
+
+public sealed record SearchResponse(int Total, IReadOnlyList<SearchHit> Items);
+
+/// <summary>Full-text search, filtered by the caller's principals inside the index query.</summary>
+public sealed class SearchService(SearchIndex index)
+{
+    public SearchResponse Search(SearchRequest request, CurrentUser user)
+    {
+        if (request.PageSize > 100)
+        {
+            throw ValidationFailedException.For("pageSize", "At most 100 results per page.");
+        }
+
+        var result = index.Search(new SearchQuery(request.Q, DocumentAccess.PrincipalTokens(user), user.IsAdmin, request.FolderId?.ToString(),
+            request.Type, request.Status?.ToLowerInvariant(), request.Owner, request.From, request.To, Math.Max(1, request.Page), request.PageSize <= 0 ? 20 : request.PageSize));
+        return new SearchResponse(result.Total, result.Items);
+    }
+}

@@ -1,7 +1,0 @@
-namespace Crm.Engine.Persistence;
-
-public enum DatabaseProvider
-{
-    Sqlite,
-    PostgreSql,
-}

@@ -1,0 +1,56 @@
+using Crm.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Crm.Platform.Audit;
+
+/// <summary>
+/// Runs inside every <see cref="CrmDbContext.SaveChangesAsync(bool, CancellationToken)"/>: turns the security-relevant
+/// changes of the unit of work into audit rows (<see cref="AuditRules"/>) and chains every new audit row in the same
+/// transaction. An exclusive lock (PostgreSQL advisory lock; SQLite's write lock via BEGIN IMMEDIATE) makes
+/// "read the last hash, append after it" atomic across servers.
+/// </summary>
+internal static class AuditChain
+{
+    private const long ChainLockKey = 0x4352_4D41_5544_4954;   // "CRMAUDIT"
+
+    /// <summary>Returns the transaction it opened (the caller commits it after saving), or null.</summary>
+    public static async Task<IDbContextTransaction?> PrepareAsync(CrmDbContext db, CancellationToken cancellationToken)
+    {
+        var clock = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(TimeProvider)) as TimeProvider
+            ?? TimeProvider.System;
+        AuditRules.Derive(db, clock.GetUtcNow());
+        var pending = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (pending.Count == 0)
+        {
+            return null;
+        }
+
+        IDbContextTransaction? opened = null;
+        if (db.Database.CurrentTransaction is null)
+        {
+            opened = await db.Database.BeginTransactionAsync(cancellationToken);   // SQLite: BEGIN IMMEDIATE takes the write lock now
+        }
+
+        if (!db.IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+        }
+
+        var last = await db.AuditLog.AsNoTracking().OrderByDescending(a => a.Sequence)
+            .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
+        var sequence = last?.Sequence ?? 0;
+        var previous = last?.Hash ?? AuditEntry.Genesis;
+        foreach (var entry in pending)
+        {
+            entry.Sequence = ++sequence;
+            entry.At = AuditEntry.Normalize(entry.At == default ? clock.GetUtcNow() : entry.At);
+            entry.PreviousHash = previous;
+            entry.Hash = entry.ComputeHash();
+            previous = entry.Hash;
+        }
+
+        return opened;
+    }
+}

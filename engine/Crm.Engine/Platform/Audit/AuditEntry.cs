@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Crm.Platform.Audit;
+
+/// <summary>
+/// One security-relevant event in the append-only audit trail. Rows are chained: each stores the SHA-256
+/// of its own content and of the previous row's hash, and sequences have no gaps, so an altered, inserted
+/// or deleted row breaks the chain at a place <see cref="AuditVerifier"/> names.
+/// </summary>
+public sealed class AuditEntry
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    /// <summary>Position in the chain, 1, 2, 3 ... without gaps (assigned when the row is chained; unique).</summary>
+    public long Sequence { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Actor { get; set; }
+    public required string Action { get; set; }
+    public string? SubjectType { get; set; }
+    public string? SubjectId { get; set; }
+    /// <summary>Details as JSON.</summary>
+    public string? Data { get; set; }
+    public string? Ip { get; set; }
+    public string PreviousHash { get; set; } = "";
+    public string Hash { get; set; } = "";
+
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// <summary>The hash over everything the row says plus the previous hash.</summary>
+    public string ComputeHash()
+    {
+        var content = string.Join('\u001f',
+            Sequence.ToString(CultureInfo.InvariantCulture), At.UtcTicks.ToString(CultureInfo.InvariantCulture), Actor, Action,
+            SubjectType ?? "", SubjectId ?? "", Data ?? "", Ip ?? "", PreviousHash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+    }
+
+    /// <summary>
+    /// Millisecond precision in UTC: what both stores keep exactly (PostgreSQL microseconds, SQLite's packed
+    /// 0.1 ms), so the hash of a row read back matches the hash written.
+    /// </summary>
+    public static DateTimeOffset Normalize(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("audit_log");
+        builder.HasKey(a => a.Id);
+        builder.HasIndex(a => a.Sequence).IsUnique();
+        builder.Property(a => a.Actor).HasMaxLength(100);
+        builder.Property(a => a.Action).HasMaxLength(60);
+        builder.Property(a => a.SubjectType).HasMaxLength(60);
+        builder.Property(a => a.SubjectId).HasMaxLength(100);
+        builder.Property(a => a.Data).HasMaxLength(4000);
+        builder.Property(a => a.Ip).HasMaxLength(64);
+        builder.Property(a => a.PreviousHash).HasMaxLength(64);
+        builder.Property(a => a.Hash).HasMaxLength(64);
+        builder.HasIndex(a => new { a.Actor, a.At });
+        builder.HasIndex(a => new { a.SubjectType, a.SubjectId });
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Security.Claims;
+using Crm.Workflow.Common;
+using Crm.Platform.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Platform.Audit;
+
+public sealed record AuditVerification(bool Ok, long Checked, long? FirstBrokenId, string? Reason);
+
+public sealed record AuditView(long Sequence, DateTimeOffset At, string Actor, string Action, string? SubjectType, string? SubjectId, string? Data, string? Ip);
+
+/// <summary>Walks the chain in order and reports the first row whose hash, link or position does not hold.</summary>
+public sealed class AuditVerifier(CrmDbContext db)
+{
+    private const int Batch = 5000;
+
+    public async Task<AuditVerification> VerifyAsync(CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireAuditor(user);
+        var previous = AuditEntry.Genesis;
+        long expected = 1, checkedRows = 0;
+        while (true)
+        {
+            var rows = await db.AuditLog.AsNoTracking().Where(a => a.Sequence >= expected).OrderBy(a => a.Sequence).Take(Batch).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                if (row.Sequence != expected)
+                {
+                    return new AuditVerification(false, checkedRows, expected, $"Row {expected} is missing (deleted).");
+                }
+
+                if (row.PreviousHash != previous)
+                {
+                    return new AuditVerification(false, checkedRows, row.Sequence, "The link to the previous row does not match.");
+                }
+
+                if (row.ComputeHash() != row.Hash)
+                {
+                    return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its hash (altered).");
+                }
+
+                previous = row.Hash;
+                expected++;
+                checkedRows++;
+            }
+
+            if (rows.Count < Batch)
+            {
+                return new AuditVerification(true, checkedRows, null, null);
+            }
+        }
+    }
+
+    public async Task<List<AuditView>> ListAsync(string? actor, string? subjectId, DateTimeOffset? from, DateTimeOffset? to, int limit, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireAuditor(user);
+        var query = db.AuditLog.AsNoTracking().AsQueryable();
+        if (!string.IsNullOrWhiteSpace(actor))
+        {
+            query = query.Where(a => a.Actor == actor);
+        }
+
+        if (!string.IsNullOrWhiteSpace(subjectId))
+        {
+            query = query.Where(a => a.SubjectId == subjectId);
+        }
+
+        if (from is { } f)
+        {
+            query = query.Where(a => a.At >= f);
+        }
+
+        if (to is { } t)
+        {
+            query = query.Where(a => a.At <= t);
+        }
+
+        return await query.OrderByDescending(a => a.Sequence).Take(Math.Clamp(limit, 1, 1000))
+            .Select(a => new AuditView(a.Sequence, a.At, a.Actor, a.Action, a.SubjectType, a.SubjectId, a.Data, a.Ip)).ToListAsync(cancellationToken);
+    }
+
+    private static void RequireAuditor(CurrentUser user)
+    {
+        if (!user.IsAdmin && !user.Roles.Contains(Roles.Compliance))
+        {
+            throw new ForbiddenException("Only compliance officers and admins read the audit trail.");
+        }
+    }
+}
+
+public static class AuditApi
+{
+    public static IServiceCollection AddCrmAudit(this IServiceCollection services)
+    {
+        services.TryAddScoped<AuditVerifier>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        var audit = app.MapGroup("/api/audit").WithTags("Audit");
+        audit.MapGet("/verify", async (ClaimsPrincipal principal, AuditVerifier verifier, CancellationToken ct) =>
+                TypedResults.Ok(await verifier.VerifyAsync(CurrentUser.From(principal), ct)))
+            .WithName("VerifyAudit").WithSummary("Recomputes the hash chain: {ok, checked, firstBrokenId?, reason?}.");
+        audit.MapGet("/", async (string? actor, string? subjectId, DateTimeOffset? from, DateTimeOffset? to, int? limit, ClaimsPrincipal principal, AuditVerifier verifier, CancellationToken ct) =>
+                TypedResults.Ok(await verifier.ListAsync(actor, subjectId, from, to, limit ?? 200, CurrentUser.From(principal), ct)))
+            .WithName("ListAudit");
+        return app;
+    }
+}

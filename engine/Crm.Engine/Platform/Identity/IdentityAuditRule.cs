@@ -1,0 +1,24 @@
+using Crm.Platform.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Crm.Platform.Identity;
+
+/// <summary>Sign-ins, failed sign-ins, new users, role and group membership changes.</summary>
+internal sealed class IdentityAuditRule : IAuditRule
+{
+    public AuditEntry? Derive(EntityEntry entry, DateTimeOffset now) => entry.Entity switch
+    {
+        User u when entry.State == EntityState.Modified && entry.Property(nameof(User.LastSignInAt)).IsModified =>
+            Audited.Row(u.UserName, "auth.sign-in", "user", u.Id.ToString(), now, null, null),
+        User u when entry.State == EntityState.Modified && entry.Property(nameof(User.FailedSignInCount)).IsModified && u.FailedSignInCount > 0 =>
+            Audited.Row(u.UserName, "auth.sign-in-failed", "user", u.Id.ToString(), now, null, new { failures = u.FailedSignInCount }),
+        User u when entry.State == EntityState.Added =>
+            Audited.Row("system", "identity.user-created", "user", u.Id.ToString(), now, null, new { u.UserName }),
+        UserRole r when entry.State is EntityState.Added or EntityState.Deleted =>
+            Audited.Row("system", $"identity.role-{Audited.Verb(entry.State)}", "user", r.UserId.ToString(), now, null, new { r.Role }),
+        GroupMember m when entry.State is EntityState.Added or EntityState.Deleted =>
+            Audited.Row("system", $"identity.member-{Audited.Verb(entry.State)}", "group", m.GroupId.ToString(), now, null, new { user = m.UserId }),
+        _ => null,
+    };
+}

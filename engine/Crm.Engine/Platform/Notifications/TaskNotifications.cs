@@ -1,0 +1,31 @@
+using Crm.Platform.Persistence;
+using Crm.Workflow.Common;
+using Crm.Workflow.Tasks;
+
+namespace Crm.Platform.Notifications;
+
+/// <summary>A module that reminds and escalates its tasks itself (by form key) registers one of these.</summary>
+public sealed record OwnReminders(string FormKey);
+
+/// <summary>
+/// Queues the mail for task events in the same commit as the step that raised them: a rolled-back step
+/// sends nothing, a committed one is mailed by <see cref="NotificationWorker"/> at least once.
+/// </summary>
+public sealed class TaskNotifications(CrmDbContext db) :
+    IDomainEventSubscriber<TaskCreated>, IDomainEventSubscriber<TaskDelegated>, IDomainEventSubscriber<TaskReturned>
+{
+    public Task HandleAsync(TaskCreated domainEvent, CancellationToken cancellationToken) =>
+        Queue(NotificationKind.TaskCreated, domainEvent.TaskId, null, domainEvent.At);
+
+    public Task HandleAsync(TaskDelegated domainEvent, CancellationToken cancellationToken) =>
+        Queue(NotificationKind.TaskDelegated, domainEvent.TaskId, domainEvent.To, domainEvent.At);
+
+    public Task HandleAsync(TaskReturned domainEvent, CancellationToken cancellationToken) =>
+        Queue(NotificationKind.TaskReturned, domainEvent.TaskId, domainEvent.Owner, domainEvent.At);
+
+    private Task Queue(string kind, Guid taskId, string? recipient, DateTimeOffset at)
+    {
+        db.Notifications.Add(new Notification { Kind = kind, TaskId = taskId, Recipient = recipient, CreatedAt = at });
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Crm.Platform.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}

@@ -1,0 +1,22 @@
+namespace Crm.Workflow.Common;
+
+/// <summary>The fixed roles. Fine-grained rights (folders, processes) come from groups and per-object permissions.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string ProcessOwner = "process-owner";
+    public const string Staff = "staff";
+    public const string Compliance = "compliance";
+
+    public static readonly IReadOnlyList<string> All = [Admin, ProcessOwner, Staff, Compliance];
+
+    public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+}
+
+public static class CrmClaimTypes
+{
+    public const string DisplayName = "crm:display_name";
+    public const string Group = "crm:group";
+    public const string SecurityStamp = "crm:stamp";
+    public const string Demo = "crm:demo";
+}

@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using Crm.Workflow.Runtime;
+using Crm.Workflow.Common;
+using Crm.Workflow.Persistence;
+using Crm.Workflow.Processes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Workflow.Messages;
+
+/// <summary>A message from outside: its name, and what narrows who receives it.</summary>
+public sealed record MessageRequest(string Name, string? BusinessKey, string? CorrelationKey, Dictionary<string, JsonNode?>? CorrelationKeys, Dictionary<string, JsonNode?>? Variables);
+
+public sealed record MessageDelivery(Guid InstanceId, string ElementId, bool StartedInstance);
+
+public sealed record MessageResult(IReadOnlyList<MessageDelivery> Deliveries);
+
+/// <summary>
+/// Correlates a message to the waiting subscriptions that match it: by name; by business key and by the
+/// subscription's correlation key when the message carries them; by instance variables named in
+/// <c>correlationKeys</c>. Nothing matching is a 404, never a silent drop; several matches need
+/// <c>all=true</c>. A message start event matches when no waiting instance does.
+/// </summary>
+public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine)
+{
+    public async Task<MessageResult> CorrelateAsync(MessageRequest request, bool all, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            throw ValidationFailedException.For("name", "Name the message.");
+        }
+
+        if (!user.IsProcessOwner && !user.Roles.Contains(Roles.Staff))
+        {
+            throw new ForbiddenException("Only staff, process owners and admins send messages.");
+        }
+
+        return await engine.ExecuteAsync(unit => DeliverAsync(unit, request, all, user, cancellationToken), cancellationToken);
+    }
+
+    private async Task<MessageResult> DeliverAsync(EngineUnit unit, MessageRequest request, bool all, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var name = request.Name.Trim();
+        var query = db.MessageSubscriptions.Where(s => s.MessageName == name && s.InstanceId != null);
+        if (request.BusinessKey is { Length: > 0 } businessKey)
+        {
+            query = query.Where(s => s.BusinessKey == businessKey);
+        }
+
+        if (request.CorrelationKey is { Length: > 0 } key)
+        {
+            query = query.Where(s => s.CorrelationKey == key);
+        }
+        else
+        {
+            query = query.Where(s => s.CorrelationKey == null);
+        }
+
+        var candidates = await query.OrderBy(s => s.CreatedAt).Take(all ? 10_000 : 50).ToListAsync(cancellationToken);
+        var matches = new List<(MessageSubscription Subscription, ProcessInstance Instance, ProcessExecution Execution, EventWait Wait)>();
+        var executions = new Dictionary<Guid, (ProcessInstance, ProcessExecution)>();
+        foreach (var subscription in candidates)
+        {
+            if (!executions.TryGetValue(subscription.InstanceId!.Value, out var loaded))
+            {
+                var instance = await db.ProcessInstances.SingleAsync(i => i.Id == subscription.InstanceId, cancellationToken);
+                loaded = (instance, await unit.OpenAsync(instance, user.UserName, cancellationToken));
+                executions[instance.Id] = loaded;
+            }
+
+            var (inst, execution) = loaded;
+            if (inst.Status != InstanceStatus.Active || execution.FindWait(subscription.Id) is not { } wait || !VariablesMatch(execution, request.CorrelationKeys))
+            {
+                continue;
+            }
+
+            matches.Add((subscription, inst, execution, wait));
+            if (!all && matches.Count > 1)
+            {
+                throw new ConflictException($"The message '{name}' matches several waiting instances; narrow it with businessKey or correlation keys, or send it with all=true.");
+            }
+        }
+
+        if (matches.Count == 0)
+        {
+            var started = await StartByMessageAsync(unit, name, request, user, cancellationToken);
+            return started ?? throw new NotFoundException($"Nothing waits for the message '{name}' with these keys.");
+        }
+
+        var deliveries = new List<MessageDelivery>();
+        // An instance waiting twice for the same message (two branches) gets it once per matching wait, in order.
+        foreach (var (subscription, instance, execution, wait) in matches)
+        {
+            if (execution.FindWait(wait.Id) is null)
+            {
+                continue;   // an earlier delivery to this instance interrupted this wait
+            }
+
+            db.MessageSubscriptions.Remove(subscription);
+            await execution.TriggerAsync(wait, request.Variables, null, cancellationToken);
+            deliveries.Add(new MessageDelivery(instance.Id, wait.ElementId, false));
+        }
+
+        foreach (var (_, execution) in executions.Values)
+        {
+            if (!deliveries.Any(d => d.InstanceId == execution.Instance.Id))
+            {
+                unit.Discard(execution);   // read to match, not changed
+            }
+        }
+
+        return new MessageResult(deliveries);
+    }
+
+    private static async Task<MessageResult?> StartByMessageAsync(EngineUnit unit, string name, MessageRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var starts = await unit.Db.MessageSubscriptions.AsNoTracking().Where(s => s.MessageName == name && s.InstanceId == null).ToListAsync(cancellationToken);
+        if (starts.Count == 0)
+        {
+            return null;
+        }
+
+        var deliveries = new List<MessageDelivery>();
+        foreach (var start in starts)
+        {
+            var definition = await unit.Db.ProcessDefinitions.AsNoTracking().Where(d => d.Id == start.DefinitionId)
+                .Select(d => new DefinitionRef(d.Id, d.Key, d.Version)).SingleAsync(cancellationToken);
+            var instance = await unit.StartAsync(definition, start.ElementId, request.Variables ?? [], request.BusinessKey, user.UserName, cancellationToken);
+            deliveries.Add(new MessageDelivery(instance.Id, start.ElementId, true));
+        }
+
+        return new MessageResult(deliveries);
+    }
+
+    private static bool VariablesMatch(ProcessExecution execution, Dictionary<string, JsonNode?>? keys)
+    {
+        if (keys is null || keys.Count == 0)
+        {
+            return true;
+        }
+
+        var variables = execution.State.Root.Variables;
+        return keys.All(k => variables.TryGetValue(k.Key, out var value) && JsonNode.DeepEquals(Normalize(value), Normalize(k.Value)));
+    }
+
+    // Numbers compare by value (1 and 1.0), everything else structurally.
+    private static JsonNode? Normalize(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue(out double d) ? JsonValue.Create(d) : node;
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Crm.Workflow.Jobs;
+using static Crm.Workflow.Model.BpmnNamespaces;
+
+namespace Crm.Workflow.Model;
+
+/// <summary>Events (timers, messages, errors), boundary events, call activities, multi-instance, jobs.</summary>
+public sealed partial class BpmnParser
+{
+    private EventSpec? ReadEvent(XElement element, string id, NodeKind kind)
+    {
+        if (kind == NodeKind.ReceiveTask)
+        {
+            return ReadMessage(element, id, (string?)element.Attribute("messageRef"));
+        }
+
+        var definition = element.Elements().FirstOrDefault(e => e.Name.Namespace == BpmnNs && e.Name.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal));
+        return definition?.Name.LocalName switch
+        {
+            "timerEventDefinition" => ReadTimer(definition, id),
+            "messageEventDefinition" => ReadMessage(element, id, (string?)definition.Attribute("messageRef")),
+            "errorEventDefinition" => ReadError(definition, id, kind),
+            _ => null,
+        };
+    }
+
+    private EventSpec? ReadTimer(XElement definition, string id)
+    {
+        var parts = new[] { (TimerKind.Date, "timeDate"), (TimerKind.Duration, "timeDuration"), (TimerKind.Cycle, "timeCycle") }
+            .Select(p => (p.Item1, Text: definition.Element(BpmnNs + p.Item2)?.Value.Trim()))
+            .Where(p => !string.IsNullOrEmpty(p.Text))
+            .ToList();
+        if (parts.Count != 1)
+        {
+            _errors.Add(new BpmnError(id, "The timer needs exactly one of timeDate, timeDuration or timeCycle."));
+            return null;
+        }
+
+        var (timerKind, text) = parts[0];
+        var value = ValueExpression(id, text!);
+        if (value.IsLiteral && TimerSchedule.Check(timerKind, value.Source) is { } problem)
+        {
+            _errors.Add(new BpmnError(id, problem));
+        }
+
+        return new EventSpec(TriggerKind.Timer, Timer: new TimerSpec(timerKind, value));
+    }
+
+    private EventSpec? ReadMessage(XElement element, string id, string? messageRef)
+    {
+        if (string.IsNullOrWhiteSpace(messageRef) || !_messages.TryGetValue(messageRef, out var message))
+        {
+            _errors.Add(new BpmnError(id, messageRef is null ? "Choose the message this element waits for." : $"The message '{messageRef}' is not defined."));
+            return null;
+        }
+
+        var name = (string?)message.Attribute("name");
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            _errors.Add(new BpmnError(id, $"The message '{messageRef}' has no name; messages are correlated by name."));
+            return null;
+        }
+
+        // The key may sit on the event (ours) or on the message (as Zeebe's subscription does).
+        var key = OurOrCamunda(element, "correlationKey") ?? (string?)message.Attribute(CrmNs + "correlationKey");
+        return new EventSpec(TriggerKind.Message, MessageName: ValueExpression(id, name),
+            CorrelationKey: string.IsNullOrWhiteSpace(key) ? null : ValueExpression(id, key));
+    }
+
+    private EventSpec ReadError(XElement definition, string id, NodeKind kind)
+    {
+        var errorRef = (string?)definition.Attribute("errorRef");
+        string? code = null;
+        if (errorRef is not null && !_errorCodes.TryGetValue(errorRef, out code))
+        {
+            _errors.Add(new BpmnError(id, $"The error '{errorRef}' is not defined."));
+        }
+
+        if (kind == NodeKind.ErrorEndEvent && string.IsNullOrWhiteSpace(code))
+        {
+            _errors.Add(new BpmnError(id, "The error end event needs an error with an error code."));
+        }
+
+        // A boundary event without a code catches every error.
+        return new EventSpec(TriggerKind.Error, ErrorCode: string.IsNullOrWhiteSpace(code) ? null : code);
+    }
+
+    private BoundarySpec? ReadBoundary(XElement element, string id)
+    {
+        var attachedTo = (string?)element.Attribute("attachedToRef");
+        if (string.IsNullOrWhiteSpace(attachedTo))
+        {
+            _errors.Add(new BpmnError(id, "The boundary event is not attached to an activity (attachedToRef)."));
+            return null;
+        }
+
+        return new BoundarySpec(attachedTo, (string?)element.Attribute("cancelActivity") != "false");
+    }
+
+    private CallActivitySpec? ReadCallActivity(XElement element, string id)
+    {
+        var called = (string?)element.Attribute("calledElement") ?? OurOrCamunda(element, "calledElement");
+        if (string.IsNullOrWhiteSpace(called))
+        {
+            _errors.Add(new BpmnError(id, "The call activity needs calledElement: the key of the process it starts."));
+            return null;
+        }
+
+        int? version = null;
+        var versionText = OurOrCamunda(element, "calledElementVersion") ?? (string?)element.Attribute(CrmNs + "version");
+        var binding = OurOrCamunda(element, "calledElementBinding");
+        if (!string.IsNullOrWhiteSpace(versionText) && binding is null or "version")
+        {
+            if (int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var pinned) && pinned > 0)
+            {
+                version = pinned;
+            }
+            else
+            {
+                _errors.Add(new BpmnError(id, $"The called version '{versionText}' is not a positive whole number."));
+            }
+        }
+
+        var extensions = element.Element(BpmnNs + "extensionElements");
+        List<VariableMapping> Read(string name)
+        {
+            var result = new List<VariableMapping>();
+            foreach (var mapping in extensions?.Elements().Where(e => e.Name == CrmNs + name || e.Name == CamundaNs + name) ?? [])
+            {
+                if ((string?)mapping.Attribute("businessKey") is not null)
+                {
+                    continue;   // the business key is always handed to the called process
+                }
+
+                var all = (string?)mapping.Attribute("variables") == "all";
+                var source = (string?)mapping.Attribute("source");
+                var sourceExpression = (string?)mapping.Attribute("sourceExpression");
+                var target = (string?)mapping.Attribute("target") ?? source;
+                if (!all && (string.IsNullOrWhiteSpace(target) || (source is null && sourceExpression is null)))
+                {
+                    _errors.Add(new BpmnError(id, $"A {name} mapping needs source (or sourceExpression) and target, or variables=\"all\"."));
+                    continue;
+                }
+
+                result.Add(new VariableMapping(source, sourceExpression is null ? null : ScriptExpression(id, sourceExpression), target, all));
+            }
+
+            return result;
+        }
+
+        return new CallActivitySpec(ValueExpression(id, called), version, Read("in"), Read("out"), PassBusinessKey: true);
+    }
+
+    private MultiInstanceSpec? ReadMultiInstance(XElement element, string id)
+    {
+        var loop = element.Element(BpmnNs + "multiInstanceLoopCharacteristics");
+        if (loop is null)
+        {
+            if (element.Element(BpmnNs + "standardLoopCharacteristics") is not null)
+            {
+                _errors.Add(new BpmnError(id, "Standard loops are not supported; use multi-instance or a gateway loop."));
+            }
+
+            return null;
+        }
+
+        var collectionText = OurOrCamunda(loop, "collection");
+        // A plain name is a variable; ${…} or =… is an expression. Both evaluate the same way.
+        var collection = string.IsNullOrWhiteSpace(collectionText) ? null
+            : collectionText.TrimStart().StartsWith("${", StringComparison.Ordinal) || collectionText.TrimStart().StartsWith('=') ? ValueExpression(id, collectionText)
+            : ScriptExpression(id, collectionText.Trim());
+        var cardinalityText = loop.Element(BpmnNs + "loopCardinality")?.Value;
+        var cardinality = string.IsNullOrWhiteSpace(cardinalityText) ? null : ScriptExpression(id, cardinalityText);
+        var conditionText = loop.Element(BpmnNs + "completionCondition")?.Value;
+        var condition = string.IsNullOrWhiteSpace(conditionText) ? null : ScriptExpression(id, conditionText);
+        if (collection is null && cardinality is null)
+        {
+            _errors.Add(new BpmnError(id, "The multi-instance activity needs a collection or a loop cardinality."));
+        }
+
+        var elementVariable = OurOrCamunda(loop, "elementVariable");
+        return new MultiInstanceSpec((string?)loop.Attribute("isSequential") == "true", collection,
+            string.IsNullOrWhiteSpace(elementVariable) ? null : elementVariable.Trim(), cardinality, condition);
+    }
+
+    private string? ReadRetryCycle(XElement element, string id)
+    {
+        var cycle = OurOrCamunda(element, "retryCycle")
+            ?? element.Element(BpmnNs + "extensionElements")?.Element(CamundaNs + "failedJobRetryTimeCycle")?.Value;
+        if (string.IsNullOrWhiteSpace(cycle))
+        {
+            return null;
+        }
+
+        cycle = cycle.Trim();
+        if (RetryPolicy.Check(cycle) is { } problem)
+        {
+            _errors.Add(new BpmnError(id, problem));
+            return null;
+        }
+
+        return cycle;
+    }
+}

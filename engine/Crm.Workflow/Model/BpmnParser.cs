@@ -1,0 +1,396 @@
+using System.Collections.Frozen;
+using System.Xml;
+using System.Xml.Linq;
+using Crm.Workflow.Expressions;
+using static Crm.Workflow.Model.BpmnNamespaces;
+
+namespace Crm.Workflow.Model;
+
+/// <summary>
+/// Reads BPMN 2.0 XML (bpmn-js, Camunda Modeler, hand-written; with or without BPMNDI) into a
+/// <see cref="ProcessModel"/>. Collects every problem with its element id instead of stopping at the first.
+/// One instance parses one document at a time (it keeps the document's elements while it works).
+/// </summary>
+public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
+{
+    // Elements that carry no behaviour: ignored wherever they appear in a process.
+    private static readonly FrozenSet<string> Passive = new[]
+    {
+        "documentation", "extensionElements", "laneSet", "textAnnotation", "association", "group",
+        "dataObject", "dataObjectReference", "dataStoreReference", "property", "ioSpecification",
+        "incoming", "outgoing", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private readonly List<BpmnError> _errors = [];
+    private readonly Dictionary<string, FlowNode> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SequenceFlow> _flows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, XElement> _messages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _errorCodes = new(StringComparer.Ordinal);
+
+    /// <summary>Parses and validates; throws <see cref="BpmnValidationException"/> listing every error.</summary>
+    public ProcessModel Parse(string xml)
+    {
+        _errors.Clear();
+        _nodes.Clear();
+        _flows.Clear();
+        _messages.Clear();
+        _errorCodes.Clear();
+        XDocument document;
+        try
+        {
+            document = XDocument.Parse(xml, LoadOptions.SetLineInfo);
+        }
+        catch (XmlException ex)
+        {
+            throw new BpmnValidationException([new BpmnError("definitions", $"The file is not well-formed XML: {ex.Message}")]);
+        }
+
+        var root = document.Root;
+        if (root is null || root.Name != BpmnNs + "definitions")
+        {
+            throw new BpmnValidationException([new BpmnError("definitions", "The root element must be bpmn:definitions (BPMN 2.0 namespace).")]);
+        }
+
+        var processes = root.Elements(BpmnNs + "process").ToList();
+        var executable = processes.Count == 1 ? processes : processes.Where(p => (string?)p.Attribute("isExecutable") == "true").ToList();
+        if (executable.Count != 1)
+        {
+            throw new BpmnValidationException([new BpmnError("definitions", processes.Count == 0
+                ? "The file contains no bpmn:process."
+                : "Mark exactly one process isExecutable=\"true\"; this file has " + executable.Count + ".")]);
+        }
+
+        foreach (var message in root.Elements(BpmnNs + "message"))
+        {
+            if ((string?)message.Attribute("id") is { } messageId)
+            {
+                _messages[messageId] = message;
+            }
+        }
+
+        foreach (var error in root.Elements(BpmnNs + "error"))
+        {
+            if ((string?)error.Attribute("id") is { } errorId)
+            {
+                _errorCodes[errorId] = (string?)error.Attribute("errorCode") ?? (string?)error.Attribute("name");
+            }
+        }
+
+        var process = executable[0];
+        var key = (string?)process.Attribute("id");
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw new BpmnValidationException([new BpmnError("process", "The process needs an id: it is the process key.")]);
+        }
+
+        ReadScope(process, scopeId: null);
+        LinkFlows();
+        // Structural checks run even when elements had errors, so one deploy reports everything.
+        new ModelValidator(_nodes, _flows, _errors).Validate(key);
+
+        if (_errors.Count > 0)
+        {
+            throw new BpmnValidationException(_errors);
+        }
+
+        return new ProcessModel
+        {
+            Key = key,
+            Name = (string?)process.Attribute("name"),
+            StartableByHand = (string?)process.Attribute(CrmNs + "startableByHand") != "false" && (string?)process.Attribute(CamundaNs + "isStartableInTasklist") != "false",
+            Nodes = _nodes.ToFrozenDictionary(StringComparer.Ordinal),
+            Flows = _flows.ToFrozenDictionary(StringComparer.Ordinal),
+        };
+    }
+
+    private void ReadScope(XElement scope, string? scopeId)
+    {
+        foreach (var element in scope.Elements().Where(e => e.Name.Namespace == BpmnNs))
+        {
+            var local = element.Name.LocalName;
+            if (Passive.Contains(local))
+            {
+                continue;
+            }
+
+            var id = (string?)element.Attribute("id");
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                _errors.Add(new BpmnError(local, $"A {local} has no id."));
+                continue;
+            }
+
+            if (local == "sequenceFlow")
+            {
+                ReadFlow(element, id);
+                continue;
+            }
+
+            var kind = KindOf(element, id);
+            if (kind is null)
+            {
+                continue;
+            }
+
+            if (_nodes.ContainsKey(id) || _flows.ContainsKey(id))
+            {
+                _errors.Add(new BpmnError(id, "The id is used twice."));
+                continue;
+            }
+
+            _nodes[id] = BuildNode(element, id, kind.Value, scopeId);
+            if (kind == NodeKind.SubProcess)
+            {
+                ReadScope(element, id);
+            }
+        }
+    }
+
+    private NodeKind? KindOf(XElement element, string id)
+    {
+        var local = element.Name.LocalName;
+        var definitions = element.Elements().Where(e => e.Name.Namespace == BpmnNs && e.Name.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal)).ToList();
+        var trigger = definitions.Count == 1 ? definitions[0].Name.LocalName : definitions.Count == 0 ? "" : "several";
+        NodeKind? kind = (local, trigger) switch
+        {
+            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition") => NodeKind.StartEvent,
+            ("endEvent", "") => NodeKind.EndEvent,
+            ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
+            ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
+            ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition") => NodeKind.IntermediateCatchEvent,
+            ("intermediateThrowEvent", "") => NodeKind.IntermediateThrowEvent,
+            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition") => NodeKind.BoundaryEvent,
+            ("userTask", "") => NodeKind.UserTask,
+            ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
+            ("scriptTask", "") => NodeKind.ScriptTask,
+            ("manualTask", "") => NodeKind.ManualTask,
+            ("task", "") => NodeKind.Task,
+            ("receiveTask", "") => NodeKind.ReceiveTask,
+            ("callActivity", "") => NodeKind.CallActivity,
+            ("exclusiveGateway", "") => NodeKind.ExclusiveGateway,
+            ("parallelGateway", "") => NodeKind.ParallelGateway,
+            ("inclusiveGateway", "") => NodeKind.InclusiveGateway,
+            ("eventBasedGateway", "") => NodeKind.EventBasedGateway,
+            ("subProcess", "") when (string?)element.Attribute("triggeredByEvent") != "true" => NodeKind.SubProcess,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            var what = definitions.Count > 0 ? $"{local} with {string.Join(", ", definitions.Select(d => d.Name.LocalName))}" : local;
+            _errors.Add(new BpmnError(id, $"Unsupported element: {what}."));
+        }
+
+        return kind;
+    }
+
+    private FlowNode BuildNode(XElement element, string id, NodeKind kind, string? scopeId)
+    {
+        if ((string?)element.Attribute(CamundaNs + "asyncAfter") == "true")
+        {
+            _errors.Add(new BpmnError(id, "asyncAfter is not supported; mark the next element async (asyncBefore) instead."));
+        }
+
+        return new FlowNode
+        {
+            Id = id,
+            Name = (string?)element.Attribute("name"),
+            Kind = kind,
+            ScopeId = scopeId,
+            DefaultFlowId = (string?)element.Attribute("default"),
+            Inputs = ReadMappings(element, id, "inputParameter", "input"),
+            Outputs = ReadMappings(element, id, "outputParameter", "output"),
+            UserTask = kind == NodeKind.UserTask ? ReadUserTask(element, id) : null,
+            ServiceTask = kind == NodeKind.ServiceTask ? ReadServiceTask(element, id) : null,
+            ScriptTask = kind == NodeKind.ScriptTask ? ReadScriptTask(element, id) : null,
+            Event = ReadEvent(element, id, kind),
+            Boundary = kind == NodeKind.BoundaryEvent ? ReadBoundary(element, id) : null,
+            CallActivity = kind == NodeKind.CallActivity ? ReadCallActivity(element, id) : null,
+            MultiInstance = ReadMultiInstance(element, id),
+            AsyncBefore = IsTrue(element, "async") || IsTrue(element, "asyncBefore") || (string?)element.Attribute(CamundaNs + "async") == "true",
+            RetryCycle = ReadRetryCycle(element, id),
+            StartForm = kind == NodeKind.StartEvent ? ReadStartForm(element, id) : null,
+        };
+    }
+
+    private string? ReadStartForm(XElement element, string id)
+    {
+        var schema = Extension(element, "formSchema")?.Value ?? Extension(element, "form")?.Value;
+        return string.IsNullOrWhiteSpace(schema) ? null : ValidateFormSchema(id, schema.Trim());
+    }
+
+    private void ReadFlow(XElement element, string id)
+    {
+        var source = (string?)element.Attribute("sourceRef");
+        var target = (string?)element.Attribute("targetRef");
+        if (string.IsNullOrWhiteSpace(source) || string.IsNullOrWhiteSpace(target))
+        {
+            _errors.Add(new BpmnError(id, "The sequence flow needs both sourceRef and targetRef."));
+            return;
+        }
+
+        var conditionText = element.Element(BpmnNs + "conditionExpression")?.Value;
+        var condition = string.IsNullOrWhiteSpace(conditionText) ? null : ScriptExpression(id, conditionText);
+        _flows[id] = new SequenceFlow(id, (string?)element.Attribute("name"), source, target, condition);
+    }
+
+    private void LinkFlows()
+    {
+        foreach (var flow in _flows.Values)
+        {
+            if (!_nodes.ContainsKey(flow.SourceId))
+            {
+                _errors.Add(new BpmnError(flow.Id, $"The flow starts at '{flow.SourceId}', which does not exist."));
+            }
+
+            if (!_nodes.ContainsKey(flow.TargetId))
+            {
+                _errors.Add(new BpmnError(flow.Id, $"The flow leads to '{flow.TargetId}', which does not exist."));
+            }
+        }
+
+        foreach (var node in _nodes.Values)
+        {
+            // Document order, so "first matching condition" in an exclusive gateway is the order people drew.
+            node.Outgoing = [.. _flows.Values.Where(f => f.SourceId == node.Id)];
+            node.Incoming = [.. _flows.Values.Where(f => f.TargetId == node.Id)];
+            node.Boundaries = [.. _nodes.Values.Where(b => b.Boundary?.AttachedToId == node.Id)];
+        }
+    }
+
+    private UserTaskSpec ReadUserTask(XElement element, string id)
+    {
+        var formSchema = Extension(element, "formSchema")?.Value ?? Extension(element, "form")?.Value;
+        return new UserTaskSpec(
+            Assignee: AttributeExpression(element, id, "assignee"),
+            CandidateUsers: AttributeExpression(element, id, "candidateUsers"),
+            CandidateGroups: AttributeExpression(element, id, "candidateGroups"),
+            DueDate: AttributeExpression(element, id, "dueDate"),
+            FollowUpDate: AttributeExpression(element, id, "followUpDate"),
+            Priority: AttributeExpression(element, id, "priority"),
+            FormKey: OurOrCamunda(element, "formKey"),
+            FormSchema: string.IsNullOrWhiteSpace(formSchema) ? null : ValidateFormSchema(id, formSchema.Trim()));
+    }
+
+    private ServiceTaskSpec? ReadServiceTask(XElement element, string id)
+    {
+        var handler = OurOrCamunda(element, "handler") ?? (string?)element.Attribute(CamundaNs + "type");
+        if (string.IsNullOrWhiteSpace(handler))
+        {
+            _errors.Add(new BpmnError(id, "The service task needs crm:handler naming a handler type."));
+            return null;
+        }
+
+        if (!isKnownHandler(handler))
+        {
+            _errors.Add(new BpmnError(id, $"Unknown handler type '{handler}'."));
+        }
+
+        return new ServiceTaskSpec(handler);
+    }
+
+    private ScriptTaskSpec? ReadScriptTask(XElement element, string id)
+    {
+        var format = (string?)element.Attribute("scriptFormat") ?? "javascript";
+        if (!format.Equals("javascript", StringComparison.OrdinalIgnoreCase) && !format.Equals("js", StringComparison.OrdinalIgnoreCase))
+        {
+            _errors.Add(new BpmnError(id, $"Script format '{format}' is not supported; use javascript."));
+            return null;
+        }
+
+        var script = element.Element(BpmnNs + "script")?.Value;
+        if (string.IsNullOrWhiteSpace(script))
+        {
+            _errors.Add(new BpmnError(id, "The script task has no script."));
+            return null;
+        }
+
+        CheckScript(id, script);
+        return new ScriptTaskSpec(script, OurOrCamunda(element, "resultVariable"));
+    }
+
+    private List<Mapping> ReadMappings(XElement element, string id, string camundaName, string crmName)
+    {
+        var mappings = new List<Mapping>();
+        var extensions = element.Element(BpmnNs + "extensionElements");
+        if (extensions is null)
+        {
+            return mappings;
+        }
+
+        var candidates = extensions.Elements(CrmNs + crmName)
+            .Concat(extensions.Elements(CamundaNs + "inputOutput").Elements(CamundaNs + camundaName));
+        foreach (var mapping in candidates)
+        {
+            var name = (string?)mapping.Attribute("name") ?? (string?)mapping.Attribute("target");
+            var value = (string?)mapping.Attribute("value") ?? (string?)mapping.Attribute("source") ?? mapping.Value;
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                _errors.Add(new BpmnError(id, $"A {crmName} mapping has no name."));
+                continue;
+            }
+
+            var expression = string.IsNullOrWhiteSpace(value) ? Expression.Literal("") : ValueExpression(id, value);
+            mappings.Add(new Mapping(name, expression));
+        }
+
+        return mappings;
+    }
+
+    private Expression? AttributeExpression(XElement element, string id, string name)
+    {
+        var text = OurOrCamunda(element, name);
+        return string.IsNullOrWhiteSpace(text) ? null : ValueExpression(id, text);
+    }
+
+    /// <summary><c>${…}</c> or <c>=…</c> is an expression; other attribute text is a literal ("anna", "sales,office").</summary>
+    private Expression ValueExpression(string id, string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith("${", StringComparison.Ordinal) || trimmed.StartsWith("#{", StringComparison.Ordinal))
+        {
+            return ScriptExpression(id, "$" + trimmed[1..]);
+        }
+
+        return trimmed.StartsWith('=') ? ScriptExpression(id, trimmed[1..]) : Expression.Literal(trimmed);
+    }
+
+    private Expression ScriptExpression(string id, string text)
+    {
+        var source = ExpressionEngine.FromModelText(text);
+        CheckScript(id, source);
+        return Expression.Script(source);
+    }
+
+    private void CheckScript(string id, string source)
+    {
+        if (ExpressionEngine.Check(source) is { } problem)
+        {
+            _errors.Add(new BpmnError(id, $"The expression '{Shorten(source)}' does not parse: {problem}"));
+        }
+    }
+
+    private string? ValidateFormSchema(string id, string schema)
+    {
+        try
+        {
+            using var _ = System.Text.Json.JsonDocument.Parse(schema);
+            return schema;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            _errors.Add(new BpmnError(id, $"The form schema is not valid JSON: {ex.Message}"));
+            return null;
+        }
+    }
+
+    private static bool IsTrue(XElement element, string name) =>
+        string.Equals(OurOrCamunda(element, name), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static string? OurOrCamunda(XElement element, string name) =>
+        (string?)element.Attribute(CrmNs + name) ?? (string?)element.Attribute(CamundaNs + name);
+
+    private static XElement? Extension(XElement element, string name) =>
+        element.Element(BpmnNs + "extensionElements")?.Element(CrmNs + name);
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+}

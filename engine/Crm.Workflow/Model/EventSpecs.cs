@@ -1,0 +1,44 @@
+namespace Crm.Workflow.Model;
+
+public enum TriggerKind
+{
+    Timer,
+    Message,
+    Error,
+}
+
+public enum TimerKind
+{
+    /// <summary><c>timeDate</c>: an ISO-8601 date and time.</summary>
+    Date,
+    /// <summary><c>timeDuration</c>: an ISO-8601 duration counted from when the timer is created.</summary>
+    Duration,
+    /// <summary><c>timeCycle</c>: <c>R[n]/[start/]duration</c> or a cron expression.</summary>
+    Cycle,
+}
+
+public sealed record TimerSpec(TimerKind Kind, Expression Value);
+
+/// <summary>
+/// What an event waits for or throws. Message names may be expressions; <see cref="CorrelationKey"/> is
+/// evaluated when the subscription is made and must equal the key a message carries.
+/// </summary>
+public sealed record EventSpec(TriggerKind Trigger, TimerSpec? Timer = null, Expression? MessageName = null, Expression? CorrelationKey = null, string? ErrorCode = null);
+
+/// <summary>A boundary event: attached to an activity, interrupting (cancels the activity) or not.</summary>
+public sealed record BoundarySpec(string AttachedToId, bool CancelActivity);
+
+/// <summary>One variable passed into or out of a called process; <c>All</c> copies every variable.</summary>
+public sealed record VariableMapping(string? Source, Expression? SourceExpression, string? Target, bool All);
+
+/// <summary>
+/// A call activity: the process key (literal or expression), which version (latest unless pinned),
+/// variables in and out (all of them when no mapping is given, as in Zeebe).
+/// </summary>
+public sealed record CallActivitySpec(Expression ProcessKey, int? Version, IReadOnlyList<VariableMapping> In, IReadOnlyList<VariableMapping> Out, bool PassBusinessKey);
+
+/// <summary>
+/// Multi-instance loop characteristics: over a collection (variable name or expression) or a count,
+/// one inner instance per item, with an optional completion condition.
+/// </summary>
+public sealed record MultiInstanceSpec(bool Sequential, Expression? Collection, string? ElementVariable, Expression? Cardinality, Expression? CompletionCondition);

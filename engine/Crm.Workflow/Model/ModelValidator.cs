@@ -1,0 +1,195 @@
+namespace Crm.Workflow.Model;
+
+/// <summary>Structural rules that need the whole graph: start events, reachability, gateway conditions.</summary>
+internal sealed class ModelValidator(
+    IReadOnlyDictionary<string, FlowNode> nodes,
+    IReadOnlyDictionary<string, SequenceFlow> flows,
+    List<BpmnError> errors)
+{
+    public void Validate(string processKey)
+    {
+        var scopes = nodes.Values.Select(n => n.ScopeId).Distinct().ToList();
+        if (!scopes.Contains(null))
+        {
+            scopes.Insert(0, null);
+        }
+
+        foreach (var scope in scopes)
+        {
+            ValidateScope(scope, processKey);
+        }
+
+        foreach (var node in nodes.Values)
+        {
+            ValidateNode(node);
+        }
+
+        foreach (var flow in flows.Values.Where(f => nodes.ContainsKey(f.SourceId) && nodes.ContainsKey(f.TargetId)))
+        {
+            if (nodes[flow.SourceId].ScopeId != nodes[flow.TargetId].ScopeId)
+            {
+                errors.Add(new BpmnError(flow.Id, "A sequence flow cannot cross a sub-process boundary."));
+            }
+        }
+    }
+
+    private void ValidateScope(string? scopeId, string processKey)
+    {
+        var owner = scopeId ?? processKey;
+        var starts = nodes.Values.Where(n => n.ScopeId == scopeId && n.Kind == NodeKind.StartEvent).ToList();
+        var noneStarts = starts.Where(s => s.Event is null).ToList();
+        if (scopeId is not null)
+        {
+            foreach (var triggered in starts.Where(s => s.Event is not null))
+            {
+                errors.Add(new BpmnError(triggered.Id, "A sub-process starts with a none start event; timer and message starts belong to the process."));
+            }
+        }
+
+        if (noneStarts.Count == 0 && (scopeId is not null || starts.Count == 0))
+        {
+            errors.Add(new BpmnError(owner, scopeId is null ? "The process has no start event." : "The sub-process has no start event."));
+            return;
+        }
+
+        if (noneStarts.Count > 1)
+        {
+            errors.Add(new BpmnError(owner, $"Only one none start event per scope is supported; found {string.Join(", ", noneStarts.Select(s => s.Id))}."));
+        }
+
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<FlowNode>(starts);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (!reached.Add(node.Id))
+            {
+                continue;
+            }
+
+            foreach (var flow in node.Outgoing)
+            {
+                if (nodes.TryGetValue(flow.TargetId, out var target))
+                {
+                    stack.Push(target);
+                }
+            }
+
+            foreach (var boundary in node.Boundaries)
+            {
+                stack.Push(boundary);
+            }
+        }
+
+        foreach (var node in nodes.Values.Where(n => n.ScopeId == scopeId && !reached.Contains(n.Id)))
+        {
+            errors.Add(new BpmnError(node.Id, "The element cannot be reached from the start event."));
+        }
+    }
+
+    private void ValidateNode(FlowNode node)
+    {
+        if (node.Kind == NodeKind.StartEvent && node.Incoming.Count > 0)
+        {
+            errors.Add(new BpmnError(node.Id, "A start event cannot have incoming flows."));
+        }
+
+        if (node.Kind is NodeKind.EndEvent or NodeKind.TerminateEndEvent && node.Outgoing.Count > 0)
+        {
+            errors.Add(new BpmnError(node.Id, "An end event cannot have outgoing flows."));
+        }
+
+        if (node.Kind == NodeKind.StartEvent && node.Outgoing.Count == 0)
+        {
+            errors.Add(new BpmnError(node.Id, "The start event leads nowhere."));
+        }
+
+        if (node.DefaultFlowId is { } defaultId && node.Outgoing.All(f => f.Id != defaultId))
+        {
+            errors.Add(new BpmnError(node.Id, $"The default flow '{defaultId}' is not an outgoing flow of this element."));
+        }
+
+        if (node.Kind is NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway && node.Outgoing.Count > 1)
+        {
+            foreach (var flow in node.Outgoing.Where(f => f.Condition is null && f.Id != node.DefaultFlowId))
+            {
+                errors.Add(new BpmnError(flow.Id, $"The flow leaves gateway '{node.Id}' without a condition and is not its default flow."));
+            }
+        }
+
+        // A gateway whose every flow has a condition and no default is allowed; a run where no condition
+        // holds fails at that gateway with its id (ProcessExecutionException), never silently.
+        if (node.IsGateway && node.Outgoing.Count == 0)
+        {
+            errors.Add(new BpmnError(node.Id, "The gateway leads nowhere."));
+        }
+
+        ValidateEvents(node);
+        if (node.Kind == NodeKind.ParallelGateway)
+        {
+            foreach (var flow in node.Outgoing.Where(f => f.Condition is not null))
+            {
+                errors.Add(new BpmnError(flow.Id, "Flows leaving a parallel gateway cannot have conditions."));
+            }
+        }
+    }
+
+    private void ValidateEvents(FlowNode node)
+    {
+        if (node.Boundary is { } boundary)
+        {
+            if (!nodes.TryGetValue(boundary.AttachedToId, out var host) || !host.IsActivity)
+            {
+                errors.Add(new BpmnError(node.Id, $"The boundary event is attached to '{boundary.AttachedToId}', which is not an activity of this process."));
+            }
+            else if (host.ScopeId != node.ScopeId)
+            {
+                errors.Add(new BpmnError(node.Id, "The boundary event must be in the same scope as its activity."));
+            }
+
+            if (node.Incoming.Count > 0)
+            {
+                errors.Add(new BpmnError(node.Id, "A boundary event cannot have incoming flows."));
+            }
+
+            if (node.Outgoing.Count == 0)
+            {
+                errors.Add(new BpmnError(node.Id, "The boundary event leads nowhere."));
+            }
+
+            if (node.Event?.Trigger == TriggerKind.Error && !boundary.CancelActivity)
+            {
+                errors.Add(new BpmnError(node.Id, "An error boundary event always interrupts its activity."));
+            }
+        }
+
+        if (node.Kind == NodeKind.EventBasedGateway)
+        {
+            if (node.Outgoing.Count < 2)
+            {
+                errors.Add(new BpmnError(node.Id, "An event-based gateway needs at least two outgoing flows."));
+            }
+
+            foreach (var flow in node.Outgoing.Where(f => nodes.TryGetValue(f.TargetId, out var target)
+                         && target.Kind is not (NodeKind.IntermediateCatchEvent or NodeKind.ReceiveTask)))
+            {
+                errors.Add(new BpmnError(flow.Id, "After an event-based gateway come only timer or message catch events or receive tasks."));
+            }
+        }
+
+        if (node.Kind is NodeKind.IntermediateCatchEvent or NodeKind.ReceiveTask or NodeKind.IntermediateThrowEvent && node.Outgoing.Count == 0 && node.Kind != NodeKind.ReceiveTask)
+        {
+            errors.Add(new BpmnError(node.Id, "The event leads nowhere."));
+        }
+
+        if (node.MultiInstance is not null && !node.IsActivity)
+        {
+            errors.Add(new BpmnError(node.Id, "Only activities can be multi-instance."));
+        }
+
+        if (node.AsyncBefore && node.Kind == NodeKind.BoundaryEvent)
+        {
+            errors.Add(new BpmnError(node.Id, "A boundary event cannot be async; mark the activity after it."));
+        }
+    }
+}
