@@ -26,6 +26,7 @@ public static class EngineSetup
         services.TryAddScoped<DefinitionService>();
         services.TryAddScoped<RuntimeService>();
         services.TryAddScoped<TaskService>();
+        services.TryAddScoped<CompleteTask>();
         services.TryAddScoped<Jobs.JobRunner>();
         services.TryAddScoped<Jobs.IncidentService>();
         services.TryAddScoped<Messages.MessageService>();

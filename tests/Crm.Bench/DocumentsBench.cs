@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -59,15 +60,15 @@ internal static class ReadingBench
         {
             var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
             articleId = (await articles.CreateAsync(new CreateArticleRequest("Code of conduct", "# Code of conduct\n\nBe fair.", "HR", null, null), compliance, default)).Id;
-            await articles.SubmitAsync(articleId, compliance, default);
+            await scope.ServiceProvider.GetRequiredService<PublishArticle>().SubmitAsync(articleId, compliance, default);
         }
 
         await using (var scope = provider.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
             var review = await db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess);
-            var tasks = scope.ServiceProvider.GetRequiredService<TaskService>();
-            await tasks.CompleteAsync(review.Id, new Dictionary<string, JsonNode?> { ["decision"] = "publish" }, new CurrentUser(Guid.NewGuid(), "root", new HashSet<string> { Roles.Admin }, new HashSet<string>()), default);
+            var tasks = scope.ServiceProvider.GetRequiredService<CompleteTask>();
+            await tasks.RunAsync(review.Id, new Dictionary<string, JsonNode?> { ["decision"] = "publish" }, new CurrentUser(Guid.NewGuid(), "root", new HashSet<string> { Roles.Admin }, new HashSet<string>()), default);
         }
 
         progress.Report("starting the mandatory reading for the whole group");

@@ -27,16 +27,16 @@ public sealed class KnowledgeTests(BrowserFixture browser) : IClassFixture<Brows
         {
             var articles = scope.ServiceProvider.GetRequiredService<ArticleService>();
             articleId = (await articles.CreateAsync(new CreateArticleRequest("Clean desk policy", "# Clean desk\n\nLeave **nothing** on your desk. <script>alert(1)</script>", "Security", "desk", null), ewa, default)).Id;
-            await articles.SubmitAsync(articleId, ewa, default);
+            await scope.ServiceProvider.GetRequiredService<PublishArticle>().SubmitAsync(articleId, ewa, default);
         }
 
         await using (var scope = browser.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
             var review = await db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess && t.Status == Crm.Workflow.Tasks.TaskStatus.Open);
-            var tasks = scope.ServiceProvider.GetRequiredService<TaskService>();
-            await tasks.ClaimAsync(review.Id, piotr, default);
-            await tasks.CompleteAsync(review.Id, new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["decision"] = "publish" }, piotr, default);
+            var tasks = scope.ServiceProvider.GetRequiredService<CompleteTask>();
+            await scope.ServiceProvider.GetRequiredService<TaskService>().ClaimAsync(review.Id, piotr, default);
+            await tasks.RunAsync(review.Id, new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["decision"] = "publish" }, piotr, default);
         }
 
         await using (var scope = browser.Services.CreateAsyncScope())

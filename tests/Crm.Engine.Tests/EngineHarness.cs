@@ -204,7 +204,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>Completes as an admin (allowed to complete any task) with the given variables.</summary>
     public Task<TaskView> CompleteAsync(TaskView task, object? variables = null, CurrentUser? user = null) =>
-        RunAsync<TaskService, TaskView>(s => s.CompleteAsync(task.Id, Vars(variables), user ?? Admin, CancellationToken.None));
+        RunAsync<CompleteTask, TaskView>(s => s.RunAsync(task.Id, Vars(variables), user ?? Admin, CancellationToken.None));
 
     public static Dictionary<string, JsonNode?> Vars(object? variables) =>
         variables is null ? [] : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(variables))!.AsObject()

@@ -339,7 +339,7 @@ public abstract class EventScenarioTests(DatabaseProvider provider) : EngineTest
         var tasks = await Engine.RunAsync<CrmDbContext, List<Guid>>(db => db.UserTasks.Where(t => t.InstanceId == started.Id).OrderBy(t => t.Id).Take(5).Select(t => t.Id).ToListAsync());
         foreach (var id in tasks)
         {
-            await Engine.RunAsync<Crm.Workflow.Tasks.TaskService, Crm.Workflow.Tasks.TaskView>(s => s.CompleteAsync(id, null, EngineHarness.Admin, CancellationToken.None));
+            await Engine.RunAsync<Crm.Workflow.Tasks.CompleteTask, Crm.Workflow.Tasks.TaskView>(s => s.RunAsync(id, null, EngineHarness.Admin, CancellationToken.None));
         }
 
         var state = await Engine.RunAsync<CrmDbContext, string>(db => db.ProcessInstances.Where(i => i.Id == started.Id).Select(i => i.State).SingleAsync());

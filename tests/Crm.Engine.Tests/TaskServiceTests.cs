@@ -25,6 +25,8 @@ public sealed class TaskServiceTests : IAsyncLifetime
 
     private Task<T> Tasks<T>(Func<TaskService, Task<T>> work) => _engine.RunAsync(work);
 
+    private Task<T> Complete<T>(Func<CompleteTask, Task<T>> work) => _engine.RunAsync(work);
+
     private static TaskQuery Query(string? assignee = null, string? candidate = null, string? status = null) =>
         new(assignee, candidate, null, null, null, status, null, null, 1, 50);
 
@@ -58,22 +60,22 @@ public sealed class TaskServiceTests : IAsyncLifetime
         var instance = await _engine.StartAsync("form");
         var task = await _engine.TaskAtAsync(instance.Id, "register");
 
-        await Assert.ThrowsAsync<ForbiddenException>(() => Tasks(s => s.CompleteAsync(task.Id, null, Anna, default)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Complete(s => s.RunAsync(task.Id, null, Anna, default)));
         await Tasks(s => s.ClaimAsync(task.Id, Anna, default));
-        await Assert.ThrowsAsync<ForbiddenException>(() => Tasks(s => s.CompleteAsync(task.Id, null, Marek, default)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Complete(s => s.RunAsync(task.Id, null, Marek, default)));
 
-        var invalid = await Assert.ThrowsAsync<ValidationFailedException>(() => Tasks(s => s.CompleteAsync(task.Id,
+        var invalid = await Assert.ThrowsAsync<ValidationFailedException>(() => Complete(s => s.RunAsync(task.Id,
             EngineHarness.Vars(new { subject = "x", severity = "urgent", amount = -5 }), Anna, default)));
         Assert.Equal(["amount", "severity", "subject"], invalid.Errors.Keys.Order());
         Assert.Equal("Active", (await _engine.InstanceAsync(instance.Id)).State);
 
-        var done = await Tasks(s => s.CompleteAsync(task.Id, EngineHarness.Vars(new { subject = "Broken lid", severity = "high" }), Anna, default));
+        var done = await Complete(s => s.RunAsync(task.Id, EngineHarness.Vars(new { subject = "Broken lid", severity = "high" }), Anna, default));
         Assert.Equal("Completed", done.Status);
         Assert.Equal("anna", done.CompletedBy);
         var finished = await _engine.InstanceAsync(instance.Id);
         Assert.Equal("Completed", finished.State);
         Assert.Equal("Broken lid", finished.Variables["subject"]!.GetValue<string>());
-        await Assert.ThrowsAsync<ConflictException>(() => Tasks(s => s.CompleteAsync(task.Id, null, Anna, default)));
+        await Assert.ThrowsAsync<ConflictException>(() => Complete(s => s.RunAsync(task.Id, null, Anna, default)));
     }
 
     [Fact]
@@ -87,7 +89,7 @@ public sealed class TaskServiceTests : IAsyncLifetime
         Assert.Equal("jan", delegated.Assignee);
         Assert.Equal("anna", delegated.Owner);
         Assert.Equal("Pending", delegated.Delegation);
-        await Assert.ThrowsAsync<ConflictException>(() => Tasks(s => s.CompleteAsync(task.Id, EngineHarness.Vars(new { subject = "abc", severity = "low" }), Jan, default)));
+        await Assert.ThrowsAsync<ConflictException>(() => Complete(s => s.RunAsync(task.Id, EngineHarness.Vars(new { subject = "abc", severity = "low" }), Jan, default)));
         Assert.Single((await Tasks(s => s.ListAsync(Query(assignee: "me"), Jan, default))).Items);
 
         var resolved = await Tasks(s => s.ResolveAsync(task.Id, EngineHarness.Vars(new { subject = "Checked by Jan" }), Jan, default));

@@ -3,7 +3,13 @@ using Crm.Workflow.Runtime;
 using Crm.Workflow.Common;
 using Crm.Platform.Identity;
 using Crm.Workflow.Processes;
-using Crm.Workflows.Documents;
+using Crm.Modules.Counterparties.Cases;
+using Crm.Modules.Documents.Checkout;
+using Crm.Modules.Knowledge;
+using Crm.Workflows.ArticlePublication;
+using Crm.Workflows.DocumentCheckout;
+using Crm.Workflows.MandatoryReading;
+using Crm.Workflows.SalesCycle;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Workflows;
@@ -11,19 +17,28 @@ namespace Crm.Workflows;
 /// <summary>The built-in processes (embedded .bpmn files) and the service-task handlers they call.</summary>
 public static class WorkflowSetup
 {
+    /// <summary>Each built-in process: its starter (the contract its module owns) and its handlers.</summary>
     public static IServiceCollection AddCrmWorkflows(this IServiceCollection services)
     {
+        // document-checkout (DocumentCheckout/)
+        services.AddScoped<ICheckoutProcess, CheckoutProcess>();
         services.AddServiceTaskHandler<CheckInHandler>();
         services.AddServiceTaskHandler<ReleaseHandler>();
         services.AddServiceTaskHandler<RemindHandler>();
         services.AddServiceTaskHandler<LockOverdueHandler>();
-        services.AddServiceTaskHandler<Knowledge.PublishArticleHandler>();
-        services.AddServiceTaskHandler<Knowledge.ReturnArticleHandler>();
-        services.AddServiceTaskHandler<Knowledge.RemindReadersHandler>();
-        services.AddServiceTaskHandler<Knowledge.EscalateReadersHandler>();
-        services.AddServiceTaskHandler<Knowledge.CompleteAssignmentHandler>();
-        services.AddServiceTaskHandler<Sales.MoveCaseHandler>();
-        services.AddServiceTaskHandler<Sales.RemindCaseOwnerHandler>();
+        // kb-article-publish (ArticlePublication/)
+        services.AddScoped<IArticlePublicationProcess, ArticlePublicationProcess>();
+        services.AddServiceTaskHandler<PublishArticleHandler>();
+        services.AddServiceTaskHandler<ReturnArticleHandler>();
+        // kb-mandatory-reading (MandatoryReading/)
+        services.AddScoped<IMandatoryReadingProcess, MandatoryReadingProcess>();
+        services.AddServiceTaskHandler<RemindReadersHandler>();
+        services.AddServiceTaskHandler<EscalateReadersHandler>();
+        services.AddServiceTaskHandler<CompleteAssignmentHandler>();
+        // sales-cycle (SalesCycle/)
+        services.AddScoped<ISalesCycleProcess, SalesCycleProcess>();
+        services.AddServiceTaskHandler<MoveCaseHandler>();
+        services.AddServiceTaskHandler<RemindCaseOwnerHandler>();
         return services;
     }
 

@@ -31,11 +31,11 @@ internal static class DemoKnowledge
             var title = text.Split('\n')[0].TrimStart('#', ' ').Trim();
             var articles = services.GetRequiredService<ArticleService>();
             var id = (await articles.CreateAsync(new CreateArticleRequest(title, text, "Procedury/Bezpieczeństwo", "demo", null), ewa, CancellationToken.None)).Id;
-            await articles.SubmitAsync(id, ewa, CancellationToken.None);
+            await services.GetRequiredService<PublishArticle>().SubmitAsync(id, ewa, CancellationToken.None);
             var review = await db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess && t.Status == Crm.Workflow.Tasks.TaskStatus.Open);
-            var tasks = services.GetRequiredService<TaskService>();
-            await tasks.ClaimAsync(review.Id, piotr, CancellationToken.None);
-            await tasks.CompleteAsync(review.Id, new Dictionary<string, JsonNode?> { ["decision"] = "publish", ["comment"] = "Zatwierdzone." }, piotr, CancellationToken.None);
+            var tasks = services.GetRequiredService<CompleteTask>();
+            await services.GetRequiredService<TaskService>().ClaimAsync(review.Id, piotr, CancellationToken.None);
+            await tasks.RunAsync(review.Id, new Dictionary<string, JsonNode?> { ["decision"] = "publish", ["comment"] = "Zatwierdzone." }, piotr, CancellationToken.None);
             first ??= id;
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Crm.Workflow.Common;
 
@@ -46,6 +47,9 @@ public static class DomainEventRegistration
 {
     public static IServiceCollection AddDomainEventSubscriber<TEvent, THandler>(this IServiceCollection services)
         where TEvent : IDomainEvent
-        where THandler : class, IDomainEventSubscriber<TEvent> =>
-        services.AddScoped<IDomainEventSubscriber<TEvent>, THandler>();
+        where THandler : class, IDomainEventSubscriber<TEvent>
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IDomainEventSubscriber<TEvent>, THandler>());   // registering a module twice subscribes once
+        return services;
+    }
 }

@@ -55,5 +55,9 @@ public sealed class ProcessModelCache(HandlerCatalog handlers, TimeProvider cloc
 
     public void Deployed(string key) => _latest.TryRemove(key, out _);
 
-    public ProcessModel Parse(string xml) => new BpmnParser(handlers.IsKnown).Parse(xml);
+    public ProcessModel Parse(string xml)
+    {
+        var model = new BpmnParser(handlers.IsKnown).Parse(xml);
+        return handlers.CheckInputs(model) is { Count: > 0 } missing ? throw new BpmnValidationException(missing) : model;
+    }
 }

@@ -72,6 +72,8 @@ public sealed class EngineUnit(EngineContext context, ProcessModelCache models, 
 
     public TimeProvider Clock => context.Clock;
 
+    public ProcessModelCache Models => models;
+
     /// <summary>Whether the command has committed (a command that saves by itself must not; see <see cref="CommitAsync"/>).</summary>
     public bool Committed { get; private set; }
 

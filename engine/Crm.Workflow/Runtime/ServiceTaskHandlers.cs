@@ -59,9 +59,50 @@ public sealed class HandlerInputAttribute(string name, string type = "string") :
 
 public sealed record HandlerInput(string Name, string Type, bool Required, string? Description);
 
+/// <summary>A process variable a handler sets (what its result dictionary holds); the designer lists them.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class HandlerOutputAttribute(string name, string type = "string") : Attribute
+{
+    public string Name { get; } = name;
+    public string Type { get; } = type;
+    public string? Description { get; init; }
+}
+
+public sealed record HandlerOutput(string Name, string Type, string? Description);
+
 public sealed record HandlerDescriptor(string Type, string DisplayName, string? Category, string? Description, Type ClrType)
 {
     public IReadOnlyList<HandlerInput> Inputs { get; init; } = [];
+
+    public IReadOnlyList<HandlerOutput> Outputs { get; init; } = [];
+
+    /// <summary>The process variables the handler reads (its typed variables record), e.g. documentId.</summary>
+    public IReadOnlyList<string> Reads { get; init; } = [];
+}
+
+/// <summary>
+/// A process's variables as one typed record: what its starter writes and its handlers read. Implemented by
+/// each built-in process (workflows/&lt;process&gt;/XxxVariables); <see cref="Names"/> feeds the designer.
+/// </summary>
+public interface IProcessVariables<TSelf> where TSelf : IProcessVariables<TSelf>
+{
+    /// <summary>Reads the record from an instance's variables; a missing or malformed one is a <see cref="ServiceTaskFailedException"/>.</summary>
+    static abstract TSelf Read(IReadOnlyDictionary<string, JsonNode?> variables);
+
+    /// <summary>The variable names the record reads.</summary>
+    static abstract IReadOnlyList<string> Names { get; }
+}
+
+/// <summary>
+/// A handler with typed inputs: it receives its process's variables as a record (read once, checked) instead
+/// of looking names up in a dictionary. Declared reads, inputs and outputs reach the designer and deploy checks.
+/// </summary>
+public abstract class ServiceTaskHandler<TVariables> : IServiceTaskHandler where TVariables : IProcessVariables<TVariables>
+{
+    public Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+        ExecuteAsync(TVariables.Read(context.Variables), context, cancellationToken);
+
+    protected abstract Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(TVariables variables, ServiceTaskContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>The handler types the engine knows; deploy validation rejects any other.</summary>
@@ -73,12 +114,37 @@ public sealed class HandlerCatalog(IEnumerable<HandlerDescriptor> handlers)
 
     public bool IsKnown(string type) => _byType.ContainsKey(type);
 
+    public HandlerDescriptor? Find(string type) => _byType.GetValueOrDefault(type);
+
     public IServiceTaskHandler Resolve(IServiceProvider services, string type) =>
         (IServiceTaskHandler)services.GetRequiredService(_byType[type].ClrType);
+
+    /// <summary>Deploy check: every service task maps each input its handler declares as required.</summary>
+    public IReadOnlyList<Model.BpmnError> CheckInputs(Model.ProcessModel model) =>
+        [.. model.Nodes.Values
+            .Where(n => n.ServiceTask is { } spec && _byType.ContainsKey(spec.HandlerType))
+            .SelectMany(n => _byType[n.ServiceTask!.HandlerType].Inputs
+                .Where(i => i.Required && !n.Inputs.Any(m => m.Name == i.Name))
+                .Select(i => new Model.BpmnError(n.Id, $"The handler '{n.ServiceTask!.HandlerType}' needs the input '{i.Name}' ({i.Description ?? i.Type}).")))];
 }
 
 public static class ServiceTaskHandlerRegistration
 {
+    /// <summary>The variable names of the typed variables record a <see cref="ServiceTaskHandler{TVariables}"/> reads.</summary>
+    private static IReadOnlyList<string> ReadsOf(Type handler)
+    {
+        for (var type = handler.BaseType; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ServiceTaskHandler<>))
+            {
+                var names = type.GetGenericArguments()[0].GetProperty("Names", BindingFlags.Public | BindingFlags.Static);
+                return names?.GetValue(null) as IReadOnlyList<string> ?? [];
+            }
+        }
+
+        return [];
+    }
+
     public static IServiceCollection AddServiceTaskHandler<THandler>(this IServiceCollection services)
         where THandler : class, IServiceTaskHandler
     {
@@ -86,7 +152,13 @@ public static class ServiceTaskHandlerRegistration
             ?? throw new InvalidOperationException($"{typeof(THandler).Name} needs [ServiceTaskHandler(\"type\")].");
         services.AddScoped<THandler>();
         var inputs = typeof(THandler).GetCustomAttributes<HandlerInputAttribute>().Select(i => new HandlerInput(i.Name, i.Type, i.Required, i.Description)).ToList();
-        services.AddSingleton(new HandlerDescriptor(meta.Type, meta.DisplayName ?? meta.Type, meta.Category, meta.Description, typeof(THandler)) { Inputs = inputs });
+        var outputs = typeof(THandler).GetCustomAttributes<HandlerOutputAttribute>().Select(o => new HandlerOutput(o.Name, o.Type, o.Description)).ToList();
+        services.AddSingleton(new HandlerDescriptor(meta.Type, meta.DisplayName ?? meta.Type, meta.Category, meta.Description, typeof(THandler))
+        {
+            Inputs = inputs,
+            Outputs = outputs,
+            Reads = ReadsOf(typeof(THandler)),
+        });
         return services;
     }
 }

@@ -24,8 +24,8 @@ public sealed record CompleteTaskRequest(Dictionary<string, JsonNode?>? Variable
 
 public sealed record DelegateTaskRequest(string UserName);
 
-/// <summary>The inbox: finding tasks a person may work on, and claim, unclaim, delegate, resolve and complete.</summary>
-public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITaskUserDirectory users, IEnumerable<ITaskCompletionGuard> guards, TimeProvider clock)
+/// <summary>The inbox: finding tasks a person may work on, and claim, unclaim, delegate and resolve (completing is <see cref="CompleteTask"/>).</summary>
+public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITaskUserDirectory users, TimeProvider clock)
 {
     public async Task<PagedList<TaskView>> ListAsync(TaskQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -193,57 +193,6 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
             unit.Raise(new TaskReturned(task.Id, task.Owner!, clock.GetUtcNow()));
         }, cancellationToken);
 
-    /// <summary>
-    /// Completes the task and moves the process on, all in one transaction. Exactly one of concurrent completions wins.
-    /// <paramref name="byOwningUseCase"/>: the module that owns this kind of task completes it from its own use case
-    /// (its <see cref="ITaskCompletionGuard"/> refuses completion straight from the inbox).
-    /// </summary>
-    public async Task<TaskView> CompleteAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false)
-    {
-        using var activity = EngineTelemetry.Source.StartActivity("task.complete");
-        activity?.SetTag("crm.task.id", id);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var (task, instance) = await engine.ExecuteAsync(unit => CompleteInUnitAsync(unit, id, variables, user, cancellationToken, byOwningUseCase), cancellationToken);
-        EngineTelemetry.TasksCompleted.Add(1, new KeyValuePair<string, object?>("process", task.ProcessKey));
-        if (instance.Status != Processes.InstanceStatus.Active)
-        {
-            EngineTelemetry.InstancesEnded.Add(1, new KeyValuePair<string, object?>("status", instance.Status.ToString()));
-        }
-
-        EngineTelemetry.StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return View(task, task.CompletedAt ?? clock.GetUtcNow());
-    }
-
-    /// <summary>Completes a task inside a command a module already runs (its own rows commit with the step).</summary>
-    public async Task<(UserTask Task, ProcessInstance Instance)> CompleteInUnitAsync(EngineUnit unit, Guid id, IReadOnlyDictionary<string, JsonNode?>? variables,
-        CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false)
-    {
-        var (task, execution) = await LoadAsync(unit, id, user, cancellationToken);
-        if (!user.IsAdmin && task.Assignee != user.UserName)
-        {
-            throw new ForbiddenException(task.Assignee is null ? "Claim the task before completing it." : $"The task is assigned to {task.Assignee}.");
-        }
-
-        if (task.Delegation == DelegationState.Pending)
-        {
-            throw new ConflictException($"The task was delegated by {task.Owner}; resolve it to hand it back.");
-        }
-
-        if (!byOwningUseCase && guards.Select(g => g.RefuseInboxCompletion(task)).FirstOrDefault(r => r is not null) is { } refusal)
-        {
-            throw new ConflictException(refusal);
-        }
-
-        ValidateForm(task, variables);
-        task.Status = TaskStatus.Completed;
-        task.CompletedAt = clock.GetUtcNow();
-        task.CompletedBy = user.UserName;
-        task.Revision++;
-        execution.RecordTaskEvent(HistoryEventType.TaskCompleted, task, variables is { Count: > 0 } ? new { variables = variables.Keys } : null);
-        await execution.ContinueAsync(task.TokenId, variables ?? new Dictionary<string, JsonNode?>(), cancellationToken);
-        return (task, execution.Instance);
-    }
-
     /// <summary>Tasks the caller may see: admins all; others assigned, owned, completed by them, or offered to them or their groups.</summary>
     public IQueryable<UserTask> Visible(CurrentUser user)
     {
@@ -268,7 +217,7 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
     }
 
     /// <summary>Loads an open task the caller may see, with its instance ready to act on (instance revision guards the change).</summary>
-    private async Task<(UserTask Task, ProcessExecution Execution)> LoadAsync(EngineUnit unit, Guid id, CurrentUser user, CancellationToken cancellationToken)
+    internal async Task<(UserTask Task, ProcessExecution Execution)> LoadAsync(EngineUnit unit, Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
         // Task and instance in one round trip; both are tracked, both carry the revision that guards the change.
         var pair = await Visible(user).Include(t => t.Candidates).Where(t => t.Id == id)
@@ -305,7 +254,7 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
             ?? throw new NotFoundException($"Task {id} does not exist.");
     }
 
-    private static void ValidateForm(UserTask task, IReadOnlyDictionary<string, JsonNode?>? variables, bool checkRequired = true)
+    internal static void ValidateForm(UserTask task, IReadOnlyDictionary<string, JsonNode?>? variables, bool checkRequired = true)
     {
         var errors = FormValidator.Validate(task.FormSchema, variables ?? new Dictionary<string, JsonNode?>(), checkRequired);
         if (errors.Count > 0)
@@ -330,7 +279,7 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
         : Enum.TryParse<TaskStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
         : throw ValidationFailedException.For("status", "Use open, completed or cancelled.");
 
-    private static TaskView View(UserTask t, DateTimeOffset now) => new(
+    internal static TaskView View(UserTask t, DateTimeOffset now) => new(
         t.Id, t.Name, t.InstanceId, t.ProcessKey, t.ProcessName, t.BusinessKey, t.ElementId, t.Assignee, t.Owner, t.Delegation.ToString(),
         [.. t.Candidates.Where(c => c.Kind == CandidateKind.User).Select(c => c.Name)],
         [.. t.Candidates.Where(c => c.Kind == CandidateKind.Group).Select(c => c.Name)],

@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Text;
 using Crm.Workflow.Common;
 using Crm.Modules.Counterparties;

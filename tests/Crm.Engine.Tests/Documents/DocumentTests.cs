@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Text;
 using Crm.Workflow.Common;
 using Crm.Modules.Documents;
@@ -7,6 +8,9 @@ using Crm.Storage.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+
+using Crm.Modules.Documents.Checkout;
+using Crm.Workflows.DocumentCheckout;
 
 namespace Crm.Engine.Tests.Documents;
 
@@ -38,6 +42,13 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
 
     private Task<StoredFile> StoreAsync(string text, string fileName = "note.txt") =>
         Engine.RunAsync<DocumentService, StoredFile>(s => s.StoreAsync(new UploadedFile(fileName, new MemoryStream(Encoding.UTF8.GetBytes(text))), CancellationToken.None));
+
+    private static UploadedFile Upload(string text, string fileName = "note.txt") => new(fileName, new MemoryStream(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>Whether the object store holds these bytes.</summary>
+    private Task<bool> StoredAsync(string text) =>
+        Engine.RunAsync<Crm.Storage.Objects.IObjectStore, bool>(async store =>
+            await store.GetSizeAsync(Crm.Storage.Objects.ContentHash.FromBytes(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)))) is not null);
 
     private async Task<SearchResponse> SearchAsync(string q, CurrentUser user, Guid? folder = null)
     {
@@ -103,7 +114,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         {
             try
             {
-                await Engine.RunAsync<CheckoutService, DocumentView>(s => s.CheckOutAsync(document, user, Office, CancellationToken.None));
+                await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, user, Office, CancellationToken.None));
                 return (Won: true, user.UserName, Message: "");
             }
             catch (ConflictException ex)
@@ -113,11 +124,11 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         }));
 
         var winner = Assert.Single(results, r => r.Won);
-        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.StartAsync(CheckoutService.ProcessKey));   // only a check-out starts it
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.StartAsync(CheckoutProcess.Key));   // only a check-out starts it
         Assert.All(results.Where(r => !r.Won), r => Assert.Contains(winner.UserName, r.Message, StringComparison.Ordinal));
         var view = await Engine.RunAsync<DocumentService, DocumentView>(s => s.GetAsync(document, Anna, Office, CancellationToken.None));
         Assert.Equal(winner.UserName, view.LockedBy);
-        Assert.Equal(1, await Engine.RunAsync<CrmDbContext, int>(db => db.ProcessInstances.CountAsync(i => i.ProcessKey == CheckoutService.ProcessKey && i.Status == InstanceStatus.Active)));
+        Assert.Equal(1, await Engine.RunAsync<CrmDbContext, int>(db => db.ProcessInstances.CountAsync(i => i.ProcessKey == CheckoutProcess.Key && i.Status == InstanceStatus.Active)));
     }
 
     [Fact]
@@ -127,21 +138,21 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         var folder = await FolderAsync("Procedures");
         await GrantAsync(folder.Id, Group("sales", "read", "download", "write"));
         var document = await UploadAsync(folder.Id, "Reklamacje", "Procedura v1", Anna);
-        await Engine.RunAsync<CheckoutService, DocumentView>(s => s.CheckOutAsync(document, Anna, Office, CancellationToken.None));
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Anna, Office, CancellationToken.None));
 
         var other = await StoreAsync("Marek's edit");
         await Assert.ThrowsAsync<ConflictException>(() => Engine.RunAsync<DocumentService, int>(s => s.AddVersionAsync(document, other, null, Marek, Office, CancellationToken.None)));
-        await Assert.ThrowsAsync<ConflictException>(() => Engine.RunAsync<CheckoutService, int>(s => s.CheckInAsync(document, other, null, Marek, Office, CancellationToken.None)));
+        await Assert.ThrowsAsync<ConflictException>(() => Engine.RunAsync<CheckIn, int>(s => s.RunAsync(document, Upload("Marek's check-in"), null, Marek, Office, CancellationToken.None)));
+        Assert.False(await StoredAsync("Marek's check-in"));   // refused before any byte was stored
         var task = Assert.Single(await Engine.OpenTasksAsync(await LockInstanceAsync(document)));
         Assert.Equal("anna", task.Assignee);
 
-        var newer = await StoreAsync("Procedura v2 z nowym krokiem");
-        var version = await Engine.RunAsync<CheckoutService, int>(s => s.CheckInAsync(document, newer, "new step", Anna, Office, CancellationToken.None));
+        var version = await Engine.RunAsync<CheckIn, int>(s => s.RunAsync(document, Upload("Procedura v2 z nowym krokiem"), "new step", Anna, Office, CancellationToken.None));
 
         Assert.Equal(2, version);
         var view = await Engine.RunAsync<DocumentService, DocumentView>(s => s.GetAsync(document, Anna, Office, CancellationToken.None));
         Assert.Null(view.LockedBy);
-        var instance = await Engine.RunAsync<CrmDbContext, ProcessInstance>(db => db.ProcessInstances.AsNoTracking().SingleAsync(i => i.ProcessKey == CheckoutService.ProcessKey));
+        var instance = await Engine.RunAsync<CrmDbContext, ProcessInstance>(db => db.ProcessInstances.AsNoTracking().SingleAsync(i => i.ProcessKey == CheckoutProcess.Key));
         Assert.Equal(InstanceStatus.Completed, instance.Status);
         Assert.Contains(await Engine.HistoryAsync(instance.Id), h => h.ElementId == "storeVersion" && h.Type == "ElementLeft");
         var kinds = await EventsAsync(document);
@@ -149,13 +160,13 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         Assert.Contains("<mark>nowym</mark> krokiem", (await SearchAsync("nowym", Anna)).Items.Single().Snippet, StringComparison.Ordinal);
 
         // Cancel releases without a version; a manager's force-unlock ends the process.
-        await Engine.RunAsync<CheckoutService, DocumentView>(s => s.CheckOutAsync(document, Marek, Office, CancellationToken.None));
-        await Engine.RunAsync<CheckoutService, bool>(async s => { await s.CancelCheckOutAsync(document, Marek, Office, CancellationToken.None); return true; });
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Marek, Office, CancellationToken.None));
+        await Engine.RunAsync<CancelCheckOut, bool>(async s => { await s.RunAsync(document, Marek, Office, CancellationToken.None); return true; });
         Assert.Null((await Engine.RunAsync<DocumentService, DocumentView>(s => s.GetAsync(document, Anna, Office, CancellationToken.None))).LockedBy);
-        await Engine.RunAsync<CheckoutService, DocumentView>(s => s.CheckOutAsync(document, Anna, Office, CancellationToken.None));
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Anna, Office, CancellationToken.None));
         var lockInstance = await LockInstanceAsync(document);
-        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<CheckoutService, DocumentView>(s => s.ForceUnlockAsync(document, Marek, Office, CancellationToken.None)));
-        await Engine.RunAsync<CheckoutService, DocumentView>(s => s.ForceUnlockAsync(document, EngineHarness.Admin, Office, CancellationToken.None));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<ForceUnlock, DocumentView>(s => s.RunAsync(document, Marek, Office, CancellationToken.None)));
+        await Engine.RunAsync<ForceUnlock, DocumentView>(s => s.RunAsync(document, EngineHarness.Admin, Office, CancellationToken.None));
         Assert.Equal("Cancelled", (await Engine.InstanceAsync(lockInstance)).State);
         Assert.Equal(2, (await Engine.RunAsync<DocumentService, List<VersionView>>(s => s.VersionsAsync(document, Anna, CancellationToken.None))).Count);
         Assert.Contains("ForceUnlocked", await EventsAsync(document));
@@ -168,7 +179,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         var folder = await FolderAsync("Old locks");
         await GrantAsync(folder.Id, Group("sales", "read", "write"), Person("boss", "read", "manage"));
         var document = await UploadAsync(folder.Id, "Budget", "numbers");
-        await Engine.RunAsync<CheckoutService, DocumentView>(s => s.CheckOutAsync(document, Anna, Office, CancellationToken.None));
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Anna, Office, CancellationToken.None));
 
         await Engine.AdvanceAsync(TimeSpan.FromDays(1));
         await Engine.AdvanceAsync(TimeSpan.FromDays(4));

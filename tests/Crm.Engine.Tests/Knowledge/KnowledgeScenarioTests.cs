@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Platform.Audit;
 using Crm.Workflow.Common;
 using Crm.Modules.Documents;
@@ -28,11 +29,11 @@ public abstract class KnowledgeScenarioTests(DatabaseProvider provider) : Engine
 
     private async Task PublishWorkingVersionAsync(Guid articleId)
     {
-        await Engine.RunAsync<ArticleService, ArticleCreated>(s => s.SubmitAsync(articleId, Compliance, default));
+        await Engine.RunAsync<PublishArticle, ArticleCreated>(s => s.SubmitAsync(articleId, Compliance, default));
         var review = await Engine.RunAsync<CrmDbContext, UserTask>(db => db.UserTasks.AsNoTracking().SingleAsync(t => t.ProcessKey == ArticleService.PublishProcess && t.Status == TaskStatus.Open));
         var reviewer = new CurrentUser(Guid.NewGuid(), "piotr", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string> { "process-owners" });
         await Engine.RunAsync<TaskService, TaskView>(s => s.ClaimAsync(review.Id, reviewer, default));
-        await Engine.RunAsync<TaskService, TaskView>(s => s.CompleteAsync(review.Id, EngineHarness.Vars(new { decision = "publish", comment = "ok" }), reviewer, default));
+        await Engine.RunAsync<CompleteTask, TaskView>(s => s.RunAsync(review.Id, EngineHarness.Vars(new { decision = "publish", comment = "ok" }), reviewer, default));
     }
 
     private async Task<List<string>> CreateReadersAsync(string group, int count, string? manager = null)
@@ -77,7 +78,7 @@ public abstract class KnowledgeScenarioTests(DatabaseProvider provider) : Engine
         Assert.Contains("Open the article first", notOpened.Message, StringComparison.Ordinal);
         // The generic complete cannot stand in for the confirmation.
         var task = await Engine.RunAsync<CrmDbContext, UserTask>(db => db.UserTasks.AsNoTracking().SingleAsync(t => t.Assignee == first.UserName && t.Status == TaskStatus.Open));
-        await Assert.ThrowsAsync<ConflictException>(() => Engine.RunAsync<TaskService, TaskView>(s => s.CompleteAsync(task.Id, null, first, default)));
+        await Assert.ThrowsAsync<ConflictException>(() => Engine.RunAsync<CompleteTask, TaskView>(s => s.RunAsync(task.Id, null, first, default)));
 
         var opened = await Engine.RunAsync<ReadingService, OpenResult>(s => s.OpenAsync(articleId, first, Browser, default));
         Assert.True(opened.Required);

@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Crm.Modules.Counterparties.Cases;
@@ -23,10 +24,14 @@ public sealed record FunnelConversion(string From, string To, int Reached, int W
 public sealed record FunnelOwner(string Owner, int Open, decimal OpenValue, int Won, decimal WonValue, int Lost);
 
 /// <summary>Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel.</summary>
-public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflow.Runtime.ProcessEngine? engine = null)
+public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflow.Runtime.ProcessEngine? engine = null, ISalesCycleProcess? salesCycle = null)
 {
     /// <summary>The built-in, editable process that drives a new sales case through its phases.</summary>
     public const string SalesProcess = "sales-cycle";
+
+    /// <summary>The open phases in their order, as the admin defined them.</summary>
+    public async Task<IReadOnlyList<string>> OpenPhasesAsync(CancellationToken cancellationToken) =>
+        (await CasePhases.LoadAsync(db, cancellationToken)).Open;
 
     public async Task<Guid> CreateAsync(CreateCaseRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -53,7 +58,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflo
             Probability = request.Probability ?? phases.DefaultProbability(phase), ExpectedClose = request.ExpectedClose, Phase = phase, Group = phases.GroupOf(phase),
             Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = phases.IndexOf(phase),
         };
-        if (engine is null || phase != phases.First)
+        if (engine is null || salesCycle is null || phase != phases.First)
         {
             db.Cases.Add(item);
             db.Add(new CaseEvent { CaseId = item.Id, At = item.CreatedAt, Kind = "created", Text = item.Phase, By = user.UserName });
@@ -66,14 +71,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflo
         {
             db.Cases.Add(item);
             db.Add(new CaseEvent { CaseId = item.Id, At = item.CreatedAt, Kind = "created", Text = item.Phase, By = user.UserName });
-            var instance = await unit.StartLatestAsync(SalesProcess, new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
-            {
-                ["caseId"] = item.Id.ToString(),
-                ["owner"] = item.Owner,
-                ["title"] = item.Title,
-                ["counterpartyId"] = item.CounterpartyId?.ToString(),
-            }, item.Title.Length <= 200 ? item.Title : item.Title[..200], user.UserName, cancellationToken);
-            item.InstanceId = instance.Id;
+            item.InstanceId = await salesCycle.StartAsync(unit, item, user.UserName, cancellationToken);
             return item.Id;
         }, cancellationToken);
     }

@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Globalization;
 using Crm.Workflow.Common;
 using Crm.Modules.Counterparties.Fields;

@@ -1,4 +1,5 @@
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
+using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Modules.Counterparties.Fields;
 using Crm.Platform.Persistence;

@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -10,6 +11,7 @@ namespace Crm.Modules.Documents;
 /// entries narrows that (folder rights AND document rights). Admins may do everything. Lists and
 /// searches filter by these rights; a document the caller cannot read is reported as not existing.
 /// </summary>
+[ModuleContract]
 public sealed class DocumentAccess(CrmDbContext db)
 {
     private Dictionary<Guid, DocumentRights>? _folderRights;

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Crm.Modules.Documents.Checkout;
+using Crm.Platform.Common;
 using System.Security.Claims;
 using Crm.Workflow.Common;
 using Crm.Platform.Identity;
@@ -17,6 +20,8 @@ public sealed record StatusRequest(string Status);
 public sealed record TemplateRequest(Guid TemplateId, Guid FolderId, string? Title);
 
 /// <summary>HTTP API for folders, documents, versions, check-out, the register and search.</summary>
+public sealed record CheckedIn(int Version);
+
 public static class DocumentApi
 {
     private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -88,21 +93,10 @@ public static class DocumentApi
             TypedResults.Ok(await service.SetDocumentPermissionsAsync(id, entries, CurrentUser.From(http.User), From(http), ct)))
             .WithName("SetDocumentPermissions").WithSummary("Narrows the folder's permissions for this document; [] returns to the folder's.");
 
-        documents.MapPost("/{id:guid}/checkout", async (Guid id, HttpContext http, CheckoutService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.CheckOutAsync(id, CurrentUser.From(http.User), From(http), ct))).WithName("CheckOut");
-        documents.MapPost("/{id:guid}/checkin", async (Guid id, HttpContext http, CheckoutService service, CancellationToken ct) =>
-        {
-            var form = await ReadUploadAsync(http, _ => RequireWriteAsync(http, id, ct), ct);
-            var version = await service.CheckInAsync(id, form.File, form.Text("comment"), CurrentUser.From(http.User), From(http), ct);
-            return TypedResults.Created($"/api/documents/{id}/content?version={version}", new { version });
-        }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("CheckIn");
-        documents.MapPost("/{id:guid}/cancel-checkout", async (Guid id, HttpContext http, CheckoutService service, CancellationToken ct) =>
-        {
-            await service.CancelCheckOutAsync(id, CurrentUser.From(http.User), From(http), ct);
-            return TypedResults.NoContent();
-        }).WithName("CancelCheckOut");
-        documents.MapPost("/{id:guid}/force-unlock", async (Guid id, HttpContext http, CheckoutService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ForceUnlockAsync(id, CurrentUser.From(http.User), From(http), ct))).WithName("ForceUnlock");
+        documents.MapPost("/{id:guid}/checkout", CheckOutAsync).WithName("CheckOut");
+        documents.MapPost("/{id:guid}/checkin", CheckInAsync).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("CheckIn");
+        documents.MapPost("/{id:guid}/cancel-checkout", CancelCheckOutAsync).WithName("CancelCheckOut");
+        documents.MapPost("/{id:guid}/force-unlock", ForceUnlockAsync).WithName("ForceUnlock");
 
         documents.MapGet("/{id:guid}/access-log", async (Guid id, string? userName, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, string? format, ClaimsPrincipal principal, AccessRegister register, CancellationToken ct) =>
             await RegisterAsync(new RegisterQuery(id, userName, kind, from, to, page ?? 1, pageSize ?? 50), format, CurrentUser.From(principal), register, ct))
@@ -136,8 +130,28 @@ public static class DocumentApi
         return TypedResults.Ok(await register.ListAsync(query, user, ct));
     }
 
-    public static AccessContext From(HttpContext http) =>
-        new(http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null);
+    public static AccessContext From(HttpContext http) => AccessContext.From(http);
+
+    private static async Task<Ok<DocumentView>> CheckOutAsync(Guid id, CurrentUser user, HttpContext http, CheckOut checkOut, CancellationToken ct) =>
+        TypedResults.Ok(await checkOut.RunAsync(id, user, From(http), ct));
+
+    /// <summary>The rights check (write + holding the lock) runs before the file part is read; then the bytes are stored and the check-in completes.</summary>
+    private static async Task<Created<CheckedIn>> CheckInAsync(Guid id, CurrentUser user, HttpContext http, CheckIn checkIn, CancellationToken ct)
+    {
+        var checkInTask = Guid.Empty;
+        var form = await ReadUploadAsync(http, async _ => checkInTask = await checkIn.AuthorizeAsync(id, user, ct), ct);
+        var version = await checkIn.CompleteAsync(id, checkInTask, form.File, form.Text("comment"), user, From(http), ct);
+        return TypedResults.Created($"/api/documents/{id}/content?version={version}", new CheckedIn(version));
+    }
+
+    private static async Task<NoContent> CancelCheckOutAsync(Guid id, CurrentUser user, HttpContext http, CancelCheckOut cancel, CancellationToken ct)
+    {
+        await cancel.RunAsync(id, user, From(http), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<DocumentView>> ForceUnlockAsync(Guid id, CurrentUser user, HttpContext http, ForceUnlock forceUnlock, CancellationToken ct) =>
+        TypedResults.Ok(await forceUnlock.RunAsync(id, user, From(http), ct));
 
     private static async Task RequireWriteAsync(HttpContext http, Guid id, CancellationToken ct) =>
         await http.RequestServices.GetRequiredService<DocumentAccess>().RequireAsync(id, DocumentRights.Write, CurrentUser.From(http.User), ct);

@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -5,6 +6,7 @@ namespace Crm.Modules.Documents;
 
 /// <summary>What a permission entry allows. Rights on a folder hold for its subfolders and documents.</summary>
 [Flags]
+[ModuleContract]
 public enum DocumentRights
 {
     None = 0,
@@ -49,6 +51,7 @@ public sealed class FolderPermissionEntry
 }
 
 /// <summary>A document: metadata, status, lock, and its versions' bytes in the object store.</summary>
+[ModuleContract]
 public sealed class Document
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

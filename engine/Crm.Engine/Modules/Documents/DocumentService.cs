@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Platform.Outbox;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,12 +25,6 @@ public sealed class DocumentOptions
 
     /// <summary>The document-type dictionary; a document's type must be one of these.</summary>
     public List<string> Types { get; set; } = ["contract", "invoice", "letter", "offer", "procedure", "protocol", "report", "other"];
-}
-
-/// <summary>Where a request came from, for the register.</summary>
-public sealed record AccessContext(string? Ip, string? Client)
-{
-    public static readonly AccessContext Internal = new(null, "server");
 }
 
 public sealed record UploadedFile(string FileName, Stream Content);

@@ -16,7 +16,10 @@ public static class DocumentsModule
         services.TryAddScoped<DocumentAccess>();
         services.TryAddScoped<DocumentService>();
         services.TryAddScoped<FolderService>();
-        services.TryAddScoped<CheckoutService>();
+        services.TryAddScoped<Checkout.CheckOut>();
+        services.TryAddScoped<Checkout.CheckIn>();
+        services.TryAddScoped<Checkout.CancelCheckOut>();
+        services.TryAddScoped<Checkout.ForceUnlock>();
         services.TryAddScoped<AccessRegister>();
         services.TryAddScoped<DocumentIndexer>();
         services.TryAddScoped<DocumentCompare>();

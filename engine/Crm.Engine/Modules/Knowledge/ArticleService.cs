@@ -35,7 +35,7 @@ public sealed record ArticleView(
 public sealed record ArticleListItem(Guid Id, string Title, string? Classification, string? Version, DateTimeOffset? PublishedAt, bool Published, string? DraftStatus);
 
 /// <summary>Articles and their versions: write, submit for review (the kb-article-publish process), publish, read.</summary>
-public sealed class ArticleService(CrmDbContext db, ProcessEngine engine, IOptions<KnowledgeOptions> options, TimeProvider clock)
+public sealed class ArticleService(CrmDbContext db, TimeProvider clock)
 {
     public const string PublishProcess = "kb-article-publish";
     public const int MaxBodyLength = 200_000;
@@ -121,66 +121,6 @@ public sealed class ArticleService(CrmDbContext db, ProcessEngine engine, IOptio
         return new ArticleCreated(id, working.Label);
     }
 
-    /// <summary>Sends the working version to review: starts kb-article-publish with the reviewers as candidates.</summary>
-    public Task<ArticleCreated> SubmitAsync(Guid id, CurrentUser user, CancellationToken cancellationToken) =>
-        engine.ExecuteAsync(async unit =>
-        {
-            await ArticleForEditAsync(id, user, cancellationToken);
-            var version = await LatestVersionAsync(id, tracking: true, cancellationToken);
-            if (version.Status is not (ArticleVersionStatus.Draft or ArticleVersionStatus.Returned))
-            {
-                throw new ConflictException($"Version {version.Label} is {version.Status.ToString().ToLowerInvariant()}; only a draft or a returned version can be submitted.");
-            }
-
-            version.Status = ArticleVersionStatus.InReview;
-            version.SubmittedAt = clock.GetUtcNow();
-            version.Revision++;
-            var instance = await unit.StartLatestAsync(PublishProcess, new Dictionary<string, JsonNode?>
-            {
-                ["articleId"] = id.ToString(),
-                ["versionId"] = version.Id.ToString(),
-                ["title"] = version.Title,
-                ["version"] = version.Label,
-                ["author"] = user.UserName,
-                ["reviewers"] = options.Value.Reviewers,
-            }, $"KB-{version.Title}", user.UserName, cancellationToken);
-            version.InstanceId = instance.Id;
-            return new ArticleCreated(id, version.Label);
-        }, cancellationToken);
-
-    /// <summary>Called by the publish process: the reviewed version becomes the one readers see.</summary>
-    public async Task<(ArticleVersion Published, ArticleVersion? Previous)> PublishAsync(Guid versionId, string reviewer, string? comment, CancellationToken cancellationToken)
-    {
-        var version = await db.ArticleVersions.SingleAsync(v => v.Id == versionId, cancellationToken);
-        var article = await db.Articles.SingleAsync(a => a.Id == version.ArticleId, cancellationToken);
-        var previous = await db.ArticleVersions.SingleOrDefaultAsync(v => v.ArticleId == article.Id && v.Status == ArticleVersionStatus.Published, cancellationToken);
-        if (previous is not null)
-        {
-            previous.Status = ArticleVersionStatus.Superseded;
-            previous.Revision++;
-        }
-
-        version.Status = ArticleVersionStatus.Published;
-        version.PublishedAt = clock.GetUtcNow();
-        version.ReviewedBy = reviewer;
-        version.ReviewComment = comment;
-        version.Revision++;
-        article.PublishedVersionId = version.Id;
-        article.Title = version.Title;
-        article.Revision++;
-        db.Outbox.Add(new OutboxMessage { Topic = ArticleIndexer.IndexTopic, EntityId = article.Id, CreatedAt = clock.GetUtcNow() });
-        return (version, previous);
-    }
-
-    public async Task ReturnAsync(Guid versionId, string reviewer, string? comment, CancellationToken cancellationToken)
-    {
-        var version = await db.ArticleVersions.SingleAsync(v => v.Id == versionId, cancellationToken);
-        version.Status = ArticleVersionStatus.Returned;
-        version.ReviewedBy = reviewer;
-        version.ReviewComment = comment;
-        version.Revision++;
-    }
-
     /// <summary>Readers get the published version; editors may ask for the working one (draft=true).</summary>
     public async Task<ArticleView> GetAsync(Guid id, bool draft, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -251,13 +191,13 @@ public sealed class ArticleService(CrmDbContext db, ProcessEngine engine, IOptio
         }
     }
 
-    private async Task<Article> ArticleForEditAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    internal async Task<Article> ArticleForEditAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
         var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new NotFoundException($"Article {id} does not exist.");
         return CanEdit(article, user) ? article : throw new ForbiddenException("Only the author, process owners and compliance officers edit an article.");
     }
 
-    private async Task<ArticleVersion> LatestVersionAsync(Guid id, bool tracking, CancellationToken cancellationToken)
+    internal async Task<ArticleVersion> LatestVersionAsync(Guid id, bool tracking, CancellationToken cancellationToken)
     {
         var query = db.ArticleVersions.Where(v => v.ArticleId == id).OrderByDescending(v => v.Major).ThenByDescending(v => v.Minor);
         return await (tracking ? query : query.AsNoTracking()).FirstAsync(cancellationToken);

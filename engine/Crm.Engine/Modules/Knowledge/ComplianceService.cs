@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;

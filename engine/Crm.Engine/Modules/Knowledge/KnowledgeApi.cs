@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Security.Claims;
 using Crm.Workflow.Common;
 using Crm.Modules.Documents;
@@ -26,8 +27,8 @@ public static class KnowledgeApi
         articles.MapPut("/{id:guid}", async (Guid id, UpdateArticleRequest request, ClaimsPrincipal principal, ArticleService service, CancellationToken ct) =>
             TypedResults.Ok(await service.UpdateAsync(id, request, CurrentUser.From(principal), ct)))
             .WithName("UpdateArticle").WithSummary("Edits the working version; after a publication starts the next one (major=true: readers must read again).");
-        articles.MapPost("/{id:guid}/submit", async (Guid id, ClaimsPrincipal principal, ArticleService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.SubmitAsync(id, CurrentUser.From(principal), ct)))
+        articles.MapPost("/{id:guid}/submit", async (Guid id, CurrentUser user, PublishArticle publication, CancellationToken ct) =>
+            TypedResults.Ok(await publication.SubmitAsync(id, user, ct)))
             .WithName("SubmitArticle").WithSummary("Sends the working version to review (the kb-article-publish process).");
         articles.MapPost("/{id:guid}/attachments/{documentId:guid}", async (Guid id, Guid documentId, ClaimsPrincipal principal, ArticleService service, DocumentAccess access, CancellationToken ct) =>
         {
@@ -35,11 +36,11 @@ public static class KnowledgeApi
             return TypedResults.NoContent();
         }).WithName("AttachDocument");
         articles.MapPost("/{id:guid}/open", async (Guid id, HttpContext http, ReadingService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.OpenAsync(id, CurrentUser.From(http.User), DocumentApi.From(http), ct)))
+            TypedResults.Ok(await service.OpenAsync(id, CurrentUser.From(http.User), AccessContext.From(http), ct)))
             .WithName("OpenArticle").WithSummary("Records that the caller opened the article (the version they must read, else the published one).");
         articles.MapPost("/{id:guid}/confirm-read", async (Guid id, HttpContext http, ReadingService service, CancellationToken ct) =>
         {
-            var confirmation = await service.ConfirmAsync(id, CurrentUser.From(http.User), DocumentApi.From(http), ct);
+            var confirmation = await service.ConfirmAsync(id, CurrentUser.From(http.User), AccessContext.From(http), ct);
             return TypedResults.Created($"/api/articles/{id}", confirmation);
         }).WithName("ConfirmRead").WithSummary("\"I have read and understood\" → 201; 409 when not opened first or not required.");
 

@@ -15,6 +15,7 @@ public static class KnowledgeModule
     {
         services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section);
         services.TryAddScoped<ArticleService>();
+        services.TryAddScoped<PublishArticle>();
         services.TryAddScoped<ReadingService>();
         services.TryAddScoped<ComplianceService>();
         services.AddScoped<Crm.Platform.Search.ISearchSource, ArticleIndexer>();

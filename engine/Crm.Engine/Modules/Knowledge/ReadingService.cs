@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crm.Workflow.Common;
@@ -32,7 +33,7 @@ public sealed record OpenResult(Guid VersionId, string Version, bool Required);
 /// kb-mandatory-reading process), opens and confirmations, withdrawal, re-reading on a major version, and
 /// people who join an audience group later.
 /// </summary>
-public sealed class ReadingService(CrmDbContext db, ProcessEngine engine, TaskService tasks, IOptions<KnowledgeOptions> options, TimeProvider clock)
+public sealed class ReadingService(CrmDbContext db, ProcessEngine engine, IMandatoryReadingProcess reading, CompleteTask complete, IOptions<KnowledgeOptions> options, TimeProvider clock)
 {
     public const string ReadingProcess = "kb-mandatory-reading";
     /// <summary>The form key of a reading task: it completes through confirm-read, not the generic complete.</summary>
@@ -267,8 +268,8 @@ public sealed class ReadingService(CrmDbContext db, ProcessEngine engine, TaskSe
                 continue;
             }
 
-            var instance = await StartProcessAsync(assignment, [userName], cancellationToken);
-            db.ReadingRequirements.Add(new ReadingRequirement { AssignmentId = assignment.Id, UserName = userName, AddedAt = now, InstanceId = instance.Id, Source = "joined" });
+            var instanceId = await StartProcessAsync(assignment, [userName], cancellationToken);
+            db.ReadingRequirements.Add(new ReadingRequirement { AssignmentId = assignment.Id, UserName = userName, AddedAt = now, InstanceId = instanceId, Source = "joined" });
             added++;
         }
 
@@ -303,23 +304,14 @@ public sealed class ReadingService(CrmDbContext db, ProcessEngine engine, TaskSe
             AudienceUsers = JsonSerializer.Serialize(users), AudienceGroups = JsonSerializer.Serialize(groups), CreatedBy = createdBy, CreatedAt = now, PreviousAssignmentId = previous,
         };
         db.ReadingAssignments.Add(assignment);
-        var instance = await StartProcessAsync(assignment, readers, cancellationToken);
-        db.ReadingRequirements.AddRange(readers.Select(r => new ReadingRequirement { AssignmentId = assignment.Id, UserName = r, AddedAt = now, InstanceId = instance.Id }));
+        var instanceId = await StartProcessAsync(assignment, readers, cancellationToken);
+        db.ReadingRequirements.AddRange(readers.Select(r => new ReadingRequirement { AssignmentId = assignment.Id, UserName = r, AddedAt = now, InstanceId = instanceId }));
         return assignment;
     }
 
     /// <summary>Starts the reading process in the running engine command (the caller runs inside one).</summary>
-    private Task<ProcessInstance> StartProcessAsync(ReadingAssignment assignment, IReadOnlyList<string> readers, CancellationToken cancellationToken) =>
-        engine.ExecuteAsync(unit => unit.StartLatestAsync(ReadingProcess, new Dictionary<string, JsonNode?>
-        {
-            ["assignmentId"] = assignment.Id.ToString(),
-            ["articleId"] = assignment.ArticleId.ToString(),
-            ["title"] = assignment.ArticleTitle,
-            ["version"] = assignment.Version,
-            ["readers"] = new JsonArray([.. readers.Select(r => (JsonNode?)JsonValue.Create(r))]),
-            ["dueAt"] = assignment.DueAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["remindAt"] = assignment.RemindAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        }, $"READ-{assignment.Id.ToString()[..8]}", assignment.CreatedBy, cancellationToken), cancellationToken);
+    private Task<Guid> StartProcessAsync(ReadingAssignment assignment, IReadOnlyList<string> readers, CancellationToken cancellationToken) =>
+        engine.ExecuteAsync(unit => reading.StartAsync(unit, assignment, readers, cancellationToken), cancellationToken);
 
     private async Task CompleteReadingTaskAsync(ReadingRequirement requirement, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -334,7 +326,7 @@ public sealed class ReadingService(CrmDbContext db, ProcessEngine engine, TaskSe
         foreach (var taskId in taskIds)
         {
             db.ChangeTracker.Clear();
-            await tasks.CompleteAsync(taskId, new Dictionary<string, JsonNode?>(), user, cancellationToken, byOwningUseCase: true);
+            await complete.RunAsync(taskId, new Dictionary<string, JsonNode?>(), user, cancellationToken, byOwningUseCase: true);
         }
     }
 

@@ -2,7 +2,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
-namespace Crm.Workflow.Common;
+namespace Crm.Platform.Common;
 
 /// <summary>One-sheet .xlsx exports (header row, then text cells): registers, compliance lists.</summary>
 public static class ExcelWriter

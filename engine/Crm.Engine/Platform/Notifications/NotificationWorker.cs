@@ -45,6 +45,7 @@ public static class NotificationSetup
     {
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
         services.AddScoped<NotificationService>();
+        services.AddScoped<NotificationOutbox>();
         services.AddDomainEventSubscriber<TaskCreated, TaskNotifications>();
         services.AddDomainEventSubscriber<TaskDelegated, TaskNotifications>();
         services.AddDomainEventSubscriber<TaskReturned, TaskNotifications>();

@@ -1,4 +1,3 @@
-using Crm.Platform.Persistence;
 using Crm.Workflow.Common;
 using Crm.Workflow.Tasks;
 
@@ -11,7 +10,7 @@ public sealed record OwnReminders(string FormKey);
 /// Queues the mail for task events in the same commit as the step that raised them: a rolled-back step
 /// sends nothing, a committed one is mailed by <see cref="NotificationWorker"/> at least once.
 /// </summary>
-public sealed class TaskNotifications(CrmDbContext db) :
+public sealed class TaskNotifications(NotificationOutbox queue) :
     IDomainEventSubscriber<TaskCreated>, IDomainEventSubscriber<TaskDelegated>, IDomainEventSubscriber<TaskReturned>
 {
     public Task HandleAsync(TaskCreated domainEvent, CancellationToken cancellationToken) =>
@@ -25,7 +24,7 @@ public sealed class TaskNotifications(CrmDbContext db) :
 
     private Task Queue(string kind, Guid taskId, string? recipient, DateTimeOffset at)
     {
-        db.Notifications.Add(new Notification { Kind = kind, TaskId = taskId, Recipient = recipient, CreatedAt = at });
+        queue.Queue(kind, taskId, recipient, at);
         return Task.CompletedTask;
     }
 }

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Crm.Workflow.Common;
+using Crm.Workflow.Runtime;
+
+namespace Crm.Workflow.Tasks;
+
+/// <summary>
+/// Completing a user task (use case; the API, the task page and modules' own use cases call it): the assignee
+/// (or an admin) completes it with the form's values, and the process moves on to its next wait, all in one
+/// transaction. Of concurrent completions exactly one wins; the others get a clear conflict.
+/// </summary>
+public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnumerable<ITaskCompletionGuard> guards, TimeProvider clock)
+{
+    /// <param name="byOwningUseCase">
+    /// The module that owns this kind of task completes it from its own use case (its <see cref="ITaskCompletionGuard"/>
+    /// refuses completion straight from the inbox).
+    /// </param>
+    public async Task<TaskView> RunAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false)
+    {
+        using var activity = EngineTelemetry.Source.StartActivity("task.complete");
+        activity?.SetTag("crm.task.id", id);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (task, instance) = await engine.ExecuteAsync(unit => InUnitAsync(unit, id, variables, user, cancellationToken, byOwningUseCase), cancellationToken);
+        EngineTelemetry.TasksCompleted.Add(1, new KeyValuePair<string, object?>("process", task.ProcessKey));
+        if (instance.Status != Processes.InstanceStatus.Active)
+        {
+            EngineTelemetry.InstancesEnded.Add(1, new KeyValuePair<string, object?>("status", instance.Status.ToString()));
+        }
+
+        EngineTelemetry.StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return TaskService.View(task, task.CompletedAt ?? clock.GetUtcNow());
+    }
+
+    /// <summary>Completes a task inside a command a module already runs (its own rows commit with the step).</summary>
+    public async Task<(UserTask Task, Processes.ProcessInstance Instance)> InUnitAsync(EngineUnit unit, Guid id, IReadOnlyDictionary<string, JsonNode?>? variables,
+        CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false)
+    {
+        var (task, execution) = await inbox.LoadAsync(unit, id, user, cancellationToken);
+        if (!user.IsAdmin && task.Assignee != user.UserName)
+        {
+            throw new ForbiddenException(task.Assignee is null ? "Claim the task before completing it." : $"The task is assigned to {task.Assignee}.");
+        }
+
+        if (task.Delegation == DelegationState.Pending)
+        {
+            throw new ConflictException($"The task was delegated by {task.Owner}; resolve it to hand it back.");
+        }
+
+        if (!byOwningUseCase && guards.Select(g => g.RefuseInboxCompletion(task)).FirstOrDefault(r => r is not null) is { } refusal)
+        {
+            throw new ConflictException(refusal);
+        }
+
+        TaskService.ValidateForm(task, variables);
+        task.Status = TaskStatus.Completed;
+        task.CompletedAt = clock.GetUtcNow();
+        task.CompletedBy = user.UserName;
+        task.Revision++;
+        execution.RecordTaskEvent(Processes.HistoryEventType.TaskCompleted, task, variables is { Count: > 0 } ? new { variables = variables.Keys } : null);
+        await execution.ContinueAsync(task.TokenId, variables ?? new Dictionary<string, JsonNode?>(), cancellationToken);
+        return (task, execution.Instance);
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Crm.Platform.Notifications;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Workflows.SalesCycle;
+
+/// <summary>A phase stalls: the owner gets a reminder on their open task of this case.</summary>
+[ServiceTaskHandler("crm.case.remind", DisplayName = "Remind the case owner", Category = "CRM",
+    Description = "Queues a reminder mail to the owner about the open task of this instance.")]
+public sealed class RemindCaseOwnerHandler(CrmDbContext db, NotificationOutbox notifications) : IServiceTaskHandler
+{
+    public async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
+            .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (task?.Assignee is { } owner)
+        {
+            notifications.Queue(NotificationKind.Reminder, task.Id, owner);
+        }
+
+        return null;
+    }
+}
