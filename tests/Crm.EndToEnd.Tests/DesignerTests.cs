@@ -125,6 +125,15 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("crm:handler");
         await page.ScreenshotAsync(new() { Path = Shot("designer-errors.png") });
         Assert.False(string.IsNullOrEmpty(id));
+
+        // Choosing a handler shows what it reads and sets; a required input left empty is refused on deploy, on the element.
+        await page.GetByTestId("prop-handler").ClickAsync();
+        await page.GetByText("CRM · Move a case to a phase").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("prop-handler-reads")).ToContainTextAsync("caseId");
+        await Assertions.Expect(page.GetByTestId("prop-handler-outputs")).ToContainTextAsync("phase");
+        await page.GetByTestId("deploy").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("needs the input 'phase'");
+        await page.ScreenshotAsync(new() { Path = Shot("designer-handler-contract.png") });
         await page.CloseAsync();
     }
 

@@ -29,39 +29,39 @@ public static class ProcessApi
             .WithName("GetProcessXml").WithSummary("The BPMN XML of one version, exactly as deployed.");
 
         var instances = app.MapGroup("/api/process-instances").WithTags("Process instances");
-        instances.MapPost("/", async (StartInstanceRequest request, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
+        instances.MapPost("/", async (StartInstanceRequest request, CurrentUser user, RuntimeService service, CancellationToken ct) =>
             {
-                var started = await service.StartAsync(request, CurrentUser.From(principal), ct);
+                var started = await service.StartAsync(request, user, ct);
                 return TypedResults.Created($"/api/process-instances/{started.Id}", started);
             })
             .WithName("StartProcess").WithSummary("Starts the latest version of a process.");
-        instances.MapGet("/", async (string? processKey, string? state, string? businessKey, int? page, int? pageSize, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ListAsync(processKey, state, businessKey, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct)))
+        instances.MapGet("/", async (string? processKey, string? state, string? businessKey, int? page, int? pageSize, CurrentUser user, RuntimeService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(processKey, state, businessKey, page ?? 1, pageSize ?? 50, user, ct)))
             .WithName("ListInstances");
-        instances.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.GetAsync(id, CurrentUser.From(principal), ct)))
+        instances.MapGet("/{id:guid}", async (Guid id, CurrentUser user, RuntimeService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.GetAsync(id, user, ct)))
             .WithName("GetInstance");
-        instances.MapGet("/{id:guid}/history", async (Guid id, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.HistoryAsync(id, CurrentUser.From(principal), ct)))
+        instances.MapGet("/{id:guid}/history", async (Guid id, CurrentUser user, RuntimeService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.HistoryAsync(id, user, ct)))
             .WithName("GetInstanceHistory");
-        instances.MapPost("/{id:guid}/cancel", async (Guid id, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.CancelAsync(id, CurrentUser.From(principal), ct)))
+        instances.MapPost("/{id:guid}/cancel", async (Guid id, CurrentUser user, RuntimeService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.CancelAsync(id, user, ct)))
             .WithName("CancelInstance");
-        instances.MapPut("/{id:guid}/variables", async (Guid id, Dictionary<string, System.Text.Json.Nodes.JsonNode?> variables, ClaimsPrincipal principal, RuntimeService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.SetVariablesAsync(id, variables, CurrentUser.From(principal), ct)))
+        instances.MapPut("/{id:guid}/variables", async (Guid id, Dictionary<string, System.Text.Json.Nodes.JsonNode?> variables, CurrentUser user, RuntimeService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.SetVariablesAsync(id, variables, user, ct)))
             .WithName("SetInstanceVariables").WithSummary("Sets process-level variables of a running instance (process owners), e.g. to fix data before retrying an incident.");
-        instances.MapPost("/migrate", async (MigrationRequest request, ClaimsPrincipal principal, InstanceMigrationService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.MigrateAsync(request, CurrentUser.From(principal), ct)))
+        instances.MapPost("/migrate", async (MigrationRequest request, CurrentUser user, InstanceMigrationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.MigrateAsync(request, user, ct)))
             .WithName("MigrateInstances")
             .WithSummary("Moves running instances to another version with an element mapping; refuses (400, per instance and element) any mapping that would strand work.");
         return app;
     }
 
     private static async Task<Results<Created<DefinitionView>, Ok<DefinitionView>>> DeployAsync(
-        HttpRequest request, ClaimsPrincipal principal, DefinitionService service, CancellationToken ct)
+        HttpRequest request, CurrentUser user, DefinitionService service, CancellationToken ct)
     {
         var xml = await ReadXmlAsync(request, ct);
-        var result = await service.DeployAsync(xml, CurrentUser.From(principal), ct);
+        var result = await service.DeployAsync(xml, user, ct);
         return result.Created
             ? TypedResults.Created($"/api/process-definitions/{result.Definition.Key}", result.Definition)
             : TypedResults.Ok(result.Definition);

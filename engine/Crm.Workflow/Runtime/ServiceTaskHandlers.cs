@@ -125,7 +125,7 @@ public sealed class HandlerCatalog(IEnumerable<HandlerDescriptor> handlers)
             .Where(n => n.ServiceTask is { } spec && _byType.ContainsKey(spec.HandlerType))
             .SelectMany(n => _byType[n.ServiceTask!.HandlerType].Inputs
                 .Where(i => i.Required && !n.Inputs.Any(m => m.Name == i.Name))
-                .Select(i => new Model.BpmnError(n.Id, $"The handler '{n.ServiceTask!.HandlerType}' needs the input '{i.Name}' ({i.Description ?? i.Type}).")))];
+                .Select(i => new Model.BpmnError(n.Id, $"The handler '{n.ServiceTask!.HandlerType}' needs the input '{i.Name}'{(i.Description is null ? "" : ": " + i.Description)}.")))];
 }
 
 public static class ServiceTaskHandlerRegistration

@@ -1,3 +1,4 @@
+using Crm.Platform.Outbox;
 using Crm.Platform.Common;
 using System.Text;
 using Crm.Workflow.Common;
@@ -278,6 +279,43 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
             // Delivered again (a rebuild over the same rows): still five documents, not ten.
             await indexer.RebuildAsync(new Progress<(int, int)>(), CancellationToken.None);
             Assert.Equal(5, second.Count());
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Outbox_RowsThisNodeApplied_AreDeletedAfterTheRetention_TheRestStayAndAreAppliedNext()
+    {
+        RequireDatabase();
+        var folder = await FolderAsync("Cleanup");
+        await UploadAsync(folder.Id, "Stara faktura", "stara faktura za prąd");
+        var path = Path.Combine(Path.GetTempPath(), "crm-index-cleanup-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var scopes = Engine.Services.GetRequiredService<IServiceScopeFactory>();
+            using var index = new SearchIndex(path);
+            var indexer = new SearchIndexer(scopes, index, Engine.Clock);
+            while (await indexer.ApplyPendingAsync(CancellationToken.None) > 0)
+            {
+            }
+
+            var applied = await Engine.RunAsync<CrmDbContext, int>(db => db.Outbox.CountAsync());
+            Assert.True(applied > 0);
+            Assert.Equal(0, await indexer.CleanUpAsync(CancellationToken.None));   // delivered, but not yet older than the retention
+
+            Engine.Clock.Advance(OutboxCleanup.Retention + TimeSpan.FromHours(1));
+            await UploadAsync(folder.Id, "Nowa faktura", "nowa faktura za gaz");   // not applied by this node yet
+            var fresh = await Engine.RunAsync<CrmDbContext, int>(db => db.Outbox.CountAsync()) - applied;
+            Assert.True(fresh > 0);
+            Assert.Equal(applied, await indexer.CleanUpAsync(CancellationToken.None));
+            Assert.Equal(fresh, await Engine.RunAsync<CrmDbContext, int>(db => db.Outbox.CountAsync()));
+
+            // The next step still works: the rows left are applied and the new document is found.
+            Assert.Equal(fresh, await indexer.ApplyPendingAsync(CancellationToken.None));
+            Assert.Equal(1, index.Search(new SearchQuery("gaz", [], SeeAll: true)).Total);
         }
         finally
         {

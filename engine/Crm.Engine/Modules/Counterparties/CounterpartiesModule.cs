@@ -31,5 +31,16 @@ public static class CounterpartiesModule
     }
 
     /// <summary>/api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases.</summary>
-    public static IEndpointRouteBuilder MapCounterpartiesModule(this IEndpointRouteBuilder app) => app.MapCounterpartyApi();
+    public static IEndpointRouteBuilder MapCounterpartiesModule(this IEndpointRouteBuilder app)
+    {
+        app.MapCounterpartyApi();
+        app.MapCounterpartyRelationApi();
+        app.MapPersonApi();
+        app.MapActivityApi();
+        app.MapNoteApi();
+        app.MapCaseApi();
+        app.MapTimeCostApi();
+        app.MapFieldAdministrationApi();
+        return app;
+    }
 }

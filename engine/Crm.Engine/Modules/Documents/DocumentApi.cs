@@ -29,68 +29,67 @@ public static class DocumentApi
     public static IEndpointRouteBuilder MapDocumentApi(this IEndpointRouteBuilder app)
     {
         var folders = app.MapGroup("/api/folders").WithTags("Folders");
-        folders.MapPost("/", async (CreateFolderRequest request, ClaimsPrincipal principal, FolderService service, CancellationToken ct) =>
+        folders.MapPost("/", async (CreateFolderRequest request, CurrentUser user, FolderService service, CancellationToken ct) =>
         {
-            var folder = await service.CreateAsync(request, CurrentUser.From(principal), ct);
+            var folder = await service.CreateAsync(request, user, ct);
             return TypedResults.Created($"/api/folders/{folder.Id}", folder);
         }).WithName("CreateFolder");
-        folders.MapGet("/", async (ClaimsPrincipal principal, FolderService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.TreeAsync(CurrentUser.From(principal), ct))).WithName("FolderTree").WithSummary("Every folder the caller can read.");
-        folders.MapGet("/{id:guid}/children", async (Guid id, string? type, string? status, string? owner, string? sortBy, int? page, int? pageSize, ClaimsPrincipal principal, FolderService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ChildrenAsync(id, type, status, owner, sortBy, page ?? 1, pageSize ?? 50, CurrentUser.From(principal), ct))).WithName("FolderChildren");
-        folders.MapGet("/{id:guid}/permissions", async (Guid id, ClaimsPrincipal principal, FolderService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.FolderPermissionsAsync(id, CurrentUser.From(principal), ct))).WithName("FolderPermissions");
-        folders.MapPut("/{id:guid}/permissions", async (Guid id, List<PermissionEntry> entries, HttpContext http, FolderService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.SetFolderPermissionsAsync(id, entries, CurrentUser.From(http.User), From(http), ct))).WithName("SetFolderPermissions");
+        folders.MapGet("/", async (CurrentUser user, FolderService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.TreeAsync(user, ct))).WithName("FolderTree").WithSummary("Every folder the caller can read.");
+        folders.MapGet("/{id:guid}/children", async (Guid id, string? type, string? status, string? owner, string? sortBy, int? page, int? pageSize, CurrentUser user, FolderService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ChildrenAsync(id, type, status, owner, sortBy, page ?? 1, pageSize ?? 50, user, ct))).WithName("FolderChildren");
+        folders.MapGet("/{id:guid}/permissions", async (Guid id, CurrentUser user, FolderService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.FolderPermissionsAsync(id, user, ct))).WithName("FolderPermissions");
+        folders.MapPut("/{id:guid}/permissions", async (Guid id, List<PermissionEntry> entries, CurrentUser user, HttpContext http, FolderService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.SetFolderPermissionsAsync(id, entries, user, From(http), ct))).WithName("SetFolderPermissions");
 
         var documents = app.MapGroup("/api/documents").WithTags("Documents");
-        documents.MapPost("/", async (HttpContext http, DocumentService service, CancellationToken ct) =>
+        documents.MapPost("/", async (CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
         {
-            var user = CurrentUser.From(http.User);
             var access = http.RequestServices.GetRequiredService<DocumentAccess>();
             // Rights are checked before any byte is stored (folderId must come before the file).
             var form = await ReadUploadAsync(http, fields => access.RequireFolderAsync(
                 Guid.TryParse(fields.GetValueOrDefault("folderId"), out var folder) ? folder : throw ValidationFailedException.For("folderId", "Send folderId (a folder id) before the file."),
                 DocumentRights.Write, user, ct), ct);
-            var created = await service.CreateAsync(new CreateDocumentRequest(form.Guid("folderId"), form.Text("title"), form.Text("type")), form.File, CurrentUser.From(http.User), From(http), ct);
+            var created = await service.CreateAsync(new CreateDocumentRequest(form.Guid("folderId"), form.Text("title"), form.Text("type")), form.File, user, From(http), ct);
             return TypedResults.Created($"/api/documents/{created.Id}", created);
         }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("UploadDocument")
           .WithSummary("Multipart: folderId (before the file), file, title?, type?. The bytes stream to the object store; the type is sniffed from them.");
-        documents.MapGet("/{id:guid}", async (Guid id, HttpContext http, DocumentService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.GetAsync(id, CurrentUser.From(http.User), From(http), ct))).WithName("GetDocument");
-        documents.MapPatch("/{id:guid}", async (Guid id, UpdateDocumentRequest request, HttpContext http, DocumentService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.UpdateAsync(id, request, CurrentUser.From(http.User), From(http), ct))).WithName("UpdateDocument");
-        documents.MapPost("/{id:guid}/status", async (Guid id, StatusRequest request, HttpContext http, DocumentService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.SetStatusAsync(id, request.Status, CurrentUser.From(http.User), From(http), ct))).WithName("SetDocumentStatus");
-        documents.MapGet("/{id:guid}/versions", async (Guid id, ClaimsPrincipal principal, DocumentService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.VersionsAsync(id, CurrentUser.From(principal), ct))).WithName("DocumentVersions");
-        documents.MapPost("/{id:guid}/versions", async (Guid id, HttpContext http, DocumentService service, CancellationToken ct) =>
+        documents.MapGet("/{id:guid}", async (Guid id, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.GetAsync(id, user, From(http), ct))).WithName("GetDocument");
+        documents.MapPatch("/{id:guid}", async (Guid id, UpdateDocumentRequest request, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.UpdateAsync(id, request, user, From(http), ct))).WithName("UpdateDocument");
+        documents.MapPost("/{id:guid}/status", async (Guid id, StatusRequest request, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.SetStatusAsync(id, request.Status, user, From(http), ct))).WithName("SetDocumentStatus");
+        documents.MapGet("/{id:guid}/versions", async (Guid id, CurrentUser user, DocumentService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.VersionsAsync(id, user, ct))).WithName("DocumentVersions");
+        documents.MapPost("/{id:guid}/versions", async (Guid id, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
         {
             var form = await ReadUploadAsync(http, _ => RequireWriteAsync(http, id, ct), ct);
-            var version = await service.AddVersionAsync(id, form.File, form.Text("comment"), CurrentUser.From(http.User), From(http), ct);
+            var version = await service.AddVersionAsync(id, form.File, form.Text("comment"), user, From(http), ct);
             return TypedResults.Created($"/api/documents/{id}/content?version={version}", new { version });
         }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("AddDocumentVersion");
-        documents.MapGet("/{id:guid}/content", async (Guid id, int? version, string? disposition, HttpContext http, DocumentService service, CancellationToken ct) =>
+        documents.MapGet("/{id:guid}/content", async (Guid id, int? version, string? disposition, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
         {
             var preview = string.Equals(disposition, "inline", StringComparison.OrdinalIgnoreCase);
-            var opened = await service.OpenAsync(id, version, preview, CurrentUser.From(http.User), From(http), ct);
+            var opened = await service.OpenAsync(id, version, preview, user, From(http), ct);
             // Never let a browser run uploaded HTML or scripts from our origin.
             http.Response.Headers[HeaderNames.ContentSecurityPolicy] = opened.ContentType == "application/pdf" ? "default-src 'none'; object-src 'self'" : "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
             http.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
             var type = preview && opened.ContentType == "text/html" ? "text/plain; charset=utf-8" : opened.ContentType;
             return TypedResults.Stream(opened.Content, type, preview ? null : opened.FileName, enableRangeProcessing: false);
         }).WithName("DocumentContent").WithSummary("The bytes of the current version or ?version=n; ?disposition=inline previews. Every call writes a register row first.");
-        documents.MapGet("/{id:guid}/compare", async (Guid id, int from, int to, ClaimsPrincipal principal, DocumentCompare service, CancellationToken ct) =>
-            TypedResults.Ok(await service.CompareAsync(id, from, to, CurrentUser.From(principal), ct))).WithName("CompareVersions");
-        documents.MapPost("/from-template", async (TemplateRequest request, HttpContext http, DocumentService service, CancellationToken ct) =>
+        documents.MapGet("/{id:guid}/compare", async (Guid id, int from, int to, CurrentUser user, DocumentCompare service, CancellationToken ct) =>
+            TypedResults.Ok(await service.CompareAsync(id, from, to, user, ct))).WithName("CompareVersions");
+        documents.MapPost("/from-template", async (TemplateRequest request, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
         {
-            var created = await service.CreateFromTemplateAsync(request.TemplateId, request.FolderId, request.Title, CurrentUser.From(http.User), From(http), ct);
+            var created = await service.CreateFromTemplateAsync(request.TemplateId, request.FolderId, request.Title, user, From(http), ct);
             return TypedResults.Created($"/api/documents/{created.Id}", created);
         }).WithName("CreateFromTemplate");
-        documents.MapGet("/{id:guid}/permissions", async (Guid id, ClaimsPrincipal principal, FolderService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.DocumentPermissionsAsync(id, CurrentUser.From(principal), ct))).WithName("DocumentPermissions");
-        documents.MapPut("/{id:guid}/permissions", async (Guid id, List<PermissionEntry> entries, HttpContext http, FolderService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.SetDocumentPermissionsAsync(id, entries, CurrentUser.From(http.User), From(http), ct)))
+        documents.MapGet("/{id:guid}/permissions", async (Guid id, CurrentUser user, FolderService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.DocumentPermissionsAsync(id, user, ct))).WithName("DocumentPermissions");
+        documents.MapPut("/{id:guid}/permissions", async (Guid id, List<PermissionEntry> entries, CurrentUser user, HttpContext http, FolderService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.SetDocumentPermissionsAsync(id, entries, user, From(http), ct)))
             .WithName("SetDocumentPermissions").WithSummary("Narrows the folder's permissions for this document; [] returns to the folder's.");
 
         documents.MapPost("/{id:guid}/checkout", CheckOutAsync).WithName("CheckOut");
@@ -98,10 +97,10 @@ public static class DocumentApi
         documents.MapPost("/{id:guid}/cancel-checkout", CancelCheckOutAsync).WithName("CancelCheckOut");
         documents.MapPost("/{id:guid}/force-unlock", ForceUnlockAsync).WithName("ForceUnlock");
 
-        documents.MapGet("/{id:guid}/access-log", async (Guid id, string? userName, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, string? format, ClaimsPrincipal principal, AccessRegister register, CancellationToken ct) =>
-            await RegisterAsync(new RegisterQuery(id, userName, kind, from, to, page ?? 1, pageSize ?? 50), format, CurrentUser.From(principal), register, ct))
+        documents.MapGet("/{id:guid}/access-log", async (Guid id, string? userName, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, string? format, CurrentUser user, AccessRegister register, CancellationToken ct) =>
+            await RegisterAsync(new RegisterQuery(id, userName, kind, from, to, page ?? 1, pageSize ?? 50), format, user, register, ct))
             .WithTags("Register").WithName("DocumentAccessLog").WithSummary("The document's register; ?format=xlsx exports it.");
-        app.MapGet("/api/access-log", async (Guid? userId, string? userName, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, string? format, ClaimsPrincipal principal, AccessRegister register, UserDirectory users, CancellationToken ct) =>
+        app.MapGet("/api/access-log", async (Guid? userId, string? userName, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, string? format, CurrentUser user, AccessRegister register, UserDirectory users, CancellationToken ct) =>
         {
             var name = userName;
             if (userId is { } uid)
@@ -109,13 +108,13 @@ public static class DocumentApi
                 name = (await users.FindAsync(uid, ct) ?? throw new NotFoundException($"User {uid} does not exist.")).UserName;
             }
 
-            return await RegisterAsync(new RegisterQuery(null, name, kind, from, to, page ?? 1, pageSize ?? 50), format, CurrentUser.From(principal), register, ct);
+            return await RegisterAsync(new RegisterQuery(null, name, kind, from, to, page ?? 1, pageSize ?? 50), format, user, register, ct);
         }).WithTags("Register").WithName("AccessLog").WithSummary("The register across documents (compliance officers and admins), e.g. ?userId= for one person; ?format=xlsx exports it.");
 
         app.MapGet("/api/document-types", (IOptions<DocumentOptions> options) => TypedResults.Ok(options.Value.Types))
             .WithTags("Documents").WithName("DocumentTypes").WithSummary("The document-type dictionary (Crm:Documents:Types).");
-        app.MapGet("/api/search", (string? q, Guid? folderId, string? type, string? status, string? owner, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, ClaimsPrincipal principal, SearchService search) =>
-            TypedResults.Ok(search.Search(new SearchRequest(q, folderId, type, status, owner, from, to, page ?? 1, pageSize ?? 20), CurrentUser.From(principal))))
+        app.MapGet("/api/search", (string? q, Guid? folderId, string? type, string? status, string? owner, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CurrentUser user, SearchService search) =>
+            TypedResults.Ok(search.Search(new SearchRequest(q, folderId, type, status, owner, from, to, page ?? 1, pageSize ?? 20), user)))
             .WithTags("Search").WithName("Search").WithSummary("Full-text search with snippets; only what the caller may read is found and counted.");
         return app;
     }

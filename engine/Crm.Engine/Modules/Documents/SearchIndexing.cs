@@ -90,6 +90,14 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
         return batch.Count;
     }
 
+    /// <summary>Deletes outbox rows this node applied longer ago than the retention (see <see cref="OutboxCleanup"/>).</summary>
+    public async Task<int> CleanUpAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        return await OutboxCleanup.DeleteDeliveredAsync(db, index.LastApplied, clock.GetUtcNow() - OutboxCleanup.Retention, cancellationToken);
+    }
+
     /// <summary>Rebuilds the index from the database and the object store, reporting (done, total).</summary>
     public async Task<int> RebuildAsync(IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
     {
@@ -139,14 +147,26 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
 }
 
 /// <summary>The background worker that keeps this node's index current.</summary>
-public sealed class SearchIndexWorker(SearchIndexer indexer, ILogger<SearchIndexWorker> logger) : BackgroundService
+public sealed class SearchIndexWorker(SearchIndexer indexer, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
+    private static readonly TimeSpan CleanUpEvery = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextCleanUp = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (clock.GetUtcNow() >= nextCleanUp)
+                {
+                    nextCleanUp = clock.GetUtcNow() + CleanUpEvery;
+                    if (await indexer.CleanUpAsync(stoppingToken) is > 0 and var deleted)
+                    {
+                        logger.LogInformation("Deleted {Count} delivered outbox rows", deleted);
+                    }
+                }
+
                 if (await indexer.ApplyPendingAsync(stoppingToken) == 0)
                 {
                     await WakeSignal.Outbox.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);

@@ -104,11 +104,11 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var audit = app.MapGroup("/api/audit").WithTags("Audit");
-        audit.MapGet("/verify", async (ClaimsPrincipal principal, AuditVerifier verifier, CancellationToken ct) =>
-                TypedResults.Ok(await verifier.VerifyAsync(CurrentUser.From(principal), ct)))
+        audit.MapGet("/verify", async (CurrentUser user, AuditVerifier verifier, CancellationToken ct) =>
+                TypedResults.Ok(await verifier.VerifyAsync(user, ct)))
             .WithName("VerifyAudit").WithSummary("Recomputes the hash chain: {ok, checked, firstBrokenId?, reason?}.");
-        audit.MapGet("/", async (string? actor, string? subjectId, DateTimeOffset? from, DateTimeOffset? to, int? limit, ClaimsPrincipal principal, AuditVerifier verifier, CancellationToken ct) =>
-                TypedResults.Ok(await verifier.ListAsync(actor, subjectId, from, to, limit ?? 200, CurrentUser.From(principal), ct)))
+        audit.MapGet("/", async (string? actor, string? subjectId, DateTimeOffset? from, DateTimeOffset? to, int? limit, CurrentUser user, AuditVerifier verifier, CancellationToken ct) =>
+                TypedResults.Ok(await verifier.ListAsync(actor, subjectId, from, to, limit ?? 200, user, ct)))
             .WithName("ListAudit");
         return app;
     }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Microsoft.AspNetCore.Identity;
+using Crm.Workflow.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Platform.Identity;
@@ -39,7 +40,7 @@ public sealed record UserClaims(Guid Id, string UserName, string DisplayName, st
 }
 
 /// <summary>Users, groups and memberships: the directory that task assignment and permissions read.</summary>
-public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, TokenCache tokens, DomainEvents events)
+public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, TokenCache tokens, ProcessEngine engine)
 {
     public const int MinPasswordLength = 8;
 
@@ -174,14 +175,26 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
             return;
         }
 
-        db.GroupMembers.Add(new GroupMember { GroupId = groupId, UserId = userId });
-        await SaveUniqueAsync("The user is already a member.", cancellationToken);
-        tokens.Clear();
-
-        // Subscribers bring along what membership implies (e.g. the knowledge module's mandatory readings).
         var group = await db.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Name).SingleAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.UserName).SingleAsync(cancellationToken);
-        await events.PublishAsync(new GroupMemberAdded(group, user), cancellationToken);
+        try
+        {
+            // One commit: the membership and what it implies for other modules (e.g. the knowledge module starts
+            // the group's active mandatory readings for the newcomer); a failure there keeps the user out.
+            await engine.ExecuteAsync(unit =>
+            {
+                db.GroupMembers.Add(new GroupMember { GroupId = groupId, UserId = userId });
+                unit.Raise(new GroupMemberAdded(group, user));
+                return Task.FromResult(true);
+            }, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            throw new ConflictException("The user is already a member.");
+        }
+
+        tokens.Clear();
     }
 
     public async Task RemoveMemberAsync(Guid groupId, Guid userId, CancellationToken cancellationToken = default)

@@ -35,10 +35,10 @@ public static class NotificationApi
     public static IEndpointRouteBuilder MapNotificationApi(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/me/notifications").WithTags("Notifications");
-        me.MapGet("/", async (ClaimsPrincipal principal, NotificationPreferences service, CancellationToken ct) =>
-            TypedResults.Ok(await service.GetAsync(CurrentUser.From(principal), ct))).WithName("GetNotificationSettings");
-        me.MapPut("/", async (NotificationSettingsRequest request, ClaimsPrincipal principal, NotificationPreferences service, CancellationToken ct) =>
-            TypedResults.Ok(await service.SetAsync(CurrentUser.From(principal), request.EmailNotifications, request.DailyDigest, ct)))
+        me.MapGet("/", async (CurrentUser user, NotificationPreferences service, CancellationToken ct) =>
+            TypedResults.Ok(await service.GetAsync(user, ct))).WithName("GetNotificationSettings");
+        me.MapPut("/", async (NotificationSettingsRequest request, CurrentUser user, NotificationPreferences service, CancellationToken ct) =>
+            TypedResults.Ok(await service.SetAsync(user, request.EmailNotifications, request.DailyDigest, ct)))
             .WithName("SetNotificationSettings").WithSummary("E-mail on/off and daily digest for the signed-in user.");
         return app;
     }
