@@ -9,13 +9,13 @@ namespace Crm.Workflows.SalesCycle;
 /// <summary>A phase stalls: the owner gets a reminder on their open task of this case.</summary>
 [ServiceTaskHandler("crm.case.remind", DisplayName = "Remind the case owner", Category = "CRM",
     Description = "Queues a reminder mail to the owner about the open task of this instance.")]
-public sealed class RemindCaseOwnerHandler(CrmDbContext db, NotificationOutbox notifications) : IServiceTaskHandler
+public sealed class RemindCaseOwnerHandler(CrmDbContext db, NotificationOutbox notifications) : ServiceTaskHandler<SalesCycleVariables>
 {
-    public async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(SalesCycleVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
             .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        if (task?.Assignee is { } owner)
+        if ((task?.Assignee ?? variables.Owner) is { Length: > 0 } owner && task is not null)
         {
             notifications.Queue(NotificationKind.Reminder, task.Id, owner);
         }

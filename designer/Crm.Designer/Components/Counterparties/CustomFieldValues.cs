@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Crm.Designer.Components.Customers;
+namespace Crm.Designer.Components.Counterparties;
 
 /// <summary>Custom field values between the form (texts) and the service (JSON values, typed display values).</summary>
 public static class CustomFieldValues

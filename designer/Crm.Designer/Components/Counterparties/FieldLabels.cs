@@ -2,7 +2,7 @@ using Crm.Modules.Counterparties.Fields;
 using Crm.Designer.Localization;
 using Microsoft.Extensions.Localization;
 
-namespace Crm.Designer.Components.Customers;
+namespace Crm.Designer.Components.Counterparties;
 
 /// <summary>List field labels in the UI language: built-in fields have texts (Field_&lt;key&gt;); custom fields keep the admin's own label.</summary>
 public static class FieldLabels

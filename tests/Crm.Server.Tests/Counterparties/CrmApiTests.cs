@@ -6,7 +6,7 @@ using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using Xunit;
 
-namespace Crm.Server.Tests.Customers;
+namespace Crm.Server.Tests.Counterparties;
 
 /// <summary>The CRM routes over HTTP: 400 problem details naming each invalid field, 201 with the id, address on a date, knowledge and audit routes.</summary>
 public sealed class CrmApiTests : IAsyncLifetime

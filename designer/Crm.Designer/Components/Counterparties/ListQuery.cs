@@ -1,7 +1,7 @@
 using Crm.Modules.Counterparties.Fields;
 using MudBlazor;
 
-namespace Crm.Designer.Components.Customers;
+namespace Crm.Designer.Components.Counterparties;
 
 /// <summary>What a CRM list page sends along: the table's sort, and an export link with the same search, filters and sort.</summary>
 public static class ListQuery
