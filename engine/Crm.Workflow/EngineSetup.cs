@@ -21,6 +21,7 @@ public static class EngineSetup
         services.TryAddSingleton<ExpressionEngine>();
         services.TryAddSingleton(sp => new HandlerCatalog(sp.GetServices<HandlerDescriptor>()));
         services.TryAddSingleton<ProcessModelCache>();
+        services.TryAddSingleton<ProtectedVariables>();
         services.TryAddScoped<DomainEvents>();
         services.TryAddScoped<ProcessEngine>();
         services.TryAddScoped<DefinitionService>();

@@ -181,6 +181,67 @@ public abstract class EventScenarioTests(DatabaseProvider provider) : EngineTest
     }
 
     [Fact]
+    public async Task Messages_FindTheOneMatchingWaiterAmong500_AndANonInterruptingBoundaryFiresForEveryMessage()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync("""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0" id="d" targetNamespace="t">
+              <bpmn:message id="paid" name="invoice-paid"/>
+              <bpmn:message id="nudge" name="invoice-nudge"/>
+              <bpmn:process id="invoice-wait" isExecutable="true">
+                <bpmn:startEvent id="start"/>
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="waitPaid"/>
+                <bpmn:intermediateCatchEvent id="waitPaid"><bpmn:messageEventDefinition messageRef="paid"/></bpmn:intermediateCatchEvent>
+                <bpmn:sequenceFlow id="f2" sourceRef="waitPaid" targetRef="review"/>
+                <bpmn:userTask id="review" crm:assignee="anna"/>
+                <bpmn:boundaryEvent id="nudged" attachedToRef="review" cancelActivity="false"><bpmn:messageEventDefinition messageRef="nudge"/></bpmn:boundaryEvent>
+                <bpmn:sequenceFlow id="f3" sourceRef="nudged" targetRef="note"/>
+                <bpmn:serviceTask id="note" crm:handler="crm.journal"><bpmn:extensionElements><crm:input name="text" value="nudged"/></bpmn:extensionElements></bpmn:serviceTask>
+                <bpmn:sequenceFlow id="f4" sourceRef="note" targetRef="noted"/>
+                <bpmn:endEvent id="noted"/>
+                <bpmn:sequenceFlow id="f5" sourceRef="review" targetRef="end"/>
+                <bpmn:endEvent id="end"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """);
+        // A process started by the same message: a missed waiter would start one of these instead.
+        await Engine.DeployXmlAsync("""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d2" targetNamespace="t">
+              <bpmn:message id="paid" name="invoice-paid"/>
+              <bpmn:process id="unexpected-payment" isExecutable="true">
+                <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="paid"/></bpmn:startEvent>
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+                <bpmn:endEvent id="end"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 500; i++)
+        {
+            ids.Add((await Engine.StartAsync("invoice-wait", new { invoiceNo = i })).Id);
+        }
+
+        var paid = await Engine.MessageAsync("invoice-paid", correlationKeys: new { invoiceNo = 437 });
+
+        var delivery = Assert.Single(paid.Deliveries);
+        Assert.Equal(ids[437], delivery.InstanceId);
+        Assert.False(delivery.StartedInstance);
+        Assert.Equal(0, await Engine.RunAsync<CrmDbContext, int>(db => db.ProcessInstances.CountAsync(i => i.ProcessKey == "unexpected-payment")));
+        Assert.Equal(["review"], (await Engine.InstanceAsync(ids[437])).ActiveElementIds);
+
+        // Two nudges while the review is open: the non-interrupting boundary fires for each, the task stays.
+        await Engine.MessageAsync("invoice-nudge", correlationKeys: new { invoiceNo = 437 });
+        await Engine.MessageAsync("invoice-nudge", correlationKeys: new { invoiceNo = 437 });
+        Assert.Equal(2, (await JournalAsync(ids[437])).Count(j => j.Text == "nudged"));
+        Assert.Equal(["review"], (await Engine.InstanceAsync(ids[437])).ActiveElementIds);
+
+        // The review done, the boundary listens no more.
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(ids[437], "review"));
+        await Assert.ThrowsAsync<NotFoundException>(() => Engine.MessageAsync("invoice-nudge", correlationKeys: new { invoiceNo = 437 }));
+        Assert.Equal("Completed", (await Engine.InstanceAsync(ids[437])).State);
+    }
+
+    [Fact]
     public async Task MessageStartEvent_StartsAnInstance_WithTheMessageVariables()
     {
         await DeployAsync("message-start");

@@ -3,6 +3,7 @@ using Crm.Workflow.Runtime;
 using Crm.Workflow.Common;
 using Crm.Platform.Identity;
 using Crm.Workflow.Processes;
+using Crm.Workflow.Tasks;
 using Crm.Modules.Counterparties.Cases;
 using Crm.Modules.Documents.Checkout;
 using Crm.Modules.Knowledge;
@@ -22,21 +23,25 @@ public static class WorkflowSetup
     {
         // document-checkout (DocumentCheckout/)
         services.AddScoped<ICheckoutProcess, CheckoutProcess>();
+        services.AddProtectedVariables(CheckoutProcess.Key, [.. CheckoutVariables.Names, "action", "file"]);
         services.AddServiceTaskHandler<CheckInHandler>();
         services.AddServiceTaskHandler<ReleaseHandler>();
         services.AddServiceTaskHandler<RemindHandler>();
         services.AddServiceTaskHandler<LockOverdueHandler>();
         // kb-article-publish (ArticlePublication/)
         services.AddScoped<IArticlePublicationProcess, ArticlePublicationProcess>();
+        services.AddProtectedVariables(ArticlePublicationProcess.Key, ArticlePublicationVariables.Names.Where(n => n != "comment"));
         services.AddServiceTaskHandler<PublishArticleHandler>();
         services.AddServiceTaskHandler<ReturnArticleHandler>();
         // kb-mandatory-reading (MandatoryReading/)
         services.AddScoped<IMandatoryReadingProcess, MandatoryReadingProcess>();
+        services.AddProtectedVariables(MandatoryReadingProcess.Key, [.. ReadingVariables.Names, "reader"]);
         services.AddServiceTaskHandler<RemindReadersHandler>();
         services.AddServiceTaskHandler<EscalateReadersHandler>();
         services.AddServiceTaskHandler<CompleteAssignmentHandler>();
         // sales-cycle (SalesCycle/)
         services.AddScoped<ISalesCycleProcess, SalesCycleProcess>();
+        services.AddProtectedVariables(SalesCycleProcess.Key, SalesCycleVariables.Names.Where(n => n != "lostReason"));
         services.AddServiceTaskHandler<MoveCaseHandler>();
         services.AddServiceTaskHandler<RemindCaseOwnerHandler>();
         return services;

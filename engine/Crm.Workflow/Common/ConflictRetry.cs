@@ -37,7 +37,9 @@ public static class ConflictRetry
     private static bool IsRetryable(DbUpdateException ex) =>
         ex is DbUpdateConcurrencyException
         || ex.InnerException is DbException { SqlState: "40001" or "40P01" }
-        // Two steps of one instance both appended history with the same next sequence number: the
-        // unique index caught the loser before its instance revision check did. Same conflict.
-        || (ex.InnerException is DbException unique && unique.Message.Contains("history_batches", StringComparison.Ordinal));
+        // Two writers inserted the same natural key (two steps of one instance appending history with the same
+        // sequence number, two check-ins of one lock adding the same version number): a unique index caught the
+        // loser before its revision check did. Same conflict: read again, then succeed or get a clear domain error.
+        || ex.InnerException is DbException { SqlState: "23505" }
+        || (ex.InnerException is DbException unique && unique.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal));
 }

@@ -20,7 +20,7 @@ public sealed record MessageResult(IReadOnlyList<MessageDelivery> Deliveries);
 /// <c>correlationKeys</c>. Nothing matching is a 404, never a silent drop; several matches need
 /// <c>all=true</c>. A message start event matches when no waiting instance does.
 /// </summary>
-public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine)
+public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine, Tasks.ProtectedVariables protectedVariables)
 {
     public async Task<MessageResult> CorrelateAsync(MessageRequest request, bool all, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -55,10 +55,11 @@ public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine)
             query = query.Where(s => s.CorrelationKey == null);
         }
 
-        var candidates = await query.OrderBy(s => s.CreatedAt).Take(all ? 10_000 : 50).ToListAsync(cancellationToken);
         var matches = new List<(MessageSubscription Subscription, ProcessInstance Instance, ProcessExecution Execution, EventWait Wait)>();
         var executions = new Dictionary<Guid, (ProcessInstance, ProcessExecution)>();
-        foreach (var subscription in candidates)
+        // Correlation keys are instance variables: every waiting candidate is read, a page at a time, so the one that
+        // matches is found however many others wait for the same message (and a second match is always noticed).
+        await foreach (var subscription in CandidatesAsync(query, cancellationToken))
         {
             if (!executions.TryGetValue(subscription.InstanceId!.Value, out var loaded))
             {
@@ -80,9 +81,15 @@ public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine)
             }
         }
 
+        foreach (var (instance, execution) in executions.Values.Where(e => !matches.Any(m => m.Instance.Id == e.Item1.Id)).ToList())
+        {
+            unit.Discard(execution);   // read to match, not changed
+            executions.Remove(instance.Id);
+        }
+
         if (matches.Count == 0)
         {
-            var started = await StartByMessageAsync(unit, name, request, user, cancellationToken);
+            var started = await StartByMessageAsync(unit, name, request, user, protectedVariables, cancellationToken);
             return started ?? throw new NotFoundException($"Nothing waits for the message '{name}' with these keys.");
         }
 
@@ -95,6 +102,7 @@ public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine)
                 continue;   // an earlier delivery to this instance interrupted this wait
             }
 
+            protectedVariables.Refuse(instance.ProcessKey, (request.Variables ?? []).Keys, "a message");
             db.MessageSubscriptions.Remove(subscription);
             await execution.TriggerAsync(wait, request.Variables, null, cancellationToken);
             deliveries.Add(new MessageDelivery(instance.Id, wait.ElementId, false));
@@ -104,14 +112,34 @@ public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine)
         {
             if (!deliveries.Any(d => d.InstanceId == execution.Instance.Id))
             {
-                unit.Discard(execution);   // read to match, not changed
+                unit.Discard(execution);
             }
         }
 
         return new MessageResult(deliveries);
     }
 
-    private static async Task<MessageResult?> StartByMessageAsync(EngineUnit unit, string name, MessageRequest request, CurrentUser user, CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<MessageSubscription> CandidatesAsync(IQueryable<MessageSubscription> query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int Page = 200;
+        for (var page = 0; ; page++)
+        {
+            var rows = await query.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Skip(page * Page).Take(Page).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            if (rows.Count < Page)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static async Task<MessageResult?> StartByMessageAsync(EngineUnit unit, string name, MessageRequest request, CurrentUser user,
+        Tasks.ProtectedVariables protectedVariables, CancellationToken cancellationToken)
     {
         var starts = await unit.Db.MessageSubscriptions.AsNoTracking().Where(s => s.MessageName == name && s.InstanceId == null).ToListAsync(cancellationToken);
         if (starts.Count == 0)
@@ -124,6 +152,7 @@ public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine)
         {
             var definition = await unit.Db.ProcessDefinitions.AsNoTracking().Where(d => d.Id == start.DefinitionId)
                 .Select(d => new DefinitionRef(d.Id, d.Key, d.Version)).SingleAsync(cancellationToken);
+            protectedVariables.Refuse(definition.Key, (request.Variables ?? []).Keys, "a message");
             var instance = await unit.StartAsync(definition, start.ElementId, request.Variables ?? [], request.BusinessKey, user.UserName, cancellationToken);
             deliveries.Add(new MessageDelivery(instance.Id, start.ElementId, true));
         }

@@ -268,7 +268,13 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             FollowUpDate: AttributeExpression(element, id, "followUpDate"),
             Priority: AttributeExpression(element, id, "priority"),
             FormKey: OurOrCamunda(element, "formKey"),
-            FormSchema: string.IsNullOrWhiteSpace(formSchema) ? null : ValidateFormSchema(id, formSchema.Trim()));
+            FormSchema: string.IsNullOrWhiteSpace(formSchema) ? null : ValidateFormSchema(id, formSchema.Trim()))
+        {
+            Writes = [.. ((string?)element.Attribute(CrmNs + "writes") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Concat(element.Element(BpmnNs + "extensionElements")?.Element(CamundaNs + "formData")?.Elements(CamundaNs + "formField")
+                    .Select(f => (string?)f.Attribute("id")).OfType<string>() ?? [])
+                .Distinct(StringComparer.Ordinal)],
+        };
     }
 
     private ServiceTaskSpec? ReadServiceTask(XElement element, string id)

@@ -50,7 +50,14 @@ public sealed record UserTaskSpec(
     Expression? FollowUpDate,
     Expression? Priority,
     string? FormKey,
-    string? FormSchema);
+    string? FormSchema)
+{
+    /// <summary>
+    /// What a completion may set besides the form's fields: <c>crm:writes="a,b"</c>, or the ids of Camunda's
+    /// <c>camunda:formData/camunda:formField</c>. A task with neither a form nor writes sets nothing.
+    /// </summary>
+    public IReadOnlyList<string> Writes { get; init; } = [];
+}
 
 public sealed record ServiceTaskSpec(string HandlerType);
 

@@ -5,6 +5,7 @@ using Crm.Workflow.Processes;
 using Crm.Workflow.Processes.Design;
 using Crm.Workflow.Tasks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Crm.Workflow.Persistence;
@@ -35,7 +36,26 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     {
         var soon = DateTimeOffset.UtcNow.AddSeconds(1);
         var wakesExecutor = ChangeTracker.Entries<Job>().Any(e => e.State == EntityState.Added && e.Entity.DueAt <= soon);
-        var result = await SaveChangesCoreAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // The write gate first, before anything the save does opens a transaction (see IWriteGate).
+        var gate = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<IWriteGate>().FirstOrDefault();
+        int result;
+        if (gate is null)
+        {
+            result = await SaveChangesCoreAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        else
+        {
+            await gate.EnterAsync(this, cancellationToken);
+            try
+            {
+                result = await SaveChangesCoreAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            finally
+            {
+                gate.Leave(this);
+            }
+        }
+
         if (wakesExecutor)
         {
             WakeSignal.Jobs.Raise();

@@ -11,7 +11,7 @@ public sealed record DefinitionView(Guid Id, string Key, int Version, string? Na
 public sealed record DeployResult(DefinitionView Definition, bool Created);
 
 /// <summary>Deploys and reads process definitions; each change of the XML under one key is a new version.</summary>
-public sealed class DefinitionService(WorkflowDbContext db, ProcessModelCache models, Expressions.ExpressionEngine expressions, TimeProvider clock)
+public sealed class DefinitionService(WorkflowDbContext db, ProcessModelCache models, Expressions.ExpressionEngine expressions, Tasks.ProtectedVariables protectedVariables, TimeProvider clock)
 {
     public const int MaxXmlBytes = 5 * 1024 * 1024;
 
@@ -24,6 +24,11 @@ public sealed class DefinitionService(WorkflowDbContext db, ProcessModelCache mo
         }
 
         var model = models.Parse(xml);
+        if (protectedVariables.CheckModel(model) is { Count: > 0 } widened)
+        {
+            throw new Model.BpmnValidationException(widened);   // a redeployed built-in process may not let a task write what the application sets
+        }
+
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)));
         return await ConflictRetry.RunAsync(db, async () =>
         {

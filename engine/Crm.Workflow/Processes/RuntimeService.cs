@@ -28,7 +28,7 @@ public sealed record HistoryView(long Sequence, string Type, string? ElementId, 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
 /// <summary>Starts, reads and cancels process instances, filtered by what the caller may see.</summary>
-public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache models, ProcessEngine engine)
+public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache models, ProcessEngine engine, ProtectedVariables protectedVariables)
 {
     public async Task<StartedInstance> StartAsync(StartInstanceRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -52,6 +52,7 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
             throw ValidationFailedException.For("processKey", $"'{request.ProcessKey}' starts only by its timer or message.");
         }
 
+        protectedVariables.Refuse(request.ProcessKey, (request.Variables ?? []).Keys, "a start by hand");
         if (Tasks.FormValidator.Validate(start.StartForm, request.Variables ?? []) is { Count: > 0 } formErrors)
         {
             throw new ValidationFailedException(formErrors);
@@ -168,6 +169,7 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
                 throw new ConflictException($"The instance is already {instance.Status.ToString().ToLowerInvariant()}.");
             }
 
+            protectedVariables.Refuse(instance.ProcessKey, variables.Keys, "an edit of variables");
             var execution = await unit.OpenAsync(instance, user.UserName, cancellationToken);
             execution.SetVariables(InstanceState.RootScopeId, variables);
         }, cancellationToken);

@@ -181,6 +181,12 @@ public sealed partial class ProcessExecution
             job.Payload = JsonSerializer.Serialize(new JobPayload { Cycle = next.Cycle, RemainingRepeats = next.RemainingRepeats });
             AddWait(job, anchorId, boundary.Id, null);
         }
+        else if (timerJob is null && boundary.Event?.Trigger == TriggerKind.Message)
+        {
+            // A non-interrupting message boundary listens as long as its activity is active (BPMN): every
+            // message fires it again, so it subscribes anew (the caller removed the subscription that fired).
+            Subscribe(boundary, anchorId, null);
+        }
 
         var token = NewToken(boundary.Id, scopeId);
         SetVariables(scopeId, variables ?? new Dictionary<string, JsonNode?>());

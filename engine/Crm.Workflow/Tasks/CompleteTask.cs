@@ -9,18 +9,21 @@ namespace Crm.Workflow.Tasks;
 /// (or an admin) completes it with the form's values, and the process moves on to its next wait, all in one
 /// transaction. Of concurrent completions exactly one wins; the others get a clear conflict.
 /// </summary>
-public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnumerable<ITaskCompletionGuard> guards, TimeProvider clock)
+public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnumerable<ITaskCompletionGuard> guards, ProtectedVariables protectedVariables, TimeProvider clock)
 {
+    /// <param name="variables">What the person filled in: only the task's form fields (or declared writes), never a protected variable.</param>
     /// <param name="byOwningUseCase">
     /// The module that owns this kind of task completes it from its own use case (its <see cref="ITaskCompletionGuard"/>
     /// refuses completion straight from the inbox).
     /// </param>
-    public async Task<TaskView> RunAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false)
+    /// <param name="trusted">Values the calling use case itself sets (e.g. the stored file of a check-in); never from a request.</param>
+    public async Task<TaskView> RunAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken,
+        bool byOwningUseCase = false, IReadOnlyDictionary<string, JsonNode?>? trusted = null)
     {
         using var activity = EngineTelemetry.Source.StartActivity("task.complete");
         activity?.SetTag("crm.task.id", id);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var (task, instance) = await engine.ExecuteAsync(unit => InUnitAsync(unit, id, variables, user, cancellationToken, byOwningUseCase), cancellationToken);
+        var (task, instance) = await engine.ExecuteAsync(unit => InUnitAsync(unit, id, variables, user, cancellationToken, byOwningUseCase, trusted), cancellationToken);
         EngineTelemetry.TasksCompleted.Add(1, new KeyValuePair<string, object?>("process", task.ProcessKey));
         if (instance.Status != Processes.InstanceStatus.Active)
         {
@@ -33,7 +36,7 @@ public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnume
 
     /// <summary>Completes a task inside a command a module already runs (its own rows commit with the step).</summary>
     public async Task<(UserTask Task, Processes.ProcessInstance Instance)> InUnitAsync(EngineUnit unit, Guid id, IReadOnlyDictionary<string, JsonNode?>? variables,
-        CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false)
+        CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false, IReadOnlyDictionary<string, JsonNode?>? trusted = null)
     {
         var (task, execution) = await inbox.LoadAsync(unit, id, user, cancellationToken);
         if (!user.IsAdmin && task.Assignee != user.UserName)
@@ -46,12 +49,24 @@ public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnume
             throw new ConflictException($"The task was delegated by {task.Owner}; resolve it to hand it back.");
         }
 
+        TaskWrites.Check(task, execution.Model.Nodes.GetValueOrDefault(task.ElementId), variables, protectedVariables);
         if (!byOwningUseCase && guards.Select(g => g.RefuseInboxCompletion(task)).FirstOrDefault(r => r is not null) is { } refusal)
         {
             throw new ConflictException(refusal);
         }
 
         TaskService.ValidateForm(task, variables);
+        if (trusted is { Count: > 0 })
+        {
+            var merged = new Dictionary<string, JsonNode?>(variables ?? new Dictionary<string, JsonNode?>(), StringComparer.Ordinal);
+            foreach (var (name, value) in trusted)
+            {
+                merged[name] = value?.DeepClone();
+            }
+
+            variables = merged;
+        }
+
         task.Status = TaskStatus.Completed;
         task.CompletedAt = clock.GetUtcNow();
         task.CompletedBy = user.UserName;

@@ -25,7 +25,7 @@ public sealed record CompleteTaskRequest(Dictionary<string, JsonNode?>? Variable
 public sealed record DelegateTaskRequest(string UserName);
 
 /// <summary>The inbox: finding tasks a person may work on, and claim, unclaim, delegate and resolve (completing is <see cref="CompleteTask"/>).</summary>
-public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITaskUserDirectory users, TimeProvider clock)
+public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITaskUserDirectory users, ProtectedVariables protectedVariables, TimeProvider clock)
 {
     public async Task<PagedList<TaskView>> ListAsync(TaskQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -184,6 +184,7 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
                 throw new ConflictException("The task is not delegated.");
             }
 
+            TaskWrites.Check(task, execution.Model.Nodes.GetValueOrDefault(task.ElementId), variables, protectedVariables);
             ValidateForm(task, variables, checkRequired: false);
             var token = execution.State.Tokens.Single(t => t.Id == task.TokenId);
             execution.SetVariables(token.ScopeId, variables ?? new Dictionary<string, JsonNode?>());

@@ -120,7 +120,9 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         var lostWithout = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CaseBook>(s => s.MoveAsync(id, "lost", " ", Anna, default)));
         Assert.Equal(["lostReason"], lostWithout.Errors.Keys);
         await Engine.RunAsync<CrmActivityService, Guid>(s => s.CreateActivityAsync(new CreateActivityRequest(company, "meeting", "out", null, 60, "Prezentacja u klienta", null, "done", null, id, null, null), Anna, default));
+        Engine.Clock.Advance(TimeSpan.FromMinutes(1));   // the note comes after the meeting (ids made in one millisecond are in no order)
         await Engine.RunAsync<NoteBook, Guid>(s => s.CreateAsync(new CreateNoteRequest("Klient wybrał tańszą ofertę.", null, null, null, id), Anna, default));
+        Engine.Clock.Advance(TimeSpan.FromMinutes(1));
         await Engine.RunAsync<CaseBook>(s => s.MoveAsync(id, "lost", "cena", Anna, default));
         await Assert.ThrowsAsync<ConflictException>(() => Engine.RunAsync<CaseBook>(s => s.MoveAsync(id, "won", null, Anna, default)));
 

@@ -133,6 +133,94 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
     }
 
     [Fact]
+    public async Task CheckOutRace_TheWinnerCancelsChecksOutAgainAndChecksIn_TheLoserRetries_NothingStaysLocked()
+    {
+        RequireDatabase();
+        var folder = await FolderAsync("Race then work");
+        await GrantAsync(folder.Id, Group("sales", "read", "download", "write"), Person("boss", "read", "manage"));
+        var document = await UploadAsync(folder.Id, "Umowa", "umowa v1");
+
+        async Task<(string User, bool Won)[]> RaceAsync(Func<CurrentUser, Task> action) => await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? Anna : Marek).Select(async user =>
+            {
+                try
+                {
+                    await action(user);
+                    return (user.UserName, true);
+                }
+                catch (ConflictException)
+                {
+                    return (user.UserName, false);
+                }
+            }));
+
+        // 1. Race for the lock; the winner must be able to give it back at once (this used to hang on SQLite).
+        var first = await RaceAsync(user => Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, user, Office, CancellationToken.None)));
+        var winner = Assert.Single(first, r => r.Won).User == "anna" ? Anna : Marek;
+        var loser = winner.UserName == "anna" ? Marek : Anna;
+        Assert.Equal(1, await ActiveCheckoutsAsync());
+        using (var quick = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await Engine.RunAsync<CancelCheckOut, bool>(async s => { await s.RunAsync(document, winner, Office, quick.Token); return true; });
+        }
+
+        Assert.Null((await Engine.RunAsync<DocumentService, DocumentView>(s => s.GetAsync(document, Anna, Office, CancellationToken.None))).LockedBy);
+        Assert.Equal(0, await ActiveCheckoutsAsync());
+
+        // 2. The loser retries and checks in; the version lands and the lock goes.
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, loser, Office, CancellationToken.None));
+        Assert.Equal(2, await Engine.RunAsync<CheckIn, int>(s => s.RunAsync(document, Upload("umowa v2"), "v2", loser, Office, CancellationToken.None)));
+        Assert.Equal(0, await ActiveCheckoutsAsync());
+
+        // 3. Races on the next steps: two check-ins of one lock (one version lands), cancel against check-in, force-unlock.
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Anna, Office, CancellationToken.None));
+        var checkIns = await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+        {
+            try
+            {
+                return await Engine.RunAsync<CheckIn, int>(s => s.RunAsync(document, Upload($"umowa v3 wariant {i}"), null, Anna, Office, CancellationToken.None));
+            }
+            catch (ConflictException)
+            {
+                return 0;
+            }
+        }));
+        Assert.Equal(3, Assert.Single(checkIns, v => v != 0));
+        Assert.Equal(0, await ActiveCheckoutsAsync());
+
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Marek, Office, CancellationToken.None));
+        var ends = await Task.WhenAll(
+            Attempt(() => Engine.RunAsync<CancelCheckOut, bool>(async s => { await s.RunAsync(document, Marek, Office, CancellationToken.None); return true; })),
+            Attempt(() => Engine.RunAsync<CheckIn, int>(s => s.RunAsync(document, Upload("umowa v4"), null, Marek, Office, CancellationToken.None))),
+            Attempt(() => Engine.RunAsync<ForceUnlock, DocumentView>(s => s.RunAsync(document, Boss, Office, CancellationToken.None))));
+        Assert.Contains(true, ends);
+        Assert.Null((await Engine.RunAsync<DocumentService, DocumentView>(s => s.GetAsync(document, Anna, Office, CancellationToken.None))).LockedBy);
+        Assert.Equal(0, await ActiveCheckoutsAsync());
+
+        // And the document can be checked out and in again afterwards.
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Anna, Office, CancellationToken.None));
+        var last = await Engine.RunAsync<CheckIn, int>(s => s.RunAsync(document, Upload("umowa final"), null, Anna, Office, CancellationToken.None));
+        Assert.True(last >= 4);
+        Assert.Equal(0, await ActiveCheckoutsAsync());
+    }
+
+    private static async Task<bool> Attempt(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (ConflictException)
+        {
+            return false;
+        }
+    }
+
+    private Task<int> ActiveCheckoutsAsync() =>
+        Engine.RunAsync<CrmDbContext, int>(db => db.ProcessInstances.CountAsync(i => i.ProcessKey == CheckoutProcess.Key && i.Status == InstanceStatus.Active));
+
+    [Fact]
     public async Task CheckIn_InTheProcessStep_AddsVersionAndReleasesLock_OthersCannotAddVersionsMeanwhile()
     {
         RequireDatabase();

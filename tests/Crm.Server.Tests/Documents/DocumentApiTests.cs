@@ -117,6 +117,63 @@ public sealed class DocumentApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", noFile.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task CheckOutRaceOverHttp_WinnerCancelsAtOnce_LoserRetriesAndChecksIn()
+    {
+        using var anna = await _app.CreateClientAsAsync("anna");
+        using var marek = await _app.CreateClientAsAsync("marek");
+        var procedury = await FolderIdAsync(anna, "Procedury");
+        var id = (await (await anna.PostAsync("/api/documents", Multipart(procedury, "race.md", "# Race v1"))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var race = await Task.WhenAll(anna.PostAsync($"/api/documents/{id}/checkout", null), marek.PostAsync($"/api/documents/{id}/checkout", null),
+            anna.PostAsync($"/api/documents/{id}/checkout", null), marek.PostAsync($"/api/documents/{id}/checkout", null));
+        Assert.Single(race, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(race.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var holder = (await anna.GetFromJsonAsync<JsonElement>($"/api/documents/{id}")).GetProperty("lockedBy").GetString();
+        var (winner, loser) = holder == "anna" ? (anna, marek) : (marek, anna);
+
+        // The next step after the race: the winner gives the lock back at once (this hung for a minute on SQLite).
+        using (var quick = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await winner.PostAsync($"/api/documents/{id}/cancel-checkout", null, quick.Token)).StatusCode);
+        }
+
+
+        Assert.Equal(HttpStatusCode.OK, (await loser.PostAsync($"/api/documents/{id}/checkout", null)).StatusCode);
+        var checkin = await loser.PostAsync($"/api/documents/{id}/checkin", Multipart(null, "race.md", "# Race v2"));
+        Assert.Equal(HttpStatusCode.Created, checkin.StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await anna.GetFromJsonAsync<JsonElement>($"/api/documents/{id}")).GetProperty("lockedBy").ValueKind);
+    }
+
+    [Fact]
+    public async Task CheckInTask_CannotBeCompletedFromTheInbox_NorWithAForgedFileOrAddress()
+    {
+        using var anna = await _app.CreateClientAsAsync("anna");
+        var procedury = await FolderIdAsync(anna, "Procedury");
+        var mine = (await (await anna.PostAsync("/api/documents", Multipart(procedury, "mine.md", "# Mine v1"))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await anna.PostAsync($"/api/documents/{mine}/checkout", null)).StatusCode);
+        var tasks = await anna.GetFromJsonAsync<JsonElement>("/api/tasks?assignee=me&processKey=document-checkout");
+        var taskId = tasks.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("businessKey").GetString() == mine).GetProperty("id").GetString();
+
+        // The holder tries to turn some other stored file (any hash) into a version of their document, from a forged address.
+        var forged = await anna.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new
+        {
+            variables = new { action = "checkin", file = new { fileName = "x.pdf", contentType = "application/pdf", sha256 = new string('a', 64), size = 1 }, ip = "1.2.3.4", client = "forged" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        var problem = await forged.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("file", out _));
+        Assert.Equal(HttpStatusCode.Conflict, (await anna.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { variables = new { } })).StatusCode);
+        Assert.Equal(1, (await anna.GetFromJsonAsync<JsonElement>($"/api/documents/{mine}/versions")).GetArrayLength());
+
+        // The document page's way still works, and records the real address.
+        Assert.Equal(HttpStatusCode.Created, (await anna.PostAsync($"/api/documents/{mine}/checkin", Multipart(null, "mine.md", "# Mine v2"))).StatusCode);
+        using var ewa = await _app.CreateClientAsAsync("ewa");
+        var register = await ewa.GetFromJsonAsync<JsonElement>($"/api/documents/{mine}/access-log");
+        Assert.Contains("Unlocked", register.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("1.2.3.4", register.ToString(), StringComparison.Ordinal);
+    }
+
     private static MultipartFormDataContent Multipart(string? folderId, string fileName, string text, string? comment = null)
     {
         var content = new MultipartFormDataContent();

@@ -18,7 +18,7 @@ public sealed class ProcessApiTests : IAsyncLifetime
           <bpmn:process id="approval" name="Approval" isExecutable="true">
             <bpmn:startEvent id="start"/>
             <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
-            <bpmn:userTask id="review" name="Review" crm:candidateGroups="sales"/>
+            <bpmn:userTask id="review" name="Review" crm:candidateGroups="sales" crm:writes="approved"/>
             <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="gw"/>
             <bpmn:exclusiveGateway id="gw" default="no"/>
             <bpmn:sequenceFlow id="yes" sourceRef="gw" targetRef="ok"><bpmn:conditionExpression>${approved}</bpmn:conditionExpression></bpmn:sequenceFlow>
@@ -175,7 +175,7 @@ public sealed class ProcessApiTests : IAsyncLifetime
         var unknown = await piotr.PostAsJsonAsync("/api/process-instances", new { processKey = "nope" });
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        await piotr.PostAsync("/api/process-definitions", Xml(Approval.Replace("<bpmn:userTask id=\"review\" name=\"Review\" crm:candidateGroups=\"sales\"/>",
+        await piotr.PostAsync("/api/process-definitions", Xml(Approval.Replace("<bpmn:userTask id=\"review\" name=\"Review\" crm:candidateGroups=\"sales\" crm:writes=\"approved\"/>",
             "<bpmn:scriptTask id=\"review\" scriptFormat=\"javascript\"><bpmn:script>missingVariable + 1</bpmn:script></bpmn:scriptTask>", StringComparison.Ordinal)));
         var failing = await piotr.PostAsJsonAsync("/api/process-instances", new { processKey = "approval" });
 

@@ -20,6 +20,9 @@ public static class DocumentsModule
         services.TryAddScoped<Checkout.CheckIn>();
         services.TryAddScoped<Checkout.CancelCheckOut>();
         services.TryAddScoped<Checkout.ForceUnlock>();
+        services.AddSingleton<Crm.Workflow.Tasks.ITaskCompletionGuard, Checkout.CheckInTaskGuard>();
+        // The check-out process reminds the holder itself, when its own timer says so.
+        services.AddSingleton(new Crm.Platform.Notifications.OwnReminders(Checkout.CheckInTaskGuard.FormKey));
         services.TryAddScoped<AccessRegister>();
         services.TryAddScoped<DocumentIndexer>();
         services.TryAddScoped<DocumentCompare>();

@@ -170,22 +170,22 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
             throw new NotFoundException($"User {userId} does not exist.");
         }
 
-        if (await db.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.UserId == userId, cancellationToken))
-        {
-            return;
-        }
-
         var group = await db.Groups.AsNoTracking().Where(g => g.Id == groupId).Select(g => g.Name).SingleAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.UserName).SingleAsync(cancellationToken);
         try
         {
             // One commit: the membership and what it implies for other modules (e.g. the knowledge module starts
             // the group's active mandatory readings for the newcomer); a failure there keeps the user out.
-            await engine.ExecuteAsync(unit =>
+            await engine.ExecuteAsync(async unit =>
             {
+                if (await db.GroupMembers.AnyAsync(m => m.GroupId == groupId && m.UserId == userId, cancellationToken))
+                {
+                    return false;   // already a member (perhaps by a request that ran at the same moment)
+                }
+
                 db.GroupMembers.Add(new GroupMember { GroupId = groupId, UserId = userId });
                 unit.Raise(new GroupMemberAdded(group, user));
-                return Task.FromResult(true);
+                return true;
             }, cancellationToken);
         }
         catch (DbUpdateException)

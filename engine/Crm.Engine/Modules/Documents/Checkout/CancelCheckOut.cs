@@ -11,6 +11,7 @@ public sealed class CancelCheckOut(DocumentAccess access, ICheckoutProcess proce
     public async Task RunAsync(Guid documentId, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
         var taskId = await CheckoutLock.HolderTaskAsync(access, process, documentId, user, cancellationToken);
-        await complete.RunAsync(taskId, new Dictionary<string, JsonNode?> { ["action"] = "cancel", ["ip"] = from.Ip, ["client"] = from.Client }, user, cancellationToken);
+        await complete.RunAsync(taskId, null, user, cancellationToken, byOwningUseCase: true,
+            trusted: new Dictionary<string, JsonNode?> { ["action"] = "cancel", ["ip"] = from.Ip, ["client"] = from.Client });
     }
 }

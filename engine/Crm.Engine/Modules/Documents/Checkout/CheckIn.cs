@@ -33,14 +33,15 @@ public sealed class CheckIn(CrmDbContext db, DocumentAccess access, DocumentServ
     /// </summary>
     public async Task<int> CompleteAsync(Guid documentId, Guid checkInTaskId, StoredFile stored, string? comment, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
-        await complete.RunAsync(checkInTaskId, new Dictionary<string, JsonNode?>
+        // Set by this use case, never by the request: the stored file, where the holder came from.
+        await complete.RunAsync(checkInTaskId, null, user, cancellationToken, byOwningUseCase: true, trusted: new Dictionary<string, JsonNode?>
         {
             ["action"] = "checkin",
             ["file"] = new JsonObject { ["fileName"] = stored.FileName, ["contentType"] = stored.ContentType, ["sha256"] = stored.Sha256, ["size"] = stored.Size },
             ["comment"] = comment,
             ["ip"] = from.Ip,
             ["client"] = from.Client,
-        }, user, cancellationToken);
+        });
         return await db.Documents.AsNoTracking().Where(d => d.Id == documentId).Select(d => d.CurrentVersion).SingleAsync(cancellationToken);
     }
 }

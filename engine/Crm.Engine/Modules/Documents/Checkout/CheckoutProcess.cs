@@ -20,6 +20,19 @@ public interface ICheckoutProcess
     Task<Guid?> CheckInTaskAsync(Guid instanceId, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The holder's check-in step is done through <see cref="CheckIn"/> or <see cref="CancelCheckOut"/> (the document
+/// page or its API), never straight from the inbox: those set the stored file and where the holder came from.
+/// </summary>
+internal sealed class CheckInTaskGuard : Crm.Workflow.Tasks.ITaskCompletionGuard
+{
+    public const string FormKey = "crm:document-checkin";
+
+    public string? RefuseInboxCompletion(Crm.Workflow.Tasks.UserTask task) => task.FormKey == FormKey
+        ? "Check the document in (or cancel the check-out) on the document's page."
+        : null;
+}
+
 /// <summary>The lock every check-out use case and the process's handlers share.</summary>
 public static class CheckoutLock
 {
