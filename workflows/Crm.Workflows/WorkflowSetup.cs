@@ -24,6 +24,7 @@ public static class WorkflowSetup
         // document-checkout (DocumentCheckout/)
         services.AddScoped<ICheckoutProcess, CheckoutProcess>();
         services.AddProtectedVariables(CheckoutProcess.Key, [.. CheckoutVariables.Names, "action", "file"]);
+        services.AddScoped<IProcessObjectAccess, CheckoutObjectAccess>();
         services.AddServiceTaskHandler<CheckInHandler>();
         services.AddServiceTaskHandler<ReleaseHandler>();
         services.AddServiceTaskHandler<RemindHandler>();
@@ -31,17 +32,21 @@ public static class WorkflowSetup
         // kb-article-publish (ArticlePublication/)
         services.AddScoped<IArticlePublicationProcess, ArticlePublicationProcess>();
         services.AddProtectedVariables(ArticlePublicationProcess.Key, ArticlePublicationVariables.Names.Where(n => n != "comment"));
+        services.AddScoped<IProcessObjectAccess, ArticlePublicationObjectAccess>();
+        services.AddSingleton<ITaskCompletionGuard, FourEyes>();
         services.AddServiceTaskHandler<PublishArticleHandler>();
         services.AddServiceTaskHandler<ReturnArticleHandler>();
         // kb-mandatory-reading (MandatoryReading/)
         services.AddScoped<IMandatoryReadingProcess, MandatoryReadingProcess>();
         services.AddProtectedVariables(MandatoryReadingProcess.Key, [.. ReadingVariables.Names, "reader"]);
+        services.AddScoped<IProcessObjectAccess, ReadingObjectAccess>();
         services.AddServiceTaskHandler<RemindReadersHandler>();
         services.AddServiceTaskHandler<EscalateReadersHandler>();
         services.AddServiceTaskHandler<CompleteAssignmentHandler>();
         // sales-cycle (SalesCycle/)
         services.AddScoped<ISalesCycleProcess, SalesCycleProcess>();
         services.AddProtectedVariables(SalesCycleProcess.Key, SalesCycleVariables.Names.Where(n => n != "lostReason"));
+        services.AddScoped<IProcessObjectAccess, SalesCycleObjectAccess>();
         services.AddServiceTaskHandler<MoveCaseHandler>();
         services.AddServiceTaskHandler<RemindCaseOwnerHandler>();
         return services;

@@ -71,7 +71,7 @@ public static class ProblemDetailsSetup
                 BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = b.Message },
                 _ => new ProblemDetails { Status = 500, Title = "Unexpected error", Detail = "The server could not complete the request; the error is logged with the trace id." },
             };
-            if (problem.Status == 500)
+            if (problem.Status == 500 || exception is ProcessExecutionException { InnerException: not null and not DomainException })
             {
                 logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
             }

@@ -24,9 +24,9 @@ public static class ProcessApi
         definitions.MapGet("/{key}", async (string key, DefinitionService service, CancellationToken ct) =>
                 TypedResults.Ok(DefinitionService.View(await service.GetLatestAsync(key, ct))))
             .WithName("GetLatestProcess");
-        definitions.MapGet("/{key}/versions/{version:int}/xml", async (string key, int version, DefinitionService service, CancellationToken ct) =>
-                TypedResults.Text((await service.GetVersionAsync(key, version, ct)).Xml, "application/xml", Encoding.UTF8))
-            .WithName("GetProcessXml").WithSummary("The BPMN XML of one version, exactly as deployed.");
+        definitions.MapGet("/{key}/versions/{version:int}/xml", async (string key, int version, CurrentUser user, DefinitionService service, CancellationToken ct) =>
+                TypedResults.Text(DiagramXml.For((await service.GetVersionAsync(key, version, ct)).Xml, user), "application/xml", Encoding.UTF8))
+            .WithName("GetProcessXml").WithSummary("The BPMN XML of one version: exactly as deployed for process owners and admins; the diagram only (no scripts, conditions, mappings, forms) for others.");
 
         var instances = app.MapGroup("/api/process-instances").WithTags("Process instances");
         instances.MapPost("/", async (StartInstanceRequest request, CurrentUser user, RuntimeService service, CancellationToken ct) =>

@@ -28,7 +28,7 @@ public sealed record HistoryView(long Sequence, string Type, string? ElementId, 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
 
 /// <summary>Starts, reads and cancels process instances, filtered by what the caller may see.</summary>
-public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache models, ProcessEngine engine, ProtectedVariables protectedVariables)
+public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache models, ProcessEngine engine, ProtectedVariables protectedVariables, IEnumerable<IProcessObjectAccess> objectAccess)
 {
     public async Task<StartedInstance> StartAsync(StartInstanceRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -76,6 +76,11 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
             .Select(t => new OpenTaskSummary(t.Id, t.Name, t.ElementId, t.Assignee))
             .ToListAsync(cancellationToken);
         var variables = state.Scopes.Count == 0 ? new Dictionary<string, JsonNode?>() : state.VisibleVariables(InstanceState.RootScopeId);
+        if (await HiddenAsync(instance.ProcessKey, variables, user, cancellationToken) is { Count: > 0 } hidden)
+        {
+            variables = variables.ToDictionary(kv => kv.Key, kv => hidden.Contains(kv.Key) ? null : kv.Value);
+        }
+
         return new InstanceView(instance.Id, instance.DefinitionId, instance.ProcessKey, instance.DefinitionVersion, instance.BusinessKey,
             instance.Status.ToString(), instance.StartedAt, instance.StartedBy, instance.EndedAt, variables, ActiveIds(instance), tasks);
     }
@@ -110,13 +115,14 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
 
     public async Task<List<HistoryView>> HistoryAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await Visible(user).AnyAsync(i => i.Id == id, cancellationToken))
-        {
-            throw new NotFoundException($"Process instance {id} does not exist.");
-        }
-
+        var instance = await Visible(user).AsNoTracking().Where(i => i.Id == id).Select(i => new { i.ProcessKey, i.State }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"Process instance {id} does not exist.");
         var batches = await db.HistoryBatches.AsNoTracking().Where(b => b.InstanceId == id).OrderBy(b => b.FirstSequence).ToListAsync(cancellationToken);
-        return [.. batches.SelectMany(b => b.Read()).Select(e => new HistoryView(e.Sequence, e.Type.ToString(), e.ElementId, e.ElementType, e.TaskId, e.UserName, e.At, e.Data))];
+        var state = InstanceState.Deserialize(instance.State);
+        var variables = state.Scopes.Count == 0 ? new Dictionary<string, JsonNode?>() : state.VisibleVariables(InstanceState.RootScopeId);
+        var hidden = await HiddenAsync(instance.ProcessKey, variables, user, cancellationToken);
+        return [.. batches.SelectMany(b => b.Read()).Select(e => new HistoryView(e.Sequence, e.Type.ToString(), e.ElementId, e.ElementType, e.TaskId, e.UserName, e.At,
+            e.Type == HistoryEventType.VariableSet && hidden.Contains(e.Data?["name"]?.ToString() ?? "") ? HideValue(e.Data) : e.Data))];
     }
 
     /// <summary>Cancels a running instance (admins, process owners, or whoever started it).</summary>
@@ -139,6 +145,13 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
             if (instance.ParentInstanceId is { } parent)
             {
                 throw new ConflictException($"The instance was started by a call activity of instance {parent}; cancel that one instead.");
+            }
+
+            if (protectedVariables.Of(instance.ProcessKey).Count > 0)
+            {
+                // Cancelling it here would leave its document locked or its article in review: its module ends it.
+                throw new ConflictException($"'{instance.ProcessKey}' is run by the application for its document, case or article; end it there "
+                    + "(cancel the check-out or force-unlock the document, withdraw the reading, close the case).");
             }
 
             await unit.CancelAsync(instance, user.UserName, cancellationToken);
@@ -174,6 +187,31 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
             execution.SetVariables(InstanceState.RootScopeId, variables);
         }, cancellationToken);
         return await GetAsync(id, user, cancellationToken);
+    }
+
+    /// <summary>Protected variables whose object the caller may not see (their values are not shown to them).</summary>
+    private async Task<IReadOnlySet<string>> HiddenAsync(string processKey, IReadOnlyDictionary<string, JsonNode?> variables, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var names = protectedVariables.Of(processKey);
+        if (names.Count == 0 || user.IsAdmin)
+        {
+            return new HashSet<string>();
+        }
+
+        var access = objectAccess.FirstOrDefault(a => a.ProcessKey == processKey);
+        return access is not null && await access.MaySeeAsync(variables, user, cancellationToken) ? new HashSet<string>() : names;
+    }
+
+    private static JsonNode? HideValue(JsonNode? data)
+    {
+        if (data?.DeepClone() is JsonObject copy)
+        {
+            copy["value"] = null;
+            copy["hidden"] = true;
+            return copy;
+        }
+
+        return data;
     }
 
     /// <summary>Instances the caller may see: all for process owners and admins; otherwise the ones they started or have a task in.</summary>

@@ -42,7 +42,10 @@ public sealed partial class ProcessExecution
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ProcessExecutionException)
         {
-            throw new ProcessExecutionException(node.Id, $"handler '{type}' failed: {ex.Message}", ex);
+            // Messages meant for people (a business rule, bad input) are shown; anything else is an internal error
+            // whose text (SQL, stack details) stays in the server log, attached as the inner exception.
+            var shown = ex is ServiceTaskFailedException or Common.DomainException ? ex.Message : "an internal error (the server log has the details)";
+            throw new ProcessExecutionException(node.Id, $"handler '{type}' failed: {shown}", ex);
         }
 
         ApplyResult(token, node, locals, result ?? new Dictionary<string, JsonNode?>());

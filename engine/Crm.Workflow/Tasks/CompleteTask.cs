@@ -34,6 +34,13 @@ public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnume
         return TaskService.View(task, task.CompletedAt ?? clock.GetUtcNow());
     }
 
+    internal static string? RefusedWorker(IEnumerable<ITaskCompletionGuard> guards, UserTask task, CurrentUser user, ProcessExecution execution)
+    {
+        var token = execution.State.Tokens.FirstOrDefault(t => t.Id == task.TokenId);
+        var variables = token is null ? execution.State.VisibleVariables(InstanceState.RootScopeId) : execution.State.VisibleVariables(token.ScopeId);
+        return guards.Select(g => g.RefuseWorker(task, user, variables)).FirstOrDefault(r => r is not null);
+    }
+
     /// <summary>Completes a task inside a command a module already runs (its own rows commit with the step).</summary>
     public async Task<(UserTask Task, Processes.ProcessInstance Instance)> InUnitAsync(EngineUnit unit, Guid id, IReadOnlyDictionary<string, JsonNode?>? variables,
         CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false, IReadOnlyDictionary<string, JsonNode?>? trusted = null)
@@ -47,6 +54,11 @@ public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnume
         if (task.Delegation == DelegationState.Pending)
         {
             throw new ConflictException($"The task was delegated by {task.Owner}; resolve it to hand it back.");
+        }
+
+        if (RefusedWorker(guards, task, user, execution) is { } notYou)
+        {
+            throw new ForbiddenException(notYou);
         }
 
         TaskWrites.Check(task, execution.Model.Nodes.GetValueOrDefault(task.ElementId), variables, protectedVariables);

@@ -20,6 +20,12 @@ public interface ITaskCompletionGuard
 {
     /// <summary>Null to allow; otherwise the reason shown to the caller (409).</summary>
     string? RefuseInboxCompletion(UserTask task);
+
+    /// <summary>
+    /// Asked on every claim and completion, from any path: null to allow, else the reason (403), e.g. "four eyes:
+    /// the author may not review their own article". <paramref name="variables"/> are the instance's.
+    /// </summary>
+    string? RefuseWorker(UserTask task, CurrentUser user, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?> variables) => null;
 }
 
 /// <summary>Who may receive a delegated task: the engine asks, the identity platform answers.</summary>

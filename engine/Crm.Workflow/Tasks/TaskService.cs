@@ -25,7 +25,7 @@ public sealed record CompleteTaskRequest(Dictionary<string, JsonNode?>? Variable
 public sealed record DelegateTaskRequest(string UserName);
 
 /// <summary>The inbox: finding tasks a person may work on, and claim, unclaim, delegate and resolve (completing is <see cref="CompleteTask"/>).</summary>
-public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITaskUserDirectory users, ProtectedVariables protectedVariables, TimeProvider clock)
+public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITaskUserDirectory users, ProtectedVariables protectedVariables, IEnumerable<ITaskCompletionGuard> guards, TimeProvider clock)
 {
     public async Task<PagedList<TaskView>> ListAsync(TaskQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -139,6 +139,11 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
             if (!user.IsAdmin && !IsCandidate(task, user))
             {
                 throw new ForbiddenException("You are not a candidate for this task.");
+            }
+
+            if (CompleteTask.RefusedWorker(guards, task, user, execution) is { } notYou)
+            {
+                throw new ForbiddenException(notYou);
             }
 
             task.Assignee = user.UserName;

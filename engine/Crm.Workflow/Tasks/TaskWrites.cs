@@ -48,6 +48,18 @@ public sealed class ProtectedVariables(IEnumerable<ProtectedProcessVariables> de
     }
 }
 
+/// <summary>
+/// Who may see the object a built-in process's protected variables point to (the document, case, article): the
+/// process's feature folder answers with its module's rights. Instance variables and history show protected
+/// values only to those; without an answer for a process, only admins see them.
+/// </summary>
+public interface IProcessObjectAccess
+{
+    string ProcessKey { get; }
+
+    Task<bool> MaySeeAsync(IReadOnlyDictionary<string, JsonNode?> variables, CurrentUser user, CancellationToken cancellationToken);
+}
+
 /// <summary>What a task completion from outside may set: its form's fields and its declared writes, nothing else.</summary>
 public static class TaskWrites
 {

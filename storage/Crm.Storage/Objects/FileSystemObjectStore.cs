@@ -63,6 +63,35 @@ public sealed class FileSystemObjectStore(string rootFolder) : IObjectStore
         File.Delete(probe);
     }
 
+    public async Task PutRecordAsync(string name, byte[] content, CancellationToken cancellationToken = default)
+    {
+        var path = RecordPath(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);   // write-once
+        await file.WriteAsync(content, cancellationToken);
+        await file.FlushAsync(cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> ListRecordsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var root = Path.Combine(_root, "records");
+        var folder = Path.GetDirectoryName(RecordPath(prefix + "x"))!;
+        IReadOnlyList<string> names = Directory.Exists(folder)
+            ? [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
+                .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)]
+            : [];
+        return Task.FromResult(names);
+    }
+
+    public async Task<byte[]?> GetRecordAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = RecordPath(name);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    private string RecordPath(string name) => Path.Combine(_root, "records", RecordNames.Check(name).Replace('/', Path.DirectorySeparatorChar));
+
     // The hash is validated hex, so the path cannot escape the root.
     private string PathOf(ContentHash hash) => Path.Combine(_root, hash.ToKey());
 }

@@ -21,6 +21,26 @@ public interface IObjectStore
 
     /// <summary>Checks that the store is reachable and writable with the configured settings.</summary>
     Task EnsureReadyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a small named record kept outside the database (an audit checkpoint). Records are written once:
+    /// writing a name that exists fails (<see cref="IOException"/>). Names: lower-case letters, digits, '-', '.', '/'.
+    /// </summary>
+    Task PutRecordAsync(string name, byte[] content, CancellationToken cancellationToken = default);
+
+    /// <summary>The names of the records under <paramref name="prefix"/>, in name order.</summary>
+    Task<IReadOnlyList<string>> ListRecordsAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>A record's bytes, or null when there is none.</summary>
+    Task<byte[]?> GetRecordAsync(string name, CancellationToken cancellationToken = default);
+}
+
+public static class RecordNames
+{
+    /// <summary>Throws unless <paramref name="name"/> is a safe record name (no path tricks).</summary>
+    public static string Check(string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._/-]{0,200}$") && !name.Contains("..", StringComparison.Ordinal)
+            ? name : throw new ArgumentException($"'{name}' is not a record name.", nameof(name));
 }
 
 /// <summary>

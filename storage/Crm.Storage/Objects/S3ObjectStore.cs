@@ -119,6 +119,45 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    public async Task PutRecordAsync(string name, byte[] content, CancellationToken cancellationToken = default)
+    {
+        var key = "records/" + RecordNames.Check(name);
+        if (await GetRecordAsync(name, cancellationToken) is not null)
+        {
+            throw new IOException($"The record '{name}' exists; records are written once.");
+        }
+
+        using var data = new MemoryStream(content);
+        await _client.PutObjectAsync(new PutObjectArgs().WithBucket(Bucket).WithObject(key).WithStreamData(data).WithObjectSize(content.Length)
+            .WithContentType("application/json"), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListRecordsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var names = new List<string>();
+        await foreach (var item in _client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(Bucket).WithPrefix("records/" + prefix).WithRecursive(true), cancellationToken))
+        {
+            names.Add(item.Key["records/".Length..]);
+        }
+
+        return [.. names.Order(StringComparer.Ordinal)];
+    }
+
+    public async Task<byte[]?> GetRecordAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var key = "records/" + RecordNames.Check(name);
+        try
+        {
+            using var buffer = new MemoryStream();
+            await _client.GetObjectAsync(new GetObjectArgs().WithBucket(Bucket).WithObject(key).WithCallbackStream(stream => stream.CopyTo(buffer)), cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         (_client as IDisposable)?.Dispose();

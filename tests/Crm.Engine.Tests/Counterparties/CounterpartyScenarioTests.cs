@@ -48,6 +48,19 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
         Assert.Contains("similar name", similar.Message, StringComparison.Ordinal);
         await CreateAsync(Company("Kowalski i Syn S.A.", null, "north", new AddressInput("registered", "ul. Krótka 1", "80-001", "Gdańsk", "PL", null, null)) with { AllowDuplicate = true });
         await CreateAsync(Company("Kowalski i Syn S.A.", null, "north", new AddressInput("registered", "ul. Krótka 1", "30-001", "Kraków", "PL", null, null)));   // other city: fine
+
+        // Someone who may not see the north's companies learns that one exists and whom to ask, not its name or NIP.
+        var south = EngineHarness.User("jan", "south");
+        var hidden = await Assert.ThrowsAsync<ConflictException>(() => CreateAsync(Company("Moja firma", "7740001454", "south") with { PaymentDays = null, CreditLimit = null }, south));
+        Assert.Contains("same NIP", hidden.Message, StringComparison.Ordinal);
+        Assert.Contains("region north", hidden.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kowalski", hidden.Message, StringComparison.Ordinal);
+        var preview = await Engine.RunAsync<CounterpartyImport, ImportReport>(s => s.RunAsync(
+            [["Moja firma", "7740001454"]], new Dictionary<int, string> { [0] = "name", [1] = "nip" }, commit: false, importDuplicates: false, south, null, default));
+        Assert.DoesNotContain("Kowalski", preview.Results.Single().Duplicate, StringComparison.Ordinal);
+        var sweep = Enumerable.Range(0, CounterpartyImport.MaxPreviewRows + 1).Select(i => new[] { $"Firma {i}" }).ToList();
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CounterpartyImport, ImportReport>(s => s.RunAsync(
+            sweep, new Dictionary<int, string> { [0] = "name" }, commit: false, importDuplicates: false, south, null, default)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Crm.Platform.Notifications;
 using Crm.Platform.Outbox;
 using Crm.Platform.Common;
 using System.Text;
@@ -54,7 +55,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
     private async Task<SearchResponse> SearchAsync(string q, CurrentUser user, Guid? folder = null)
     {
         await Engine.IndexAsync();
-        return await Engine.RunAsync<SearchService, SearchResponse>(s => Task.FromResult(s.Search(new SearchRequest(q, folder, null, null, null, null, null, 1, 20), user)));
+        return await Engine.RunAsync<SearchService, SearchResponse>(s => s.SearchAsync(new SearchRequest(q, folder, null, null, null, null, null, 1, 20), user, Office, CancellationToken.None));
     }
 
     [Fact]
@@ -270,7 +271,15 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         var document = await UploadAsync(folder.Id, "Budget", "numbers");
         await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Anna, Office, CancellationToken.None));
 
-        await Engine.AdvanceAsync(TimeSpan.FromDays(1));
+        // The inbox's generic "due soon" reminder leaves the check-in step alone: its process reminds when due.
+        await Engine.RunAsync<NotificationService, int>(s => s.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await RemindersAsync());
+        await Engine.AdvanceAsync(TimeSpan.FromHours(23));
+        Assert.Equal(0, await RemindersAsync());
+        await Engine.AdvanceAsync(TimeSpan.FromHours(1));
+        Assert.Equal(["anna"], await RemindersAsync(recipients: true));   // due: one mail, to the holder
+        await Engine.RunAsync<NotificationService, int>(s => s.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(1, await RemindersAsync());
         await Engine.AdvanceAsync(TimeSpan.FromDays(4));
 
         var events = await EventsAsync(document);
@@ -278,6 +287,65 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         Assert.Contains("LockOverdue", events);
         var managerTask = Assert.Single(await Engine.OpenTasksAsync(await LockInstanceAsync(document)), t => t.ElementId == "managerReview");
         Assert.Equal(["boss"], managerTask.CandidateUsers);
+    }
+
+    [Fact]
+    public async Task ReadAlone_PreviewsTheTextOnly_BytesFullTextAndCopiesNeedDownload_AndEveryPathIsRegistered()
+    {
+        RequireDatabase();
+        var folder = await FolderAsync("Contracts to read");
+        await GrantAsync(folder.Id, Group("sales", "read", "download", "write"), Person("jan", "read"));
+        var target = await FolderAsync("Jan's own");
+        await GrantAsync(target.Id, Person("jan", "read", "download", "write"));
+        var document = await UploadAsync(folder.Id, "Umowa ramowa", "Umowa ramowa wersja pierwsza", Anna);
+        var jan = EngineHarness.User("jan", "office");
+
+        // Read alone: the preview is the extracted text as plain text, never the original bytes.
+        var preview = await Engine.RunAsync<DocumentService, OpenedContent>(s => s.OpenAsync(document, 1, preview: true, jan, Office, CancellationToken.None));
+        Assert.StartsWith("text/plain", preview.ContentType, StringComparison.Ordinal);
+        await using (preview.Content)
+        {
+            Assert.Contains("wersja pierwsza", await new StreamReader(preview.Content).ReadToEndAsync(), StringComparison.Ordinal);
+        }
+
+        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<DocumentService, OpenedContent>(s => s.OpenAsync(document, 1, preview: false, jan, Office, CancellationToken.None)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<DocumentCompare, VersionComparison>(s => s.CompareAsync(document, 1, 1, jan, Office, CancellationToken.None)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<DocumentService, DocumentCreated>(s => s.CreateFromTemplateAsync(document, target.Id, "Copy", jan, Office, CancellationToken.None)));
+        Assert.Equal(1, (await SearchAsync("ramowa", jan)).Total);
+
+        // With download, the same paths work, each with its register row.
+        await Engine.RunAsync<DocumentCompare, VersionComparison>(s => s.CompareAsync(document, 1, 1, Anna, Office, CancellationToken.None));
+        await Engine.RunAsync<DocumentService, DocumentCreated>(s => s.CreateFromTemplateAsync(document, folder.Id, "Kopia", Anna, Office, CancellationToken.None));
+        var janRows = await Engine.RunAsync<AccessRegister, PagedList<RegisterRow>>(s => s.ListAsync(new RegisterQuery(document, "jan", null, null, null, 1, 50), EngineHarness.Admin, CancellationToken.None));
+        Assert.Contains(janRows.Items, r => r.Kind == "Previewed");
+        Assert.Contains(janRows.Items, r => r.Kind == "SnippetShown");
+        var annaRows = await Engine.RunAsync<AccessRegister, PagedList<RegisterRow>>(s => s.ListAsync(new RegisterQuery(document, "anna", null, null, null, 1, 50), EngineHarness.Admin, CancellationToken.None));
+        Assert.Contains(annaRows.Items, r => r.Kind == "Compared");
+        Assert.Contains(annaRows.Items, r => r.Kind == "Copied");
+    }
+
+    [Fact]
+    public async Task ProcessHistory_ShowsACheckOutsDocumentFileAndAddress_OnlyToThoseWhoMayReadTheDocument()
+    {
+        RequireDatabase();
+        var folder = await FolderAsync("Private");
+        await GrantAsync(folder.Id, Group("sales", "read", "download", "write"));
+        var document = await UploadAsync(folder.Id, "Poufne", "poufna treść", Anna);
+        await Engine.RunAsync<CheckOut, DocumentView>(s => s.RunAsync(document, Anna, Office, CancellationToken.None));
+        await Engine.RunAsync<CheckIn, int>(s => s.RunAsync(document, Upload("poufna treść v2"), null, Anna, Office, CancellationToken.None));
+        var instance = await Engine.RunAsync<CrmDbContext, Guid>(db => db.ProcessInstances.Where(i => i.ProcessKey == CheckoutProcess.Key).Select(i => i.Id).SingleAsync());
+        var owner = new CurrentUser(Guid.NewGuid(), "piotr", new HashSet<string> { Roles.ProcessOwner }, new HashSet<string> { "process-owners" });
+
+        var seen = await Engine.RunAsync<RuntimeService, InstanceView>(s => s.GetAsync(instance, owner, CancellationToken.None));
+        Assert.Null(seen.Variables["documentId"]);
+        Assert.Null(seen.Variables["file"]);
+        var history = System.Text.Json.JsonSerializer.Serialize(await Engine.RunAsync<RuntimeService, List<HistoryView>>(s => s.HistoryAsync(instance, owner, CancellationToken.None)));
+        Assert.DoesNotContain(document.ToString(), history, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.0.7", history, StringComparison.Ordinal);
+
+        // The holder may read the document: she sees them.
+        var hers = await Engine.RunAsync<RuntimeService, InstanceView>(s => s.GetAsync(instance, Anna, CancellationToken.None));
+        Assert.Equal(document.ToString(), hers.Variables["documentId"]!.ToString());
     }
 
     [Fact]
@@ -331,7 +399,7 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         var approved = await Engine.RunAsync<DocumentService, DocumentView>(s => s.SetStatusAsync(document, "approved", EngineHarness.Admin, Office, CancellationToken.None));
         Assert.Equal("Approved", approved.Status);
 
-        var comparison = await Engine.RunAsync<DocumentCompare, VersionComparison>(s => s.CompareAsync(document, 1, 2, EngineHarness.Admin, CancellationToken.None));
+        var comparison = await Engine.RunAsync<DocumentCompare, VersionComparison>(s => s.CompareAsync(document, 1, 2, EngineHarness.Admin, Office, CancellationToken.None));
         Assert.Contains(comparison.Lines, l => l.Change == "deleted" && l.Text == "line two");
         Assert.Contains(comparison.Lines, l => l.Change == "inserted" && l.Text == "line three");
         Assert.Contains(comparison.Lines, l => l.Change == "unchanged" && l.Text == "line one");
@@ -410,6 +478,13 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
             Directory.Delete(path, recursive: true);
         }
     }
+
+    private async Task<int> RemindersAsync() => (await RemindersAsync(recipients: true)).Count;
+
+    private Task<List<string?>> RemindersAsync(bool recipients) =>
+        Engine.RunAsync<CrmDbContext, List<string?>>(db => db.Notifications.AsNoTracking()
+            .Where(n => n.Kind == Crm.Platform.Notifications.NotificationKind.Reminder && db.UserTasks.Any(t => t.Id == n.TaskId && t.ProcessKey == CheckoutProcess.Key))
+            .Select(n => n.Recipient).ToListAsync());
 
     private Task<Guid> LockInstanceAsync(Guid document) =>
         Engine.RunAsync<CrmDbContext, Guid>(async db => (await db.Documents.AsNoTracking().SingleAsync(d => d.Id == document)).LockInstanceId!.Value);

@@ -52,6 +52,28 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflo
             throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
         }
 
+        // The person must be one the caller may see, of the case's company; the owner an active user.
+        if (request.PersonId is { } personId)
+        {
+            var person = await db.Persons.AsNoTracking().Where(p => p.Id == personId).Select(p => new { p.CounterpartyId }).SingleOrDefaultAsync(cancellationToken);
+            var visible = person is not null && (person.CounterpartyId is not { } of
+                || await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == of, cancellationToken));
+            if (!visible)
+            {
+                throw new NotFoundException($"Person {personId} does not exist.");
+            }
+
+            if (request.CounterpartyId is { } company && person!.CounterpartyId is { } personCompany && personCompany != company)
+            {
+                throw ValidationFailedException.For("personId", "The person works for another company than the case's.");
+            }
+        }
+
+        if (request.Owner is { } owner && owner != user.UserName && !await db.Users.AnyAsync(u => u.UserName == owner && u.IsActive, cancellationToken))
+        {
+            throw ValidationFailedException.For("owner", $"There is no active user '{owner}'.");
+        }
+
         var item = new CrmCase
         {
             Title = request.Title!.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, Value = request.Value ?? 0, Currency = request.Currency ?? "PLN",

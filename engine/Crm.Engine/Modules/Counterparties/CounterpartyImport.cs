@@ -69,6 +69,8 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
         return rows.Count > MaxRows ? throw ValidationFailedException.For("file", $"At most {MaxRows} rows per import.") : (header, rows);
     }
 
+    public const int MaxPreviewRows = 1000;
+
     /// <param name="mapping">Column index → field name (see <see cref="ImportFields.All"/>).</param>
     public async Task<ImportReport> RunAsync(List<string[]> rows, IReadOnlyDictionary<int, string> mapping, bool commit, bool importDuplicates, CurrentUser user,
         IProgress<int>? progress, CancellationToken cancellationToken)
@@ -76,6 +78,12 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
         if (!mapping.Values.Contains("name"))
         {
             throw ValidationFailedException.For("mapping", "Map one column to the name.");
+        }
+
+        if (!commit && rows.Count > MaxPreviewRows)
+        {
+            // A preview answers "does this NIP exist?" per line: capped, so it cannot sweep the register.
+            throw ValidationFailedException.For("rows", $"A preview checks at most {MaxPreviewRows} lines; preview the file in parts (this one has {rows.Count}).");
         }
 
         var context = await counterparties.FieldContextAsync(cancellationToken);
@@ -100,9 +108,9 @@ public sealed class CounterpartyImport(CounterpartyService counterparties)
                 {
                     results.Add(new ImportRowResult(line, request.Name, "invalid", errors, null, null));
                 }
-                else if (!importDuplicates && await counterparties.DuplicatesAsync(request.Name!.Trim(), CounterpartyService.NormalizeNip(request.Nip), Field("city"), cancellationToken) is { Count: > 0 } duplicates)
+                else if (!importDuplicates && await counterparties.DuplicatesAsync(request.Name!.Trim(), CounterpartyService.NormalizeNip(request.Nip), Field("city"), user, cancellationToken) is { Count: > 0 } duplicates)
                 {
-                    results.Add(new ImportRowResult(line, request.Name, "duplicate", new Dictionary<string, string[]>(), string.Join(", ", duplicates.Select(d => $"{d.Name} ({d.Reason})")), null));
+                    results.Add(new ImportRowResult(line, request.Name, "duplicate", new Dictionary<string, string[]>(), string.Join(", ", duplicates.Select(d => d.Describe())), null));
                 }
                 else if (commit)
                 {

@@ -34,6 +34,15 @@ public sealed partial class CounterpartyService
         var sees = CounterpartyAccess.SeesSensitive(user);
         Error("creditLimit", request.CreditLimit is not null && !sees ? "You may not change the credit limit." : null);
         Error("paymentDays", request.PaymentDays is not null && !sees ? "You may not change payment terms." : null);
+        // The region decides who sees the record, the owner who answers for it: managers move them; an owner may hand over.
+        Error("region", request.Region is not null && Clean(request.Region) != c.Region && !user.IsProcessOwner ? "Only managers move a counterparty to another region." : null);
+        Error("owner", request.Owner is not null && Clean(request.Owner) != c.Owner && !user.IsProcessOwner && c.Owner != user.UserName
+            ? "Only managers and the current owner change the owner." : null);
+        if (request.Owner is { } newOwner && Clean(newOwner) is { } ownerName && ownerName != c.Owner
+            && !await db.Users.AnyAsync(u => u.UserName == ownerName && u.IsActive, cancellationToken))
+        {
+            Error("owner", $"There is no active user '{ownerName}'.");
+        }
         var context = await FieldContextAsync(cancellationToken);
         CheckDictionaries(context, request.Industry, request.Priority, request.Classification, request.Source, request.Categories, Error);
         var values = CustomFieldService.Validate(context, request.CustomFields, sees, Error, partial: true);

@@ -56,7 +56,14 @@ public sealed record CounterpartyListItem(Guid Id, string Name, string? Nip, str
     public IReadOnlyDictionary<string, object?>? Values { get; init; }
 }
 
-public sealed record DuplicateCandidate(Guid Id, string Name, string? Nip, string Reason);
+/// <summary>
+/// A likely duplicate. One the caller may not see is described without its data (no id, name or NIP): only
+/// who to ask (its owner and region), so a duplicate check cannot be used to look into other regions.
+/// </summary>
+public sealed record DuplicateCandidate(Guid? Id, string? Name, string? Nip, string Reason, string? Ask = null)
+{
+    public string Describe() => Name is not null ? $"'{Name}' ({Reason})" : $"a counterparty you cannot see ({Reason}; ask {Ask})";
+}
 
 /// <summary>The register of companies and natural persons: validation with checksums, duplicates, record- and field-level access.</summary>
 public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider clock, CustomFieldService customFields)
@@ -173,9 +180,9 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
             throw new ValidationFailedException(errors);
         }
 
-        if (!request.AllowDuplicate && await DuplicatesAsync(counterparty.Name, counterparty.Nip, counterparty.Addresses.FirstOrDefault()?.City, cancellationToken) is { Count: > 0 } duplicates)
+        if (!request.AllowDuplicate && await DuplicatesAsync(counterparty.Name, counterparty.Nip, counterparty.Addresses.FirstOrDefault()?.City, user, cancellationToken) is { Count: > 0 } duplicates)
         {
-            throw new ConflictException($"Possible duplicate of {string.Join(", ", duplicates.Select(d => $"'{d.Name}' ({d.Reason})"))}; set allowDuplicate to create it anyway.");
+            throw new ConflictException($"Possible duplicate of {string.Join(", ", duplicates.Select(d => d.Describe()))}; set allowDuplicate to create it anyway.");
         }
 
         db.Counterparties.Add(counterparty);
@@ -185,7 +192,23 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
     }
 
     /// <summary>Same NIP, or a similar name in the same city.</summary>
-    public async Task<List<DuplicateCandidate>> DuplicatesAsync(string name, string? nip, string? city, CancellationToken cancellationToken)
+    public async Task<List<DuplicateCandidate>> DuplicatesAsync(string name, string? nip, string? city, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var found = await DuplicatesOfAnyoneAsync(name, nip, city, cancellationToken);
+        if (found.Count == 0)
+        {
+            return found;
+        }
+
+        var ids = found.Select(f => f.Id!.Value).ToList();
+        var visible = await CounterpartyAccess.Visible(db.Counterparties, user).Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+        var hidden = ids.Except(visible).ToList();
+        var whom = await db.Counterparties.AsNoTracking().Where(c => hidden.Contains(c.Id)).Select(c => new { c.Id, c.Owner, c.Region }).ToDictionaryAsync(c => c.Id, cancellationToken);
+        return [.. found.Select(f => visible.Contains(f.Id!.Value) ? f
+            : new DuplicateCandidate(null, null, null, f.Reason, string.Join(", ", new[] { whom[f.Id!.Value].Owner, whom[f.Id!.Value].Region is { } r ? $"region {r}" : null }.OfType<string>()) is { Length: > 0 } ask ? ask : "an administrator"))];
+    }
+
+    private async Task<List<DuplicateCandidate>> DuplicatesOfAnyoneAsync(string name, string? nip, string? city, CancellationToken cancellationToken)
     {
         var found = new List<DuplicateCandidate>();
         if (nip is not null)

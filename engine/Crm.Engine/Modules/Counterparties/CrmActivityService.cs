@@ -67,6 +67,13 @@ public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments docume
         if (request.Direction is not (null or "in" or "out")) errors["direction"] = ["Use in or out."];
         if (request.DurationMinutes is < 0 or > 24 * 60) errors["durationMinutes"] = ["0 to 1440 minutes."];
         if (request.DocumentIds is { Count: > 20 }) errors["documentIds"] = ["Attach at most 20 documents at once."];
+        // Recording a contact for someone else (another employee) is for managers; the employee must be a user.
+        if (request.Employee is { } employee && employee != user.UserName)
+        {
+            if (!user.IsProcessOwner) errors["employee"] = ["Only managers record contacts for another employee."];
+            else if (!await db.Users.AnyAsync(u => u.UserName == employee && u.IsActive, cancellationToken)) errors["employee"] = [$"There is no active user '{employee}'."];
+        }
+
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);

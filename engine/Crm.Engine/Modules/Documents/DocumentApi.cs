@@ -79,8 +79,8 @@ public static class DocumentApi
             var type = preview && opened.ContentType == "text/html" ? "text/plain; charset=utf-8" : opened.ContentType;
             return TypedResults.Stream(opened.Content, type, preview ? null : opened.FileName, enableRangeProcessing: false);
         }).WithName("DocumentContent").WithSummary("The bytes of the current version or ?version=n; ?disposition=inline previews. Every call writes a register row first.");
-        documents.MapGet("/{id:guid}/compare", async (Guid id, int from, int to, CurrentUser user, DocumentCompare service, CancellationToken ct) =>
-            TypedResults.Ok(await service.CompareAsync(id, from, to, user, ct))).WithName("CompareVersions");
+        documents.MapGet("/{id:guid}/compare", async (Guid id, int from, int to, CurrentUser user, HttpContext http, DocumentCompare service, CancellationToken ct) =>
+            TypedResults.Ok(await service.CompareAsync(id, from, to, user, From(http), ct))).WithName("CompareVersions");
         documents.MapPost("/from-template", async (TemplateRequest request, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
         {
             var created = await service.CreateFromTemplateAsync(request.TemplateId, request.FolderId, request.Title, user, From(http), ct);
@@ -113,8 +113,8 @@ public static class DocumentApi
 
         app.MapGet("/api/document-types", (IOptions<DocumentOptions> options) => TypedResults.Ok(options.Value.Types))
             .WithTags("Documents").WithName("DocumentTypes").WithSummary("The document-type dictionary (Crm:Documents:Types).");
-        app.MapGet("/api/search", (string? q, Guid? folderId, string? type, string? status, string? owner, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CurrentUser user, SearchService search) =>
-            TypedResults.Ok(search.Search(new SearchRequest(q, folderId, type, status, owner, from, to, page ?? 1, pageSize ?? 20), user)))
+        app.MapGet("/api/search", async (string? q, Guid? folderId, string? type, string? status, string? owner, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CurrentUser user, HttpContext http, SearchService search, CancellationToken ct) =>
+            TypedResults.Ok(await search.SearchAsync(new SearchRequest(q, folderId, type, status, owner, from, to, page ?? 1, pageSize ?? 20), user, From(http), ct)))
             .WithTags("Search").WithName("Search").WithSummary("Full-text search with snippets; only what the caller may read is found and counted.");
         return app;
     }

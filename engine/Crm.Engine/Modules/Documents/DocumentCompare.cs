@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using DiffPlex.DiffBuilder;
@@ -10,12 +11,15 @@ public sealed record DiffLine(string Change, string Text);
 
 public sealed record VersionComparison(int From, int To, int Inserted, int Deleted, IReadOnlyList<DiffLine> Lines);
 
-/// <summary>Compares two versions of a document by their extracted text, line by line (DiffPlex).</summary>
-public sealed class DocumentCompare(CrmDbContext db, DocumentAccess access, DocumentIndexer indexer)
+/// <summary>
+/// Compares two versions of a document by their extracted text, line by line (DiffPlex). The result is the full
+/// text of both versions, so it needs the download right and is recorded in the register.
+/// </summary>
+public sealed class DocumentCompare(CrmDbContext db, DocumentAccess access, DocumentIndexer indexer, DocumentService documents)
 {
-    public async Task<VersionComparison> CompareAsync(Guid id, int from, int to, CurrentUser user, CancellationToken cancellationToken)
+    public async Task<VersionComparison> CompareAsync(Guid id, int from, int to, CurrentUser user, AccessContext client, CancellationToken cancellationToken)
     {
-        await access.RequireAsync(id, DocumentRights.Read, user, cancellationToken);
+        await access.RequireAsync(id, DocumentRights.Download, user, cancellationToken);
         var versions = await db.DocumentVersions.Where(v => v.DocumentId == id && (v.Number == from || v.Number == to)).ToListAsync(cancellationToken);
         var older = versions.SingleOrDefault(v => v.Number == from) ?? throw new NotFoundException($"Document {id} has no version {from}.");
         var newer = versions.SingleOrDefault(v => v.Number == to) ?? throw new NotFoundException($"Document {id} has no version {to}.");
@@ -29,6 +33,8 @@ public sealed class DocumentCompare(CrmDbContext db, DocumentAccess access, Docu
             ChangeType.Modified => "modified",
             _ => "unchanged",
         }, l.Text)).ToList();
+        documents.Record(id, to, DocumentEventKind.Compared, user.UserName, client, new { from, to });
+        await db.SaveChangesAsync(cancellationToken);
         return new VersionComparison(from, to, lines.Count(l => l.Change == "inserted"), lines.Count(l => l.Change == "deleted"), lines);
     }
 }

@@ -126,6 +126,12 @@ public enum DocumentEventKind
     PermissionsChanged,
     CheckoutReminder,
     LockOverdue,
+    /// <summary>Two versions' full text were compared (download right).</summary>
+    Compared,
+    /// <summary>The bytes were copied into a new document ("new from template"; download right on the source).</summary>
+    Copied,
+    /// <summary>A search result showed a snippet of the text (read right).</summary>
+    SnippetShown,
 }
 
 /// <summary>The register: every view, download, preview and change of a document (or a folder's permissions).</summary>

@@ -15,6 +15,9 @@ namespace Crm.Modules.Documents;
 /// </summary>
 public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
 {
+    /// <summary>The kind of a document's index entries.</summary>
+    public const string Kind = "document";
+
     public static readonly ExtractionLimits Limits = new();
 
     private Dictionary<Guid, Guid?>? _parents;
@@ -46,7 +49,7 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
             }
         }
 
-        return new IndexEntry(document.Id.ToString(), "document", document.Title, text, MetadataText(document, version),
+        return new IndexEntry(document.Id.ToString(), Kind, document.Title, text, MetadataText(document, version),
             [.. path.Select(p => p.ToString())], document.Type, document.Status.ToString().ToLowerInvariant(), document.Owner,
             document.ReceivedAt ?? document.CreatedAt, folderAcl, itemAcl);
     }

@@ -45,7 +45,7 @@ public sealed record UpdateDocumentRequest(string? Title, string? Type, DateTime
 public sealed record OpenedContent(Stream Content, string ContentType, string FileName, long Size, int Version);
 
 /// <summary>Documents and their versions: upload, read, download (always through the register), metadata, status, templates.</summary>
-public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObjectStore objects, IOptions<DocumentOptions> options, TimeProvider clock)
+public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObjectStore objects, DocumentIndexer indexer, IOptions<DocumentOptions> options, TimeProvider clock)
 {
     private static readonly Dictionary<DocumentStatus, DocumentStatus[]> Transitions = new()
     {
@@ -162,17 +162,26 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
     }
 
     /// <summary>
-    /// The bytes of a version (current when <paramref name="version"/> is null). The only way to the bytes:
-    /// the register row is committed before the stream is handed out. Downloads need the download right;
-    /// a preview (shown inline in the browser) needs read.
+    /// A version (current when <paramref name="version"/> is null). The original bytes need the download right,
+    /// also when shown inline; with read alone a preview is the version's extracted text, as plain text. Every
+    /// way records what it served, and the register row is committed before anything is handed out.
     /// </summary>
     public async Task<OpenedContent> OpenAsync(Guid id, int? version, bool preview, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
-        var (document, _) = await access.RequireAsync(id, preview ? DocumentRights.Read : DocumentRights.Download, user, cancellationToken);
+        var (document, rights) = await access.RequireAsync(id, preview ? DocumentRights.Read : DocumentRights.Download, user, cancellationToken);
         var number = version ?? document.CurrentVersion;
         var row = await db.DocumentVersions.AsNoTracking().SingleOrDefaultAsync(v => v.DocumentId == id && v.Number == number, cancellationToken)
             ?? throw new NotFoundException($"Document {id} has no version {number}.");
-        Record(id, number, preview ? DocumentEventKind.Previewed : DocumentEventKind.Downloaded, user.UserName, from, null);
+        if (preview && !rights.HasFlag(DocumentRights.Download))
+        {
+            var text = await indexer.TextOfAsync(row, cancellationToken) ?? "";
+            Record(id, number, DocumentEventKind.Previewed, user.UserName, from, new { served = "text", characters = text.Length });
+            await db.SaveChangesAsync(cancellationToken);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            return new OpenedContent(new MemoryStream(bytes), "text/plain; charset=utf-8", Path.ChangeExtension(row.FileName, ".txt"), bytes.Length, number);
+        }
+
+        Record(id, number, preview ? DocumentEventKind.Previewed : DocumentEventKind.Downloaded, user.UserName, from, new { served = "original", bytes = row.Size });
         // The object store starts sending while the register row commits; the bytes are handed out only
         // after the commit succeeded, so no byte leaves without its row.
         var opening = objects.OpenReadAsync(ContentHash.Parse(row.Sha256), cancellationToken);
@@ -250,7 +259,8 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
     /// <summary>A new document in a folder from a template's current version (same bytes, stored once).</summary>
     public async Task<DocumentCreated> CreateFromTemplateAsync(Guid templateId, Guid folderId, string? title, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
-        var (template, _) = await access.RequireAsync(templateId, DocumentRights.Read, user, cancellationToken);
+        // A copy hands the template's bytes to whoever controls the target folder: it needs download on the template.
+        var (template, _) = await access.RequireAsync(templateId, DocumentRights.Download, user, cancellationToken);
         await access.RequireFolderAsync(folderId, DocumentRights.Write, user, cancellationToken);
         var source = await db.DocumentVersions.AsNoTracking().SingleAsync(v => v.DocumentId == templateId && v.Number == template.CurrentVersion, cancellationToken);
         var now = clock.GetUtcNow();
@@ -269,7 +279,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         var stored = new StoredFile(source.FileName, source.ContentType, source.Sha256, source.Size);
         db.DocumentVersions.Add(stored.ToVersion(document.Id, 1, $"From template \"{template.Title}\" version {template.CurrentVersion}", user.UserName, now));
         Record(document.Id, null, DocumentEventKind.Created, user.UserName, from, new { template = templateId });
-        Record(templateId, template.CurrentVersion, DocumentEventKind.Viewed, user.UserName, from, new { usedAsTemplateFor = document.Id });
+        Record(templateId, template.CurrentVersion, DocumentEventKind.Copied, user.UserName, from, new { usedAsTemplateFor = document.Id, bytes = source.Size });
         QueueIndex(document.Id);
         await db.SaveChangesAsync(cancellationToken);
         return new DocumentCreated(document.Id, 1);

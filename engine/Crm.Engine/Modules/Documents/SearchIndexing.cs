@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Platform.Outbox;
 using Crm.Platform.Search;
 using Crm.Workflow.Common;
@@ -189,10 +190,13 @@ public sealed record SearchRequest(string? Q, Guid? FolderId, string? Type, stri
 
 public sealed record SearchResponse(int Total, IReadOnlyList<SearchHit> Items);
 
-/// <summary>Full-text search, filtered by the caller's principals inside the index query.</summary>
-public sealed class SearchService(SearchIndex index)
+/// <summary>
+/// Full-text search, filtered by the caller's principals inside the index query. A snippet shows part of a
+/// document's text: every document shown with one gets a register row.
+/// </summary>
+public sealed class SearchService(SearchIndex index, CrmDbContext db, DocumentService documents)
 {
-    public SearchResponse Search(SearchRequest request, CurrentUser user)
+    public async Task<SearchResponse> SearchAsync(SearchRequest request, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
         if (request.PageSize > 100)
         {
@@ -201,6 +205,18 @@ public sealed class SearchService(SearchIndex index)
 
         var result = index.Search(new SearchQuery(request.Q, DocumentAccess.PrincipalTokens(user), user.IsAdmin, request.FolderId?.ToString(),
             request.Type, request.Status?.ToLowerInvariant(), request.Owner, request.From, request.To, Math.Max(1, request.Page), request.PageSize <= 0 ? 20 : request.PageSize));
+        var shown = result.Items.Where(h => h.Kind == DocumentIndexer.Kind && !string.IsNullOrEmpty(h.Snippet)).Select(h => Guid.TryParse(h.Id, out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty).ToList();
+        foreach (var id in shown)
+        {
+            documents.Record(id, null, DocumentEventKind.SnippetShown, user.UserName, from, new { q = request.Q is { Length: > 200 } q ? q[..200] : request.Q });
+        }
+
+        if (shown.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return new SearchResponse(result.Total, result.Items);
     }
 }

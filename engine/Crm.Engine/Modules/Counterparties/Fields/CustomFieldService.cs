@@ -156,7 +156,8 @@ public sealed class CustomFieldService(CrmDbContext db)
             }
 
             var texts = present ? Texts(raw) : [];
-            if (texts.Count > 0 && field.Sensitive && !seesSensitive)
+            // Setting and clearing (sending null or nothing) a sensitive field both need the right to it.
+            if (present && field.Sensitive && !seesSensitive)
             {
                 error(name, $"You may not set '{field.Label}'.");
                 continue;
