@@ -30,7 +30,8 @@ try
     builder.Services.AddWorkflowEngine();                                      // BPMN engine, processes, tasks, the one way in
     builder.Services.AddWorkflowJobExecutor();                                 // timers, async steps, call returns
     // the platform
-    builder.Services.AddCrmAudit();                                            // audit chain and its check
+    builder.Services.AddCrmAudit();                                            // audit chain (keyed hashes) and its check
+    builder.Services.AddCrmAuditCheckpoints();                                 // signed head of the chain in object storage
     builder.Services.AddCrmNotifications();                                    // task mails, reminders, escalations, digests
     // business modules
     builder.Services.AddDocumentsModule();                                     // folders, documents, register, search index
@@ -51,6 +52,12 @@ try
     app.UseCrmProblemDetails();
     app.UseRequestLocalization();
     app.UseAuthentication();
+    app.Use(async (http, next) =>
+    {
+        // Audit rows derived from this request's changes name the signed-in person as the actor.
+        using var actor = AuditActor.Begin(http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name : null);
+        await next();
+    });
     app.UseRateLimiter();
     app.UseAuthorization();
     app.UseAntiforgery();

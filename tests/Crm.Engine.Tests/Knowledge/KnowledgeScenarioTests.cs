@@ -227,6 +227,59 @@ public abstract class KnowledgeScenarioTests(DatabaseProvider provider) : Engine
         Assert.Equal(target, tampered.FirstBrokenId);
         await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<AuditVerifier, AuditVerification>(v => v.VerifyAsync(Reader("anna"), default)));
     }
+
+    [Fact]
+    public async Task AuditChain_KeyedAndAnchored_DetectsRewritingAndDeletingTheNewestRows_AndRecordsRealActors()
+    {
+        RequireDatabase();
+        using (AuditActor.Begin("kasia"))
+        {
+            await Engine.RunAsync<Crm.Platform.Identity.UserDirectory>(async users =>
+            {
+                var group = await users.CreateGroupAsync(new Crm.Platform.Identity.NewGroup("auditors-x", "Auditors X"));
+                var anna = (await users.ListUsersAsync()).Single(u => u.UserName == "anna");
+                await users.AddMemberAsync(group.Id, anna.Id);
+            });
+        }
+
+        await PublishedArticleAsync();
+        var membership = await Engine.RunAsync<CrmDbContext, string>(db => db.AuditLog.AsNoTracking().Where(a => a.Action == "identity.member-grant").OrderByDescending(a => a.Sequence).Select(a => a.Actor).FirstAsync());
+        Assert.Equal("kasia", membership);
+        Assert.NotNull(await Engine.RunAsync<AuditCheckpoints, AuditCheckpoint?>(c => c.WriteAsync(default)));
+        Assert.True((await Engine.RunAsync<AuditVerifier, AuditVerification>(v => v.VerifyAsync(Compliance, default))).Ok);
+
+        // Someone with the database's powers recomputes a row's plain hash after changing it: the keyed hash says no.
+        var head = await Engine.RunAsync<CrmDbContext, AuditEntry>(db => db.AuditLog.AsNoTracking().OrderByDescending(a => a.Sequence).FirstAsync());
+        await Engine.RunAsync<CrmDbContext>(async db =>
+        {
+            await DropGuardsAsync(db);
+            head.Actor = "someone-else";
+            var forged = head.ComputeHash();
+            await db.Database.ExecuteSqlAsync($"UPDATE audit_log SET \"Actor\" = 'someone-else', \"Hash\" = {forged} WHERE \"Sequence\" = {head.Sequence}");
+        });
+        var rewritten = await Engine.RunAsync<AuditVerifier, AuditVerification>(v => v.VerifyAsync(Compliance, default));
+        Assert.False(rewritten.Ok);
+        Assert.Equal(head.Sequence, rewritten.FirstBrokenId);
+
+        // ... or deletes the newest rows: the chain alone still holds, the checkpoint in object storage does not.
+        await Engine.RunAsync<CrmDbContext>(async db => await db.Database.ExecuteSqlAsync($"DELETE FROM audit_log WHERE \"Sequence\" >= {head.Sequence - 1}"));
+        var truncated = await Engine.RunAsync<AuditVerifier, AuditVerification>(v => v.VerifyAsync(Compliance, default));
+        Assert.False(truncated.Ok);
+        Assert.Contains("deleted", truncated.Reason, StringComparison.Ordinal);
+    }
+
+    private static async Task DropGuardsAsync(CrmDbContext db)
+    {
+        if (db.IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER IF EXISTS audit_log_no_update");
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER IF EXISTS audit_log_no_delete");
+        }
+        else
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE audit_log DISABLE TRIGGER USER");
+        }
+    }
 }
 
 public sealed class KnowledgeScenarioOnSqliteTests() : KnowledgeScenarioTests(DatabaseProvider.Sqlite);

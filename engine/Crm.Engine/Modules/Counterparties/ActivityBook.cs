@@ -41,6 +41,8 @@ public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities,
 
         var chosen = Fields.ListPreferences.Resolve(query.Columns, DefaultColumns, ColumnCatalogue());
         var items = await Ordered(rows, show, query).Select(Item(now)).ToListAsync(cancellationToken);
+        Crm.Platform.Audit.Audited.Export(db, user.UserName, "activities", null, new { query.Show, query.Employee }, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Activities", ["Subject", .. chosen.Select(c => c.Label), "Overdue"],
             items.Select(a => (IReadOnlyList<object?>)[a.Subject, .. chosen.Select(c => ValueOf(a, c.Key) is DateTimeOffset at
                 ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : ValueOf(a, c.Key)), a.Overdue]));

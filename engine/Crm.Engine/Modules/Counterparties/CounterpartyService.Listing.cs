@@ -99,6 +99,8 @@ public sealed partial class CounterpartyService
             }
         }
 
+        Crm.Platform.Audit.Audited.Export(db, user.UserName, "counterparties", null, new { search, category }, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Counterparties", [.. columns.Select(c => c.Label)], rows);
     }
 

@@ -85,6 +85,8 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
 
         var rows = await Sorted(query, sort, descending).Select(Item()).ToListAsync(cancellationToken);
         var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+        Crm.Platform.Audit.Audited.Export(db, user.UserName, "persons", null, new { search }, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Persons", ["Last name", "First name", .. chosen.Select(f => f.Label)],
             rows.Select(r => (IReadOnlyList<object?>)[r.LastName, r.FirstName, .. chosen.Select(f => f.Key.StartsWith("cf.", StringComparison.Ordinal)
                 ? Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..]))

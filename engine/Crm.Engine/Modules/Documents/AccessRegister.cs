@@ -42,6 +42,8 @@ public sealed class AccessRegister(CrmDbContext db, DocumentAccess access)
     public async Task<byte[]> ExportAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
         var rows = (await Project((await FilteredAsync(query, user, cancellationToken)).OrderByDescending(e => e.At).Take(MaxExportRows)).ToListAsync(cancellationToken)).Select(Map).ToList();
+        Crm.Platform.Audit.Audited.Export(db, user.UserName, "register", query.DocumentId?.ToString(), new { query.UserName, query.Kind, query.From, query.To }, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Register", ["When (UTC)", "User", "Action", "Document", "Version", "IP", "Client", "Details"], rows.Select(r => (IReadOnlyList<string>)
         [
             r.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), r.UserName, r.Kind,

@@ -13,9 +13,9 @@ internal sealed class DocumentAuditRule : IAuditRule
             Audited.Row(e.UserName, $"document.{e.Kind.ToString().ToLowerInvariant()}", "document", (e.DocumentId ?? e.FolderId)?.ToString(), e.At, e.Ip,
                 new { e.Version, e.Client, e.Details }),
         FolderPermissionEntry p when entry.State is EntityState.Added or EntityState.Deleted or EntityState.Modified =>
-            Audited.Row("system", $"permission.{Audited.Verb(entry.State)}", "folder", p.FolderId.ToString(), now, null, new { principal = $"{p.PrincipalType}:{p.PrincipalId}", rights = p.Rights.ToString() }),
+            Audited.Row(AuditActor.Or("system"), $"permission.{Audited.Verb(entry.State)}", "folder", p.FolderId.ToString(), now, null, new { principal = $"{p.PrincipalType}:{p.PrincipalId}", rights = p.Rights.ToString() }),
         DocumentPermissionEntry p when entry.State is EntityState.Added or EntityState.Deleted or EntityState.Modified =>
-            Audited.Row("system", $"permission.{Audited.Verb(entry.State)}", "document", p.DocumentId.ToString(), now, null, new { principal = $"{p.PrincipalType}:{p.PrincipalId}", rights = p.Rights.ToString() }),
+            Audited.Row(AuditActor.Or("system"), $"permission.{Audited.Verb(entry.State)}", "document", p.DocumentId.ToString(), now, null, new { principal = $"{p.PrincipalType}:{p.PrincipalId}", rights = p.Rights.ToString() }),
         _ => null,
     };
 }

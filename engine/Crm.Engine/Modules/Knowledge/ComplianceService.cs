@@ -131,6 +131,8 @@ public sealed class ComplianceService(CrmDbContext db, AuditVerifier verifier, T
     public async Task<byte[]> ExportAsync(Guid assignmentId, ReaderFilter filter, CurrentUser user, CancellationToken cancellationToken)
     {
         var (assignment, rows) = await ReadersAsync(assignmentId, filter, user, cancellationToken);
+        Crm.Platform.Audit.Audited.Export(db, user.UserName, "readers", assignmentId.ToString(), null, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Confirmations", ["User", "Name", "Groups", "Article", "Version", "Status", "Opened (UTC)", "Confirmed (UTC)", "IP", "Due (UTC)"],
             rows.Select(r => (IReadOnlyList<string>)[r.UserName, r.DisplayName, string.Join(", ", r.Groups), assignment.ArticleTitle, r.Version, r.Status,
                 Format(r.OpenedAt), Format(r.ConfirmedAt), r.Ip ?? "", Format(assignment.DueAt)]));
@@ -161,6 +163,8 @@ public sealed class ComplianceService(CrmDbContext db, AuditVerifier verifier, T
             }, Indented), cancellationToken);
         }
 
+        Crm.Platform.Audit.Audited.Export(db, user.UserName, "evidence", assignmentId.ToString(), null, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
         return memory.ToArray();
     }
 

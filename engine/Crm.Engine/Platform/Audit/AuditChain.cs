@@ -18,8 +18,9 @@ internal static class AuditChain
     /// <summary>Returns the transaction it opened (the caller commits it after saving), or null.</summary>
     public static async Task<IDbContextTransaction?> PrepareAsync(CrmDbContext db, CancellationToken cancellationToken)
     {
-        var clock = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(TimeProvider)) as TimeProvider
-            ?? TimeProvider.System;
+        var services = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+        var clock = services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
+        var key = services?.GetService(typeof(AuditKey)) as AuditKey;
         AuditRules.Derive(db, clock.GetUtcNow());
         var pending = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
         if (pending.Count == 0)
@@ -47,7 +48,7 @@ internal static class AuditChain
             entry.Sequence = ++sequence;
             entry.At = AuditEntry.Normalize(entry.At == default ? clock.GetUtcNow() : entry.At);
             entry.PreviousHash = previous;
-            entry.Hash = entry.ComputeHash();
+            entry.Hash = key is null ? entry.ComputeHash() : entry.ComputeKeyedHash(key);
             previous = entry.Hash;
         }
 

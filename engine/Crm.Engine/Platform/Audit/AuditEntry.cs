@@ -29,14 +29,15 @@ public sealed class AuditEntry
 
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>The hash over everything the row says plus the previous hash.</summary>
-    public string ComputeHash()
-    {
-        var content = string.Join('\u001f',
-            Sequence.ToString(CultureInfo.InvariantCulture), At.UtcTicks.ToString(CultureInfo.InvariantCulture), Actor, Action,
-            SubjectType ?? "", SubjectId ?? "", Data ?? "", Ip ?? "", PreviousHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
-    }
+    /// <summary>The plain hash over everything the row says plus the previous hash (rows written before keyed hashes).</summary>
+    public string ComputeHash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Content())));
+
+    /// <summary>The keyed hash (HMAC with the audit key, kept outside the database): only the application can write a valid row.</summary>
+    public string ComputeKeyedHash(AuditKey key) => key.Sign(Content());
+
+    private string Content() => string.Join('\u001f',
+        Sequence.ToString(CultureInfo.InvariantCulture), At.UtcTicks.ToString(CultureInfo.InvariantCulture), Actor, Action,
+        SubjectType ?? "", SubjectId ?? "", Data ?? "", Ip ?? "", PreviousHash);
 
     /// <summary>
     /// Millisecond precision in UTC: what both stores keep exactly (PostgreSQL microseconds, SQLite's packed

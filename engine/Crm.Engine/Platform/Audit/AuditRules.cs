@@ -62,6 +62,10 @@ public static class Audited
         SubjectId = subjectId,
         At = at,
         Ip = ip,
-        Data = data is null ? null : JsonSerializer.Serialize(data),
+        Data = data is null ? null : JsonSerializer.Serialize(data) is { Length: > 4000 } tooLong ? tooLong[..3999] + "…" : JsonSerializer.Serialize(data),
     };
+
+    /// <summary>Records that <paramref name="actor"/> exported <paramref name="what"/> (rows leave the product): one row, saved with the caller's changes.</summary>
+    public static void Export(CrmDbContext db, string actor, string what, string? subjectId, object? details, DateTimeOffset at) =>
+        db.AuditLog.Add(Row(actor, $"export.{what}", "export", subjectId, at, null, details));
 }

@@ -14,8 +14,12 @@ public sealed record AuditVerification(bool Ok, long Checked, long? FirstBrokenI
 
 public sealed record AuditView(long Sequence, DateTimeOffset At, string Actor, string Action, string? SubjectType, string? SubjectId, string? Data, string? Ip);
 
-/// <summary>Walks the chain in order and reports the first row whose hash, link or position does not hold.</summary>
-public sealed class AuditVerifier(CrmDbContext db)
+/// <summary>
+/// Walks the chain in order and reports the first row whose hash, link or position does not hold, then checks the
+/// newest checkpoint in object storage against the chain (rows deleted from the end, the table emptied). Rows written
+/// before keyed hashes verify with the plain hash; from the first keyed row on, every row must carry a keyed one.
+/// </summary>
+public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoints checkpoints)
 {
     private const int Batch = 5000;
 
@@ -24,6 +28,7 @@ public sealed class AuditVerifier(CrmDbContext db)
         RequireAuditor(user);
         var previous = AuditEntry.Genesis;
         long expected = 1, checkedRows = 0;
+        var keyed = false;
         while (true)
         {
             var rows = await db.AuditLog.AsNoTracking().Where(a => a.Sequence >= expected).OrderBy(a => a.Sequence).Take(Batch).ToListAsync(cancellationToken);
@@ -39,9 +44,13 @@ public sealed class AuditVerifier(CrmDbContext db)
                     return new AuditVerification(false, checkedRows, row.Sequence, "The link to the previous row does not match.");
                 }
 
-                if (row.ComputeHash() != row.Hash)
+                if (row.ComputeKeyedHash(key) == row.Hash)
                 {
-                    return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its hash (altered).");
+                    keyed = true;
+                }
+                else if (keyed || row.ComputeHash() != row.Hash)
+                {
+                    return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its keyed hash (altered or forged).");
                 }
 
                 previous = row.Hash;
@@ -51,7 +60,9 @@ public sealed class AuditVerifier(CrmDbContext db)
 
             if (rows.Count < Batch)
             {
-                return new AuditVerification(true, checkedRows, null, null);
+                return await checkpoints.CheckAsync(cancellationToken) is { } anchorBroken
+                    ? new AuditVerification(false, checkedRows, expected, anchorBroken)
+                    : new AuditVerification(true, checkedRows, null, null);
             }
         }
     }
@@ -98,8 +109,14 @@ public static class AuditApi
     public static IServiceCollection AddCrmAudit(this IServiceCollection services)
     {
         services.TryAddScoped<AuditVerifier>();
+        services.TryAddSingleton<AuditKey>();
+        services.TryAddScoped<AuditCheckpoints>();
         return services;
     }
+
+    /// <summary>Writes the signed checkpoint of the audit chain's head to object storage every few minutes.</summary>
+    public static IServiceCollection AddCrmAuditCheckpoints(this IServiceCollection services) =>
+        services.AddHostedService<AuditCheckpointWorker>();
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {

@@ -14,11 +14,15 @@ internal sealed class IdentityAuditRule : IAuditRule
         User u when entry.State == EntityState.Modified && entry.Property(nameof(User.FailedSignInCount)).IsModified && u.FailedSignInCount > 0 =>
             Audited.Row(u.UserName, "auth.sign-in-failed", "user", u.Id.ToString(), now, null, new { failures = u.FailedSignInCount }),
         User u when entry.State == EntityState.Added =>
-            Audited.Row("system", "identity.user-created", "user", u.Id.ToString(), now, null, new { u.UserName }),
+            Audited.Row(AuditActor.Or("system"), "identity.user-created", "user", u.Id.ToString(), now, null, new { u.UserName }),
         UserRole r when entry.State is EntityState.Added or EntityState.Deleted =>
-            Audited.Row("system", $"identity.role-{Audited.Verb(entry.State)}", "user", r.UserId.ToString(), now, null, new { r.Role }),
+            Audited.Row(AuditActor.Or("system"), $"identity.role-{Audited.Verb(entry.State)}", "user", r.UserId.ToString(), now, null, new { r.Role }),
         GroupMember m when entry.State is EntityState.Added or EntityState.Deleted =>
-            Audited.Row("system", $"identity.member-{Audited.Verb(entry.State)}", "group", m.GroupId.ToString(), now, null, new { user = m.UserId }),
+            Audited.Row(AuditActor.Or("system"), $"identity.member-{Audited.Verb(entry.State)}", "group", m.GroupId.ToString(), now, null, new { user = m.UserId }),
+        ApiToken t when entry.State == EntityState.Added && t.Kind == ApiTokenKind.Named =>
+            Audited.Row(AuditActor.Or("system"), "token.created", "user", t.UserId.ToString(), now, null, new { t.Name, t.ExpiresAt }),
+        ApiToken t when entry.State == EntityState.Deleted && t.Kind == ApiTokenKind.Named =>
+            Audited.Row(AuditActor.Or("system"), "token.revoked", "user", t.UserId.ToString(), now, null, new { t.Name }),
         _ => null,
     };
 }

@@ -100,6 +100,8 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         var chosen = ListPreferences.Resolve(query.Columns, DefaultColumns, await ColumnsAsync(user, cancellationToken));
         var rows = await Sorted(cases, query.Sort, query.Descending).Select(Item()).ToListAsync(cancellationToken);
         var (_, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+        Crm.Platform.Audit.Audited.Export(db, user.UserName, "cases", null, new { query.Group, query.Search }, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Cases", ["Title", .. chosen.Select(f => f.Label)],
             rows.Select(r => (IReadOnlyList<object?>)[r.Title, .. chosen.Select(f => f.Key.StartsWith("cf.", StringComparison.Ordinal)
                 ? PersonDirectory.Cell(values.GetValueOrDefault(r.Id)?.GetValueOrDefault(f.Key[3..]))
