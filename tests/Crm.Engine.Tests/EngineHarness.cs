@@ -70,6 +70,7 @@ public sealed class EngineHarness : IAsyncDisposable
         services.AddCrmModules();
         services.AddServiceTaskHandler<TestHandlers.Multiply>();
         services.AddServiceTaskHandler<TestHandlers.Fail>();
+        services.AddServiceTaskHandler<TestHandlers.Crash>();
         services.AddServiceTaskHandler<TestHandlers.Reject>();
         services.AddServiceTaskHandler<TestHandlers.Flaky>();
         configure?.Invoke(services);
@@ -255,6 +256,14 @@ public static class TestHandlers
             var b = context.Inputs.TryGetValue("b", out var y) ? y!.GetValue<double>() : 2;
             return Task.FromResult<IReadOnlyDictionary<string, JsonNode?>?>(new Dictionary<string, JsonNode?> { ["product"] = a * b });
         }
+    }
+
+    /// <summary>Fails with an internal error whose text must not reach the caller.</summary>
+    [ServiceTaskHandler("test.crash", DisplayName = "Crashes")]
+    public sealed class Crash : IServiceTaskHandler
+    {
+        public Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("SELECT password_hash FROM users -- connection string Host=db");
     }
 
     [ServiceTaskHandler("test.fail", DisplayName = "Always fails")]

@@ -129,9 +129,9 @@ public static class Snippets
         }
 
         var lower = char.ToLowerInvariant(c);
-        if (lower < 128)
+        if (lower < 128 || char.IsSurrogate(lower))
         {
-            return lower;
+            return lower;   // half of a character outside the BMP (an emoji, Gothic letters): kept as it is
         }
 
         var decomposed = lower.ToString().Normalize(NormalizationForm.FormD);

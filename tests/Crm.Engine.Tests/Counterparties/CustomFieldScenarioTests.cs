@@ -86,6 +86,16 @@ public abstract class CustomFieldScenarioTests(DatabaseProvider provider) : Engi
              (string?)view.CustomFields["tags"], (string?)view.CustomFields["rating"]));
         var staffView = await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(id, North, default));
         Assert.False(staffView.CustomFields.ContainsKey("rating"));
+
+        // ... nor clear it by sending null; and staff move neither the record's region nor its owner.
+        var cleared = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CounterpartyService>(s => s.UpdateAsync(id,
+            new UpdateCounterpartyRequest(staffView.Revision, CustomFields: new Dictionary<string, JsonElement> { ["rating"] = JsonSerializer.SerializeToElement<string?>(null) }), North, default)));
+        Assert.Equal(["customFields.rating"], cleared.Errors.Keys);
+        var moved = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<CounterpartyService>(s => s.UpdateAsync(id,
+            new UpdateCounterpartyRequest(staffView.Revision, Region: "south", Owner: "marek"), North, default)));
+        Assert.Equal(["owner", "region"], moved.Errors.Keys.Order());
+        Assert.Equal("B+", (string?)(await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(id, Finance, default))).CustomFields["rating"]);
+        Assert.Equal("north", (await Engine.RunAsync<CounterpartyService, CounterpartyView>(s => s.GetAsync(id, Finance, default))).Region);
     }
 
     [Fact]

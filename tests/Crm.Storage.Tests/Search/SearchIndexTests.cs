@@ -39,6 +39,17 @@ public sealed class SearchIndexTests : IDisposable
     }
 
     [Fact]
+    public void Snippet_OfTextWithCharactersOutsideTheBmp_IsBuilt()
+    {
+        Add("9", "Podpis", "Pozdrawiam serdecznie 😀 𐌰𐌱 — reklamacja przyjęta.", ["root"], ["g:staff"], null);
+        _index.Commit(9);
+
+        var hit = Assert.Single(_index.Search(new SearchQuery("reklamacja", [], SeeAll: true)).Items);
+        Assert.Contains("😀", System.Net.WebUtility.HtmlDecode(hit.Snippet), StringComparison.Ordinal);
+        Assert.Contains("<mark>reklamacja</mark>", hit.Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AccessFilter_IsPartOfTheQuery_SoTotalsCountOnlyReadableItems()
     {
         Assert.Equal(1, _index.Search(new SearchQuery("zazolc", ["u:marek", "g:sales"], SeeAll: false)).Total);

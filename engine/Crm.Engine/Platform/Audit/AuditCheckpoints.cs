@@ -19,7 +19,8 @@ public sealed record AuditCheckpoint(long Sequence, string Hash, DateTimeOffset 
 /// </summary>
 public sealed class AuditCheckpoints(CrmDbContext db, IObjectStore store, AuditKey key, TimeProvider clock)
 {
-    public const string Prefix = "audit/checkpoints/";
+    /// <summary>Where this installation's checkpoints are: one folder per audit key.</summary>
+    private string Prefix => $"audit/checkpoints/{key.Id}/";
 
     /// <summary>Writes a checkpoint of the current head unless the latest one already has it; returns it.</summary>
     public async Task<AuditCheckpoint?> WriteAsync(CancellationToken cancellationToken)

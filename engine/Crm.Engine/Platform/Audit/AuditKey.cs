@@ -49,5 +49,8 @@ public sealed class AuditKey
         _key = File.ReadAllBytes(file);
     }
 
+    /// <summary>Names this installation's checkpoints (a bucket may be shared by several installations).</summary>
+    public string Id => Sign("audit-checkpoints")[..16];
+
     public string Sign(string content) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, System.Text.Encoding.UTF8.GetBytes(content)));
 }
