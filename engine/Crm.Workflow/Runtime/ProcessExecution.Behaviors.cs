@@ -40,7 +40,7 @@ public sealed partial class ProcessExecution
             ThrowError(error.ErrorCode, error.Message, node.Id, token.ScopeId, token);
             return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ProcessExecutionException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not ProcessExecutionException and not Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
         {
             // Messages meant for people (a business rule, bad input) are shown; anything else is an internal error
             // whose text (SQL, stack details) stays in the server log, attached as the inner exception.

@@ -14,7 +14,9 @@ internal static class LockedDocument
             ?? throw new ServiceTaskFailedException($"Document {variables.DocumentId} does not exist.");
         if (document.LockInstanceId != context.InstanceId || document.LockedBy is null)
         {
-            throw new ServiceTaskFailedException("The document's lock no longer belongs to this check-out (it was force-unlocked).");
+            // The lock was taken away (force-unlock) while this step ran: the step read stale state. A conflict:
+            // the command runs again, finds its task cancelled, and the caller gets a clear 409.
+            throw new DbUpdateConcurrencyException("The document's lock no longer belongs to this check-out (it was force-unlocked).");
         }
 
         return document;
