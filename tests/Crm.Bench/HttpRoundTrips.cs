@@ -13,7 +13,7 @@ internal static class HttpRoundTrips
           <bpmn:process id="bench-task" isExecutable="true">
             <bpmn:startEvent id="start"/>
             <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
-            <bpmn:userTask id="work" name="Work" crm:assignee="admin"/>
+            <bpmn:userTask id="work" name="Work" crm:assignee="admin" crm:writes="done"/>
             <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
             <bpmn:endEvent id="end"/>
           </bpmn:process>

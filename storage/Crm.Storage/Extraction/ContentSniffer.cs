@@ -10,6 +10,9 @@ namespace Crm.Storage.Extraction;
 public static class ContentSniffer
 {
     public const int HeadLength = 8192;
+    public const string MacroEnabledWord = "application/vnd.ms-word.document.macroEnabled.12";
+    public const string MacroEnabledSheet = "application/vnd.ms-excel.sheet.macroEnabled.12";
+    public const string MacroEnabledSlides = "application/vnd.ms-powerpoint.presentation.macroEnabled.12";
 
     public static string Sniff(ReadOnlySpan<byte> head, string fileName)
     {
@@ -26,6 +29,10 @@ public static class ContentSniffer
                 ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 ".xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 ".pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                // Macro-enabled Office files: their text is read like the others (macros are never run).
+                ".docm" => MacroEnabledWord,
+                ".xlsm" => MacroEnabledSheet,
+                ".pptm" => MacroEnabledSlides,
                 _ => "application/zip",
             };
         }
@@ -99,11 +106,15 @@ public static class ContentSniffer
          || start.StartsWith("MIME-Version:", StringComparison.Ordinal) || start.StartsWith("Date:", StringComparison.Ordinal))
         && start.Contains("Subject:", StringComparison.Ordinal);
 
-    /// <summary>A safe display name for an uploaded file: no folders, no control characters, bounded length.</summary>
+    /// <summary>
+    /// A safe display name for an uploaded file: no folders, no control or format characters (a right-to-left
+    /// override makes "invoice\u202Efdp.exe" look like "invoiceexe.pdf"), bounded length.
+    /// </summary>
     public static string SafeFileName(string? name)
     {
         var last = (name ?? "").Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
-        var clean = new string([.. last.Where(c => !char.IsControl(c) && c is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))]).Trim().TrimStart('.');
+        var clean = new string([.. last.Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format
+            && c is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))]).Trim().TrimStart('.');
         if (clean.Length > 200)
         {
             var extension = Path.GetExtension(clean);

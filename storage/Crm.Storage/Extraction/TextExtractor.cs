@@ -30,6 +30,7 @@ public static partial class TextExtractor
     public static bool CanExtract(string contentType) => contentType switch
     {
         "application/pdf" or "message/rfc822" or "text/html" or "text/plain" or "text/csv" or "text/markdown" => true,
+        ContentSniffer.MacroEnabledWord or ContentSniffer.MacroEnabledSheet or ContentSniffer.MacroEnabledSlides => true,
         _ => contentType.StartsWith("application/vnd.openxmlformats-officedocument.", StringComparison.Ordinal),
     };
 
@@ -96,14 +97,14 @@ public static partial class TextExtractor
 
         CheckZip(content, limits);
         content.Position = 0;
-        if (contentType.EndsWith("wordprocessingml.document", StringComparison.Ordinal))
+        if (contentType.EndsWith("wordprocessingml.document", StringComparison.Ordinal) || contentType == ContentSniffer.MacroEnabledWord)
         {
             using var word = WordprocessingDocument.Open(content, false);
             var body = word.MainDocumentPart?.Document?.Body;
             return body is null ? "" : string.Join('\n', body.Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
         }
 
-        if (contentType.EndsWith("spreadsheetml.sheet", StringComparison.Ordinal))
+        if (contentType.EndsWith("spreadsheetml.sheet", StringComparison.Ordinal) || contentType == ContentSniffer.MacroEnabledSheet)
         {
             using var workbook = SpreadsheetDocument.Open(content, false);
             var shared = workbook.WorkbookPart?.SharedStringTablePart?.SharedStringTable?.Elements<DocumentFormat.OpenXml.Spreadsheet.SharedStringItem>().Select(s => s.InnerText).ToList() ?? [];
@@ -127,7 +128,7 @@ public static partial class TextExtractor
             return text.ToString();
         }
 
-        if (contentType.EndsWith("presentationml.presentation", StringComparison.Ordinal))
+        if (contentType.EndsWith("presentationml.presentation", StringComparison.Ordinal) || contentType == ContentSniffer.MacroEnabledSlides)
         {
             using var deck = PresentationDocument.Open(content, false);
             return string.Join('\n', (deck.PresentationPart?.SlideParts ?? []).Select(s =>

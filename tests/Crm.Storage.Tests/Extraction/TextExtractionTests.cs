@@ -135,10 +135,21 @@ public sealed class TextExtractionTests
         return await TextExtractor.ExtractAsync(stream, ContentSniffer.Sniff(bytes, fileName), Limits);
     }
 
-    private static byte[] Word(string text)
+    [Fact]
+    public async Task MacroEnabledWord_IsReadAsText() => await AssertExtractsAsync(Word(Marker, WordprocessingDocumentType.MacroEnabledDocument), "umowa.docm");
+
+    [Fact]
+    public void FileNames_LoseBidiAndOtherFormatCharacters()
+    {
+        Assert.Equal("invoicefdp.exe", ContentSniffer.SafeFileName("invoice\u202Efdp.exe"));
+        Assert.Equal("raport.pdf", ContentSniffer.SafeFileName("ra\u200Bport\u2066.pdf"));
+        Assert.Equal("Zażółć gęślą jaźń.txt", ContentSniffer.SafeFileName("Zażółć gęślą jaźń.txt"));
+    }
+
+    private static byte[] Word(string text, WordprocessingDocumentType type = WordprocessingDocumentType.Document)
     {
         using var memory = new MemoryStream();
-        using (var document = WordprocessingDocument.Create(memory, WordprocessingDocumentType.Document))
+        using (var document = WordprocessingDocument.Create(memory, type))
         {
             var main = document.AddMainDocumentPart();
             main.Document = new W.Document(new W.Body(new W.Paragraph(new W.Run(new W.Text(text)))));
