@@ -76,7 +76,9 @@ public static partial class TextExtractor
                     var text = new StringBuilder();
                     foreach (var page in pdf.GetPages())
                     {
-                        text.AppendLine(page.Text);
+                        // Words from the glyphs' positions: many PDFs place words apart without a space character,
+                        // and the raw page text glues them ("BorisZbarsky"), so half the words were not findable.
+                        text.AppendLine(string.Join(' ', page.GetWords().Select(w => w.Text)));
                         if (text.Length > limits.MaxChars)
                         {
                             break;

@@ -136,6 +136,27 @@ public sealed class TextExtractionTests
     }
 
     [Fact]
+    public async Task Pdf_WordsPlacedApartWithoutASpace_StaySeparateWords()
+    {
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+        var font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
+        page.AddText("Boris", 12, new UglyToad.PdfPig.Core.PdfPoint(50, 700), font);
+        page.AddText("Zbarsky", 12, new UglyToad.PdfPig.Core.PdfPoint(100, 700), font);
+        page.AddText("Chuttur", 12, new UglyToad.PdfPig.Core.PdfPoint(50, 680), font);
+        page.AddText("Indiana", 12, new UglyToad.PdfPig.Core.PdfPoint(110, 680), font);
+
+        var result = await ExtractAsync(builder.Build(), "paper.pdf");
+
+        Assert.Null(result.Error);
+        var words = result.Text!.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("Boris", words);
+        Assert.Contains("Zbarsky", words);
+        Assert.Contains("Chuttur", words);
+        Assert.Contains("Indiana", words);
+    }
+
+    [Fact]
     public async Task MacroEnabledWord_IsReadAsText() => await AssertExtractsAsync(Word(Marker, WordprocessingDocumentType.MacroEnabledDocument), "umowa.docm");
 
     [Fact]
