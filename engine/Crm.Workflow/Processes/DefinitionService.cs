@@ -23,7 +23,7 @@ public sealed class DefinitionService(WorkflowDbContext db, ProcessModelCache mo
             throw new ForbiddenException("Only process owners and admins deploy processes.");
         }
 
-        var model = models.Parse(xml);
+        var model = models.ParseForDeploy(xml);
         if (protectedVariables.CheckModel(model) is { Count: > 0 } widened)
         {
             throw new Model.BpmnValidationException(widened);   // a redeployed built-in process may not let a task write what the application sets

@@ -55,9 +55,13 @@ public sealed class ProcessModelCache(HandlerCatalog handlers, TimeProvider cloc
 
     public void Deployed(string key) => _latest.TryRemove(key, out _);
 
-    public ProcessModel Parse(string xml)
+    /// <summary>Parses a model (versions already deployed load with this: a rule added later never locks them out).</summary>
+    public ProcessModel Parse(string xml) => new BpmnParser(handlers.IsKnown).Parse(xml);
+
+    /// <summary>Parses a model about to be deployed or linted: also every required handler input must be mapped.</summary>
+    public ProcessModel ParseForDeploy(string xml)
     {
-        var model = new BpmnParser(handlers.IsKnown).Parse(xml);
+        var model = Parse(xml);
         return handlers.CheckInputs(model) is { Count: > 0 } missing ? throw new BpmnValidationException(missing) : model;
     }
 }

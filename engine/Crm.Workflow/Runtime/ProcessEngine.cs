@@ -149,24 +149,28 @@ public sealed class EngineUnit(EngineContext context, ProcessModelCache models, 
     /// <summary>Settles every opened instance, publishes raised events (their subscribers may raise more), saves once.</summary>
     internal async Task CommitAsync(CancellationToken cancellationToken)
     {
-        foreach (var execution in _open)
+        // Settle, publish, and again while subscribers opened instances or raised events of their own.
+        do
         {
-            if (!_flushOnly.Contains(execution))
+            var open = _open.ToList();
+            _open.Clear();
+            foreach (var execution in open)
             {
-                await execution.PrepareCommitAsync(cancellationToken);
+                if (!_flushOnly.Contains(execution))
+                {
+                    await execution.PrepareCommitAsync(cancellationToken);
+                }
+
+                execution.Flush();
             }
 
-            execution.Flush();
-        }
-
-        _open.Clear();
-        _flushOnly.Clear();
-        while (context.Raised.Count > 0)
-        {
             var raised = context.Raised.ToList();
             context.Raised.Clear();
             await events.PublishAllAsync(raised, cancellationToken);
         }
+        while (_open.Count > 0 || context.Raised.Count > 0);
+
+        _flushOnly.Clear();
 
         await context.Db.SaveChangesAsync(cancellationToken);
         Committed = true;

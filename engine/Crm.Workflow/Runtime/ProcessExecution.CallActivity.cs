@@ -41,6 +41,12 @@ public sealed partial class ProcessExecution
             throw new ProcessExecutionException(node.Id, $"cannot call process '{key}': {ex.Message}", ex);
         }
 
+        if (engine.Services.GetService(typeof(Tasks.ProtectedVariables)) is Tasks.ProtectedVariables protectedVariables && protectedVariables.Of(definition.Key).Count > 0)
+        {
+            // Its start variables (the document, case, article) are the application's to set, never a calling model's.
+            throw new ProcessExecutionException(node.Id, $"'{key}' is run by the application for its document, case or article; a call activity cannot start it.");
+        }
+
         var childModel = await models.GetAsync(engine.Db, definition.Id, cancellationToken);
         var input = MapVariables(spec.In, visible, node.Id);
         token.Waiting = true;

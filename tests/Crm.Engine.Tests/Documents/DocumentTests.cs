@@ -316,6 +316,8 @@ public abstract class DocumentTests(DatabaseProvider provider) : EngineTestBase(
         // With download, the same paths work, each with its register row.
         await Engine.RunAsync<DocumentCompare, VersionComparison>(s => s.CompareAsync(document, 1, 1, Anna, Office, CancellationToken.None));
         await Engine.RunAsync<DocumentService, DocumentCreated>(s => s.CreateFromTemplateAsync(document, folder.Id, "Kopia", Anna, Office, CancellationToken.None));
+        var history = await Engine.RunAsync<AccessRegister, List<RegisterRow>>(s => s.HistoryAsync(document, jan, CancellationToken.None));
+        Assert.DoesNotContain(history, r => r.Kind is "SnippetShown" or "Compared" or "Copied" or "Previewed");   // reads are the register's, not every reader's
         var janRows = await Engine.RunAsync<AccessRegister, PagedList<RegisterRow>>(s => s.ListAsync(new RegisterQuery(document, "jan", null, null, null, 1, 50), EngineHarness.Admin, CancellationToken.None));
         Assert.Contains(janRows.Items, r => r.Kind == "Previewed");
         Assert.Contains(janRows.Items, r => r.Kind == "SnippetShown");

@@ -102,6 +102,28 @@ public abstract class ProtectedVariableTests(DatabaseProvider provider) : Engine
         Assert.True((await Engine.InstanceAsync(started.Id)).Variables["approved"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task ACallActivity_CannotStartABuiltInProcessWithVariablesOfItsOwn()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync("""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0" id="d" targetNamespace="t">
+              <bpmn:process id="sneaky" isExecutable="true">
+                <bpmn:startEvent id="start"/>
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="publishIt"/>
+                <bpmn:callActivity id="publishIt" calledElement="kb-article-publish"/>
+                <bpmn:sequenceFlow id="f2" sourceRef="publishIt" targetRef="end"/>
+                <bpmn:endEvent id="end"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """);
+
+        var refused = await Assert.ThrowsAsync<Crm.Workflow.Runtime.ProcessExecutionException>(() =>
+            Engine.StartAsync("sneaky", new { author = "someone-else", reviewers = "process-owners", versionId = Guid.NewGuid().ToString() }));
+        Assert.Equal("publishIt", refused.ElementId);
+        Assert.Equal(0, await Engine.RunAsync<CrmDbContext, int>(db => db.ProcessInstances.CountAsync(i => i.ProcessKey == ArticleService.PublishProcess)));
+    }
+
     private Task<CrmCase> CaseAsync(Guid id) =>
         Engine.RunAsync<CrmDbContext, CrmCase>(db => db.Cases.AsNoTracking().SingleAsync(c => c.Id == id));
 }

@@ -28,7 +28,9 @@ public sealed class AccessRegister(CrmDbContext db, DocumentAccess access)
         return new PagedList<RegisterRow>(items, total, page, pageSize);
     }
 
-    private static readonly DocumentEventKind[] Reads = [DocumentEventKind.Viewed, DocumentEventKind.Downloaded, DocumentEventKind.Previewed];
+    /// <summary>Who read what (and searched for what): the register's, for managers and compliance, never the history every reader sees.</summary>
+    private static readonly DocumentEventKind[] Reads = [DocumentEventKind.Viewed, DocumentEventKind.Downloaded, DocumentEventKind.Previewed,
+        DocumentEventKind.Compared, DocumentEventKind.Copied, DocumentEventKind.SnippetShown];
 
     /// <summary>What happened to a document (versions, status, locks, permissions) for anyone who may read it; reads are in the register.</summary>
     public async Task<List<RegisterRow>> HistoryAsync(Guid documentId, CurrentUser user, CancellationToken cancellationToken)

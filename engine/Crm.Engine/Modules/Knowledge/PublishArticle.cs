@@ -35,7 +35,7 @@ public sealed class PublishArticle(CrmDbContext db, ArticleService articles, Pro
     /// <summary>The reviewer published: the reviewed version becomes the one readers see.</summary>
     public async Task<(ArticleVersion Published, ArticleVersion? Previous)> PublishAsync(Guid versionId, string reviewer, string? comment, CancellationToken cancellationToken)
     {
-        var version = await db.ArticleVersions.SingleAsync(v => v.Id == versionId, cancellationToken);
+        var version = await InReviewAsync(versionId, cancellationToken);
         var article = await db.Articles.SingleAsync(a => a.Id == version.ArticleId, cancellationToken);
         var previous = await db.ArticleVersions.SingleOrDefaultAsync(v => v.ArticleId == article.Id && v.Status == ArticleVersionStatus.Published, cancellationToken);
         if (previous is not null)
@@ -59,10 +59,19 @@ public sealed class PublishArticle(CrmDbContext db, ArticleService articles, Pro
     /// <summary>The reviewer returned the version: the author edits and submits again.</summary>
     public async Task ReturnAsync(Guid versionId, string reviewer, string? comment, CancellationToken cancellationToken)
     {
-        var version = await db.ArticleVersions.SingleAsync(v => v.Id == versionId, cancellationToken);
+        var version = await InReviewAsync(versionId, cancellationToken);
         version.Status = ArticleVersionStatus.Returned;
         version.ReviewedBy = reviewer;
         version.ReviewComment = comment;
         version.Revision++;
+    }
+
+    /// <summary>Only a version sent to review is decided on (never a draft nobody submitted).</summary>
+    private async Task<ArticleVersion> InReviewAsync(Guid versionId, CancellationToken cancellationToken)
+    {
+        var version = await db.ArticleVersions.SingleAsync(v => v.Id == versionId, cancellationToken);
+        return version.Status == ArticleVersionStatus.InReview
+            ? version
+            : throw new Crm.Workflow.Runtime.ServiceTaskFailedException($"Version {version.Label} is {version.Status.ToString().ToLowerInvariant()}, not in review.");
     }
 }

@@ -53,7 +53,7 @@ public sealed class DesignerService(WorkflowDbContext db, DefinitionService defi
     {
         try
         {
-            models.Parse(xml);
+            models.ParseForDeploy(xml);
             return [];
         }
         catch (BpmnValidationException ex)
