@@ -72,7 +72,7 @@ public abstract class DesignerServiceTests(DatabaseProvider provider) : EngineTe
         Assert.Equal([2, 1], versions.Select(v => v.Version));
         Assert.Equal((2, 2), (versions[1].Running, versions[1].Total));
 
-        var diff = await Designer(d => d.DiffAsync("approval", 1, 2, default));
+        var diff = await Designer(d => d.DiffAsync("approval", 1, 2, EngineHarness.Admin, default));
         Assert.Contains(diff, c => c is { ElementId: "note", Change: ElementChange.Added });
         Assert.Contains(diff, c => c.ElementId == "second" && c.Change == ElementChange.Changed && c.Details.Any(x => x.Contains("Second check", StringComparison.Ordinal)));
         Assert.DoesNotContain(diff, c => c.ElementId == "first");

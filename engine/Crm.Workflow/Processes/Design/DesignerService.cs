@@ -144,11 +144,12 @@ public sealed class DesignerService(WorkflowDbContext db, DefinitionService defi
         })];
     }
 
-    public async Task<List<ElementDifference>> DiffAsync(string key, int from, int to, CancellationToken cancellationToken)
+    /// <summary>What changed between two versions; someone who is not a process owner sees the diagrams' differences only.</summary>
+    public async Task<List<ElementDifference>> DiffAsync(string key, int from, int to, Common.CurrentUser user, CancellationToken cancellationToken)
     {
         var old = await definitions.GetVersionAsync(key, from, cancellationToken);
         var current = await definitions.GetVersionAsync(key, to, cancellationToken);
-        return DefinitionDiff.Compare(old.Xml, current.Xml);
+        return DefinitionDiff.Compare(DiagramXml.For(old.Xml, user), DiagramXml.For(current.Xml, user));
     }
 
     /// <summary>Where the running instances of one version are now, and where incidents hold them.</summary>
