@@ -23,6 +23,9 @@ command -v radosgw >/dev/null || need+=(radosgw ceph-mon ceph-osd ceph-common)
 command -v chromium >/dev/null || need+=(chromium)
 command -v dovecot >/dev/null || need+=(dovecot-imapd dovecot-lmtpd)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+# Content pipeline: poppler's pdftotext/pdftoppm and tesseract OCR with Polish and English data.
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx pol; } || need+=(tesseract-ocr tesseract-ocr-pol tesseract-ocr-eng)
 if [ ${#need[@]} -gt 0 ]; then
   step "installing ${need[*]}"
   # Keep the packages' own system services stopped: we start private instances below.

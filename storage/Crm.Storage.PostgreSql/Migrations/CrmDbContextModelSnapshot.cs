@@ -22,67 +22,7 @@ namespace Crm.Storage.PostgreSql.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Crm.Engine.Audit.AuditEntry", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(60)
-                        .HasColumnType("character varying(60)");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Data")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("SubjectId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("SubjectType")
-                        .HasMaxLength(60)
-                        .HasColumnType("character varying(60)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique();
-
-                    b.HasIndex("Actor", "At");
-
-                    b.HasIndex("SubjectType", "SubjectId");
-
-                    b.ToTable("audit_log", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Counterparties.Activity", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Activity", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -140,7 +80,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("activities", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ActivityDocument", b =>
                 {
                     b.Property<Guid>("ActivityId")
                         .HasColumnType("uuid");
@@ -163,7 +103,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("activity_documents", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.BankAccount", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.BankAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -188,7 +128,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("bank_accounts", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Cases.CaseEvent", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -221,7 +161,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("case_events", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ContactPerson", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -327,7 +267,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("persons", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Counterparty", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Counterparty", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -436,7 +376,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("counterparties", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyAddress", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyAddress", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -481,7 +421,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("counterparty_addresses", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyBlock", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyBlock", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -511,7 +451,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("counterparty_blocks", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CrmCase", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CrmCase", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -588,7 +528,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("cases", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CrmNote", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CrmNote", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -637,7 +577,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("notes", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyGroup", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyGroup", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -656,7 +596,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("counterparty_groups", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyGroupMember", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyGroupMember", b =>
                 {
                     b.Property<Guid>("GroupId")
                         .HasColumnType("uuid");
@@ -671,7 +611,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("counterparty_group_members", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyRelation", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyRelation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -696,7 +636,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("counterparty_relations", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CustomFieldDefinition", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CustomFieldDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -758,7 +698,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("custom_fields", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CustomFieldValue", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CustomFieldValue", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -793,7 +733,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("custom_field_values", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.DictionaryEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.DictionaryEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -823,7 +763,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("dictionary_entries", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.ListPreference", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.ListPreference", b =>
                 {
                     b.Property<string>("UserName")
                         .HasMaxLength(100)
@@ -843,7 +783,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("list_preferences", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PersonContact", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -876,7 +816,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("person_contacts", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PreviousName", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PreviousName", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -900,7 +840,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("counterparty_previous_names", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Document", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Document", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -979,7 +919,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("documents", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentEvent", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1026,7 +966,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("document_events", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentPermissionEntry", b =>
                 {
                     b.Property<Guid>("DocumentId")
                         .HasColumnType("uuid");
@@ -1046,7 +986,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("document_permissions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentVersion", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1078,9 +1018,19 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<string>("ExtractedText")
                         .HasColumnType("text");
 
+                    b.Property<int>("ExtractionAttempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ExtractionError")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ExtractionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("ExtractionQuarantined")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("FileName")
                         .IsRequired()
@@ -1108,7 +1058,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("document_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Folder", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Folder", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1137,7 +1087,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("folders", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.FolderPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.FolderPermissionEntry", b =>
                 {
                     b.Property<Guid>("FolderId")
                         .HasColumnType("uuid");
@@ -1159,31 +1109,372 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("folder_permissions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.OutboxMessage", b =>
+            modelBuilder.Entity("Crm.Modules.Knowledge.Article", b =>
                 {
-                    b.Property<long>("Id")
+                    b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
+                        .HasColumnType("uuid");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    b.Property<string>("Classification")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("EntityId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Topic")
+                    b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("PublishedVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("WebLink")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.HasKey("Id");
 
-                    b.ToTable("outbox", (string)null);
+                    b.ToTable("articles", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.ApiToken", b =>
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleAttachment", b =>
+                {
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ArticleId", "DocumentId");
+
+                    b.ToTable("article_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleOpen", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserName", "VersionId");
+
+                    b.ToTable("article_opens", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Major")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Minor")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ReviewComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArticleId", "Major", "Minor")
+                        .IsUnique();
+
+                    b.ToTable("article_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadConfirmation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AssignmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssignmentId");
+
+                    b.HasIndex("UserName", "ArticleId");
+
+                    b.ToTable("read_confirmations", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadingAssignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ArticleTitle")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("AudienceGroups")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("AudienceUsers")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("JoinCutoff")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("PreviousAssignmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RemindAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArticleId", "Status");
+
+                    b.ToTable("reading_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadingRequirement", b =>
+                {
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AssignmentId", "UserName");
+
+                    b.HasIndex("UserName", "Status");
+
+                    b.ToTable("reading_requirements", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Platform.Audit.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Data")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("SubjectType")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("Actor", "At");
+
+                    b.HasIndex("SubjectType", "SubjectId");
+
+                    b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Platform.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1232,7 +1523,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.Group", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.Group", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1264,7 +1555,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("groups", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.GroupMember", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.GroupMember", b =>
                 {
                     b.Property<Guid>("GroupId")
                         .HasColumnType("uuid");
@@ -1279,7 +1570,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("group_members", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.User", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1351,7 +1642,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.UserRole", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.UserRole", b =>
                 {
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
@@ -1365,7 +1656,76 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("user_roles", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Jobs.Job", b =>
+            modelBuilder.Entity("Crm.Platform.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Kind");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Platform.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Workflow.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1437,312 +1797,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("jobs", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Knowledge.Article", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Classification")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Keywords")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<Guid?>("PublishedVersionId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Revision")
-                        .IsConcurrencyToken()
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.Property<string>("WebLink")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("articles", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleAttachment", b =>
-                {
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("DocumentId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("ArticleId", "DocumentId");
-
-                    b.ToTable("article_attachments", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleOpen", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Client")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<Guid>("VersionId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserName", "VersionId");
-
-                    b.ToTable("article_opens", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleVersion", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<Guid?>("InstanceId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Major")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Minor")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("PublishedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ReviewComment")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<string>("ReviewedBy")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<int>("Revision")
-                        .IsConcurrencyToken()
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset?>("SubmittedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Major", "Minor")
-                        .IsUnique();
-
-                    b.ToTable("article_versions", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadConfirmation", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid?>("AssignmentId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Client")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<Guid>("VersionId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AssignmentId");
-
-                    b.HasIndex("UserName", "ArticleId");
-
-                    b.ToTable("read_confirmations", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadingAssignment", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ArticleTitle")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.Property<string>("AudienceGroups")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("AudienceUsers")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTimeOffset>("DueAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("EndedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("JoinCutoff")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("PreviousAssignmentId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("RemindAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<int>("Revision")
-                        .IsConcurrencyToken()
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<Guid>("VersionId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Status");
-
-                    b.ToTable("reading_assignments", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadingRequirement", b =>
-                {
-                    b.Property<Guid>("AssignmentId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("UserName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTimeOffset>("AddedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("ConfirmedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("InstanceId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.HasKey("AssignmentId", "UserName");
-
-                    b.HasIndex("UserName", "Status");
-
-                    b.ToTable("reading_requirements", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Messages.MessageSubscription", b =>
+            modelBuilder.Entity("Crm.Workflow.Messages.MessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1796,52 +1851,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("message_subscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Notifications.Notification", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<DateTimeOffset?>("LockedUntil")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("ProcessedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Recipient")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<Guid?>("TaskId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Text")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProcessedAt", "Kind");
-
-                    b.ToTable("notifications", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Processes.Design.ProcessDraft", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.Design.ProcessDraft", b =>
                 {
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -1872,7 +1882,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("process_drafts", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.HistoryBatch", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.HistoryBatch", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1902,7 +1912,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("history_batches", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.JournalEntry", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.JournalEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1946,7 +1956,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("process_journal", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.ProcessDefinition", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.ProcessDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1988,7 +1998,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("process_definitions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.ProcessInstance", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.ProcessInstance", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -2065,7 +2075,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("process_instances", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.TaskCandidate", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.TaskCandidate", b =>
                 {
                     b.Property<Guid>("TaskId")
                         .HasColumnType("uuid");
@@ -2084,7 +2094,7 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("task_candidates", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.UserTask", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.UserTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -2198,183 +2208,201 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("user_tasks", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Activity", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Activity", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ActivityDocument", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Activity", null)
+                    b.HasOne("Crm.Modules.Counterparties.Activity", null)
                         .WithMany()
                         .HasForeignKey("ActivityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Documents.Document", null)
+                    b.HasOne("Crm.Modules.Documents.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.BankAccount", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.BankAccount", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("BankAccounts")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Cases.CaseEvent", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseEvent", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.CrmCase", null)
+                    b.HasOne("Crm.Modules.Counterparties.CrmCase", null)
                         .WithMany()
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ContactPerson", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                    b.HasOne("Crm.Modules.Counterparties.ContactPerson", null)
                         .WithMany()
                         .HasForeignKey("SuperiorId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyAddress", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyAddress", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("Addresses")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyBlock", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyBlock", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("Blocks")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyGroupMember", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyGroupMember", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Counterparties.Fields.CounterpartyGroup", null)
+                    b.HasOne("Crm.Modules.Counterparties.Fields.CounterpartyGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyRelation", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyRelation", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("ChildId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CustomFieldValue", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CustomFieldValue", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Fields.CustomFieldDefinition", null)
+                    b.HasOne("Crm.Modules.Counterparties.Fields.CustomFieldDefinition", null)
                         .WithMany()
                         .HasForeignKey("FieldId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PersonContact", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                    b.HasOne("Crm.Modules.Counterparties.ContactPerson", null)
                         .WithMany("Contacts")
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PreviousName", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PreviousName", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("PreviousNames")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Document", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Document", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Folder", null)
+                    b.HasOne("Crm.Modules.Documents.Folder", null)
                         .WithMany()
                         .HasForeignKey("FolderId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentPermissionEntry", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Document", null)
+                    b.HasOne("Crm.Modules.Documents.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentVersion", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentVersion", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Document", null)
+                    b.HasOne("Crm.Modules.Documents.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Folder", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Folder", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Folder", null)
+                    b.HasOne("Crm.Modules.Documents.Folder", null)
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.FolderPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.FolderPermissionEntry", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Folder", null)
+                    b.HasOne("Crm.Modules.Documents.Folder", null)
                         .WithMany()
                         .HasForeignKey("FolderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.ApiToken", b =>
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleVersion", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", "User")
+                    b.HasOne("Crm.Modules.Knowledge.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadingRequirement", b =>
+                {
+                    b.HasOne("Crm.Modules.Knowledge.ReadingAssignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Platform.Identity.ApiToken", b =>
+                {
+                    b.HasOne("Crm.Platform.Identity.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2383,23 +2411,23 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.Group", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.Group", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("LeadUserId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.GroupMember", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.GroupMember", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.Group", "Group")
+                    b.HasOne("Crm.Platform.Identity.Group", "Group")
                         .WithMany("Members")
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany("Groups")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2408,74 +2436,56 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Navigation("Group");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.User", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.User", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.UserRole", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.UserRole", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany("Roles")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleVersion", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.ProcessInstance", b =>
                 {
-                    b.HasOne("Crm.Engine.Knowledge.Article", null)
-                        .WithMany()
-                        .HasForeignKey("ArticleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadingRequirement", b =>
-                {
-                    b.HasOne("Crm.Engine.Knowledge.ReadingAssignment", null)
-                        .WithMany()
-                        .HasForeignKey("AssignmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Crm.Engine.Processes.ProcessInstance", b =>
-                {
-                    b.HasOne("Crm.Engine.Processes.ProcessDefinition", null)
+                    b.HasOne("Crm.Workflow.Processes.ProcessDefinition", null)
                         .WithMany()
                         .HasForeignKey("DefinitionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.TaskCandidate", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.TaskCandidate", b =>
                 {
-                    b.HasOne("Crm.Engine.Tasks.UserTask", null)
+                    b.HasOne("Crm.Workflow.Tasks.UserTask", null)
                         .WithMany("Candidates")
                         .HasForeignKey("TaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.UserTask", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.UserTask", b =>
                 {
-                    b.HasOne("Crm.Engine.Processes.ProcessInstance", null)
+                    b.HasOne("Crm.Workflow.Processes.ProcessInstance", null)
                         .WithMany()
                         .HasForeignKey("InstanceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ContactPerson", b =>
                 {
                     b.Navigation("Contacts");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Counterparty", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Counterparty", b =>
                 {
                     b.Navigation("Addresses");
 
@@ -2486,19 +2496,19 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Navigation("PreviousNames");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.Group", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.Group", b =>
                 {
                     b.Navigation("Members");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.User", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.User", b =>
                 {
                     b.Navigation("Groups");
 
                     b.Navigation("Roles");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.UserTask", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.UserTask", b =>
                 {
                     b.Navigation("Candidates");
                 });

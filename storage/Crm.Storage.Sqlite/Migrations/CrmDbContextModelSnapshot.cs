@@ -17,67 +17,7 @@ namespace Crm.Storage.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Crm.Engine.Audit.AuditEntry", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(60)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Data")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PreviousHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Sequence")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SubjectId")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SubjectType")
-                        .HasMaxLength(60)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Sequence")
-                        .IsUnique();
-
-                    b.HasIndex("Actor", "At");
-
-                    b.HasIndex("SubjectType", "SubjectId");
-
-                    b.ToTable("audit_log", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Counterparties.Activity", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Activity", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -135,7 +75,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("activities", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ActivityDocument", b =>
                 {
                     b.Property<Guid>("ActivityId")
                         .HasColumnType("TEXT");
@@ -158,7 +98,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("activity_documents", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.BankAccount", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.BankAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -183,7 +123,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("bank_accounts", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Cases.CaseEvent", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -216,7 +156,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("case_events", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ContactPerson", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -322,7 +262,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("persons", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Counterparty", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Counterparty", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -429,7 +369,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("counterparties", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyAddress", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyAddress", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -474,7 +414,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("counterparty_addresses", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyBlock", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyBlock", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -504,7 +444,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("counterparty_blocks", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CrmCase", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CrmCase", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -581,7 +521,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("cases", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CrmNote", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CrmNote", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -630,7 +570,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("notes", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyGroup", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyGroup", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -649,7 +589,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("counterparty_groups", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyGroupMember", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyGroupMember", b =>
                 {
                     b.Property<Guid>("GroupId")
                         .HasColumnType("TEXT");
@@ -664,7 +604,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("counterparty_group_members", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyRelation", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyRelation", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -689,7 +629,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("counterparty_relations", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CustomFieldDefinition", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CustomFieldDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -751,7 +691,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("custom_fields", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CustomFieldValue", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CustomFieldValue", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -786,7 +726,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("custom_field_values", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.DictionaryEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.DictionaryEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -816,7 +756,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("dictionary_entries", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.ListPreference", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.ListPreference", b =>
                 {
                     b.Property<string>("UserName")
                         .HasMaxLength(100)
@@ -836,7 +776,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("list_preferences", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PersonContact", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -869,7 +809,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("person_contacts", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PreviousName", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PreviousName", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -893,7 +833,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("counterparty_previous_names", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Document", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Document", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -972,7 +912,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("documents", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentEvent", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentEvent", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1019,7 +959,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("document_events", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentPermissionEntry", b =>
                 {
                     b.Property<Guid>("DocumentId")
                         .HasColumnType("TEXT");
@@ -1039,7 +979,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("document_permissions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentVersion", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentVersion", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1071,9 +1011,19 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<string>("ExtractedText")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ExtractionAttempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ExtractionError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("ExtractionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ExtractionQuarantined")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("FileName")
                         .IsRequired()
@@ -1101,7 +1051,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("document_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Folder", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Folder", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1130,7 +1080,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("folders", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.FolderPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.FolderPermissionEntry", b =>
                 {
                     b.Property<Guid>("FolderId")
                         .HasColumnType("TEXT");
@@ -1152,29 +1102,372 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("folder_permissions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.OutboxMessage", b =>
+            modelBuilder.Entity("Crm.Modules.Knowledge.Article", b =>
                 {
-                    b.Property<long>("Id")
+                    b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Classification")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("EntityId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Topic")
+                    b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Keywords")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PublishedVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebLink")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.ToTable("outbox", (string)null);
+                    b.ToTable("articles", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.ApiToken", b =>
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleAttachment", b =>
+                {
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ArticleId", "DocumentId");
+
+                    b.ToTable("article_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleOpen", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserName", "VersionId");
+
+                    b.ToTable("article_opens", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Major")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Minor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArticleId", "Major", "Minor")
+                        .IsUnique();
+
+                    b.ToTable("article_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadConfirmation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AssignmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssignmentId");
+
+                    b.HasIndex("UserName", "ArticleId");
+
+                    b.ToTable("read_confirmations", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadingAssignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ArticleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArticleTitle")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AudienceGroups")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AudienceUsers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("JoinCutoff")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PreviousAssignmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RemindAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ArticleId", "Status");
+
+                    b.ToTable("reading_assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadingRequirement", b =>
+                {
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AssignmentId", "UserName");
+
+                    b.HasIndex("UserName", "Status");
+
+                    b.ToTable("reading_requirements", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Platform.Audit.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ip")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectType")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("Actor", "At");
+
+                    b.HasIndex("SubjectType", "SubjectId");
+
+                    b.ToTable("audit_log", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Platform.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1223,7 +1516,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.Group", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.Group", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1255,7 +1548,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("groups", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.GroupMember", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.GroupMember", b =>
                 {
                     b.Property<Guid>("GroupId")
                         .HasColumnType("TEXT");
@@ -1270,7 +1563,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("group_members", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.User", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.User", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1342,7 +1635,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.UserRole", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.UserRole", b =>
                 {
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
@@ -1356,7 +1649,74 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("user_roles", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Jobs.Job", b =>
+            modelBuilder.Entity("Crm.Platform.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Kind");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Platform.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Workflow.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1428,312 +1788,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("jobs", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Knowledge.Article", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Classification")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Keywords")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("PublishedVersionId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Revision")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("WebLink")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("articles", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleAttachment", b =>
-                {
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("DocumentId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("ArticleId", "DocumentId");
-
-                    b.ToTable("article_attachments", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleOpen", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Client")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("VersionId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserName", "VersionId");
-
-                    b.ToTable("article_opens", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleVersion", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("InstanceId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Major")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Minor")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("PublishedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReviewComment")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReviewedBy")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Revision")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SubmittedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Major", "Minor")
-                        .IsUnique();
-
-                    b.ToTable("article_versions", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadConfirmation", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("AssignmentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Client")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Ip")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("VersionId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AssignmentId");
-
-                    b.HasIndex("UserName", "ArticleId");
-
-                    b.ToTable("read_confirmations", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadingAssignment", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("ArticleId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ArticleTitle")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AudienceGroups")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AudienceUsers")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("DueAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("JoinCutoff")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("PreviousAssignmentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RemindAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Revision")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Version")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("VersionId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Status");
-
-                    b.ToTable("reading_assignments", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadingRequirement", b =>
-                {
-                    b.Property<Guid>("AssignmentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserName")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("AddedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ConfirmedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("InstanceId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("AssignmentId", "UserName");
-
-                    b.HasIndex("UserName", "Status");
-
-                    b.ToTable("reading_requirements", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Messages.MessageSubscription", b =>
+            modelBuilder.Entity("Crm.Workflow.Messages.MessageSubscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1787,52 +1842,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("message_subscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Notifications.Notification", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("LockedUntil")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("ProcessedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Recipient")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("TaskId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Text")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ProcessedAt", "Kind");
-
-                    b.ToTable("notifications", (string)null);
-                });
-
-            modelBuilder.Entity("Crm.Engine.Processes.Design.ProcessDraft", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.Design.ProcessDraft", b =>
                 {
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -1863,7 +1873,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("process_drafts", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.HistoryBatch", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.HistoryBatch", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1893,7 +1903,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("history_batches", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.JournalEntry", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.JournalEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1937,7 +1947,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("process_journal", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.ProcessDefinition", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.ProcessDefinition", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1979,7 +1989,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("process_definitions", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Processes.ProcessInstance", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.ProcessInstance", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -2056,7 +2066,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("process_instances", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.TaskCandidate", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.TaskCandidate", b =>
                 {
                     b.Property<Guid>("TaskId")
                         .HasColumnType("TEXT");
@@ -2075,7 +2085,7 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("task_candidates", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.UserTask", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.UserTask", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -2189,183 +2199,201 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("user_tasks", (string)null);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Activity", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Activity", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ActivityDocument", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ActivityDocument", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Activity", null)
+                    b.HasOne("Crm.Modules.Counterparties.Activity", null)
                         .WithMany()
                         .HasForeignKey("ActivityId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Documents.Document", null)
+                    b.HasOne("Crm.Modules.Documents.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.BankAccount", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.BankAccount", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("BankAccounts")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Cases.CaseEvent", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseEvent", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.CrmCase", null)
+                    b.HasOne("Crm.Modules.Counterparties.CrmCase", null)
                         .WithMany()
                         .HasForeignKey("CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ContactPerson", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade);
 
-                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                    b.HasOne("Crm.Modules.Counterparties.ContactPerson", null)
                         .WithMany()
                         .HasForeignKey("SuperiorId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyAddress", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyAddress", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("Addresses")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.CounterpartyBlock", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.CounterpartyBlock", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("Blocks")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyGroupMember", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyGroupMember", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Counterparties.Fields.CounterpartyGroup", null)
+                    b.HasOne("Crm.Modules.Counterparties.Fields.CounterpartyGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CounterpartyRelation", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CounterpartyRelation", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("ChildId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Fields.CustomFieldValue", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Fields.CustomFieldValue", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Fields.CustomFieldDefinition", null)
+                    b.HasOne("Crm.Modules.Counterparties.Fields.CustomFieldDefinition", null)
                         .WithMany()
                         .HasForeignKey("FieldId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PersonContact", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PersonContact", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.ContactPerson", null)
+                    b.HasOne("Crm.Modules.Counterparties.ContactPerson", null)
                         .WithMany("Contacts")
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.PreviousName", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.PreviousName", b =>
                 {
-                    b.HasOne("Crm.Engine.Counterparties.Counterparty", null)
+                    b.HasOne("Crm.Modules.Counterparties.Counterparty", null)
                         .WithMany("PreviousNames")
                         .HasForeignKey("CounterpartyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Document", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Document", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Folder", null)
+                    b.HasOne("Crm.Modules.Documents.Folder", null)
                         .WithMany()
                         .HasForeignKey("FolderId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentPermissionEntry", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Document", null)
+                    b.HasOne("Crm.Modules.Documents.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.DocumentVersion", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.DocumentVersion", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Document", null)
+                    b.HasOne("Crm.Modules.Documents.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.Folder", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.Folder", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Folder", null)
+                    b.HasOne("Crm.Modules.Documents.Folder", null)
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Documents.FolderPermissionEntry", b =>
+            modelBuilder.Entity("Crm.Modules.Documents.FolderPermissionEntry", b =>
                 {
-                    b.HasOne("Crm.Engine.Documents.Folder", null)
+                    b.HasOne("Crm.Modules.Documents.Folder", null)
                         .WithMany()
                         .HasForeignKey("FolderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.ApiToken", b =>
+            modelBuilder.Entity("Crm.Modules.Knowledge.ArticleVersion", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", "User")
+                    b.HasOne("Crm.Modules.Knowledge.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Modules.Knowledge.ReadingRequirement", b =>
+                {
+                    b.HasOne("Crm.Modules.Knowledge.ReadingAssignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Platform.Identity.ApiToken", b =>
+                {
+                    b.HasOne("Crm.Platform.Identity.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2374,23 +2402,23 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.Group", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.Group", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("LeadUserId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.GroupMember", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.GroupMember", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.Group", "Group")
+                    b.HasOne("Crm.Platform.Identity.Group", "Group")
                         .WithMany("Members")
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany("Groups")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2399,74 +2427,56 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Navigation("Group");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.User", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.User", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.UserRole", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.UserRole", b =>
                 {
-                    b.HasOne("Crm.Engine.Identity.User", null)
+                    b.HasOne("Crm.Platform.Identity.User", null)
                         .WithMany("Roles")
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Knowledge.ArticleVersion", b =>
+            modelBuilder.Entity("Crm.Workflow.Processes.ProcessInstance", b =>
                 {
-                    b.HasOne("Crm.Engine.Knowledge.Article", null)
-                        .WithMany()
-                        .HasForeignKey("ArticleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Crm.Engine.Knowledge.ReadingRequirement", b =>
-                {
-                    b.HasOne("Crm.Engine.Knowledge.ReadingAssignment", null)
-                        .WithMany()
-                        .HasForeignKey("AssignmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Crm.Engine.Processes.ProcessInstance", b =>
-                {
-                    b.HasOne("Crm.Engine.Processes.ProcessDefinition", null)
+                    b.HasOne("Crm.Workflow.Processes.ProcessDefinition", null)
                         .WithMany()
                         .HasForeignKey("DefinitionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.TaskCandidate", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.TaskCandidate", b =>
                 {
-                    b.HasOne("Crm.Engine.Tasks.UserTask", null)
+                    b.HasOne("Crm.Workflow.Tasks.UserTask", null)
                         .WithMany("Candidates")
                         .HasForeignKey("TaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.UserTask", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.UserTask", b =>
                 {
-                    b.HasOne("Crm.Engine.Processes.ProcessInstance", null)
+                    b.HasOne("Crm.Workflow.Processes.ProcessInstance", null)
                         .WithMany()
                         .HasForeignKey("InstanceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.ContactPerson", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.ContactPerson", b =>
                 {
                     b.Navigation("Contacts");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Counterparties.Counterparty", b =>
+            modelBuilder.Entity("Crm.Modules.Counterparties.Counterparty", b =>
                 {
                     b.Navigation("Addresses");
 
@@ -2477,19 +2487,19 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Navigation("PreviousNames");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.Group", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.Group", b =>
                 {
                     b.Navigation("Members");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Identity.User", b =>
+            modelBuilder.Entity("Crm.Platform.Identity.User", b =>
                 {
                     b.Navigation("Groups");
 
                     b.Navigation("Roles");
                 });
 
-            modelBuilder.Entity("Crm.Engine.Tasks.UserTask", b =>
+            modelBuilder.Entity("Crm.Workflow.Tasks.UserTask", b =>
                 {
                     b.Navigation("Candidates");
                 });

@@ -10,9 +10,9 @@ namespace Crm.Storage.Extraction;
 public static class ContentSniffer
 {
     public const int HeadLength = 8192;
-    public const string MacroEnabledWord = "application/vnd.ms-word.document.macroEnabled.12";
-    public const string MacroEnabledSheet = "application/vnd.ms-excel.sheet.macroEnabled.12";
-    public const string MacroEnabledSlides = "application/vnd.ms-powerpoint.presentation.macroEnabled.12";
+    public const string MacroEnabledWord = Crm.Extraction.ExtractableTypes.MacroEnabledWord;
+    public const string MacroEnabledSheet = Crm.Extraction.ExtractableTypes.MacroEnabledSheet;
+    public const string MacroEnabledSlides = Crm.Extraction.ExtractableTypes.MacroEnabledSlides;
 
     public static string Sniff(ReadOnlySpan<byte> head, string fileName)
     {
@@ -52,12 +52,28 @@ public static class ContentSniffer
             return "image/gif";
         }
 
+        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8))
+        {
+            return "image/tiff";
+        }
+
+        if (head.StartsWith("BM"u8) && extension == ".bmp")
+        {
+            return "image/bmp";
+        }
+
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
+        {
+            return "image/webp";
+        }
+
         if (!IsText(head))
         {
             return "application/octet-stream";
         }
 
-        var start = Encoding.UTF8.GetString(head[..Math.Min(head.Length, 512)]).TrimStart('\uFEFF', ' ', '\r', '\n', '\t');
+        var text = head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? head[3..] : head;
+        var start = Encoding.Latin1.GetString(text[..Math.Min(text.Length, 512)]).TrimStart(' ', '\r', '\n', '\t');
         if (start.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || start.StartsWith("<html", StringComparison.OrdinalIgnoreCase) || extension is ".html" or ".htm")
         {
             return "text/html";
@@ -76,29 +92,27 @@ public static class ContentSniffer
         };
     }
 
-    /// <summary>No NUL bytes and valid UTF-8 (a multi-byte character cut at the end of the head is fine).</summary>
+    /// <summary>
+    /// Text when almost every byte is a printable character or whitespace, in any 8-bit or UTF encoding: one stray
+    /// control byte in a long mail does not make it binary (its text still gets read), a binary file has many.
+    /// </summary>
     private static bool IsText(ReadOnlySpan<byte> head)
     {
-        if (head.IsEmpty || head.Contains((byte)0))
+        if (head.IsEmpty || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
-            return head.IsEmpty;
+            return true;
         }
 
-        var decoder = new UTF8Encoding(false, true);
-        for (var cut = 0; cut < 4 && cut < head.Length; cut++)
+        var controls = 0;
+        foreach (var b in head)
         {
-            try
+            if (b is < 0x20 and not ((byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0B or 0x0C or 0x1B) or 0x7F)
             {
-                decoder.GetCharCount(head[..(head.Length - cut)]);
-                return true;
-            }
-            catch (DecoderFallbackException)
-            {
-                // maybe a character split at the end; try a little shorter
+                controls++;
             }
         }
 
-        return false;
+        return controls <= Math.Max(2, head.Length / 200);
     }
 
     private static bool LooksLikeMail(string start) =>

@@ -191,8 +191,22 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
+    /// <summary>Composed Unicode (NFC), as the extraction worker stores text: "z\u0307" and "ż" are one letter.</summary>
+    public static string? Normalized(string? text)
+    {
+        try
+        {
+            return text is null || text.IsNormalized(System.Text.NormalizationForm.FormC) ? text : text.Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return text;   // a lone surrogate: leave the text as it is
+        }
+    }
+
     private (Query? Query, IReadOnlyCollection<string> Terms) ParseText(string? text)
     {
+        text = Normalized(text);
         if (string.IsNullOrWhiteSpace(text))
         {
             return (null, []);

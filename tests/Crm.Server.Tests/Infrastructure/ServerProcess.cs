@@ -31,6 +31,22 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The server's resident memory now (Linux /proc), 0 once it has exited.</summary>
+    public long ResidentBytes()
+    {
+        try
+        {
+            var statm = File.ReadAllText($"/proc/{_process.Id}/statm").Split(' ');
+            return long.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
     public string Output
     {
         get

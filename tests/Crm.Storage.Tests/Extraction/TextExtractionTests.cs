@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Crm.Extraction;
 using Crm.Storage.Extraction;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -17,7 +18,7 @@ namespace Crm.Storage.Tests.Extraction;
 public sealed class TextExtractionTests
 {
     private const string Marker = "Zażółć gęślą jaźń 4711";
-    private static readonly ExtractionLimits Limits = new();
+    private static readonly ExtractionLimits Limits = new(MaxZipRatio: 100);
 
     [Fact]
     public async Task Docx() => await AssertExtractsAsync(Word(Marker), "umowa.docx");
@@ -129,10 +130,22 @@ public sealed class TextExtractionTests
         Assert.Contains(Marker, result.Text, StringComparison.Ordinal);
     }
 
-    private static async Task<ExtractionResult> ExtractAsync(byte[] bytes, string fileName)
+    private static readonly ExternalTools Tools = ExternalTools.Detect();
+
+    /// <summary>The worker's own code, called in this process (the supervised path is in ExtractionWorkerTests).</summary>
+    private static async Task<ExtractionResult> ExtractAsync(byte[] bytes, string fileName, bool usePdfToText = true)
     {
-        using var stream = new MemoryStream(bytes);
-        return await TextExtractor.ExtractAsync(stream, ContentSniffer.Sniff(bytes, fileName), Limits);
+        var path = Path.Combine(Path.GetTempPath(), $"crm-test-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(path, bytes);
+        try
+        {
+            var request = new ExtractionRequest(path, ContentSniffer.Sniff(bytes, fileName), Limits.MaxChars, Limits.MaxUnzippedBytes, Limits.MaxZipRatio, Limits.MaxOcrPages, usePdfToText);
+            return TextExtractor.Extract(request, Tools, Limits.TimeLimit);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -146,14 +159,16 @@ public sealed class TextExtractionTests
         page.AddText("Chuttur", 12, new UglyToad.PdfPig.Core.PdfPoint(50, 680), font);
         page.AddText("Indiana", 12, new UglyToad.PdfPig.Core.PdfPoint(110, 680), font);
 
-        var result = await ExtractAsync(builder.Build(), "paper.pdf");
-
-        Assert.Null(result.Error);
-        var words = result.Text!.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("Boris", words);
-        Assert.Contains("Zbarsky", words);
-        Assert.Contains("Chuttur", words);
-        Assert.Contains("Indiana", words);
+        var bytes = builder.Build();
+        foreach (var result in new[] { await ExtractAsync(bytes, "paper.pdf"), await ExtractAsync(bytes, "paper.pdf", usePdfToText: false) })
+        {
+            Assert.Null(result.Error);
+            var words = result.Text!.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains("Boris", words);
+            Assert.Contains("Zbarsky", words);
+            Assert.Contains("Chuttur", words);
+            Assert.Contains("Indiana", words);
+        }
     }
 
     [Fact]

@@ -69,6 +69,11 @@ public static class DocumentApi
             var version = await service.AddVersionAsync(id, form.File, form.Text("comment"), user, From(http), ct);
             return TypedResults.Created($"/api/documents/{id}/content?version={version}", new { version });
         }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithName("AddDocumentVersion");
+        documents.MapPost("/{id:guid}/retry-extraction", async (Guid id, CurrentUser user, DocumentService service, CancellationToken ct) =>
+        {
+            await service.RetryExtractionAsync(id, user, ct);
+            return TypedResults.Accepted($"/api/documents/{id}/versions");
+        }).WithName("RetryExtraction");
         documents.MapGet("/{id:guid}/content", async (Guid id, int? version, string? disposition, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
         {
             var preview = string.Equals(disposition, "inline", StringComparison.OrdinalIgnoreCase);

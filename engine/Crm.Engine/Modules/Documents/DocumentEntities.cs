@@ -107,8 +107,15 @@ public sealed class DocumentVersion
     public required string FileName { get; set; }
     /// <summary>Extracted text (bounded), filled by the indexer; null until then or when there is none.</summary>
     public string? ExtractedText { get; set; }
+    /// <summary>Why there is no text ("Text not extracted: ..."), shown on the document page.</summary>
     public string? ExtractionError { get; set; }
+    /// <summary>Something a reader should know about the text (cut at the cap, read by OCR, OCR off).</summary>
+    public string? ExtractionNote { get; set; }
     public bool Extracted { get; set; }
+    /// <summary>Extractions begun; counted before the work, so a file that takes a node down is not retried forever.</summary>
+    public int ExtractionAttempts { get; set; }
+    /// <summary>The file crashed, hung or exhausted a worker: never retried until someone asks ("retry extraction").</summary>
+    public bool ExtractionQuarantined { get; set; }
 }
 
 public enum DocumentEventKind
@@ -203,6 +210,7 @@ internal sealed class DocumentConfigurations :
         builder.Property(v => v.Sha256).HasMaxLength(64);
         builder.Property(v => v.FileName).HasMaxLength(255);
         builder.Property(v => v.ExtractionError).HasMaxLength(2000);
+        builder.Property(v => v.ExtractionNote).HasMaxLength(500);
         builder.HasOne<Document>().WithMany().HasForeignKey(v => v.DocumentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(v => new { v.DocumentId, v.Number }).IsUnique();
         builder.HasIndex(v => v.Sha256);

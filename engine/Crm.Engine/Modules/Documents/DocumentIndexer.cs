@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Crm.Platform.Persistence;
+using Crm.Extraction;
 using Crm.Storage.Extraction;
 using Crm.Storage.Objects;
 using Crm.Storage.Search;
@@ -13,7 +14,7 @@ namespace Crm.Modules.Documents;
 /// its folder path, and who may read it (folder entries with read along the path, and the document's own
 /// narrowing entries). Extracts the text on first need and keeps it on the version row.
 /// </summary>
-public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
+public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, ExtractionWorkerPool workers)
 {
     /// <summary>The kind of a document's index entries.</summary>
     public const string Kind = "document";
@@ -54,7 +55,14 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
             document.ReceivedAt ?? document.CreatedAt, folderAcl, itemAcl);
     }
 
-    /// <summary>The version's text, extracting (bounded) and saving it the first time.</summary>
+    /// <summary>Attempts after which a version that never got a result (its extraction took the node down) is quarantined.</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>
+    /// The version's text, extracted once in a worker process and kept on the row. A file that crashed, hung or
+    /// exhausted a worker, or that was begun <see cref="MaxAttempts"/> times without an answer, is quarantined:
+    /// it stays findable by name and metadata and is not read again until someone retries it.
+    /// </summary>
     public async Task<string?> TextOfAsync(DocumentVersion version, CancellationToken cancellationToken)
     {
         if (version.Extracted)
@@ -62,53 +70,84 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
             return version.ExtractedText;
         }
 
-        var result = await ExtractAsync(version.Sha256, version.ContentType, version.Size, cancellationToken);
+        ExtractionResult result;
+        if (version.ExtractionAttempts > MaxAttempts)
+        {
+            // Counted before each try (see SearchIndexer): the earlier tries never came back.
+            result = ExtractionResult.Poison($"Reading the file was begun {MaxAttempts} times and never finished.");
+        }
+        else
+        {
+            result = await ExtractAsync(version.Sha256, version.ContentType, version.Size, cancellationToken);
+        }
+
         version.ExtractedText = result.Text;
-        version.ExtractionError = result.Error is { Length: > 2000 } error ? error[..2000] : result.Error;
+        version.ExtractionError = result.Error is { } error ? Bound(error, 2000) : null;
+        version.ExtractionNote = result.Note is { } note ? Bound(note, 500) : null;
+        version.ExtractionQuarantined = result.Poisoned;
         version.Extracted = true;
         await db.SaveChangesAsync(cancellationToken);
         return version.ExtractedText;
     }
 
-    private const long InMemoryLimit = 16 * 1024 * 1024;
+    /// <summary>
+    /// Counts an attempt on each current version about to be extracted, in one save before the work: if reading
+    /// a file takes the node down, the count survives and the file is quarantined after <see cref="MaxAttempts"/>.
+    /// </summary>
+    public static async Task CountAttemptsAsync(CrmDbContext db, IReadOnlyCollection<Guid> documentIds, CancellationToken cancellationToken)
+    {
+        if (documentIds.Count == 0)
+        {
+            return;
+        }
+
+        var pending = await db.DocumentVersions
+            .Where(v => documentIds.Contains(v.DocumentId) && !v.Extracted && db.Documents.Any(d => d.Id == v.DocumentId && d.CurrentVersion == v.Number))
+            .ToListAsync(cancellationToken);
+        foreach (var version in pending)
+        {
+            version.ExtractionAttempts++;
+        }
+
+        if (pending.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static string Bound(string text, int length) => text.Length <= length ? text : text[..length];
 
     private async Task<ExtractionResult> ExtractAsync(string sha256, string contentType, long size, CancellationToken cancellationToken)
     {
-        if (!TextExtractor.CanExtract(contentType))
+        if (!ExtractableTypes.CanExtract(contentType))
         {
             return new ExtractionResult(null, null);
         }
 
+        if (size > Limits.MaxBytes)
+        {
+            return ExtractionResult.Failed($"the file is larger than {Limits.MaxBytes / 1024 / 1024} MB; only its name and metadata are indexed.");
+        }
+
+        // The worker reads a local copy: it never sees object-store credentials or other files.
+        var path = Path.Combine(Path.GetTempPath(), $"crm-extract-{Guid.NewGuid():N}");
         try
         {
-            // Parsers need a seekable stream: small files in memory, large ones spooled to a temporary file.
-            await using var source = await objects.OpenReadAsync(ContentHash.Parse(sha256), cancellationToken);
-            if (size <= InMemoryLimit)
+            await using (var source = await objects.OpenReadAsync(ContentHash.Parse(sha256), cancellationToken))
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                using var memory = new MemoryStream((int)size);
-                await source.CopyToAsync(memory, cancellationToken);
-                return await TextExtractor.ExtractAsync(memory, contentType, Limits, cancellationToken);
+                await source.CopyToAsync(file, cancellationToken);
             }
 
-            var path = Path.Combine(Path.GetTempPath(), $"crm-extract-{Guid.NewGuid():N}");
-            try
-            {
-                await using (var file = File.Create(path))
-                {
-                    await source.CopyToAsync(file, cancellationToken);
-                }
-
-                await using var spooled = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
-                return await TextExtractor.ExtractAsync(spooled, contentType, Limits, cancellationToken);
-            }
-            finally
-            {
-                File.Delete(path);
-            }
+            return await workers.ExtractAsync(path, contentType, Limits, cancellationToken);
         }
         catch (ObjectNotFoundException ex)
         {
             return ExtractionResult.Failed(ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 
@@ -116,6 +155,8 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects)
     {
         var text = new StringBuilder();
         text.Append(document.Type).Append(' ').Append(document.Source).Append(' ').Append(document.Tags.Replace(',', ' ')).Append(' ').Append(version.FileName);
+        // "random.bin" is one word to the tokenizer: its parts too, so a name is found by any of them.
+        text.Append(' ').Append(string.Join(' ', version.FileName.Split(['.', '_', '-'], StringSplitOptions.RemoveEmptyEntries)));
         if (document.Metadata is { } metadata && JsonNode.Parse(metadata) is JsonObject values)
         {
             foreach (var (name, value) in values)

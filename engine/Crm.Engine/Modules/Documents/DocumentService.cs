@@ -33,7 +33,9 @@ public sealed record CreateDocumentRequest(Guid FolderId, string? Title, string?
 
 public sealed record DocumentCreated(Guid Id, int Version);
 
-public sealed record VersionView(int Number, string? Comment, string Author, DateTimeOffset CreatedAt, long Size, string ContentType, string Sha256, string FileName, string? ExtractionError);
+/// <summary>A version as listed; <c>Extraction*</c> say whether its text is searchable and why not.</summary>
+public sealed record VersionView(int Number, string? Comment, string Author, DateTimeOffset CreatedAt, long Size, string ContentType, string Sha256, string FileName, string? ExtractionError,
+    string? ExtractionNote = null, bool ExtractionQuarantined = false, bool Extracted = false);
 
 public sealed record DocumentView(
     Guid Id, Guid FolderId, string Title, string? Type, string Owner, DateTimeOffset? ReceivedAt, string? Source, string Status,
@@ -75,7 +77,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         db.Documents.Add(document);
         db.DocumentVersions.Add(stored.ToVersion(document.Id, 1, null, user.UserName, now));
         Record(document.Id, null, DocumentEventKind.Created, user.UserName, from, null);
-        Record(document.Id, 1, DocumentEventKind.VersionAdded, user.UserName, from, new { stored.FileName, stored.Size });
+        Record(document.Id, 1, DocumentEventKind.VersionAdded, user.UserName, from, new { stored.FileName, stored.OriginalFileName, stored.Size });
         QueueIndex(document.Id);
         await db.SaveChangesAsync(cancellationToken);
         return new DocumentCreated(document.Id, 1);
@@ -112,7 +114,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         document.UpdatedAt = now;
         document.Revision++;
         db.DocumentVersions.Add(stored.ToVersion(document.Id, document.CurrentVersion, comment, userName, now));
-        Record(document.Id, document.CurrentVersion, DocumentEventKind.VersionAdded, userName, from, new { stored.FileName, stored.Size, comment });
+        Record(document.Id, document.CurrentVersion, DocumentEventKind.VersionAdded, userName, from, new { stored.FileName, stored.OriginalFileName, stored.Size, comment });
         QueueIndex(document.Id);
         return document.CurrentVersion;
     }
@@ -137,7 +139,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
             throw ValidationFailedException.For("file", "The file is empty.");
         }
 
-        return new StoredFile(name, ContentSniffer.Sniff(head.Head, name), stored.Hash.ToString(), stored.Length);
+        return new StoredFile(name, ContentSniffer.Sniff(head.Head, name), stored.Hash.ToString(), stored.Length, file.FileName == name ? null : file.FileName[..Math.Min(file.FileName.Length, 500)]);
     }
 
     /// <summary>The document's details; opening it is recorded as a view (a refresh after the viewer's own action is not).</summary>
@@ -157,7 +159,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
     {
         await access.RequireAsync(id, DocumentRights.Read, user, cancellationToken);
         return await db.DocumentVersions.AsNoTracking().Where(v => v.DocumentId == id).OrderByDescending(v => v.Number)
-            .Select(v => new VersionView(v.Number, v.Comment, v.Author, v.CreatedAt, v.Size, v.ContentType, v.Sha256, v.FileName, v.ExtractionError))
+            .Select(v => new VersionView(v.Number, v.Comment, v.Author, v.CreatedAt, v.Size, v.ContentType, v.Sha256, v.FileName, v.ExtractionError, v.ExtractionNote, v.ExtractionQuarantined, v.Extracted))
             .ToListAsync(cancellationToken);
     }
 
@@ -232,6 +234,24 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
             await db.SaveChangesAsync(cancellationToken);
             return View(document, rights);
         }, cancellationToken);
+
+    /// <summary>
+    /// Reads the current version's text again ("retry extraction"): clears a failure or a quarantine and queues
+    /// the document for the index. Needs the write right: a poison file costs a worker each time it is tried.
+    /// </summary>
+    public async Task RetryExtractionAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var (document, _) = await access.RequireAsync(id, DocumentRights.Write, user, cancellationToken);
+        var version = await db.DocumentVersions.SingleAsync(v => v.DocumentId == id && v.Number == document.CurrentVersion, cancellationToken);
+        version.Extracted = false;
+        version.ExtractedText = null;
+        version.ExtractionError = null;
+        version.ExtractionNote = null;
+        version.ExtractionAttempts = 0;
+        version.ExtractionQuarantined = false;
+        QueueIndex(id);
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     public Task<DocumentView> SetStatusAsync(Guid id, string status, CurrentUser user, AccessContext from, CancellationToken cancellationToken) =>
         ConflictRetry.RunAsync(db, async () =>
@@ -338,7 +358,8 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
 }
 
 /// <summary>Bytes already in the object store, with what we know about them.</summary>
-public sealed record StoredFile(string FileName, string ContentType, string Sha256, long Size)
+/// <summary>Stored bytes. <paramref name="OriginalFileName"/> is what the client sent, kept for the register when it differs.</summary>
+public sealed record StoredFile(string FileName, string ContentType, string Sha256, long Size, string? OriginalFileName = null)
 {
     public DocumentVersion ToVersion(Guid documentId, int number, string? comment, string author, DateTimeOffset at) => new()
     {

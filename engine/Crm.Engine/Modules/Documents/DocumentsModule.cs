@@ -36,6 +36,18 @@ public static class DocumentsModule
             return new SearchIndex(path);
         });
         services.TryAddSingleton<SearchIndexer>();
+        // Parsers of uploaded files run in supervised worker processes, never in the server (storage/Crm.Extraction).
+        services.TryAddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var defaults = new Crm.Storage.Extraction.ExtractionWorkerOptions();
+            return new Crm.Storage.Extraction.ExtractionWorkerPool(new Crm.Storage.Extraction.ExtractionWorkerOptions
+            {
+                Workers = configuration.GetValue("Crm:Extraction:Workers", defaults.Workers),
+                MemoryLimitBytes = configuration.GetValue("Crm:Extraction:MemoryLimitMB", defaults.MemoryLimitBytes / 1024 / 1024) * 1024 * 1024,
+                UsePdfToText = configuration.GetValue("Crm:Extraction:UsePdfToText", true),
+            }, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Crm.Storage.Extraction.ExtractionWorkerPool>>());
+        });
         return services;
     }
 

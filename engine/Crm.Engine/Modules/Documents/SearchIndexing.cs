@@ -52,6 +52,7 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
 
         // Extraction reads the object store and parses files: build entries side by side, each in its own scope.
         var ids = batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct().ToList();
+        await DocumentIndexer.CountAttemptsAsync(db, ids, cancellationToken);
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             await using var itemScope = scopes.CreateAsyncScope();
@@ -117,6 +118,7 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
         {
             await using var scope = scopes.CreateAsyncScope();
             var indexer = scope.ServiceProvider.GetRequiredService<DocumentIndexer>();
+            await DocumentIndexer.CountAttemptsAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), [.. ids.Skip(i).Take(200)], cancellationToken);
             foreach (var id in ids.Skip(i).Take(200))
             {
                 if (await indexer.BuildAsync(id, cancellationToken) is { } entry)
@@ -148,13 +150,22 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
 }
 
 /// <summary>The background worker that keeps this node's index current.</summary>
-public sealed class SearchIndexWorker(SearchIndexer indexer, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
+public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extraction.ExtractionWorkerPool extraction, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan CleanUpEvery = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextCleanUp = clock.GetUtcNow();
+        try
+        {
+            await extraction.WarmUpAsync(stoppingToken);   // logs what this node can read (pdftotext, OCR)
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "The text extraction worker does not start: documents are indexed by name and metadata only");
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Crm.Extraction;
+
+/// <summary>
+/// Limits that keep one hostile or huge file from stalling indexing or eating memory. The zip ratio is only a
+/// quick first filter (spreadsheet XML legitimately compresses a few hundred times); what a part really
+/// inflates is counted against <see cref="MaxUnzippedBytes"/> while reading.
+/// </summary>
+public sealed record ExtractionLimits(
+    long MaxBytes = 100L * 1024 * 1024,
+    int MaxChars = 2_000_000,
+    TimeSpan? Timeout = null,
+    double MaxZipRatio = 1000,
+    long MaxUnzippedBytes = 500L * 1024 * 1024,
+    int MaxOcrPages = 20)
+{
+    public TimeSpan TimeLimit => Timeout ?? TimeSpan.FromSeconds(60);
+}
+
+/// <summary>One file for a worker to read: a local path the server spooled, never an object-store key.</summary>
+public sealed record ExtractionRequest(string Path, string ContentType, int MaxChars, long MaxUnzippedBytes, double MaxZipRatio, int MaxOcrPages, bool UsePdfToText = true);
+
+/// <summary>
+/// The text of a file, or why there is none (the document stays findable by its name and metadata).
+/// <see cref="Note"/> tells a reader something about a text that was read (cut at the limit, read by OCR, OCR off).
+/// <see cref="Poisoned"/> marks a file that crashed, hung or exhausted a worker: it is quarantined, not retried.
+/// </summary>
+public sealed record ExtractionResult(string? Text, string? Error, string? Note = null, bool Poisoned = false)
+{
+    public static ExtractionResult Failed(string error) => new(null, error);
+
+    public static ExtractionResult Poison(string error) => new(null, error, null, true);
+}
+
+/// <summary>What a worker reports when it starts: which optional readers this machine has.</summary>
+public sealed record WorkerReady(bool Ready, bool PdfToText, bool Ocr, string? OcrLanguages);
+
+/// <summary>One JSON document per line on the worker's stdin and stdout.</summary>
+public static class ExtractionProtocol
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+}
+
+/// <summary>Which content types have text a worker can read (images only through OCR).</summary>
+public static class ExtractableTypes
+{
+    public const string MacroEnabledWord = "application/vnd.ms-word.document.macroEnabled.12";
+    public const string MacroEnabledSheet = "application/vnd.ms-excel.sheet.macroEnabled.12";
+    public const string MacroEnabledSlides = "application/vnd.ms-powerpoint.presentation.macroEnabled.12";
+
+    public static bool IsImage(string contentType) => contentType is "image/png" or "image/jpeg" or "image/tiff" or "image/gif" or "image/bmp" or "image/webp";
+
+    public static bool CanExtract(string contentType) => contentType switch
+    {
+        "application/pdf" or "message/rfc822" or "text/html" or "text/plain" or "text/csv" or "text/markdown" => true,
+        MacroEnabledWord or MacroEnabledSheet or MacroEnabledSlides => true,
+        _ => IsImage(contentType) || contentType.StartsWith("application/vnd.openxmlformats-officedocument.", StringComparison.Ordinal),
+    };
+}

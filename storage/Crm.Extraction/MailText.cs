@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text;
+using MimeKit;
+
+namespace Crm.Extraction;
+
+/// <summary>
+/// Text of a mail: subject, people, every text part (plain preferred, HTML stripped when a part has no plain
+/// twin), attachment names and attached mails. A part's declared charset is honoured; an undeclared or lying one
+/// is detected, so an 8-bit windows-1252 body reads as "ønsker", not "\ufffdnsker".
+/// </summary>
+public static class MailText
+{
+    public static void Read(Stream content, TextSink sink, int depth = 0)
+    {
+        var message = MimeMessage.Load(content);
+        Read(message, sink, depth);
+    }
+
+    private static void Read(MimeMessage message, TextSink sink, int depth)
+    {
+        sink.Append(Subject(message));
+        sink.Break();
+        sink.Append(message.From.ToString());
+        sink.Break();
+        sink.Append(message.To.ToString());
+        sink.Break();
+        if (message.Cc.Count > 0)
+        {
+            sink.Append(message.Cc.ToString());
+            sink.Break();
+        }
+
+        foreach (var part in Walk(message.Body))
+        {
+            if (sink.Full)
+            {
+                return;
+            }
+
+            switch (part)
+            {
+                case MessagePart { Message: { } attached } when depth < 3:
+                    Read(attached, sink, depth + 1);
+                    break;
+                case TextPart text when !text.IsAttachment && (text.IsPlain || text.IsHtml || text.ContentType.MediaSubtype.Equals("enriched", StringComparison.OrdinalIgnoreCase)):
+                    if (text.IsHtml && HasPlainTwin(text, message.Body))
+                    {
+                        break;   // the plain alternative says the same
+                    }
+
+                    var body = Decode(text);
+                    sink.Append(text.IsHtml ? Html.ToText(body) : body);
+                    sink.Break();
+                    break;
+                case MimePart attachment when attachment.FileName is { Length: > 0 } name:
+                    sink.Append(name);
+                    sink.Break();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The subject; a raw 8-bit subject (no encoded words) that is not UTF-8 is read in the charset of the mail's
+    /// text (its declared one, or detected), which is what the sender's program used.
+    /// </summary>
+    private static string Subject(MimeMessage message)
+    {
+        var header = message.Headers.FirstOrDefault(h => h.Id == HeaderId.Subject);
+        if (header is null || Charsets.IsUtf8(header.RawValue))
+        {
+            return message.Subject ?? "";
+        }
+
+        var declared = message.BodyParts.OfType<TextPart>().Select(p => p.ContentType.Charset).FirstOrDefault(c => c is not null);
+        return header.GetValue(Charsets.Detect(header.RawValue, declared)).Trim();
+    }
+
+    private static IEnumerable<MimeEntity> Walk(MimeEntity? entity)
+    {
+        if (entity is Multipart multipart)
+        {
+            foreach (var child in multipart.SelectMany(Walk))
+            {
+                yield return child;
+            }
+        }
+        else if (entity is not null)
+        {
+            yield return entity;
+        }
+    }
+
+    private static bool HasPlainTwin(TextPart html, MimeEntity? body) =>
+        FindParent(body, html) is MultipartAlternative alternative && alternative.OfType<TextPart>().Any(p => p.IsPlain);
+
+    private static Multipart? FindParent(MimeEntity? root, MimeEntity child)
+    {
+        if (root is not Multipart multipart)
+        {
+            return null;
+        }
+
+        return multipart.Contains(child) ? multipart : multipart.Select(c => FindParent(c, child)).FirstOrDefault(p => p is not null);
+    }
+
+    /// <summary>The part's transfer-decoded bytes in its declared charset, or the detected one.</summary>
+    private static string Decode(TextPart part)
+    {
+        using var bytes = new MemoryStream();
+        part.Content?.DecodeTo(bytes);
+        var raw = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+        var declared = part.ContentType.Charset;
+        if (part.IsHtml && declared is null)
+        {
+            declared = Charsets.HtmlDeclared(raw);
+        }
+
+        return Charsets.Decode(raw, Charsets.Detect(raw, declared));
+    }
+}
+
+/// <summary>Visible text of HTML: scripts and styles dropped, tags become spaces, entities decoded.</summary>
+public static partial class Html
+{
+    public static string ToText(string html) =>
+        WebUtility.HtmlDecode(Tags().Replace(ScriptsAndStyles().Replace(html, " "), " "));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<(script|style)[^>]*>.*?</\1>", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase, 5000)]
+    private static partial System.Text.RegularExpressions.Regex ScriptsAndStyles();
+
+    [System.Text.RegularExpressions.GeneratedRegex("<[^>]*>", System.Text.RegularExpressions.RegexOptions.None, 5000)]
+    private static partial System.Text.RegularExpressions.Regex Tags();
+}
