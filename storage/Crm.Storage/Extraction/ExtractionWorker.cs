@@ -13,6 +13,7 @@ internal sealed class ExtractionWorker : IAsyncDisposable
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
     private readonly Process _process;
     private readonly Queue<string> _stderr = new();
+    private readonly List<string> _firstErrors = [];   // a crash report starts with its cause ("Stack overflow.")
 
     private ExtractionWorker(Process process, WorkerReady ready)
     {
@@ -119,7 +120,8 @@ internal sealed class ExtractionWorker : IAsyncDisposable
                 return (ExtractionResult.Poison($"Reading the file needed more than {memoryLimit / 1024 / 1024} MB of memory and was stopped."), true);
             }
 
-            if (watch.Elapsed > timeLimit + Grace)
+            // The worker stops its own tools at the time limit; a little grace for it to answer, then it is killed.
+            if (watch.Elapsed > timeLimit + (timeLimit < Grace ? timeLimit : Grace))
             {
                 Kill();
                 return (ExtractionResult.Poison($"Reading the file took longer than {timeLimit.TotalSeconds:0} s and was stopped."), true);
@@ -129,7 +131,11 @@ internal sealed class ExtractionWorker : IAsyncDisposable
 
     private string CrashReason()
     {
-        _process.WaitForExit(2000);
+        if (_process.WaitForExit(2000))
+        {
+            _process.WaitForExit();   // and until its stderr is read to the end (the runtime's last words)
+        }
+
         var errors = LastErrors();
         var what = errors.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase) ? "a stack overflow"
             : errors.Contains("OutOfMemory", StringComparison.Ordinal) ? "running out of memory"
@@ -168,6 +174,12 @@ internal sealed class ExtractionWorker : IAsyncDisposable
 
         lock (_stderr)
         {
+            if (_firstErrors.Count < 10)
+            {
+                _firstErrors.Add(line);
+                return;
+            }
+
             _stderr.Enqueue(line);
             while (_stderr.Count > 30)
             {
@@ -180,7 +192,7 @@ internal sealed class ExtractionWorker : IAsyncDisposable
     {
         lock (_stderr)
         {
-            return string.Join('\n', _stderr);
+            return string.Join('\n', _firstErrors.Concat(_stderr));
         }
     }
 

@@ -49,6 +49,26 @@ public sealed class SearchIndexTests : IDisposable
         Assert.Contains("<mark>reklamacja</mark>", hit.Snippet, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("𐌲𐌿𐌸𐌰", "𐌲𐌿𐌸𐌰")]            // Gothic: letters outside the BMP, surrogate pairs
+    [InlineData("東京", "東京")]                // CJK: ideographs without spaces between words
+    [InlineData("שלום", "שלום")]                // Hebrew, right to left
+    [InlineData("مرحبا", "مرحبا")]              // Arabic, right to left
+    [InlineData("Kasztanowiec", "Kasztanowiec")] // next to emoji with skin tones and joiners
+    [InlineData("z\u0307o\u0301łw", "żółw")]  // typed decomposed (combining marks), stored composed
+    [InlineData("zolw", "żółw")]
+    public void WholeUnicode_FoundAndMarkedInTheSnippet(string query, string marked)
+    {
+        Add("7", "Mieszanka", "Kasztanowiec 🌰 👍🏽 👨\u200d👩\u200d👧 — 𐌲𐌿𐌸𐌰 i 東京大学, שלום עולם, مرحبا بالعالم; żółw.", ["root"], ["g:staff"], null);
+        _index.Commit(7);
+
+        var hit = Assert.Single(_index.Search(new SearchQuery(System.Text.RegularExpressions.Regex.Unescape(query), [], SeeAll: true)).Items);
+
+        Assert.Equal("7", hit.Id);
+        Assert.Contains($"<mark>{System.Net.WebUtility.HtmlEncode(marked)}", hit.Snippet, StringComparison.Ordinal);
+        Assert.Contains("👨\u200d👩\u200d👧", System.Net.WebUtility.HtmlDecode(hit.Snippet), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AccessFilter_IsPartOfTheQuery_SoTotalsCountOnlyReadableItems()
     {

@@ -23,36 +23,78 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
 
     private Dictionary<Guid, Guid?>? _parents;
 
-    public async Task<IndexEntry?> BuildAsync(Guid documentId, CancellationToken cancellationToken)
+    public async Task<IndexEntry?> BuildAsync(Guid documentId, CancellationToken cancellationToken) =>
+        (await BuildManyAsync([documentId], cancellationToken))[documentId];
+
+    /// <summary>
+    /// Index entries for a batch of documents (null for one that no longer exists): a handful of queries for
+    /// the whole batch, the texts not yet read extracted side by side by the worker pool, one save.
+    /// </summary>
+    public async Task<Dictionary<Guid, IndexEntry?>> BuildManyAsync(List<Guid> documentIds, CancellationToken cancellationToken)
     {
-        var document = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == documentId, cancellationToken);
-        if (document is null)
-        {
-            return null;
-        }
-
-        var version = await db.DocumentVersions.SingleAsync(v => v.DocumentId == documentId && v.Number == document.CurrentVersion, cancellationToken);
-        var text = await TextOfAsync(version, cancellationToken);
+        var documents = await db.Documents.AsNoTracking().Where(d => documentIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var versions = (await db.DocumentVersions
+                .Where(v => documentIds.Contains(v.DocumentId) && db.Documents.Any(d => d.Id == v.DocumentId && d.CurrentVersion == v.Number))
+                .ToListAsync(cancellationToken))
+            .ToDictionary(v => v.DocumentId);
         _parents ??= await db.Folders.AsNoTracking().ToDictionaryAsync(f => f.Id, f => f.ParentId, cancellationToken);
-        var path = FolderService.Ancestry(document.FolderId, _parents);
-        var folderAcl = (await db.FolderPermissions.AsNoTracking().Where(p => path.Contains(p.FolderId) && (p.Rights & DocumentRights.Read) != 0)
-                .Select(p => new { p.PrincipalType, p.PrincipalId }).ToListAsync(cancellationToken))
-            .Select(p => DocumentAccess.Token(p.PrincipalType, p.PrincipalId)).Distinct().ToList();
-        List<string>? itemAcl = null;
-        if (document.HasOwnPermissions)
+        var paths = documents.Values.ToDictionary(d => d.Id, d => FolderService.Ancestry(d.FolderId, _parents));
+        var folderIds = paths.Values.SelectMany(p => p).Distinct().ToList();
+        var folderReaders = (await db.FolderPermissions.AsNoTracking().Where(p => folderIds.Contains(p.FolderId) && (p.Rights & DocumentRights.Read) != 0)
+                .Select(p => new { p.FolderId, p.PrincipalType, p.PrincipalId }).ToListAsync(cancellationToken))
+            .ToLookup(p => p.FolderId, p => DocumentAccess.Token(p.PrincipalType, p.PrincipalId));
+        var narrowed = documents.Values.Where(d => d.HasOwnPermissions).Select(d => d.Id).ToList();
+        var itemReaders = (narrowed.Count == 0 ? [] : await db.DocumentPermissions.AsNoTracking().Where(p => narrowed.Contains(p.DocumentId) && (p.Rights & DocumentRights.Read) != 0)
+                .Select(p => new { p.DocumentId, p.PrincipalType, p.PrincipalId }).ToListAsync(cancellationToken))
+            .ToLookup(p => p.DocumentId, p => DocumentAccess.Token(p.PrincipalType, p.PrincipalId));
+
+        await ExtractPendingAsync([.. versions.Values.Where(v => !v.Extracted)], cancellationToken);
+
+        var entries = new Dictionary<Guid, IndexEntry?>();
+        foreach (var id in documentIds)
         {
-            itemAcl = [.. (await db.DocumentPermissions.AsNoTracking().Where(p => p.DocumentId == documentId && (p.Rights & DocumentRights.Read) != 0)
-                    .Select(p => new { p.PrincipalType, p.PrincipalId }).ToListAsync(cancellationToken))
-                .Select(p => DocumentAccess.Token(p.PrincipalType, p.PrincipalId))];
-            if (itemAcl.Count == 0)
+            if (!documents.TryGetValue(id, out var document) || !versions.TryGetValue(id, out var version))
             {
-                itemAcl = ["nobody"];   // narrowed to no one: only admins see it
+                entries[id] = null;
+                continue;
             }
+
+            var path = paths[id];
+            List<string>? itemAcl = null;
+            if (document.HasOwnPermissions)
+            {
+                itemAcl = [.. itemReaders[id]];
+                if (itemAcl.Count == 0)
+                {
+                    itemAcl = ["nobody"];   // narrowed to no one: only admins see it
+                }
+            }
+
+            entries[id] = new IndexEntry(document.Id.ToString(), Kind, document.Title, version.ExtractedText, MetadataText(document, version),
+                [.. path.Select(p => p.ToString())], document.Type, document.Status.ToString().ToLowerInvariant(), document.Owner,
+                document.ReceivedAt ?? document.CreatedAt, [.. path.SelectMany(f => folderReaders[f]).Distinct()], itemAcl);
         }
 
-        return new IndexEntry(document.Id.ToString(), Kind, document.Title, text, MetadataText(document, version),
-            [.. path.Select(p => p.ToString())], document.Type, document.Status.ToString().ToLowerInvariant(), document.Owner,
-            document.ReceivedAt ?? document.CreatedAt, folderAcl, itemAcl);
+        return entries;
+    }
+
+    /// <summary>Reads the texts of tracked versions side by side (the pool bounds how many at once) and saves them together.</summary>
+    private async Task ExtractPendingAsync(List<DocumentVersion> pending, CancellationToken cancellationToken)
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var results = new ExtractionResult[pending.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, pending.Count), new ParallelOptions { MaxDegreeOfParallelism = workers.Options.Workers * 2, CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await ResultOfAsync(pending[i], token));
+        for (var i = 0; i < pending.Count; i++)
+        {
+            Apply(pending[i], results[i]);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Attempts after which a version that never got a result (its extraction took the node down) is quarantined.</summary>
@@ -70,24 +112,24 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
             return version.ExtractedText;
         }
 
-        ExtractionResult result;
-        if (version.ExtractionAttempts > MaxAttempts)
-        {
-            // Counted before each try (see SearchIndexer): the earlier tries never came back.
-            result = ExtractionResult.Poison($"Reading the file was begun {MaxAttempts} times and never finished.");
-        }
-        else
-        {
-            result = await ExtractAsync(version.Sha256, version.ContentType, version.Size, cancellationToken);
-        }
+        Apply(version, await ResultOfAsync(version, cancellationToken));
+        await db.SaveChangesAsync(cancellationToken);
+        return version.ExtractedText;
+    }
 
+    private Task<ExtractionResult> ResultOfAsync(DocumentVersion version, CancellationToken cancellationToken) =>
+        version.ExtractionAttempts > MaxAttempts
+            // Counted before each try (see SearchIndexer): the earlier tries never came back.
+            ? Task.FromResult(ExtractionResult.Poison($"Reading the file was begun {MaxAttempts} times and never finished."))
+            : ExtractAsync(version.Sha256, version.ContentType, version.Size, cancellationToken);
+
+    private static void Apply(DocumentVersion version, ExtractionResult result)
+    {
         version.ExtractedText = result.Text;
         version.ExtractionError = result.Error is { } error ? Bound(error, 2000) : null;
         version.ExtractionNote = result.Note is { } note ? Bound(note, 500) : null;
         version.ExtractionQuarantined = result.Poisoned;
         version.Extracted = true;
-        await db.SaveChangesAsync(cancellationToken);
-        return version.ExtractedText;
     }
 
     /// <summary>

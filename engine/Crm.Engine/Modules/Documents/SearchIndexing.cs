@@ -20,7 +20,6 @@ namespace Crm.Modules.Documents;
 public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index, TimeProvider clock)
 {
     public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(5);
-    private static readonly int Parallelism = Math.Max(2, Environment.ProcessorCount * 2);
 
     public SearchIndex Index => index;
 
@@ -50,21 +49,24 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
             return 0;
         }
 
-        // Extraction reads the object store and parses files: build entries side by side, each in its own scope.
+        // A batch of documents at a time: few queries, texts extracted side by side in the worker pool, one save.
         var ids = batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct().ToList();
         await DocumentIndexer.CountAttemptsAsync(db, ids, cancellationToken);
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
+        foreach (var chunk in ids.Chunk(100))
         {
             await using var itemScope = scopes.CreateAsyncScope();
-            if (await itemScope.ServiceProvider.GetRequiredService<DocumentIndexer>().BuildAsync(id, ct) is { } entry)
+            foreach (var (id, entry) in await itemScope.ServiceProvider.GetRequiredService<DocumentIndexer>().BuildManyAsync([.. chunk], cancellationToken))
             {
-                index.Upsert(entry);
+                if (entry is not null)
+                {
+                    index.Upsert(entry);
+                }
+                else
+                {
+                    index.Delete(id.ToString());
+                }
             }
-            else
-            {
-                index.Delete(id.ToString());
-            }
-        });
+        }
 
         // Other modules' records (articles ...) through their search sources, one scope per topic.
         foreach (var topic in batch.Where(m => m.Topic != OutboxMessage.IndexDocument).GroupBy(m => m.Topic))
@@ -118,10 +120,11 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
         {
             await using var scope = scopes.CreateAsyncScope();
             var indexer = scope.ServiceProvider.GetRequiredService<DocumentIndexer>();
-            await DocumentIndexer.CountAttemptsAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), [.. ids.Skip(i).Take(200)], cancellationToken);
-            foreach (var id in ids.Skip(i).Take(200))
+            List<Guid> chunk = [.. ids.Skip(i).Take(200)];
+            await DocumentIndexer.CountAttemptsAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), chunk, cancellationToken);
+            foreach (var entry in (await indexer.BuildManyAsync(chunk, cancellationToken)).Values)
             {
-                if (await indexer.BuildAsync(id, cancellationToken) is { } entry)
+                if (entry is not null)
                 {
                     index.Upsert(entry);
                 }
