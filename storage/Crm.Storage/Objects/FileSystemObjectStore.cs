@@ -10,7 +10,7 @@ public sealed class FileSystemObjectStore(string rootFolder) : IObjectStore
     {
         await using var spool = await HashingSpool.CreateAsync(content, TempFolder, maxBytes, cancellationToken);
         var target = PathOf(spool.Hash);
-        if (File.Exists(target))
+        if (File.Exists(target) && Touch(target))
         {
             return new StoredObject(spool.Hash, spool.Length, Created: false);
         }
@@ -20,7 +20,7 @@ public sealed class FileSystemObjectStore(string rootFolder) : IObjectStore
         {
             File.Move(spool.Path, target, overwrite: false);
         }
-        catch (IOException) when (File.Exists(target))
+        catch (IOException) when (File.Exists(target) && Touch(target))
         {
             // Another writer stored the same bytes first: same name means same content.
             return new StoredObject(spool.Hash, spool.Length, Created: false);
@@ -47,6 +47,53 @@ public sealed class FileSystemObjectStore(string rootFolder) : IObjectStore
     {
         var info = new FileInfo(PathOf(hash));
         return Task.FromResult(info.Exists ? info.Length : (long?)null);
+    }
+
+    /// <summary>
+    /// A fresh write time: the blob collector leaves objects written within its grace period alone. False when the
+    /// object is gone (collected in between): then the caller stores the bytes again.
+    /// </summary>
+    private static bool Touch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public Task<StoredBlob?> StatAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(PathOf(hash));
+        return Task.FromResult(info.Exists ? new StoredBlob(hash, info.Length, info.LastWriteTimeUtc) : null);
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListObjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+
+        // Objects live at ab/cd/<64 hex>; the temp folder and records are not objects.
+        foreach (var file in Directory.EnumerateFiles(_root, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 }))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ContentHash.TryParse(Path.GetFileName(file), out var hash) && PathOf(hash) == file)
+            {
+                var info = new FileInfo(file);
+                if (info.Exists)
+                {
+                    yield return new StoredBlob(hash, info.Length, info.LastWriteTimeUtc);
+                }
+            }
+        }
+
+        await Task.CompletedTask;
     }
 
     public Task DeleteAsync(ContentHash hash, CancellationToken cancellationToken = default)

@@ -16,6 +16,15 @@ public interface IObjectStore
     /// <summary>Returns the object's size, or null when it does not exist.</summary>
     Task<long?> GetSizeAsync(ContentHash hash, CancellationToken cancellationToken = default);
 
+    /// <summary>The object's size and last write, or null when it does not exist.</summary>
+    Task<StoredBlob?> StatAsync(ContentHash hash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every content object with its size and last write (records are not listed). A put that finds its bytes
+    /// already stored refreshes that time, so the collector's grace period also covers a re-upload of old bytes.
+    /// </summary>
+    IAsyncEnumerable<StoredBlob> ListObjectsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes the object; absent objects are ignored (used by the orphan collector).</summary>
     Task DeleteAsync(ContentHash hash, CancellationToken cancellationToken = default);
 
@@ -48,6 +57,9 @@ public static class RecordNames
 /// were already there (the S3 store does not ask for small objects; rewriting them is cheaper).
 /// </summary>
 public sealed record StoredObject(ContentHash Hash, long Length, bool Created);
+
+/// <summary>A content object as listed: its address, size and when it was last written.</summary>
+public sealed record StoredBlob(ContentHash Hash, long Size, DateTimeOffset LastWritten);
 
 public sealed class ObjectNotFoundException(ContentHash hash)
     : Exception($"Object {hash} does not exist in the object store.")

@@ -43,7 +43,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         // written: the key is its hash, so a second write stores the same bytes under the same name (still
         // one object) and costs less than the extra round trip of asking first.
         var existed = spool.Length > SmallObject && await GetSizeAsync(spool.Hash, cancellationToken) is not null;
-        if (existed)
+        if (existed && await TouchAsync(spool.Hash, cancellationToken))
         {
             return new StoredObject(spool.Hash, spool.Length, Created: false);
         }
@@ -58,6 +58,23 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 .WithContentType("application/octet-stream"),
             cancellationToken);
         return new StoredObject(spool.Hash, spool.Length, Created: true);
+    }
+
+    /// <summary>False when the object is gone (the collector took it in between): then the caller stores it again.</summary>
+    private async Task<bool> TouchAsync(ContentHash hash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Copied onto itself with its metadata replaced: a new write time, so the collector's grace applies.
+            await _client.CopyObjectAsync(new CopyObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey())
+                .WithCopyObjectSource(new CopySourceObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()))
+                .WithReplaceMetadataDirective(true).WithHeaders(new Dictionary<string, string>(StringComparer.Ordinal) { ["x-amz-meta-touched"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) }), cancellationToken);
+            return true;
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            return false;
+        }
     }
 
     public async Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default)
@@ -88,6 +105,33 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         catch (Minio.Exceptions.ObjectNotFoundException)
         {
             return null;
+        }
+    }
+
+    public async Task<StoredBlob?> StatAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()), cancellationToken);
+            return new StoredBlob(hash, stat.Size, new DateTimeOffset(stat.LastModified.Kind == DateTimeKind.Local ? stat.LastModified.ToUniversalTime() : DateTime.SpecifyKind(stat.LastModified, DateTimeKind.Utc)));
+        }
+        catch (Minio.Exceptions.ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListObjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in _client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(Bucket).WithRecursive(true), cancellationToken))
+        {
+            // Objects live at ab/cd/<64 hex>; records/ and anything else in the bucket are not ours to collect.
+            var name = item.Key[(item.Key.LastIndexOf('/') + 1)..];
+            if (ContentHash.TryParse(name, out var hash) && hash.ToKey() == item.Key)
+            {
+                yield return new StoredBlob(hash, (long)item.Size, item.LastModifiedDateTime is { } modified
+                    ? new DateTimeOffset(modified.Kind == DateTimeKind.Local ? modified.ToUniversalTime() : DateTime.SpecifyKind(modified, DateTimeKind.Utc)) : DateTimeOffset.UtcNow);
+            }
         }
     }
 

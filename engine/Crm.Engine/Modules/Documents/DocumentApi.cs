@@ -118,6 +118,10 @@ public static class DocumentApi
 
         app.MapGet("/api/document-types", (IOptions<DocumentOptions> options) => TypedResults.Ok(options.Value.Types))
             .WithTags("Documents").WithName("DocumentTypes").WithSummary("The document-type dictionary (Crm:Documents:Types).");
+        app.MapGet("/api/admin/content", async (CurrentUser user, ContentMaintenance maintenance, CancellationToken ct) =>
+            TypedResults.Ok(await maintenance.GetAsync(user, ct))).WithName("ContentMaintenance").WithTags("Administration");
+        app.MapPost("/api/admin/content/collect-blobs", async (CurrentUser user, ContentMaintenance maintenance, CancellationToken ct) =>
+            TypedResults.Ok(await maintenance.CollectBlobsAsync(user, ct))).WithName("CollectBlobs").WithTags("Administration");
         app.MapGet("/api/search", async (string? q, Guid? folderId, string? type, string? status, string? owner, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CurrentUser user, HttpContext http, SearchService search, CancellationToken ct) =>
             TypedResults.Ok(await search.SearchAsync(new SearchRequest(q, folderId, type, status, owner, from, to, page ?? 1, pageSize ?? 20), user, From(http), ct)))
             .WithTags("Search").WithName("Search").WithSummary("Full-text search with snippets; only what the caller may read is found and counted.");

@@ -36,6 +36,9 @@ public static class DocumentsModule
             return new SearchIndex(path);
         });
         services.TryAddSingleton<SearchIndexer>();
+        services.TryAddScoped<BlobCollector>();
+        services.TryAddScoped<ContentMaintenance>();
+        services.TryAddSingleton<HousekeepingReport>();
         // Parsers of uploaded files run in supervised worker processes, never in the server (storage/Crm.Extraction).
         services.TryAddSingleton(sp =>
         {
@@ -54,7 +57,7 @@ public static class DocumentsModule
     /// <summary>/api/folders, /api/documents, /api/access-log, /api/search.</summary>
     public static IEndpointRouteBuilder MapDocumentsModule(this IEndpointRouteBuilder app) => app.MapDocumentApi();
 
-    /// <summary>Keeps this node's index current from the outbox.</summary>
+    /// <summary>Keeps this node's index current from the outbox, and collects unreferenced blobs.</summary>
     public static IServiceCollection AddCrmSearchWorker(this IServiceCollection services) =>
-        services.AddHostedService<SearchIndexWorker>();
+        services.AddHostedService<SearchIndexWorker>().AddHostedService<BlobCollectorWorker>();
 }

@@ -153,7 +153,7 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
 }
 
 /// <summary>The background worker that keeps this node's index current.</summary>
-public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extraction.ExtractionWorkerPool extraction, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
+public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extraction.ExtractionWorkerPool extraction, HousekeepingReport report, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan CleanUpEvery = TimeSpan.FromHours(1);
 
@@ -176,7 +176,10 @@ public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extract
                 if (clock.GetUtcNow() >= nextCleanUp)
                 {
                     nextCleanUp = clock.GetUtcNow() + CleanUpEvery;
-                    if (await indexer.CleanUpAsync(stoppingToken) is > 0 and var deleted)
+                    var deleted = await indexer.CleanUpAsync(stoppingToken);
+                    report.Add(new HousekeepingRun("outbox", clock.GetUtcNow(),
+                        $"{deleted} delivered outbox rows older than {OutboxCleanup.Retention.TotalDays:0} days deleted", deleted, 0));
+                    if (deleted > 0)
                     {
                         logger.LogInformation("Deleted {Count} delivered outbox rows", deleted);
                     }
