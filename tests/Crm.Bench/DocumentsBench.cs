@@ -18,7 +18,8 @@ namespace Crm.Bench;
 
 internal sealed record Transfer(string Name, double ApiMBps, double RawMBps);
 
-internal sealed record DocumentFigures(IReadOnlyList<Transfer> Transfers, double IndexedPerSecond, double ExtractAndIndexPerSecond, double RawLucenePerSecond, int SearchDocuments, double SearchP50, double SearchP95);
+internal sealed record DocumentFigures(IReadOnlyList<Transfer> Transfers, double IndexedPerSecond, double ExtractAndIndexPerSecond, double RawLucenePerSecond, int SearchDocuments, double SearchP50, double SearchP95,
+    long PeakRssMB = 0, int HostileFiles = 0, long HostilePeakRssMB = 0);
 
 /// <summary>
 /// (d) Documents against the real S3 server: upload and download through the HTTP API vs the Minio client
@@ -33,9 +34,9 @@ internal static class DocumentsBench
     {
         var indexOnly = options.Only == "d-index";
         var transfers = indexOnly ? [] : await TransfersAsync(options, progress);
-        var (indexed, extractOnly, raw) = await IndexingAsync(options, progress);
+        var (indexed, extractOnly, raw, peak, hostile, hostilePeak) = await IndexingAsync(options, progress);
         var (documents, p50, p95) = indexOnly ? (0, 0, 0) : Search(progress);
-        return new DocumentFigures(transfers, indexed, extractOnly, raw, documents, p50, p95);
+        return new DocumentFigures(transfers, indexed, extractOnly, raw, documents, p50, p95, peak, hostile, hostilePeak);
     }
 
     private static async Task<List<Transfer>> TransfersAsync(BenchOptions options, IProgress<string> progress)
@@ -112,7 +113,7 @@ internal static class DocumentsBench
     }
 
     /// <summary>One-page .docx files through the whole pipeline (outbox, object store, extraction, Lucene) vs Lucene alone.</summary>
-    private static async Task<(double Indexed, double ExtractOnly, double Raw)> IndexingAsync(BenchOptions options, IProgress<string> progress)
+    private static async Task<(double Indexed, double ExtractOnly, double Raw, long PeakRssMB, int HostileFiles, long HostilePeakRssMB)> IndexingAsync(BenchOptions options, IProgress<string> progress)
     {
         const int count = 600;
         var dataPath = Directory.CreateTempSubdirectory("crm-bench-index-").FullName;
@@ -148,12 +149,37 @@ internal static class DocumentsBench
             await documents.CreateAsync(new CreateDocumentRequest(folder, $"Letter {i}", "letter"), stored, AdminUser, AccessContext.Internal, ct);
         });
 
+        // This process is the server here: its resident memory is sampled while it indexes.
+        var peak = new PeakRss();
         var watch = Stopwatch.StartNew();
         while (await indexer.ApplyPendingAsync(CancellationToken.None) > 0)
         {
         }
 
         var indexed = count / watch.Elapsed.TotalSeconds;
+        var pipelinePeak = peak.StopMB();
+
+        // The hostile and odd files of tests/corpus (bombs, poison PDF, OCR scans) through the same pipeline.
+        var hostile = 0;
+        if (CorpusFolder() is { } corpus)
+        {
+            foreach (var file in Directory.GetFiles(corpus).Where(f => !f.EndsWith(".py", StringComparison.Ordinal) && !f.EndsWith(".md", StringComparison.Ordinal) && !f.EndsWith(".tsv", StringComparison.Ordinal) && new FileInfo(f).Length > 0))
+            {
+                await using var scope = provider.CreateAsyncScope();
+                var documents = scope.ServiceProvider.GetRequiredService<DocumentService>();
+                var stored = await documents.StoreAsync(new UploadedFile(Path.GetFileName(file), File.OpenRead(file)), CancellationToken.None);
+                await documents.CreateAsync(new CreateDocumentRequest(folder, Path.GetFileName(file), null), stored, AdminUser, AccessContext.Internal, CancellationToken.None);
+                hostile++;
+            }
+        }
+
+        peak = new PeakRss();
+        while (await indexer.ApplyPendingAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        var hostilePeak = peak.StopMB();
+        progress.Report(string.Create(CultureInfo.InvariantCulture, $"indexing: server peak RSS {pipelinePeak} MB for {count} docx, {hostilePeak} MB for {hostile} hostile/odd files"));
 
         // The same files, extraction and Lucene only (no database, no object store), on the same parallelism.
         var files = texts.Select(Docx).ToList();
@@ -184,7 +210,59 @@ internal static class DocumentsBench
         raw.Commit(count);
         var rawRate = count / watch.Elapsed.TotalSeconds;
         progress.Report(string.Create(CultureInfo.InvariantCulture, $"indexing: {indexed:F0} docx/s through the pipeline, {extractOnly:F0} docx/s extraction + Lucene only, {rawRate:F0} docs/s raw Lucene"));
-        return (indexed, extractOnly, rawRate);
+        return (indexed, extractOnly, rawRate, pipelinePeak, hostile, hostilePeak);
+    }
+
+    private static string? CorpusFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Crm.sln")))
+            {
+                var corpus = Path.Combine(dir.FullName, "tests", "corpus");
+                return Directory.Exists(corpus) ? corpus : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>This process's peak resident set size while it lives (sampled every 50 ms from /proc).</summary>
+    private sealed class PeakRss
+    {
+        private readonly Task<long> _sampling;
+        private volatile bool _stopped;
+
+        public PeakRss() => _sampling = Task.Run(async () =>
+        {
+            var peak = 0L;
+            while (!_stopped)
+            {
+                peak = Math.Max(peak, Resident());
+                await Task.Delay(50, CancellationToken.None);
+            }
+
+            return peak;
+        });
+
+        public long StopMB()
+        {
+            _stopped = true;
+            var peak = Math.Max(_sampling.GetAwaiter().GetResult(), Resident());
+            return peak / 1024 / 1024;
+        }
+
+        private static long Resident()
+        {
+            try
+            {
+                return long.Parse(File.ReadAllText("/proc/self/statm").Split(' ')[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+            }
+            catch (IOException)
+            {
+                return Environment.WorkingSet;
+            }
+        }
     }
 
     /// <summary>p50/p95 of searches (one or two words, filtered by a user's principals) over 100 000 documents.</summary>
