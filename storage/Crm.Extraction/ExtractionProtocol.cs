@@ -20,7 +20,7 @@ public sealed record ExtractionLimits(
 }
 
 /// <summary>One file for a worker to read: a local path the server spooled, never an object-store key.</summary>
-public sealed record ExtractionRequest(string Path, string ContentType, int MaxChars, long MaxUnzippedBytes, double MaxZipRatio, int MaxOcrPages, bool UsePdfToText = true);
+public sealed record ExtractionRequest(string Path, string ContentType, int MaxChars, long MaxUnzippedBytes, double MaxZipRatio, int MaxOcrPages, bool UsePdfToText = true, double TimeoutSeconds = 60);
 
 /// <summary>
 /// The text of a file, or why there is none (the document stays findable by its name and metadata).
@@ -50,12 +50,20 @@ public static class ExtractableTypes
     public const string MacroEnabledSheet = "application/vnd.ms-excel.sheet.macroEnabled.12";
     public const string MacroEnabledSlides = "application/vnd.ms-powerpoint.presentation.macroEnabled.12";
 
+    public const string OpenDocumentText = "application/vnd.oasis.opendocument.text";
+    public const string OpenDocumentSheet = "application/vnd.oasis.opendocument.spreadsheet";
+    public const string OpenDocumentSlides = "application/vnd.oasis.opendocument.presentation";
+    public const string Rtf = "application/rtf";
+
+    public static bool IsOpenDocument(string contentType) => contentType.StartsWith("application/vnd.oasis.opendocument.", StringComparison.Ordinal);
+
     public static bool IsImage(string contentType) => contentType is "image/png" or "image/jpeg" or "image/tiff" or "image/gif" or "image/bmp" or "image/webp";
 
     public static bool CanExtract(string contentType) => contentType switch
     {
         "application/pdf" or "message/rfc822" or "text/html" or "text/plain" or "text/csv" or "text/markdown" => true,
-        MacroEnabledWord or MacroEnabledSheet or MacroEnabledSlides => true,
+        MacroEnabledWord or MacroEnabledSheet or MacroEnabledSlides or Rtf => true,
+        OpenDocumentText or OpenDocumentSheet or OpenDocumentSlides => true,
         _ => IsImage(contentType) || contentType.StartsWith("application/vnd.openxmlformats-officedocument.", StringComparison.Ordinal),
     };
 }

@@ -31,6 +31,14 @@ public static partial class OfficeText
         {
             ReadWorkbook(zip, budget, sink, request.MaxChars);
         }
+        else if (ExtractableTypes.IsOpenDocument(contentType))
+        {
+            // OpenDocument (LibreOffice): the text is in content.xml, styles.xml holds headers and footers.
+            foreach (var part in OpenDocumentParts.Select(zip.GetEntry).OfType<ZipArchiveEntry>())
+            {
+                ReadOpenDocument(part, budget, sink);
+            }
+        }
         else if (contentType.EndsWith("presentationml.presentation", StringComparison.Ordinal) || contentType == ExtractableTypes.MacroEnabledSlides)
         {
             var parts = zip.Entries.Where(e => SlidePart().IsMatch(e.FullName))
@@ -41,6 +49,8 @@ public static partial class OfficeText
             }
         }
     }
+
+    private static readonly string[] OpenDocumentParts = ["content.xml", "styles.xml"];
 
     /// <summary>The quick filter: what the headers admit to. Lying headers are caught while inflating.</summary>
     private static void CheckHeaders(ZipArchive zip, ExtractionRequest request)
@@ -87,6 +97,38 @@ public static partial class OfficeText
         }
 
         sink.Break();
+    }
+
+    /// <summary>OpenDocument text: every text node, a line break after paragraphs and headings, tabs and spaces kept.</summary>
+    private static void ReadOpenDocument(ZipArchiveEntry part, InflateBudget budget, TextSink sink)
+    {
+        using var stream = budget.Open(part);
+        using var xml = XmlReader.Create(stream, Settings);
+        var inBody = part.FullName == "content.xml" ? 0 : 1;   // styles.xml: only its header/footer text
+        while (!sink.Full && xml.Read())
+        {
+            switch (xml.NodeType)
+            {
+                case XmlNodeType.Element when xml.LocalName is "body" or "header" or "footer":
+                    inBody++;
+                    break;
+                case XmlNodeType.EndElement when xml.LocalName is "body" or "header" or "footer":
+                    inBody--;
+                    break;
+                case XmlNodeType.Element when xml.LocalName is "tab" or "s":
+                    sink.Break(' ');
+                    break;
+                case XmlNodeType.Element when xml.LocalName == "line-break":
+                    sink.Break();
+                    break;
+                case XmlNodeType.Text or XmlNodeType.SignificantWhitespace when inBody > 0 && (part.FullName == "content.xml" || inBody > 1):
+                    sink.Append(xml.Value);
+                    break;
+                case XmlNodeType.EndElement when xml.LocalName is "p" or "h" or "table-cell":
+                    sink.Break();
+                    break;
+            }
+        }
     }
 
     /// <summary>Shared strings (bounded by the character cap), then each sheet's cells in order.</summary>

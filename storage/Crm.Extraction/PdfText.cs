@@ -13,6 +13,7 @@ public static class PdfText
 
     public static ExtractionResult Read(string path, ExtractionRequest request, ExternalTools tools, TimeSpan wallClock)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var sink = new TextSink(request.MaxChars);
         int pages;
         string? pdfToTextError = null;
@@ -28,7 +29,7 @@ public static class PdfText
             {
                 sink.Append(run.Output);
                 pages = Math.Max(1, run.Output.Count(c => c == '\f'));   // pdftotext ends each page with a form feed
-                return MaybeOcr(path, request, tools, wallClock, sink, pages);
+                return MaybeOcr(path, request, tools, wallClock * 0.9 - started.Elapsed, sink, pages);
             }
 
             pdfToTextError = FirstLine(run.Errors) ?? $"pdftotext exit code {run.ExitCode}";
@@ -61,7 +62,7 @@ public static class PdfText
             return ExtractionResult.Failed($"The PDF could not be read: {pdfToTextError} ({ex.Message})");
         }
 
-        return MaybeOcr(path, request, tools, wallClock, sink, pages);
+        return MaybeOcr(path, request, tools, wallClock * 0.9 - started.Elapsed, sink, pages);
     }
 
     private static void AppendTitles(IEnumerable<UglyToad.PdfPig.Outline.BookmarkNode> nodes, TextSink sink, int depth)
@@ -85,6 +86,11 @@ public static class PdfText
         if (letters >= ScanLettersPerPage * Math.Max(1, Math.Min(pages, request.MaxOcrPages)))
         {
             return new ExtractionResult(text, null, sink.Full ? Truncated(request) : null);
+        }
+
+        if (wallClock <= TimeSpan.FromSeconds(2))
+        {
+            return new ExtractionResult(text, null, "The PDF looks scanned, but reading it took the time OCR would have needed.");
         }
 
         if (!tools.CanOcr || tools.PdfToPpm is null)

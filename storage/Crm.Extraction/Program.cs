@@ -8,7 +8,6 @@ var protocolOut = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encodin
 Console.SetOut(Console.Error);
 var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
 var tools = ExternalTools.Detect();
-var wallClock = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("CRM_EXTRACTION_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 60);
 
 Write(new WorkerReady(true, tools.PdfToText is not null, tools.CanOcr, tools.OcrLanguages));
 while (input.ReadLine() is { } line)
@@ -19,7 +18,8 @@ while (input.ReadLine() is { } line)
     }
 
     var request = JsonSerializer.Deserialize<ExtractionRequest>(line, ExtractionProtocol.Json)!;
-    Write(TextExtractor.Extract(request, tools, wallClock));
+    // The supervisor kills the worker a little after this; the readers stop their tools at it.
+    Write(TextExtractor.Extract(request, tools, TimeSpan.FromSeconds(Math.Max(1, request.TimeoutSeconds))));
 }
 
 void Write<T>(T value)

@@ -59,6 +59,9 @@ public static class TextExtractor
                 case "text/html":
                     PlainText.Read(content, html: true, sink, request.MaxChars);
                     break;
+                case ExtractableTypes.Rtf:
+                    RtfText.Read(content, sink, request.MaxChars);
+                    break;
                 case "text/plain" or "text/csv" or "text/markdown":
                     PlainText.Read(content, html: false, sink, request.MaxChars);
                     break;
@@ -79,6 +82,8 @@ public static class TextExtractor
     {
         "application/pdf" => "PDF",
         "message/rfc822" => "mail",
+        ExtractableTypes.Rtf => "RTF document",
+        _ when ExtractableTypes.IsOpenDocument(contentType) => "OpenDocument file",
         _ when contentType.Contains("wordprocessingml", StringComparison.Ordinal) || contentType == ExtractableTypes.MacroEnabledWord => "Word document",
         _ when contentType.Contains("spreadsheetml", StringComparison.Ordinal) || contentType == ExtractableTypes.MacroEnabledSheet => "spreadsheet",
         _ when contentType.Contains("presentationml", StringComparison.Ordinal) || contentType == ExtractableTypes.MacroEnabledSlides => "presentation",

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+import io
 import zipfile
 import zlib
 
@@ -584,6 +585,36 @@ def make_poison_outline_pdf():
           "written by make-corpus.py")
 
 
+def make_opendocument_and_rtf():
+    # OpenDocument text: stored "mimetype" first (as LibreOffice writes it), then content.xml
+    content = ('<?xml version="1.0" encoding="UTF-8"?>'
+               '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:text>'
+               '<text:h text:outline-level="1">Protokół z Ostrołęki</text:h>'
+               '<text:p>Reklamacja dotyczy <text:span>przęsła</text:span> mostu w Grudziądzu.<text:tab/>Koszt naprawy ustalono.</text:p>'
+               '</office:text></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        info = zipfile.ZipInfo("mimetype", date_time=(2026, 1, 1, 0, 0, 0))
+        z.writestr(info, "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        for name, data in [("content.xml", content), ("META-INF/manifest.xml", manifest)]:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED)
+    write("protokol.odt", buf.getvalue())
+    entry("protokol.odt", "text", "Ostrołęki przęsła Grudziądzu",
+          "OpenDocument text (stored mimetype entry first, content.xml with heading, span and tab)", "python zipfile in make-corpus.py")
+    # RTF as Polish Word writes it: code page 1250 escapes and \u escapes with an ANSI fallback
+    rtf = (b"{\\rtf1\\ansi\\ansicpg1250\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}{\\colortbl;\\red0\\green0\\blue0;}"
+           b"{\\*\\generator Hand;}\\pard\\f0\\fs24 Pismo z Pr\\'b9dnika w sprawie gwarancji.\\par "
+           b"Zam\\u243?wienie z Bia\\u322?ostoku zosta\\'b3o przyj\\'eate.\\par}")
+    write("pismo.rtf", rtf.replace(b"\\\\", b"\\"))
+    entry("pismo.rtf", "text", "Prądnika gwarancji Zamówienie Białostoku przyjęte",
+          "RTF with \\ansicpg1250 hex escapes and \\u escapes with fallbacks, font and colour tables, a \\* destination",
+          "written by make-corpus.py")
+
+
 def make_polish_pdf(tmp):
     page = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>Gdańsk</title>'
             '<style>body{font-family:"DejaVu Sans";font-size:14pt;margin:2cm}</style></head><body>'
@@ -1016,6 +1047,7 @@ def main():
         make_polish_pdf(tmp)
         make_glued_pdf()
         make_poison_outline_pdf()
+        make_opendocument_and_rtf()
         make_scans(tmp)
         make_zip_bombs()
         make_cells_blowup()

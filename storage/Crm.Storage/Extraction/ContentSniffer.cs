@@ -24,6 +24,17 @@ public static class ContentSniffer
 
         if (head.StartsWith("PK\u0003\u0004"u8))
         {
+            // An OpenDocument file starts with its stored "mimetype" entry, whatever its name.
+            if (head.Length > 38 && head[30..38].SequenceEqual("mimetype"u8) && head[38..].StartsWith("application/vnd.oasis.opendocument."u8))
+            {
+                var mime = Encoding.ASCII.GetString(head[38..Math.Min(head.Length, 38 + 80)]);
+                var type = new string([.. mime.TakeWhile(c => c is (>= 'a' and <= 'z') or '.' or '/' or '-')]);
+                if (type is Crm.Extraction.ExtractableTypes.OpenDocumentText or Crm.Extraction.ExtractableTypes.OpenDocumentSheet or Crm.Extraction.ExtractableTypes.OpenDocumentSlides)
+                {
+                    return type;
+                }
+            }
+
             return extension switch
             {
                 ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -33,6 +44,9 @@ public static class ContentSniffer
                 ".docm" => MacroEnabledWord,
                 ".xlsm" => MacroEnabledSheet,
                 ".pptm" => MacroEnabledSlides,
+                ".odt" => Crm.Extraction.ExtractableTypes.OpenDocumentText,
+                ".ods" => Crm.Extraction.ExtractableTypes.OpenDocumentSheet,
+                ".odp" => Crm.Extraction.ExtractableTypes.OpenDocumentSlides,
                 _ => "application/zip",
             };
         }
@@ -74,6 +88,11 @@ public static class ContentSniffer
 
         var text = head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? head[3..] : head;
         var start = Encoding.Latin1.GetString(text[..Math.Min(text.Length, 512)]).TrimStart(' ', '\r', '\n', '\t');
+        if (start.StartsWith(@"{\rtf", StringComparison.Ordinal))
+        {
+            return Crm.Extraction.ExtractableTypes.Rtf;
+        }
+
         if (start.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase) || start.StartsWith("<html", StringComparison.OrdinalIgnoreCase) || extension is ".html" or ".htm")
         {
             return "text/html";

@@ -68,7 +68,6 @@ internal sealed class ExtractionWorker : IAsyncDisposable
         start.Environment["DOTNET_GCHeapHardLimit"] = (options.MemoryLimitBytes * 3 / 4).ToString("X", CultureInfo.InvariantCulture);
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_GCgen0size"] = "0x1000000";
-        start.Environment["CRM_EXTRACTION_SECONDS"] = "60";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The extraction worker could not be started.");
         var worker = new ExtractionWorker(process, new WorkerReady(false, false, false, null));
         process.ErrorDataReceived += (_, e) => worker.KeepError(e.Data);

@@ -61,7 +61,7 @@ public sealed class ExtractionWorkerPool(ExtractionWorkerOptions options, ILogge
 
     public async Task<ExtractionResult> ExtractAsync(string path, string contentType, ExtractionLimits limits, CancellationToken cancellationToken)
     {
-        var request = new ExtractionRequest(path, contentType, limits.MaxChars, limits.MaxUnzippedBytes, limits.MaxZipRatio, limits.MaxOcrPages, options.UsePdfToText);
+        var request = new ExtractionRequest(path, contentType, limits.MaxChars, limits.MaxUnzippedBytes, limits.MaxZipRatio, limits.MaxOcrPages, options.UsePdfToText, limits.TimeLimit.TotalSeconds);
         await _slots.WaitAsync(cancellationToken);
         ExtractionWorker? worker = null;
         try
