@@ -67,3 +67,30 @@ public static class ExtractableTypes
         _ => IsImage(contentType) || contentType.StartsWith("application/vnd.openxmlformats-officedocument.", StringComparison.Ordinal),
     };
 }
+
+/// <summary>Rules for text that leaves a worker, shared with the server (which never calls the parsers).</summary>
+public static class ExtractedText
+{
+    /// <summary>
+    /// Text any database stores: control characters other than tab, line feed, carriage return and form feed become
+    /// spaces (PostgreSQL refuses NUL in text; a stray byte in a mail must not stop the whole index batch).
+    /// </summary>
+    public static string Storable(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\u0008') && !text.AsSpan().ContainsAnyInRange('\u000B', '\u000B')
+            && !text.AsSpan().ContainsAnyInRange('\u000E', '\u001F') && !text.Contains('\u007F', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c is < ' ' and not ('\t' or '\n' or '\r' or '\f') or '\u007F' ? ' ' : c;
+            }
+        });
+    }
+
+}

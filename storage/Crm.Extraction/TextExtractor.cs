@@ -11,7 +11,7 @@ public static class TextExtractor
     public static ExtractionResult Extract(ExtractionRequest request, ExternalTools tools, TimeSpan wallClock)
     {
         var result = ExtractRaw(request, tools, wallClock);
-        return result.Text is { } text ? result with { Text = Composed(text) } : result;
+        return result.Text is { } text ? result with { Text = Composed(ExtractedText.Storable(text)) } : result;
     }
 
     /// <summary>

@@ -37,6 +37,22 @@ public sealed class ArchitectureTests
     };
 
     [Fact]
+    public void Parsers_of_uploaded_files_run_only_in_the_extraction_worker()
+    {
+        // A parser's stack overflow cannot be caught: in the server it would take the node down (decision 0008).
+        var architecture = new ArchLoader().LoadAssemblies(typeof(ProcessEngine).Assembly, typeof(CrmDbContext).Assembly, typeof(WorkflowSetup).Assembly,
+            typeof(DesignerSetup).Assembly, typeof(Program).Assembly, typeof(Crm.Storage.Objects.IObjectStore).Assembly).Build();
+        string[] parsers = ["Crm.Extraction.TextExtractor", "Crm.Extraction.OfficeText", "Crm.Extraction.PdfText", "Crm.Extraction.MailText",
+            "Crm.Extraction.PlainText", "Crm.Extraction.RtfText", "Crm.Extraction.Ocr"];
+        var violations = architecture.Types
+            .SelectMany(t => t.Dependencies.Select(d => d.Target).Distinct()
+                .Where(target => parsers.Contains(target.FullName) || Ns(target).StartsWith("UglyToad.PdfPig", StringComparison.Ordinal))
+                .Select(target => (t.FullName, target.FullName)))
+            .Distinct().ToList();
+        Assert.True(violations.Count == 0, Describe("Only the extraction worker may call the parsers of uploaded files", violations));
+    }
+
+    [Fact]
     public void Workflow_engine_knows_no_platform_module_process_or_ui()
     {
         var violations = Arrows(from => from == "engine", to => to is not ("engine" or null));

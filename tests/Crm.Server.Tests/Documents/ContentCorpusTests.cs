@@ -21,10 +21,17 @@ public sealed class ContentCorpusTests
 {
     private const long ServerMemoryCeiling = 1024L * 1024 * 1024;
 
-    [Fact]
-    public async Task Corpus_StoredReadFoundAndSurvived()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]   // refuses NUL in text: a stray byte must not stop indexing
+    public async Task Corpus_StoredReadFoundAndSurvived(DatabaseProvider provider)
     {
-        await using var database = TestDatabase.Create(DatabaseProvider.Sqlite);
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            TestEnvironment.RequirePostgreSql();
+        }
+
+        await using var database = TestDatabase.Create(provider);
         await using var server = await ServerProcess.StartAsync(database.Settings());
         using var sampling = new CancellationTokenSource();
         var peak = SamplePeakAsync(server, sampling.Token);

@@ -94,7 +94,22 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
             Apply(pending[i], results[i]);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            // A text the database refuses must not stop the batch (the index would retry it forever): the
+            // versions keep their verdict without the text, and say why.
+            foreach (var version in pending)
+            {
+                version.ExtractedText = null;
+                version.ExtractionError = Bound($"The text was read but could not be stored: {ex.InnerException?.Message ?? ex.Message}", 2000);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>Attempts after which a version that never got a result (its extraction took the node down) is quarantined.</summary>
@@ -125,7 +140,8 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
 
     private static void Apply(DocumentVersion version, ExtractionResult result)
     {
-        version.ExtractedText = result.Text;
+        // The worker already replaces control characters; a NUL would still stop PostgreSQL from saving the batch.
+        version.ExtractedText = result.Text is { } text ? ExtractedText.Storable(text) : null;
         version.ExtractionError = result.Error is { } error ? Bound(error, 2000) : null;
         version.ExtractionNote = result.Note is { } note ? Bound(note, 500) : null;
         version.ExtractionQuarantined = result.Poisoned;

@@ -348,6 +348,11 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         {
             throw ValidationFailedException.For("title", "Give the document a title of at most 500 characters.");
         }
+
+        if (title.Any(char.IsControl))
+        {
+            throw ValidationFailedException.For("title", "A title cannot contain control characters.");
+        }
     }
 
     public static DocumentView View(Document d, DocumentRights rights) => new(
