@@ -87,7 +87,9 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
         }
 
         var results = new ExtractionResult[pending.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, pending.Count), new ParallelOptions { MaxDegreeOfParallelism = workers.Options.Workers * 2, CancellationToken = cancellationToken },
+        // More files in flight than workers: while the workers parse, the next files are being fetched from the
+        // object store (the pool's own gate bounds the parsing).
+        await Parallel.ForEachAsync(Enumerable.Range(0, pending.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(8, workers.Options.Workers * 4), CancellationToken = cancellationToken },
             async (i, token) => results[i] = await ResultOfAsync(pending[i], token));
         for (var i = 0; i < pending.Count; i++)
         {
@@ -202,6 +204,12 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
         catch (ObjectNotFoundException ex)
         {
             return ExtractionResult.Failed(ex.Message);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception && !cancellationToken.IsCancellationRequested)
+        {
+            // No worker could be started (a broken install): the document is still indexed by name and
+            // metadata, and the administrators' content page lists it for a retry once extraction works.
+            return ExtractionResult.Failed($"text extraction is not available on this server ({ex.Message})");
         }
         finally
         {
