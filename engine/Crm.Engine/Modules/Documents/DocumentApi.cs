@@ -182,7 +182,8 @@ public static class DocumentApi
         }
 
         var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value ?? throw ValidationFailedException.For("file", "The multipart boundary is missing.");
-        var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024 };
+        // A 64 KB buffer instead of the default 4 KB: a 50 MB file is read in 800 pieces, not 12 800.
+        var reader = new MultipartReader(boundary, http.Request.Body, 64 * 1024) { HeadersLengthLimit = 16 * 1024 };
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         StoredFile? file = null;
         var service = http.RequestServices.GetRequiredService<DocumentService>();
