@@ -44,8 +44,9 @@ public static partial class Charsets
             return bom;
         }
 
-        // A declared UTF-8 that is not valid UTF-8 is a lie often told by mail programs: detect instead.
-        if (ByName(declared) is { } named && (named.CodePage != 65001 || IsUtf8(head)))
+        // A declared UTF-8 that is not valid UTF-8 is a lie often told by mail programs: detect instead. A declared
+        // UTF-16/32 without a byte-order mark is read as browsers do (the bytes are ASCII-compatible if it parsed).
+        if (ByName(declared) is { } named && named.CodePage is not (1200 or 1201 or 12000 or 12001) && (named.CodePage != 65001 || IsUtf8(head)))
         {
             return named;
         }
@@ -88,6 +89,7 @@ public static partial class Charsets
     {
         [0xEF, 0xBB, 0xBF, ..] => Encoding.UTF8,
         [0xFF, 0xFE, 0, 0, ..] => Encoding.UTF32,
+        [0, 0, 0xFE, 0xFF, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: true),
         [0xFF, 0xFE, ..] => Encoding.Unicode,
         [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
         _ => null,

@@ -40,7 +40,12 @@ public sealed record WorkerReady(bool Ready, bool PdfToText, bool Ocr, string? O
 /// <summary>One JSON document per line on the worker's stdin and stdout.</summary>
 public static class ExtractionProtocol
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // Letters as they are, not \uXXXX: a 2 000 000-character Polish text stays about that long on the wire.
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }
 
 /// <summary>Which content types have text a worker can read (images only through OCR).</summary>

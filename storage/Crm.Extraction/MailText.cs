@@ -49,7 +49,7 @@ public static class MailText
                         break;   // the plain alternative says the same
                     }
 
-                    var body = Decode(text);
+                    var body = Decode(text, sink.Room);
                     sink.Append(text.IsHtml ? Html.ToText(body) : body);
                     sink.Break();
                     break;
@@ -106,10 +106,16 @@ public static class MailText
     }
 
     /// <summary>The part's transfer-decoded bytes in its declared charset, or the detected one.</summary>
-    private static string Decode(TextPart part)
+    private static string Decode(TextPart part, int room)
     {
+        // Only as many bytes as the rest of the character cap can use (a character is at most 4 bytes; HTML
+        // markup is dropped later, so it gets more): a huge part neither fills memory nor times out a regex.
         using var bytes = new MemoryStream();
-        part.Content?.DecodeTo(bytes);
+        using (var capped = new CappedWriteStream(bytes, Math.Min(64L * 1024 * 1024, (long)room * (part.IsHtml ? 16 : 4))))
+        {
+            part.Content?.DecodeTo(capped);
+        }
+
         var raw = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
         var declared = part.ContentType.Charset;
         if (part.IsHtml && declared is null)
@@ -119,6 +125,29 @@ public static class MailText
 
         return Charsets.Decode(raw, Charsets.Detect(raw, declared));
     }
+}
+
+/// <summary>Keeps the first bytes written and drops the rest (no exception, so the decoder finishes quietly).</summary>
+internal sealed class CappedWriteStream(Stream inner, long cap) : Stream
+{
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        var room = (int)Math.Max(0, Math.Min(count, cap - inner.Length));
+        if (room > 0)
+        {
+            inner.Write(buffer, offset, room);
+        }
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => inner.Length;
+    public override long Position { get => inner.Length; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 /// <summary>Visible text of HTML: scripts and styles dropped, tags become spaces, entities decoded.</summary>

@@ -153,6 +153,9 @@ public static partial class OfficeText
                     case XmlNodeType.EndElement when xml.LocalName == "rPh":
                         phonetic--;
                         break;
+                    case XmlNodeType.Element when xml.LocalName == "si" && xml.IsEmptyElement:
+                        shared.Add("");   // <si/>: an empty string still takes its index
+                        break;
                     case XmlNodeType.Element when xml.LocalName == "t":
                         inText = !xml.IsEmptyElement && phonetic == 0;
                         break;

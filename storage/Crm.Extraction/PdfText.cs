@@ -104,7 +104,8 @@ public static class PdfText
             return new ExtractionResult(text, null, $"The PDF looks scanned; OCR failed: {ocr.Error}");
         }
 
-        return new ExtractionResult(string.Join('\n', text, ocr.Text), null, ocr.Note);
+        var joined = string.Join('\n', text, ocr.Text);
+        return new ExtractionResult(joined.Length <= request.MaxChars ? joined : joined[..request.MaxChars], null, ocr.Note);
     }
 
     internal static string Truncated(ExtractionRequest request) => $"Only the first {request.MaxChars:N0} characters are indexed.";

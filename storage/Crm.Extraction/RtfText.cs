@@ -22,6 +22,7 @@ public static class RtfText
         var pendingBytes = new List<byte>();
         var skipAfterUnicode = 0;
         var unicodeSkip = 1;
+        var unicodeSkips = new Stack<int>();
         void Flush()
         {
             if (pendingBytes.Count > 0)
@@ -38,6 +39,7 @@ public static class RtfText
             {
                 case '{':
                     depth++;
+                    unicodeSkips.Push(unicodeSkip);   // \uc applies to its group
                     // "{\*\dest ..." is an optional destination a reader may ignore.
                     if (skipDepth < 0 && i + 2 < bytes.Length && bytes[i + 1] == '\\' && bytes[i + 2] == '*')
                     {
@@ -52,6 +54,7 @@ public static class RtfText
                     }
 
                     depth--;
+                    unicodeSkip = unicodeSkips.Count > 0 ? unicodeSkips.Pop() : 1;
                     continue;
                 case '\\':
                     break;
@@ -63,6 +66,10 @@ public static class RtfText
                         if (skipAfterUnicode > 0)
                         {
                             skipAfterUnicode--;
+                        }
+                        else if (c >= 0x80)
+                        {
+                            pendingBytes.Add((byte)c);   // a raw 8-bit byte is in the document's code page too
                         }
                         else
                         {
@@ -150,6 +157,9 @@ public static class RtfText
 
             switch (word)
             {
+                case "bin" when parameter > 0:
+                    i += parameter;   // binary data (a picture) follows: not text
+                    break;
                 case "ansicpg":
                     encoding = Charsets.ByName($"windows-{parameter}") ?? encoding;
                     break;

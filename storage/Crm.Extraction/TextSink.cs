@@ -14,6 +14,9 @@ public sealed class TextSink(int maxChars)
 
     public int Length => _text.Length;
 
+    /// <summary>Characters still allowed.</summary>
+    public int Room => Math.Max(0, maxChars - _text.Length);
+
     public bool Append(ReadOnlySpan<char> text)
     {
         if (Full)

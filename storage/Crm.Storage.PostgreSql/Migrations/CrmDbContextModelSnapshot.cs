@@ -1025,11 +1025,21 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<string>("ExtractionLeaseOwner")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset?>("ExtractionLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ExtractionNote")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
                     b.Property<bool>("ExtractionQuarantined")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ExtractionReindex")
                         .HasColumnType("boolean");
 
                     b.Property<string>("FileName")

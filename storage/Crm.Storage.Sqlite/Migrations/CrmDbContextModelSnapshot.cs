@@ -1018,11 +1018,21 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExtractionLeaseOwner")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExtractionLeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ExtractionNote")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("ExtractionQuarantined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExtractionReindex")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("FileName")

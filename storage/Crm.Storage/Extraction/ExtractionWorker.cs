@@ -11,6 +11,7 @@ internal sealed class ExtractionWorker : IAsyncDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+    private static readonly string[] KeptEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOTNET_ROOT", "DOTNET_HOST_PATH", "TESSDATA_PREFIX"];
     private readonly Process _process;
     private readonly Queue<string> _stderr = new();
     private readonly List<string> _firstErrors = [];   // a crash report starts with its cause ("Stack overflow.")
@@ -26,6 +27,21 @@ internal sealed class ExtractionWorker : IAsyncDisposable
     public int Files { get; private set; }
 
     public int Pid => _process.Id;
+
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
 
     public static async Task<ExtractionWorker> StartAsync(string workerPath, ExtractionWorkerOptions options, CancellationToken cancellationToken)
     {
@@ -65,6 +81,17 @@ internal sealed class ExtractionWorker : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // The worker gets no secrets: not the server's connection strings or object-store keys, only what a
+        // .NET program and the Debian readers need.
+        foreach (var name in start.Environment.Keys.ToList())
+        {
+            if (!KeptEnvironment.Contains(name, StringComparer.Ordinal))
+            {
+                start.Environment.Remove(name);
+            }
+        }
+
+        start.Environment["TMPDIR"] = options.ScratchFolder;   // OCR pages and other scratch files stay private
         start.Environment["DOTNET_GCHeapHardLimit"] = (options.MemoryLimitBytes * 3 / 4).ToString("X", CultureInfo.InvariantCulture);
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_GCgen0size"] = "0x1000000";
@@ -130,9 +157,11 @@ internal sealed class ExtractionWorker : IAsyncDisposable
 
     private string CrashReason()
     {
+        Kill();   // a tool it started may still hold the stderr pipe open
         if (_process.WaitForExit(2000))
         {
-            _process.WaitForExit();   // and until its stderr is read to the end (the runtime's last words)
+            // and until its stderr is read to the end (the runtime's last words), but not forever
+            Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(2));
         }
 
         var errors = LastErrors();
@@ -171,6 +200,7 @@ internal sealed class ExtractionWorker : IAsyncDisposable
             return;
         }
 
+        line = line.Length > 500 ? line[..500] : line;
         lock (_stderr)
         {
             if (_firstErrors.Count < 10)

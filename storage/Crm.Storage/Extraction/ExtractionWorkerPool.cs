@@ -19,6 +19,12 @@ public sealed record ExtractionWorkerOptions
     /// <summary>Use poppler's pdftotext when installed (PdfPig in the worker otherwise).</summary>
     public bool UsePdfToText { get; init; } = true;
 
+    /// <summary>
+    /// A folder only this user can open, for the copies workers read and their tools' scratch files (TMPDIR);
+    /// emptied of leftovers when the pool starts.
+    /// </summary>
+    public string ScratchFolder { get; init; } = Path.Combine(Path.GetTempPath(), "crm-extract-" + Environment.UserName);
+
     /// <summary>The worker program; by default Crm.Extraction.dll beside the server's assemblies.</summary>
     public string? WorkerPath { get; init; }
 }
@@ -31,8 +37,10 @@ public sealed record ExtractionWorkerOptions
 /// </summary>
 public sealed class ExtractionWorkerPool(ExtractionWorkerOptions options, ILogger<ExtractionWorkerPool> logger) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _slots = new(options.Workers);
+    private readonly SemaphoreSlim _slots = new(options.Workers >= 1 ? options.Workers
+        : throw new ArgumentOutOfRangeException(nameof(options), "Crm:Extraction:Workers must be at least 1."));
     private readonly ConcurrentBag<ExtractionWorker> _idle = [];
+    private readonly bool _scratchReady = PrepareScratch(options.ScratchFolder);
     private int _started;
 
     /// <summary>What the last started worker reported it can read (pdftotext, OCR); null before the first.</summary>
@@ -49,8 +57,7 @@ public sealed class ExtractionWorkerPool(ExtractionWorkerOptions options, ILogge
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            var worker = _idle.TryTake(out var idle) ? idle : await StartAsync(cancellationToken);
-            _idle.Add(worker);
+            _idle.Add(await TakeAsync(cancellationToken));
             return Capabilities!;
         }
         finally
@@ -63,50 +70,77 @@ public sealed class ExtractionWorkerPool(ExtractionWorkerOptions options, ILogge
     {
         var request = new ExtractionRequest(path, contentType, limits.MaxChars, limits.MaxUnzippedBytes, limits.MaxZipRatio, limits.MaxOcrPages, options.UsePdfToText, limits.TimeLimit.TotalSeconds);
         await _slots.WaitAsync(cancellationToken);
-        ExtractionWorker? worker = null;
         try
         {
-            worker = _idle.TryTake(out var idle) ? idle : await StartAsync(cancellationToken);
-            var (result, died) = await worker.RunAsync(request, limits.TimeLimit, options.MemoryLimitBytes, cancellationToken);
-            if (died)
+            // An idle worker may have died since (the kernel's OOM killer, an operator): one fresh try.
+            for (var attempt = 0; ; attempt++)
             {
-                logger.LogWarning("Extraction worker {Pid} stopped on a {ContentType} file: {Reason}", worker.Pid, contentType, result.Error);
-                await worker.DisposeAsync();
-                worker = null;
-            }
+                var worker = await TakeAsync(cancellationToken);
+                var keep = false;
+                try
+                {
+                    var (result, died) = await worker.RunAsync(request, limits.TimeLimit, options.MemoryLimitBytes, cancellationToken);
+                    if (died)
+                    {
+                        logger.LogWarning("Extraction worker {Pid} stopped on a {ContentType} file: {Reason}", worker.Pid, contentType, result.Error);
+                    }
 
-            return result;
-        }
-        catch
-        {
-            if (worker is not null)
-            {
-                await worker.DisposeAsync();   // cancelled or broken mid-file: its state is unknown
-                worker = null;
+                    keep = !died && worker.Files < options.FilesPerWorker;
+                    return result;
+                }
+                catch (IOException) when (attempt == 0 && !cancellationToken.IsCancellationRequested)
+                {
+                    // its pipe broke before the request got through: the file was not the cause
+                }
+                finally
+                {
+                    if (keep)
+                    {
+                        _idle.Add(worker);
+                    }
+                    else
+                    {
+                        await DisposeQuietlyAsync(worker);
+                    }
+                }
             }
-
-            throw;
         }
         finally
         {
-            if (worker is not null)
+            _slots.Release();
+        }
+    }
+
+    private async Task<ExtractionWorker> TakeAsync(CancellationToken cancellationToken)
+    {
+        while (_idle.TryTake(out var idle))
+        {
+            if (!idle.HasExited)
             {
-                if (worker.Files >= options.FilesPerWorker)
-                {
-                    await worker.DisposeAsync();
-                }
-                else
-                {
-                    _idle.Add(worker);
-                }
+                return idle;
             }
 
-            _slots.Release();
+            await DisposeQuietlyAsync(idle);
+        }
+
+        return await StartAsync(cancellationToken);
+    }
+
+    private async Task DisposeQuietlyAsync(ExtractionWorker worker)
+    {
+        try
+        {
+            await worker.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            logger.LogWarning(ex, "Extraction worker {Pid} could not be stopped cleanly", worker.Pid);
         }
     }
 
     private async Task<ExtractionWorker> StartAsync(CancellationToken cancellationToken)
     {
+        _ = _scratchReady;
         var worker = await ExtractionWorker.StartAsync(WorkerPath(), options, cancellationToken);
         Interlocked.Increment(ref _started);
         if (Capabilities is null)
@@ -118,6 +152,39 @@ public sealed class ExtractionWorkerPool(ExtractionWorkerOptions options, ILogge
 
         Capabilities = worker.Ready;
         return worker;
+    }
+
+    /// <summary>Creates the scratch folder (mode 0700) and removes what killed workers left there.</summary>
+    private static bool PrepareScratch(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos().Where(e => e.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
+        {
+            try
+            {
+                if (entry is DirectoryInfo directory)
+                {
+                    directory.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+            catch (IOException)
+            {
+                // in use by another server on the same folder: its own cleanup will get it
+            }
+        }
+
+        return true;
     }
 
     private string WorkerPath() => options.WorkerPath ?? Path.Combine(AppContext.BaseDirectory, "Crm.Extraction.dll");

@@ -126,6 +126,34 @@ public sealed class ContentCorpusTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
     }
 
+    [Fact]
+    public async Task ServerKilledWhileReading_TheNextStartReadsTheFiles()
+    {
+        await using var database = TestDatabase.Create(DatabaseProvider.Sqlite);
+        var first = await ServerProcess.StartAsync(database.Settings());
+        string scan, mail;
+        using (var client = await first.AdminClientAsync())
+        {
+            var folder = await CreateFolderAsync(client, "Awaria");
+            scan = await UploadIdAsync(client, folder, "scan-polish.pdf");      // OCR: a second or more of work
+            mail = await UploadIdAsync(client, folder, "latin2-declared.eml");
+        }
+
+        await first.KillAsync();   // SIGKILL while the index worker reads (or is about to)
+        await first.DisposeAsync();
+
+        await using var second = await ServerProcess.StartAsync(database.Settings());
+        using var again = await second.AdminClientAsync();
+        var version = await WaitExtractedAsync(again, scan, "scan-polish.pdf");
+        Assert.False(version.GetProperty("extractionQuarantined").GetBoolean(), version.ToString());
+        await WaitExtractedAsync(again, mail, "latin2-declared.eml");
+        await AssertFoundAsync(again, "Wrzeszcz", mail, "latin2-declared.eml");
+        if (File.Exists("/usr/bin/tesseract"))
+        {
+            await AssertFoundAsync(again, "swietokrzyskie", scan, "scan-polish.pdf");
+        }
+    }
+
     private sealed record Row(string File, string Expect, string[] Words);
 
     private static IEnumerable<Row> Manifest() =>

@@ -116,6 +116,11 @@ public sealed class DocumentVersion
     public int ExtractionAttempts { get; set; }
     /// <summary>The file crashed, hung or exhausted a worker: never retried until someone asks ("retry extraction").</summary>
     public bool ExtractionQuarantined { get; set; }
+    /// <summary>A node reading the file holds it until then (a node that died loses it to others after that).</summary>
+    public DateTimeOffset? ExtractionLeaseUntil { get; set; }
+    public string? ExtractionLeaseOwner { get; set; }
+    /// <summary>Another node indexed it while this one was read: queue it again when the text is in.</summary>
+    public bool ExtractionReindex { get; set; }
 }
 
 public enum DocumentEventKind
@@ -211,6 +216,7 @@ internal sealed class DocumentConfigurations :
         builder.Property(v => v.FileName).HasMaxLength(255);
         builder.Property(v => v.ExtractionError).HasMaxLength(2000);
         builder.Property(v => v.ExtractionNote).HasMaxLength(500);
+        builder.Property(v => v.ExtractionLeaseOwner).HasMaxLength(300);
         builder.HasOne<Document>().WithMany().HasForeignKey(v => v.DocumentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(v => new { v.DocumentId, v.Number }).IsUnique();
         builder.HasIndex(v => v.Sha256);

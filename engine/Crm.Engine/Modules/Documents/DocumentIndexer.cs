@@ -10,11 +10,22 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Modules.Documents;
 
 /// <summary>
+/// This node's name in claims on reading files: its job node name, or machine and data folder (stable across
+/// restarts, so a restarted node takes back what it was reading when it died).
+/// </summary>
+public sealed record IndexingNode(string Name)
+{
+    public static IndexingNode From(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        new(configuration["Crm:Jobs:NodeName"] is { Length: > 0 } name ? name
+            : $"{Environment.MachineName}:{Path.GetFullPath(configuration["Crm:DataPath"] ?? "data")}");
+}
+
+/// <summary>
 /// Turns a document row into what the index holds: title, metadata, the current version's extracted text,
 /// its folder path, and who may read it (folder entries with read along the path, and the document's own
 /// narrowing entries). Extracts the text on first need and keeps it on the version row.
 /// </summary>
-public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, ExtractionWorkerPool workers)
+public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, ExtractionWorkerPool workers, IndexingNode node, TimeProvider clock)
 {
     /// <summary>The kind of a document's index entries.</summary>
     public const string Kind = "document";
@@ -48,7 +59,22 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
                 .Select(p => new { p.DocumentId, p.PrincipalType, p.PrincipalId }).ToListAsync(cancellationToken))
             .ToLookup(p => p.DocumentId, p => DocumentAccess.Token(p.PrincipalType, p.PrincipalId));
 
-        await ExtractPendingAsync([.. versions.Values.Where(v => !v.Extracted)], cancellationToken);
+        var unread = versions.Values.Where(v => !v.Extracted).ToList();
+        if (unread.Count > 0)
+        {
+            var claimed = await ClaimAsync([.. unread.Select(v => v.DocumentId)], cancellationToken);
+            try
+            {
+                await ExtractPendingAsync([.. unread.Where(v => claimed.Contains(v.DocumentId))], cancellationToken);
+            }
+            catch
+            {
+                await ReleaseAsync(claimed, CancellationToken.None);   // a failure here is not the files' fault
+                throw;
+            }
+
+            await WaitForOtherReadersAsync([.. unread.Where(v => !claimed.Contains(v.DocumentId))], cancellationToken);
+        }
 
         var entries = new Dictionary<Guid, IndexEntry?>();
         foreach (var id in documentIds)
@@ -86,31 +112,139 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
             return;
         }
 
-        var results = new ExtractionResult[pending.Count];
+        var results = new ExtractionResult?[pending.Count];
         // More files in flight than workers: while the workers parse, the next files are being fetched from the
         // object store (the pool's own gate bounds the parsing).
         await Parallel.ForEachAsync(Enumerable.Range(0, pending.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(8, workers.Options.Workers * 4), CancellationToken = cancellationToken },
             async (i, token) => results[i] = await ResultOfAsync(pending[i], token));
         for (var i = 0; i < pending.Count; i++)
         {
-            Apply(pending[i], results[i]);
+            if (results[i] is { } result)
+            {
+                Apply(pending[i], result);
+            }
+            else
+            {
+                // Not now (the object store or the workers are unavailable): no verdict, and no attempt either;
+                // the sweep (SearchIndexer.RequeueUnreadAsync) brings it back.
+                pending[i].ExtractionAttempts = Math.Max(0, pending[i].ExtractionAttempts - 1);
+                pending[i].ExtractionLeaseUntil = null;
+                pending[i].ExtractionLeaseOwner = null;
+            }
         }
 
+        await SaveVerdictsAsync(pending, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves the verdicts in one go; if the database refuses (a text it cannot store, a deadlock), row by row, and
+    /// a row it still refuses keeps its verdict without the text. Then asks the other nodes that waited for these
+    /// texts to index them again.
+    /// </summary>
+    private async Task SaveVerdictsAsync(List<DocumentVersion> versions, CancellationToken cancellationToken)
+    {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException)
         {
-            // A text the database refuses must not stop the batch (the index would retry it forever): the
-            // versions keep their verdict without the text, and say why.
-            foreach (var version in pending)
+            foreach (var version in versions)
             {
-                version.ExtractedText = null;
-                version.ExtractionError = Bound($"The text was read but could not be stored: {ex.InnerException?.Message ?? ex.Message}", 2000);
+                db.Entry(version).State = EntityState.Unchanged;
             }
 
+            foreach (var version in versions)
+            {
+                db.Entry(version).State = EntityState.Modified;
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException ex)
+                {
+                    version.ExtractedText = null;
+                    version.ExtractionError = Bound($"The text was read but could not be stored: {ex.InnerException?.Message ?? ex.Message}", 2000);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+            }
+        }
+
+        var read = versions.Where(v => v.Extracted).Select(v => v.Id).ToList();
+        var waited = await db.DocumentVersions.Where(v => read.Contains(v.Id) && v.ExtractionReindex).ToListAsync(cancellationToken);
+        foreach (var version in waited)
+        {
+            version.ExtractionReindex = false;
+            db.Outbox.Add(new Crm.Platform.Outbox.OutboxMessage { Topic = Crm.Platform.Outbox.OutboxMessage.IndexDocument, EntityId = version.DocumentId, CreatedAt = clock.GetUtcNow() });
+        }
+
+        if (waited.Count > 0)
+        {
             await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>How long a node's claim on reading a file holds; a node that died loses it to others after this.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Claims the unread current versions of these documents for this node, counting an attempt on each before
+    /// any work (a file that takes the node down is not retried forever). A version another live node is reading
+    /// is left to it. Returns the documents this node may read now.
+    /// </summary>
+    private async Task<HashSet<Guid>> ClaimAsync(List<Guid> documentIds, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + LeaseDuration;
+        var mine = node.Name + "|";
+        var owner = mine + Guid.NewGuid().ToString("N");
+        await db.DocumentVersions
+            .Where(v => documentIds.Contains(v.DocumentId) && !v.Extracted
+                && (v.ExtractionLeaseUntil == null || v.ExtractionLeaseUntil < now || v.ExtractionLeaseOwner!.StartsWith(mine))
+                && db.Documents.Any(d => d.Id == v.DocumentId && d.CurrentVersion == v.Number))
+            .ExecuteUpdateAsync(u => u.SetProperty(v => v.ExtractionAttempts, v => v.ExtractionAttempts + 1)
+                .SetProperty(v => v.ExtractionLeaseUntil, until).SetProperty(v => v.ExtractionLeaseOwner, owner), cancellationToken);
+        var claimed = await db.DocumentVersions.AsNoTracking().Where(v => documentIds.Contains(v.DocumentId) && v.ExtractionLeaseOwner == owner)
+            .Select(v => new { v.Id, v.DocumentId, v.ExtractionAttempts }).ToListAsync(cancellationToken);
+        foreach (var row in claimed)
+        {
+            // The tracked rows learn the count and the claim, so the verdict's save keeps them.
+            if (db.ChangeTracker.Entries<DocumentVersion>().FirstOrDefault(e => e.Entity.Id == row.Id) is { } entry)
+            {
+                entry.Entity.ExtractionAttempts = row.ExtractionAttempts;
+                entry.Entity.ExtractionLeaseUntil = until;
+                entry.Entity.ExtractionLeaseOwner = owner;
+                entry.State = EntityState.Unchanged;
+            }
+        }
+
+        return [.. claimed.Select(r => r.DocumentId)];
+    }
+
+    /// <summary>Gives claims back without counting them (the batch failed for reasons not in the files).</summary>
+    private async Task ReleaseAsync(HashSet<Guid> documentIds, CancellationToken cancellationToken)
+    {
+        var mine = node.Name + "|";
+        var ids = documentIds.ToList();
+        await db.DocumentVersions.Where(v => ids.Contains(v.DocumentId) && !v.Extracted && v.ExtractionLeaseOwner!.StartsWith(mine))
+            .ExecuteUpdateAsync(u => u.SetProperty(v => v.ExtractionAttempts, v => v.ExtractionAttempts > 0 ? v.ExtractionAttempts - 1 : 0)
+                .SetProperty(v => v.ExtractionLeaseUntil, (DateTimeOffset?)null).SetProperty(v => v.ExtractionLeaseOwner, (string?)null), cancellationToken);
+    }
+
+    /// <summary>
+    /// Versions another node is reading: indexed here by name and metadata for now, marked so that the reader
+    /// queues them again when their text is in. If the text arrived meanwhile, it is taken at once.
+    /// </summary>
+    private async Task WaitForOtherReadersAsync(List<DocumentVersion> others, CancellationToken cancellationToken)
+    {
+        foreach (var version in others)
+        {
+            var marked = await db.DocumentVersions.Where(v => v.Id == version.Id && !v.Extracted)
+                .ExecuteUpdateAsync(u => u.SetProperty(v => v.ExtractionReindex, true), cancellationToken);
+            if (marked == 0)
+            {
+                await db.Entry(version).ReloadAsync(cancellationToken);
+            }
         }
     }
 
@@ -129,19 +263,48 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
             return version.ExtractedText;
         }
 
-        Apply(version, await ResultOfAsync(version, cancellationToken));
-        await db.SaveChangesAsync(cancellationToken);
+        // Claimed and counted like the indexer's reads, and the verdict saved: a preview or a comparison of a
+        // version not read yet reads it once, not on every request.
+        if (db.Entry(version).State == EntityState.Detached)
+        {
+            db.DocumentVersions.Attach(version);
+        }
+
+        var claimed = await ClaimAsync([version.DocumentId], cancellationToken);
+        await db.Entry(version).ReloadAsync(cancellationToken);
+        if (version.Extracted || !claimed.Contains(version.DocumentId) && version.ExtractionLeaseOwner is not null)
+        {
+            return version.ExtractedText;   // read meanwhile, or being read by someone else right now
+        }
+
+        if (!claimed.Contains(version.DocumentId))
+        {
+            // not the current version (claims cover current versions): counted here instead
+            version.ExtractionAttempts++;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (await ResultOfAsync(version, cancellationToken) is not { } result)
+        {
+            await ReleaseAsync([version.DocumentId], CancellationToken.None);
+            return null;
+        }
+
+        Apply(version, result);
+        await SaveVerdictsAsync([version], cancellationToken);
         return version.ExtractedText;
     }
 
-    private Task<ExtractionResult> ResultOfAsync(DocumentVersion version, CancellationToken cancellationToken) =>
+    private Task<ExtractionResult?> ResultOfAsync(DocumentVersion version, CancellationToken cancellationToken) =>
         version.ExtractionAttempts > MaxAttempts
-            // Counted before each try (see SearchIndexer): the earlier tries never came back.
-            ? Task.FromResult(ExtractionResult.Poison($"Reading the file was begun {MaxAttempts} times and never finished."))
+            // Counted before each try (see ClaimAsync): the earlier tries never came back.
+            ? Task.FromResult<ExtractionResult?>(ExtractionResult.Poison($"Reading the file was begun {MaxAttempts} times and never finished."))
             : ExtractAsync(version.Sha256, version.ContentType, version.Size, cancellationToken);
 
     private static void Apply(DocumentVersion version, ExtractionResult result)
     {
+        version.ExtractionLeaseUntil = null;
+        version.ExtractionLeaseOwner = null;
         // The worker already replaces control characters; a NUL would still stop PostgreSQL from saving the batch.
         version.ExtractedText = result.Text is { } text ? ExtractedText.Storable(text) : null;
         version.ExtractionError = result.Error is { } error ? Bound(error, 2000) : null;
@@ -150,34 +313,10 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
         version.Extracted = true;
     }
 
-    /// <summary>
-    /// Counts an attempt on each current version about to be extracted, in one save before the work: if reading
-    /// a file takes the node down, the count survives and the file is quarantined after <see cref="MaxAttempts"/>.
-    /// </summary>
-    public static async Task CountAttemptsAsync(CrmDbContext db, IReadOnlyCollection<Guid> documentIds, CancellationToken cancellationToken)
-    {
-        if (documentIds.Count == 0)
-        {
-            return;
-        }
-
-        var pending = await db.DocumentVersions
-            .Where(v => documentIds.Contains(v.DocumentId) && !v.Extracted && db.Documents.Any(d => d.Id == v.DocumentId && d.CurrentVersion == v.Number))
-            .ToListAsync(cancellationToken);
-        foreach (var version in pending)
-        {
-            version.ExtractionAttempts++;
-        }
-
-        if (pending.Count > 0)
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-    }
-
     private static string Bound(string text, int length) => text.Length <= length ? text : text[..length];
 
-    private async Task<ExtractionResult> ExtractAsync(string sha256, string contentType, long size, CancellationToken cancellationToken)
+    /// <summary>The file's text; null when it cannot be tried now (object store or workers unavailable).</summary>
+    private async Task<ExtractionResult?> ExtractAsync(string sha256, string contentType, long size, CancellationToken cancellationToken)
     {
         if (!ExtractableTypes.CanExtract(contentType))
         {
@@ -189,8 +328,8 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
             return ExtractionResult.Failed($"the file is larger than {Limits.MaxBytes / 1024 / 1024} MB; only its name and metadata are indexed.");
         }
 
-        // The worker reads a local copy: it never sees object-store credentials or other files.
-        var path = Path.Combine(Path.GetTempPath(), $"crm-extract-{Guid.NewGuid():N}");
+        // The worker reads a local copy in a folder only this user can open; it never sees the object store.
+        var path = Path.Combine(workers.Options.ScratchFolder, $"crm-extract-{Guid.NewGuid():N}");
         try
         {
             await using (var source = await objects.OpenReadAsync(ContentHash.Parse(sha256), cancellationToken))
@@ -205,11 +344,11 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
         {
             return ExtractionResult.Failed(ex.Message);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is InvalidOperationException or System.ComponentModel.Win32Exception
+            or IOException or HttpRequestException or Minio.Exceptions.MinioException or TimeoutException)
         {
-            // No worker could be started (a broken install): the document is still indexed by name and
-            // metadata, and the administrators' content page lists it for a retry once extraction works.
-            return ExtractionResult.Failed($"text extraction is not available on this server ({ex.Message})");
+            // The store is unreachable, the disk full, or no worker starts: not this file's fault, try again later.
+            return null;
         }
         finally
         {

@@ -37,6 +37,7 @@ public static class DocumentsModule
         });
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddScoped<BlobCollector>();
+        services.TryAddSingleton(sp => IndexingNode.From(sp.GetRequiredService<IConfiguration>()));
         services.TryAddScoped<ContentMaintenance>();
         services.TryAddSingleton<HousekeepingReport>();
         // Parsers of uploaded files run in supervised worker processes, never in the server (storage/Crm.Extraction).
@@ -49,6 +50,7 @@ public static class DocumentsModule
                 Workers = configuration.GetValue("Crm:Extraction:Workers", defaults.Workers),
                 MemoryLimitBytes = configuration.GetValue("Crm:Extraction:MemoryLimitMB", defaults.MemoryLimitBytes / 1024 / 1024) * 1024 * 1024,
                 UsePdfToText = configuration.GetValue("Crm:Extraction:UsePdfToText", true),
+                ScratchFolder = Path.Combine(Path.GetFullPath(configuration["Crm:DataPath"] ?? "data"), "tmp", "extract"),
             }, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Crm.Storage.Extraction.ExtractionWorkerPool>>());
         });
         return services;

@@ -51,7 +51,6 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
 
         // A batch of documents at a time: few queries, texts extracted side by side in the worker pool, one save.
         var ids = batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct().ToList();
-        await DocumentIndexer.CountAttemptsAsync(db, ids, cancellationToken);
         foreach (var chunk in ids.Chunk(100))
         {
             await using var itemScope = scopes.CreateAsyncScope();
@@ -94,6 +93,29 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
         return batch.Count;
     }
 
+    /// <summary>
+    /// Queues again the current versions whose text could not be tried (store or workers were unavailable), once
+    /// they have waited a little and nobody holds a claim on them; returns how many.
+    /// </summary>
+    public async Task<int> RequeueUnreadAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var now = clock.GetUtcNow();
+        var before = now - TimeSpan.FromMinutes(2);
+        var ids = await db.DocumentVersions.AsNoTracking()
+            .Where(v => !v.Extracted && v.CreatedAt < before && (v.ExtractionLeaseUntil == null || v.ExtractionLeaseUntil < now)
+                && db.Documents.Any(d => d.Id == v.DocumentId && d.CurrentVersion == v.Number))
+            .OrderBy(v => v.CreatedAt).Select(v => v.DocumentId).Take(200).ToListAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            db.Outbox.Add(new OutboxMessage { Topic = OutboxMessage.IndexDocument, EntityId = id, CreatedAt = now });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return ids.Count;
+    }
+
     /// <summary>Deletes outbox rows this node applied longer ago than the retention (see <see cref="OutboxCleanup"/>).</summary>
     public async Task<int> CleanUpAsync(CancellationToken cancellationToken)
     {
@@ -121,7 +143,6 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
             await using var scope = scopes.CreateAsyncScope();
             var indexer = scope.ServiceProvider.GetRequiredService<DocumentIndexer>();
             List<Guid> chunk = [.. ids.Skip(i).Take(200)];
-            await DocumentIndexer.CountAttemptsAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(), chunk, cancellationToken);
             foreach (var entry in (await indexer.BuildManyAsync(chunk, cancellationToken)).Values)
             {
                 if (entry is not null)
@@ -155,7 +176,7 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
 /// <summary>The background worker that keeps this node's index current.</summary>
 public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extraction.ExtractionWorkerPool extraction, HousekeepingReport report, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan CleanUpEvery = TimeSpan.FromHours(1);
+    private static readonly TimeSpan CleanUpEvery = TimeSpan.FromMinutes(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -176,6 +197,11 @@ public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extract
                 if (clock.GetUtcNow() >= nextCleanUp)
                 {
                     nextCleanUp = clock.GetUtcNow() + CleanUpEvery;
+                    if (await indexer.RequeueUnreadAsync(stoppingToken) is > 0 and var requeued)
+                    {
+                        logger.LogInformation("Queued {Count} documents whose text could not be read earlier", requeued);
+                    }
+
                     var deleted = await indexer.CleanUpAsync(stoppingToken);
                     report.Add(new HousekeepingRun("outbox", clock.GetUtcNow(),
                         $"{deleted} delivered outbox rows older than {OutboxCleanup.Retention.TotalDays:0} days deleted", deleted, 0));

@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Crm.Storage.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class ExtractionLease : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ExtractionLeaseOwner",
+                table: "document_versions",
+                type: "character varying(300)",
+                maxLength: 300,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ExtractionLeaseUntil",
+                table: "document_versions",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ExtractionReindex",
+                table: "document_versions",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ExtractionLeaseOwner",
+                table: "document_versions");
+
+            migrationBuilder.DropColumn(
+                name: "ExtractionLeaseUntil",
+                table: "document_versions");
+
+            migrationBuilder.DropColumn(
+                name: "ExtractionReindex",
+                table: "document_versions");
+        }
+    }
+}
