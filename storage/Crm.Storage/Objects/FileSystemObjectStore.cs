@@ -29,18 +29,89 @@ public sealed class FileSystemObjectStore(string rootFolder) : IObjectStore
         return new StoredObject(spool.Hash, spool.Length, Created: true);
     }
 
-    public Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    public async Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default)
     {
         var path = PathOf(hash);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Trashed by the collector while an upload of the same bytes committed its row: back it comes.
+                if (attempt > 0 || !await RestoreAsync(hash, cancellationToken))
+                {
+                    throw new ObjectNotFoundException(hash);
+                }
+            }
+        }
+    }
+
+    private string TrashPathOf(ContentHash hash) => Path.Combine(_root, ".trash", hash.ToKey());
+
+    public Task<bool> TrashAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        var trash = TrashPathOf(hash);
+        Directory.CreateDirectory(Path.GetDirectoryName(trash)!);
         try
         {
-            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-            return Task.FromResult(stream);
+            File.Move(PathOf(hash), trash, overwrite: true);
+            File.SetLastWriteTimeUtc(trash, DateTime.UtcNow);   // when it was trashed
+            return Task.FromResult(true);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ObjectNotFoundException(hash);
+            return Task.FromResult(false);
         }
+    }
+
+    public Task<bool> RestoreAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        var trash = TrashPathOf(hash);
+        var target = PathOf(hash);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(trash, target, overwrite: false);
+            return Task.FromResult(true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult(File.Exists(target));
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            File.Delete(trash);   // stored again meanwhile: same name, same bytes
+            return Task.FromResult(true);
+        }
+    }
+
+    public async IAsyncEnumerable<StoredBlob> ListTrashAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var folder = Path.Combine(_root, ".trash");
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 }))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ContentHash.TryParse(Path.GetFileName(file), out var hash) && TrashPathOf(hash) == file && new FileInfo(file) is { Exists: true } info)
+            {
+                yield return new StoredBlob(hash, info.Length, info.LastWriteTimeUtc);
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Task DeleteTrashedAsync(ContentHash hash, CancellationToken cancellationToken = default)
+    {
+        File.Delete(TrashPathOf(hash));
+        return Task.CompletedTask;
     }
 
     public Task<long?> GetSizeAsync(ContentHash hash, CancellationToken cancellationToken = default)

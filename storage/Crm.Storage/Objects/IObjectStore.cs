@@ -25,6 +25,21 @@ public interface IObjectStore
     /// </summary>
     IAsyncEnumerable<StoredBlob> ListObjectsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Moves the object aside: the first step of the blob collector's delete. A trashed object is still found by
+    /// <see cref="OpenReadAsync"/>, which puts it back. False when it was not there.
+    /// </summary>
+    Task<bool> TrashAsync(ContentHash hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts a trashed object back (a row came to point at it after all); false when none was trashed.</summary>
+    Task<bool> RestoreAsync(ContentHash hash, CancellationToken cancellationToken = default);
+
+    /// <summary>The trashed objects, with the time they were trashed.</summary>
+    IAsyncEnumerable<StoredBlob> ListTrashAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a trashed object for good.</summary>
+    Task DeleteTrashedAsync(ContentHash hash, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the object; absent objects are ignored (used by the orphan collector).</summary>
     Task DeleteAsync(ContentHash hash, CancellationToken cancellationToken = default);
 

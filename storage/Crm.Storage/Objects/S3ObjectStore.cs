@@ -71,7 +71,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 .WithReplaceMetadataDirective(true).WithHeaders(new Dictionary<string, string>(StringComparer.Ordinal) { ["x-amz-meta-touched"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) }), cancellationToken);
             return true;
         }
-        catch (Minio.Exceptions.ObjectNotFoundException)
+        catch (Minio.Exceptions.MinioException ex) when (IsNotFound(ex))
         {
             return false;
         }
@@ -79,20 +79,69 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     public async Task<Stream> OpenReadAsync(ContentHash hash, CancellationToken cancellationToken = default)
     {
-        // The client's GetObject only lends the stream inside a callback; a presigned URL lets the
-        // caller stream the body at its own pace (and is what range reads need, see INFRA.md).
-        var url = await _client.PresignedGetObjectAsync(
-            new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()).WithExpiry(300));
-        var response = await _http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        for (var attempt = 0; ; attempt++)
         {
+            // The client's GetObject only lends the stream inside a callback; a presigned URL lets the
+            // caller stream the body at its own pace (and is what range reads need, see INFRA.md).
+            var url = await _client.PresignedGetObjectAsync(
+                new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()).WithExpiry(300));
+            var response = await _http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+            {
+                response.EnsureSuccessStatusCode();
+                return await response.Content.ReadAsStreamAsync(cancellationToken);
+            }
+
             response.Dispose();
-            throw new ObjectNotFoundException(hash);
+            // Trashed by the collector while an upload of the same bytes committed its row: back it comes.
+            if (attempt > 0 || !await RestoreAsync(hash, cancellationToken))
+            {
+                throw new ObjectNotFoundException(hash);
+            }
+        }
+    }
+
+    private static bool IsNotFound(Minio.Exceptions.MinioException ex) =>
+        ex is Minio.Exceptions.ObjectNotFoundException || ex.Message.Contains("NoSuchKey", StringComparison.Ordinal) || ex.Message.Contains("Not found", StringComparison.OrdinalIgnoreCase);
+
+    private static string TrashKey(ContentHash hash) => "trash/" + hash.ToKey();
+
+    public Task<bool> TrashAsync(ContentHash hash, CancellationToken cancellationToken = default) => MoveAsync(hash.ToKey(), TrashKey(hash), cancellationToken);
+
+    public Task<bool> RestoreAsync(ContentHash hash, CancellationToken cancellationToken = default) => MoveAsync(TrashKey(hash), hash.ToKey(), cancellationToken);
+
+    /// <summary>Server-side copy, then delete of the source; false when the source is not there.</summary>
+    private async Task<bool> MoveAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CopyObjectAsync(new CopyObjectArgs().WithBucket(Bucket).WithObject(to)
+                .WithCopyObjectSource(new CopySourceObjectArgs().WithBucket(Bucket).WithObject(from)), cancellationToken);
+        }
+        catch (Minio.Exceptions.MinioException ex) when (IsNotFound(ex))
+        {
+            return false;
         }
 
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadAsStreamAsync(cancellationToken);
+        await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(from), cancellationToken);
+        return true;
     }
+
+    public async IAsyncEnumerable<StoredBlob> ListTrashAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in _client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(Bucket).WithPrefix("trash/").WithRecursive(true), cancellationToken))
+        {
+            var name = item.Key[(item.Key.LastIndexOf('/') + 1)..];
+            if (ContentHash.TryParse(name, out var hash) && TrashKey(hash) == item.Key)
+            {
+                yield return new StoredBlob(hash, (long)item.Size, item.LastModifiedDateTime is { } modified
+                    ? new DateTimeOffset(modified.Kind == DateTimeKind.Local ? modified.ToUniversalTime() : DateTime.SpecifyKind(modified, DateTimeKind.Utc)) : DateTimeOffset.UtcNow);
+            }
+        }
+    }
+
+    public Task DeleteTrashedAsync(ContentHash hash, CancellationToken cancellationToken = default) =>
+        _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(TrashKey(hash)), cancellationToken);
 
     public async Task<long?> GetSizeAsync(ContentHash hash, CancellationToken cancellationToken = default)
     {

@@ -39,7 +39,8 @@ public sealed class HousekeepingReport
 /// abandoned. An object is kept while a document version or a running process (a check-in waiting for review holds
 /// its file's hash in a variable) refers to it, and while it is younger than the grace period: an upload in flight
 /// stores its bytes before its row commits, and a put that finds its bytes already stored refreshes their write
-/// time. References are re-read just before each batch is deleted, so several nodes may run this at once.
+/// time. Deleting takes two steps a grace period apart: to the trash (references are read again right after, and
+/// a read of a trashed object restores it), then for good if still unreferenced. Several nodes may run this at once.
 /// </summary>
 public sealed partial class BlobCollector(CrmDbContext db, IObjectStore objects, TimeProvider clock)
 {
@@ -48,7 +49,7 @@ public sealed partial class BlobCollector(CrmDbContext db, IObjectStore objects,
     public async Task<HousekeepingRun> CollectAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         var cutoff = clock.GetUtcNow() - grace;
-        long listed = 0, deleted = 0, bytes = 0;
+        long listed = 0, trashed = 0, deleted = 0, freed = 0;
         var batch = new List<StoredBlob>();
         await foreach (var blob in objects.ListObjectsAsync(cancellationToken))
         {
@@ -60,30 +61,58 @@ public sealed partial class BlobCollector(CrmDbContext db, IObjectStore objects,
 
             if (batch.Count == 500)
             {
-                (deleted, bytes) = Add((deleted, bytes), await CollectBatchAsync(batch, cutoff, cancellationToken));
+                trashed += await TrashUnreferencedAsync(batch, cutoff, cancellationToken);
                 batch.Clear();
             }
         }
 
-        (deleted, bytes) = Add((deleted, bytes), await CollectBatchAsync(batch, cutoff, cancellationToken));
+        trashed += await TrashUnreferencedAsync(batch, cutoff, cancellationToken);
+
+        // Second step, a grace period later: what is still in the trash and still unreferenced goes for good.
+        var expired = new List<StoredBlob>();
+        await foreach (var blob in objects.ListTrashAsync(cancellationToken))
+        {
+            if (blob.LastWritten < cutoff)
+            {
+                expired.Add(blob);
+            }
+        }
+
+        foreach (var chunk in expired.Chunk(500))
+        {
+            var referenced = await ReferencedAsync([.. chunk], cancellationToken);
+            foreach (var blob in chunk)
+            {
+                if (referenced.Contains(blob.Hash.ToString()))
+                {
+                    await objects.RestoreAsync(blob.Hash, cancellationToken);
+                    continue;
+                }
+
+                await objects.DeleteTrashedAsync(blob.Hash, cancellationToken);
+                deleted++;
+                freed += blob.Size;
+            }
+        }
+
         return new HousekeepingRun("blobs", clock.GetUtcNow(),
-            $"{listed} objects checked, {deleted} unreferenced objects older than {grace.TotalHours:0} h deleted ({bytes / 1024.0 / 1024:0.#} MB freed)", deleted, bytes);
+            $"{listed} objects checked, {trashed} unreferenced objects older than {grace.TotalHours:0.##} h moved to the trash, "
+            + $"{deleted} deleted from the trash for good ({freed / 1024.0 / 1024:0.#} MB freed)", trashed, freed);
     }
 
-    private static (long, long) Add((long Count, long Bytes) a, (long Count, long Bytes) b) => (a.Count + b.Count, a.Bytes + b.Bytes);
-
-    private async Task<(long Count, long Bytes)> CollectBatchAsync(List<StoredBlob> candidates, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves unreferenced candidates to the trash, then looks at the references again: one an upload committed
+    /// in between comes straight back (and a read of a trashed object restores it too).
+    /// </summary>
+    private async Task<long> TrashUnreferencedAsync(List<StoredBlob> candidates, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         if (candidates.Count == 0)
         {
-            return (0, 0);
+            return 0;
         }
 
-        var hashes = candidates.Select(c => c.Hash.ToString()).ToList();
-        var referenced = (await db.DocumentVersions.AsNoTracking().Where(v => hashes.Contains(v.Sha256)).Select(v => v.Sha256).Distinct().ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
-        referenced.UnionWith(await HeldByRunningProcessesAsync(cancellationToken));
-        long count = 0, bytes = 0;
+        var referenced = await ReferencedAsync(candidates, cancellationToken);
+        var moved = new List<StoredBlob>();
         foreach (var blob in candidates.Where(c => !referenced.Contains(c.Hash.ToString())))
         {
             // Written again since it was listed (an upload of the same bytes touches them): leave it.
@@ -92,12 +121,34 @@ public sealed partial class BlobCollector(CrmDbContext db, IObjectStore objects,
                 continue;
             }
 
-            await objects.DeleteAsync(blob.Hash, cancellationToken);
-            count++;
-            bytes += blob.Size;
+            if (await objects.TrashAsync(blob.Hash, cancellationToken))
+            {
+                moved.Add(blob);
+            }
         }
 
-        return (count, bytes);
+        var nowReferenced = await ReferencedAsync(moved, cancellationToken);
+        foreach (var blob in moved.Where(m => nowReferenced.Contains(m.Hash.ToString())))
+        {
+            await objects.RestoreAsync(blob.Hash, cancellationToken);
+        }
+
+        return moved.Count(m => !nowReferenced.Contains(m.Hash.ToString()));
+    }
+
+    /// <summary>Which of these hashes a document version or a running process refers to.</summary>
+    private async Task<HashSet<string>> ReferencedAsync(List<StoredBlob> blobs, CancellationToken cancellationToken)
+    {
+        if (blobs.Count == 0)
+        {
+            return [];
+        }
+
+        var hashes = blobs.Select(c => c.Hash.ToString()).ToList();
+        var referenced = (await db.DocumentVersions.AsNoTracking().Where(v => hashes.Contains(v.Sha256)).Select(v => v.Sha256).Distinct().ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        referenced.UnionWith(await HeldByRunningProcessesAsync(cancellationToken));
+        return referenced;
     }
 
     /// <summary>Hashes in the state of running instances (a "file" variable of a check-in under review).</summary>
