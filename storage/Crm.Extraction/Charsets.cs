@@ -51,6 +51,11 @@ public static partial class Charsets
             return named;
         }
 
+        if (Utf16WithoutBom(head) is { } utf16)
+        {
+            return utf16;
+        }
+
         if (IsUtf8(head))
         {
             return Encoding.UTF8;
@@ -94,6 +99,26 @@ public static partial class Charsets
         [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode,
         _ => null,
     };
+
+    /// <summary>UTF-16 without a byte-order mark (one byte of nearly every pair is zero), little or big endian.</summary>
+    private static Encoding? Utf16WithoutBom(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 16)
+        {
+            return null;
+        }
+
+        var sample = head[..Math.Min(head.Length, 8192)];
+        int evenZeros = 0, oddZeros = 0, pairs = sample.Length / 2;
+        for (var i = 0; i + 1 < sample.Length; i += 2)
+        {
+            evenZeros += sample[i] == 0 ? 1 : 0;
+            oddZeros += sample[i + 1] == 0 ? 1 : 0;
+        }
+
+        return oddZeros > pairs * 0.7 && evenZeros < pairs * 0.05 ? Encoding.Unicode
+            : evenZeros > pairs * 0.7 && oddZeros < pairs * 0.05 ? Encoding.BigEndianUnicode : null;
+    }
 
     /// <summary>Valid UTF-8, allowing a character cut at the end of the head.</summary>
     public static bool IsUtf8(ReadOnlySpan<byte> head)

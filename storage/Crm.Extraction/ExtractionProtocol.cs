@@ -59,6 +59,9 @@ public static class ExtractableTypes
     public const string OpenDocumentSheet = "application/vnd.oasis.opendocument.spreadsheet";
     public const string OpenDocumentSlides = "application/vnd.oasis.opendocument.presentation";
     public const string Rtf = "application/rtf";
+    /// <summary>An OLE compound file: .doc, .xls, .ppt, .msg and their kin.</summary>
+    public const string CompoundFile = "application/x-ole-storage";
+    public const string Zip = "application/zip";
 
     public static bool IsOpenDocument(string contentType) => contentType.StartsWith("application/vnd.oasis.opendocument.", StringComparison.Ordinal);
 
@@ -67,7 +70,7 @@ public static class ExtractableTypes
     public static bool CanExtract(string contentType) => contentType switch
     {
         "application/pdf" or "message/rfc822" or "text/html" or "text/plain" or "text/csv" or "text/markdown" => true,
-        MacroEnabledWord or MacroEnabledSheet or MacroEnabledSlides or Rtf => true,
+        MacroEnabledWord or MacroEnabledSheet or MacroEnabledSlides or Rtf or CompoundFile or Zip => true,
         OpenDocumentText or OpenDocumentSheet or OpenDocumentSlides => true,
         _ => IsImage(contentType) || contentType.StartsWith("application/vnd.openxmlformats-officedocument.", StringComparison.Ordinal),
     };

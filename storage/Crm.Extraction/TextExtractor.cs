@@ -59,6 +59,12 @@ public static class TextExtractor
                 case "text/html":
                     PlainText.Read(content, html: true, sink, request.MaxChars);
                     break;
+                case ExtractableTypes.CompoundFile:
+                    LegacyText.ReadCompoundFile(content, sink, request.MaxChars);
+                    return new ExtractionResult(sink.ToString(), null, "An older binary Office or Outlook file: its text was recovered without layout and may include noise.");
+                case ExtractableTypes.Zip:
+                    LegacyText.ReadZipNames(content, sink);
+                    break;
                 case ExtractableTypes.Rtf:
                     RtfText.Read(content, sink, request.MaxChars);
                     break;
@@ -83,6 +89,8 @@ public static class TextExtractor
         "application/pdf" => "PDF",
         "message/rfc822" => "mail",
         ExtractableTypes.Rtf => "RTF document",
+        ExtractableTypes.CompoundFile => "Office or Outlook file",
+        ExtractableTypes.Zip => "zip archive",
         _ when ExtractableTypes.IsOpenDocument(contentType) => "OpenDocument file",
         _ when contentType.Contains("wordprocessingml", StringComparison.Ordinal) || contentType == ExtractableTypes.MacroEnabledWord => "Word document",
         _ when contentType.Contains("spreadsheetml", StringComparison.Ordinal) || contentType == ExtractableTypes.MacroEnabledSheet => "spreadsheet",

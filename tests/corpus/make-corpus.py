@@ -615,6 +615,55 @@ def make_opendocument_and_rtf():
           "written by make-corpus.py")
 
 
+def compound_file(stream_name, data):
+    """A minimal valid OLE compound file (v3, 512-byte sectors): one stream in regular sectors."""
+    sector = 512
+    data = data + b"\0" * ((-len(data)) % sector)
+    if len(data) < 4096:
+        data += b"\0" * (4096 - len(data))      # at least the mini-stream cutoff: a regular stream
+    n_data = len(data) // sector
+    # sector 0: FAT, sector 1: directory, sectors 2..: the stream
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [2 + i + 1 for i in range(n_data - 1)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (sector // 4 - len(fat))
+    header = bytearray(sector)
+    header[0:8] = bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 40, 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE)
+    struct.pack_into("<I", header, 72, 0)          # DIFAT sector count
+    struct.pack_into("<I", header, 76, 0)          # first FAT sector: 0
+    for i in range(1, 109):
+        struct.pack_into("<I", header, 76 + 4 * i, 0xFFFFFFFF)
+
+    def entry(name, kind, child, start, size):
+        e = bytearray(128)
+        n = name.encode("utf-16-le") + b"\0\0"
+        e[0:len(n)] = n
+        struct.pack_into("<HBB", e, 64, len(n), kind, 1)
+        struct.pack_into("<III", e, 68, 0xFFFFFFFF, 0xFFFFFFFF, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return bytes(e)
+
+    directory = entry("Root Entry", 5, 1, 0xFFFFFFFE, 0) + entry(stream_name, 2, 0xFFFFFFFF, 2, len(data)) + b"\0" * 256
+    return bytes(header) + struct.pack("<%dI" % (sector // 4), *fat) + directory + data
+
+
+def make_legacy_and_archives():
+    text = ("Umowa serwisowa z firmą z Kołobrzegu. Reklamacja pompy ciepła; "
+            "termin naprawy: czternaście dni. Kierownik: Szczęsny Żółtowski.")
+    write("stara-umowa.doc", compound_file("WordDocument", b"\xec\xa5\xc1\x00" + b"\0" * 28 + text.encode("utf-16-le")))
+    entry("stara-umowa.doc", "text", "Kołobrzegu Szczęsny Żółtowski",
+          "a minimal valid OLE compound file (v3) whose 'WordDocument' stream holds UTF-16 text, as legacy .doc files do",
+          "written by make-corpus.py (compound_file)")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name in ["Faktury/Faktura_Wrocław_2026.pdf", "Umowy/umowa-Opole.txt"]:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), b"x", compress_type=zipfile.ZIP_DEFLATED)
+    write("archiwum.zip", buf.getvalue())
+    entry("archiwum.zip", "text", "Wrocław Opole Faktury", "a zip archive: its text is the names of the files in it", "python zipfile in make-corpus.py")
+    write("utf16-nobom.txt", "Notatka ze spotkania w Koszalinie: ustalono harmonogram.\r\n".encode("utf-16-le") * 3)
+    entry("utf16-nobom.txt", "text", "Koszalinie harmonogram", "UTF-16 little-endian text without a byte-order mark", "written by make-corpus.py")
+
+
 def make_polish_pdf(tmp):
     page = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>Gdańsk</title>'
             '<style>body{font-family:"DejaVu Sans";font-size:14pt;margin:2cm}</style></head><body>'
@@ -1048,6 +1097,7 @@ def main():
         make_glued_pdf()
         make_poison_outline_pdf()
         make_opendocument_and_rtf()
+        make_legacy_and_archives()
         make_scans(tmp)
         make_zip_bombs()
         make_cells_blowup()
