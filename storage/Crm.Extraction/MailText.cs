@@ -13,7 +13,9 @@ public static class MailText
 {
     public static void Read(Stream content, TextSink sink, int depth = 0)
     {
-        var message = MimeMessage.Load(content);
+        // Persistent: parts stay in the file and are read when decoded, so a mail with a 50 MB attachment is not
+        // copied into memory first.
+        var message = MimeMessage.Load(content, persistent: content.CanSeek);
         Read(message, sink, depth);
     }
 
