@@ -108,6 +108,11 @@ internal sealed class ExtractionWorker : IAsyncDisposable
                 : JsonSerializer.Deserialize<WorkerReady>(hello, ExtractionProtocol.Json)!;
             return worker;
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await worker.DisposeAsync();
+            throw new TimeoutException($"The extraction worker did not start within 30 s: {worker.LastErrors()}");
+        }
         catch
         {
             await worker.DisposeAsync();
