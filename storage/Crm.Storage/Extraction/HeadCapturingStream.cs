@@ -2,14 +2,19 @@ namespace Crm.Storage.Extraction;
 
 /// <summary>
 /// Passes a stream through unchanged and keeps its first bytes, so an upload can be streamed straight
-/// into the object store and its content type sniffed from what went by.
+/// into the object store and its content type sniffed from what went by. With <paramref name="keepUpTo"/> it also
+/// keeps the whole content when it is no longer than that (for the indexer of this node, see FreshUploads).
 /// </summary>
-public sealed class HeadCapturingStream(Stream inner, int headLength = ContentSniffer.HeadLength) : Stream
+public sealed class HeadCapturingStream(Stream inner, int headLength = ContentSniffer.HeadLength, int keepUpTo = 0) : Stream
 {
     private readonly byte[] _head = new byte[headLength];
     private int _captured;
+    private MemoryStream? _all = keepUpTo > 0 ? new MemoryStream() : null;
 
     public ReadOnlySpan<byte> Head => _head.AsSpan(0, _captured);
+
+    /// <summary>The whole content, when it was no longer than the limit given; null otherwise.</summary>
+    public ReadOnlyMemory<byte>? Kept => _all is { } all ? (ReadOnlyMemory<byte>?)all.GetBuffer().AsMemory(0, (int)all.Length) : null;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -30,6 +35,18 @@ public sealed class HeadCapturingStream(Stream inner, int headLength = ContentSn
 
     private int Capture(ReadOnlySpan<byte> read)
     {
+        if (_all is { } all)
+        {
+            if (all.Length + read.Length > keepUpTo)
+            {
+                _all = null;   // too long to keep: it is read from the object store later
+            }
+            else
+            {
+                all.Write(read);
+            }
+        }
+
         if (_captured < _head.Length)
         {
             var take = Math.Min(read.Length, _head.Length - _captured);

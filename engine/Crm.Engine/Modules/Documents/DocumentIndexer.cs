@@ -25,7 +25,7 @@ public sealed record IndexingNode(string Name)
 /// its folder path, and who may read it (folder entries with read along the path, and the document's own
 /// narrowing entries). Extracts the text on first need and keeps it on the version row.
 /// </summary>
-public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, ExtractionWorkerPool workers, IndexingNode node, TimeProvider clock)
+public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, ExtractionWorkerPool workers, IndexingNode node, FreshUploads fresh, TimeProvider clock)
 {
     /// <summary>The kind of a document's index entries.</summary>
     public const string Kind = "document";
@@ -332,9 +332,10 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
         var path = Path.Combine(workers.Options.ScratchFolder, $"crm-extract-{Guid.NewGuid():N}");
         try
         {
-            await using (var source = await objects.OpenReadAsync(ContentHash.Parse(sha256), cancellationToken))
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            if (!fresh.TryTake(sha256, path))
             {
+                await using var source = await objects.OpenReadAsync(ContentHash.Parse(sha256), cancellationToken);
+                await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
                 await source.CopyToAsync(file, cancellationToken);
             }
 

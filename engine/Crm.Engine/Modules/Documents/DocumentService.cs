@@ -47,7 +47,7 @@ public sealed record UpdateDocumentRequest(string? Title, string? Type, DateTime
 public sealed record OpenedContent(Stream Content, string ContentType, string FileName, long Size, int Version);
 
 /// <summary>Documents and their versions: upload, read, download (always through the register), metadata, status, templates.</summary>
-public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObjectStore objects, DocumentIndexer indexer, IOptions<DocumentOptions> options, TimeProvider clock)
+public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObjectStore objects, DocumentIndexer indexer, IOptions<DocumentOptions> options, TimeProvider clock, FreshUploads fresh)
 {
     private static readonly Dictionary<DocumentStatus, DocumentStatus[]> Transitions = new()
     {
@@ -123,7 +123,7 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
     public async Task<StoredFile> StoreAsync(UploadedFile file, CancellationToken cancellationToken)
     {
         var name = ContentSniffer.SafeFileName(file.FileName);
-        var head = new HeadCapturingStream(file.Content);
+        var head = new HeadCapturingStream(file.Content, keepUpTo: FreshUploads.MaxBytes);
         StoredObject stored;
         try
         {
@@ -139,7 +139,13 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
             throw ValidationFailedException.For("file", "The file is empty.");
         }
 
-        return new StoredFile(name, ContentSniffer.Sniff(head.Head, name), stored.Hash.ToString(), stored.Length, file.FileName == name ? null : file.FileName[..Math.Min(file.FileName.Length, 500)]);
+        var type = ContentSniffer.Sniff(head.Head, name);
+        if (head.Kept is { } bytes && Crm.Extraction.ExtractableTypes.CanExtract(type))
+        {
+            fresh.Keep(stored.Hash.ToString(), bytes.Span);   // this node's indexer reads it without a trip to the store
+        }
+
+        return new StoredFile(name, type, stored.Hash.ToString(), stored.Length, file.FileName == name ? null : file.FileName[..Math.Min(file.FileName.Length, 500)]);
     }
 
     /// <summary>The document's details; opening it is recorded as a view (a refresh after the viewer's own action is not).</summary>

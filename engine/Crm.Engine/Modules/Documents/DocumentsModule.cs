@@ -37,6 +37,7 @@ public static class DocumentsModule
         });
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddScoped<BlobCollector>();
+        services.TryAddSingleton<FreshUploads>();
         services.TryAddSingleton(sp => IndexingNode.From(sp.GetRequiredService<IConfiguration>()));
         services.TryAddScoped<ContentMaintenance>();
         services.TryAddSingleton<HousekeepingReport>();

@@ -174,7 +174,7 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
 }
 
 /// <summary>The background worker that keeps this node's index current.</summary>
-public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extraction.ExtractionWorkerPool extraction, HousekeepingReport report, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
+public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extraction.ExtractionWorkerPool extraction, FreshUploads fresh, HousekeepingReport report, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan CleanUpEvery = TimeSpan.FromMinutes(10);
 
@@ -202,6 +202,7 @@ public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extract
                         logger.LogInformation("Queued {Count} documents whose text could not be read earlier", requeued);
                     }
 
+                    fresh.Sweep(TimeSpan.FromHours(1));
                     var deleted = await indexer.CleanUpAsync(stoppingToken);
                     report.Add(new HousekeepingRun("outbox", clock.GetUtcNow(),
                         $"{deleted} delivered outbox rows older than {OutboxCleanup.Retention.TotalDays:0} days deleted", deleted, 0));
