@@ -5,7 +5,7 @@ namespace Crm.Storage.Extraction;
 /// into the object store and its content type sniffed from what went by. With <paramref name="keepUpTo"/> it also
 /// keeps the whole content when it is no longer than that (for the indexer of this node, see FreshUploads).
 /// </summary>
-public sealed class HeadCapturingStream(Stream inner, int headLength = ContentSniffer.HeadLength, int keepUpTo = 0) : Stream
+public sealed class HeadCapturingStream(Stream inner, int headLength = ContentSniffer.HeadLength, int keepUpTo = 0, Func<byte[], bool>? keepIf = null) : Stream
 {
     private readonly byte[] _head = new byte[headLength];
     private int _captured;
@@ -52,6 +52,10 @@ public sealed class HeadCapturingStream(Stream inner, int headLength = ContentSn
             var take = Math.Min(read.Length, _head.Length - _captured);
             read[..take].CopyTo(_head.AsSpan(_captured));
             _captured += take;
+            if (_captured == _head.Length && keepIf is not null && !keepIf(_head))
+            {
+                _all = null;   // the head says it is not worth keeping (no text to read): stop copying now
+            }
         }
 
         return read.Length;

@@ -30,4 +30,18 @@ public sealed class HeadCapturingStreamTests
             Assert.Null(head.Kept);
         }
     }
+
+    [Fact]
+    public async Task StopsKeeping_WhenTheHeadSaysThereIsNoText()
+    {
+        var data = new byte[100_000];
+        new Random(7).NextBytes(data);
+        var head = new HeadCapturingStream(new MemoryStream(data), keepUpTo: 2 * 1024 * 1024, keepIf: first => first[0] == 0x25);
+        var buffer = new byte[4096];
+        while (await head.ReadAsync(buffer) > 0)
+        {
+        }
+
+        Assert.Equal(data[0] == 0x25, head.Kept is not null);
+    }
 }

@@ -123,7 +123,8 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
     public async Task<StoredFile> StoreAsync(UploadedFile file, CancellationToken cancellationToken)
     {
         var name = ContentSniffer.SafeFileName(file.FileName);
-        var head = new HeadCapturingStream(file.Content, keepUpTo: FreshUploads.MaxBytes);
+        var head = new HeadCapturingStream(file.Content, keepUpTo: FreshUploads.MaxBytes,
+            keepIf: first => Crm.Extraction.ExtractableTypes.CanExtract(ContentSniffer.Sniff(first, name)));
         StoredObject stored;
         try
         {
