@@ -101,7 +101,7 @@ public static partial class Charsets
     };
 
     /// <summary>UTF-16 without a byte-order mark (one byte of nearly every pair is zero), little or big endian.</summary>
-    private static Encoding? Utf16WithoutBom(ReadOnlySpan<byte> head)
+    public static Encoding? Utf16WithoutBom(ReadOnlySpan<byte> head)
     {
         if (head.Length < 16)
         {

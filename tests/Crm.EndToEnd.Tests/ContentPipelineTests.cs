@@ -21,7 +21,7 @@ public sealed class ContentPipelineTests(BrowserFixture browser) : IClassFixture
         {
             Name = "Cennik z bombą.xlsx",
             MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Buffer = await File.ReadAllBytesAsync(Path.Combine(Corpus(), "zip-bomb-honest.xlsx")),
+            Buffer = await File.ReadAllBytesAsync(Crm.Tests.TestCorpus.PathOf("zip-bomb-honest.xlsx")),
         });
         await Assertions.Expect(page.GetByTestId("document-table")).ToContainTextAsync("Cennik z bombą");
         await page.GetByTestId("document-link").Filter(new() { HasText = "Cennik z bombą" }).ClickAsync();
@@ -52,16 +52,5 @@ public sealed class ContentPipelineTests(BrowserFixture browser) : IClassFixture
         await Assertions.Expect(admin.GetByTestId("readers")).ToContainTextAsync("OCR");
         await admin.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "admin-content-pipeline.png"), FullPage = true });
         await admin.CloseAsync();
-    }
-
-    private static string Corpus()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crm.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "tests", "corpus");
     }
 }

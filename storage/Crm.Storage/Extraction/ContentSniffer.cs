@@ -86,7 +86,7 @@ public static class ContentSniffer
             return "image/webp";
         }
 
-        if (!IsText(head) && !IsUtf16WithoutBom(head))
+        if (!IsText(head) && Crm.Extraction.Charsets.Utf16WithoutBom(head) is null)
         {
             return "application/octet-stream";
         }
@@ -137,24 +137,6 @@ public static class ContentSniffer
         }
 
         return controls <= Math.Max(2, head.Length / 200);
-    }
-
-    /// <summary>Text in UTF-16 without a byte-order mark: one byte of every pair is almost always zero.</summary>
-    private static bool IsUtf16WithoutBom(ReadOnlySpan<byte> head)
-    {
-        if (head.Length < 16)
-        {
-            return false;
-        }
-
-        int evenZeros = 0, oddZeros = 0, pairs = head.Length / 2;
-        for (var i = 0; i + 1 < head.Length; i += 2)
-        {
-            evenZeros += head[i] == 0 ? 1 : 0;
-            oddZeros += head[i + 1] == 0 ? 1 : 0;
-        }
-
-        return (oddZeros > pairs * 0.7 && evenZeros < pairs * 0.05) || (evenZeros > pairs * 0.7 && oddZeros < pairs * 0.05);
     }
 
     private static bool LooksLikeMail(string start) =>

@@ -101,6 +101,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    /// <summary>The client parses S3's UTC times into local or unspecified DateTimes: back to UTC.</summary>
+    private static DateTimeOffset Utc(DateTime? time) => time is not { } t ? DateTimeOffset.UtcNow
+        : new DateTimeOffset(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc));
+
     private static bool IsNotFound(Minio.Exceptions.MinioException ex) =>
         ex is Minio.Exceptions.ObjectNotFoundException || ex.Message.Contains("NoSuchKey", StringComparison.Ordinal) || ex.Message.Contains("Not found", StringComparison.OrdinalIgnoreCase);
 
@@ -134,8 +138,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             var name = item.Key[(item.Key.LastIndexOf('/') + 1)..];
             if (ContentHash.TryParse(name, out var hash) && TrashKey(hash) == item.Key)
             {
-                yield return new StoredBlob(hash, (long)item.Size, item.LastModifiedDateTime is { } modified
-                    ? new DateTimeOffset(modified.Kind == DateTimeKind.Local ? modified.ToUniversalTime() : DateTime.SpecifyKind(modified, DateTimeKind.Utc)) : DateTimeOffset.UtcNow);
+                yield return new StoredBlob(hash, (long)item.Size, Utc(item.LastModifiedDateTime));
             }
         }
     }
@@ -162,7 +165,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         try
         {
             var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()), cancellationToken);
-            return new StoredBlob(hash, stat.Size, new DateTimeOffset(stat.LastModified.Kind == DateTimeKind.Local ? stat.LastModified.ToUniversalTime() : DateTime.SpecifyKind(stat.LastModified, DateTimeKind.Utc)));
+            return new StoredBlob(hash, stat.Size, Utc(stat.LastModified));
         }
         catch (Minio.Exceptions.ObjectNotFoundException)
         {
@@ -178,8 +181,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             var name = item.Key[(item.Key.LastIndexOf('/') + 1)..];
             if (ContentHash.TryParse(name, out var hash) && hash.ToKey() == item.Key)
             {
-                yield return new StoredBlob(hash, (long)item.Size, item.LastModifiedDateTime is { } modified
-                    ? new DateTimeOffset(modified.Kind == DateTimeKind.Local ? modified.ToUniversalTime() : DateTime.SpecifyKind(modified, DateTimeKind.Utc)) : DateTimeOffset.UtcNow);
+                yield return new StoredBlob(hash, (long)item.Size, Utc(item.LastModifiedDateTime));
             }
         }
     }

@@ -42,7 +42,7 @@ public sealed class ContentCorpusTests
         var stored = new Dictionary<string, (string Id, Row Row)>();
         foreach (var row in Manifest())
         {
-            var bytes = await File.ReadAllBytesAsync(Path.Combine(CorpusPath(), row.File));
+            var bytes = await File.ReadAllBytesAsync(TestCorpus.PathOf(row.File));
             var response = await UploadAsync(client, folder, row.File, bytes);
             Assert.True((int)response.StatusCode < 500, $"{row.File}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             if (bytes.Length == 0)
@@ -157,19 +157,8 @@ public sealed class ContentCorpusTests
     private sealed record Row(string File, string Expect, string[] Words);
 
     private static IEnumerable<Row> Manifest() =>
-        File.ReadAllLines(Path.Combine(CorpusPath(), "MANIFEST.tsv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t'))
+        File.ReadAllLines(TestCorpus.PathOf("MANIFEST.tsv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t'))
             .Select(c => new Row(c[0], c[1], c.Length > 2 ? c[2].Split(' ', StringSplitOptions.RemoveEmptyEntries) : []));
-
-    private static string CorpusPath()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crm.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "tests", "corpus");
-    }
 
     /// <summary>What a searcher without Polish keys types: diacritics removed, ł as l.</summary>
     private static string Fold(string word)
@@ -206,7 +195,7 @@ public sealed class ContentCorpusTests
 
     private static async Task<string> UploadIdAsync(HttpClient client, string folder, string fileName)
     {
-        var response = await UploadAsync(client, folder, fileName, await File.ReadAllBytesAsync(Path.Combine(CorpusPath(), fileName)));
+        var response = await UploadAsync(client, folder, fileName, await File.ReadAllBytesAsync(TestCorpus.PathOf(fileName)));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }

@@ -78,14 +78,5 @@ public sealed class ExtractionWorkerTests
 
     private static ExtractionWorkerPool Pool(ExtractionWorkerOptions options) => new(options, NullLogger<ExtractionWorkerPool>.Instance);
 
-    private static string Corpus(string file)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crm.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "tests", "corpus", file);
-    }
+    private static string Corpus(string file) => Crm.Tests.TestCorpus.PathOf(file);
 }
