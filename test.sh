@@ -85,6 +85,18 @@ for trx in "$RESULTS"/trx/*.trx; do
   skipped=$((skipped + $(get notExecuted)))
 done
 [ $status -ne 0 ] && [ $failed -eq 0 ] && failed=1   # a crashed test host counts as a failure
+# The names of failed tests and the first lines of their messages go last, where a CI log's tail shows them.
+for trx in "$RESULTS"/trx/*.trx; do
+  [ -f "$trx" ] || continue
+  python3 - "$trx" <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+        message = r.findtext(".//t:Message", "", ns).strip().splitlines()
+        print("FAILED " + r.get("testName") + ": " + " | ".join(message[:4])[:600])
+PY
+done
 step "done in ${SECONDS}s (screenshots in test-results/screenshots)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $status -eq 0 ] && [ $failed -eq 0 ]
