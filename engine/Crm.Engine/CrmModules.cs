@@ -1,3 +1,4 @@
+using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Documents;
 using Crm.Modules.Knowledge;
@@ -29,6 +30,7 @@ public static class CrmModules
         services.AddDocumentsModule();
         services.AddKnowledgeModule();
         services.AddCounterpartiesModule();
+        services.AddComplaintsModule();
         return services;
     }
 }

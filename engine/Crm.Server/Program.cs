@@ -8,6 +8,7 @@ using Crm.Workflow.Jobs;
 using Crm.Platform.Notifications;
 using Crm.Modules.Knowledge;
 using Crm.Platform.Audit;
+using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Documents;
 using Crm.Workflows;
@@ -38,6 +39,7 @@ try
     builder.Services.AddCrmSearchWorker();                                     // keeps this node's index current
     builder.Services.AddKnowledgeModule();                                     // articles, mandatory reading, compliance
     builder.Services.AddCounterpartiesModule();                                // counterparties, persons, activities, cases
+    builder.Services.AddComplaintsModule();                                    // complaints, their costs and settings
     builder.Services.AddCrmWorkflows();                                        // built-in processes and their handlers
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
@@ -71,6 +73,7 @@ try
     app.MapAuditApi();             // /api/audit, /api/audit/verify
     app.MapKnowledgeModule();      // /api/articles, /api/reading-assignments, /api/me/readings
     app.MapCounterpartiesModule(); // /api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases
+    app.MapComplaintsModule();     // /api/complaints, /api/complaint-costs, /api/complaint-settings
     app.MapDocumentsModule();      // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}

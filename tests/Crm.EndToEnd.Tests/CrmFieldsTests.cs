@@ -18,9 +18,8 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(page.GetByTestId("dictionary-entries")).ToContainTextAsync("budownictwo");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Custom fields" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("custom-fields")).ToContainTextAsync("cf.employees");
-        await page.Locator("input[data-testid=field-label], [data-testid=field-label] input").First.FillAsync("Liczba oddziałów");
-        await page.Locator("input[data-testid=field-key], [data-testid=field-key] input").First.FillAsync("branches");
-        await page.Keyboard.PressAsync("Tab");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "field-label"), "Liczba oddziałów");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "field-key"), "branches");
         await page.GetByTestId("field-type").ClickAsync();
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Number')");
         await page.GetByTestId("field-save").ClickAsync();

@@ -23,10 +23,8 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         var approve = await AppendUserTaskAsync(page, "start", "Approve request", "Sales");
         // The first step gets a form: one required comment, built in the form editor.
         await page.GetByTestId("form-add-field").ClickAsync();
-        await Input(page, "form-field-name").FillAsync("comment");
-        await Input(page, "form-field-name").PressAsync("Tab");
-        await Input(page, "form-field-label").FillAsync("Comment");
-        await Input(page, "form-field-label").PressAsync("Tab");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "form-field-name"), "comment");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "form-field-label"), "Comment");
         await page.GetByTestId("form-field-required").ClickAsync();
         await Assertions.Expect(page.GetByTestId("form-preview")).ToContainTextAsync("Comment *");
 
@@ -37,8 +35,8 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
 
         // Clicking the empty canvas selects the process itself: its key and name.
         await ClickEmptyCanvasAsync(page);
-        await FillSettledAsync(Input(page, "prop-id"), "two-step-approval");
-        await FillSettledAsync(Input(page, "prop-name"), "Two-step approval");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "prop-id"), "two-step-approval");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "prop-name"), "Two-step approval");
         await Assertions.Expect(page.GetByTestId("no-problems")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Shot("designer.png") });
 
@@ -51,7 +49,7 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         await page.GotoAsync(browser.BaseUrl + "/processes");
         await page.WaitForSelectorAsync("main [data-ready=true], .mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
         await page.GetByTestId("start-two-step-approval").ClickAsync();
-        await Input(page, "start-business-key").FillAsync("APP-7");
+        await PageInput.Input(page, "start-business-key").FillAsync("APP-7");
         await page.GetByTestId("start-confirm").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Open instance" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/instances/"));
@@ -71,8 +69,8 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(anna.GetByTestId("task-name")).ToHaveTextAsync("Approve request");
         await anna.GetByTestId("complete").ClickAsync();
         await Assertions.Expect(anna.GetByText("This field is required.")).ToBeVisibleAsync();
-        await Input(anna, "field-comment").FillAsync("Budget is fine");
-        await Input(anna, "field-comment").PressAsync("Tab");   // commit the value to the circuit before completing
+        await PageInput.Input(anna, "field-comment").FillAsync("Budget is fine");
+        await PageInput.Input(anna, "field-comment").PressAsync("Tab");   // commit the value to the circuit before completing
         await Assertions.Expect(anna.GetByTestId("complete")).ToBeEnabledAsync();
         await anna.WaitForSelectorAsync("[data-testid=bpmn-viewer][data-rendered=true]", new() { State = WaitForSelectorState.Attached });
         await anna.ScreenshotAsync(new() { Path = Shot("task-form.png"), FullPage = true });
@@ -111,7 +109,7 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
         await page.ClickAsync(".djs-context-pad [data-action='append.append-task']");
         await page.Keyboard.TypeAsync("Send offer");
         await page.Keyboard.PressAsync("Enter");
-        var id = await Input(page, "prop-id").InputValueAsync();
+        var id = await PageInput.Input(page, "prop-id").InputValueAsync();
         // A service task with no handler: the engine refuses it.
         await page.ClickAsync(".djs-context-pad [data-action='replace']");
         await page.ClickAsync(".djs-popup [data-id='replace-with-service-task']");
@@ -183,7 +181,7 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
     private static async Task<string> WaitForSelectedTypeAsync(IPage page, string type)
     {
         await Assertions.Expect(page.GetByTestId("properties-panel")).ToContainTextAsync(type);
-        return await Input(page, "prop-id").InputValueAsync();
+        return await PageInput.Input(page, "prop-id").InputValueAsync();
     }
 
     private static async Task ClickElementAsync(IPage page, string id)
@@ -203,25 +201,6 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
     /// Fills a properties-panel field and leaves it, again if the panel re-rendered with the element's old value in
     /// between (the selection change that shows the panel can land after the first keystrokes).
     /// </summary>
-    private static async Task FillSettledAsync(ILocator input, string value)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            await input.FillAsync(value);
-            await input.PressAsync("Tab");
-            await Task.Delay(200);
-            if (await input.InputValueAsync() == value)
-            {
-                return;
-            }
-        }
-
-        await Assertions.Expect(input).ToHaveValueAsync(value);
-    }
-
-    private static ILocator Input(IPage page, string testId) =>
-        page.Locator($"input[data-testid={testId}], [data-testid={testId}] input, textarea[data-testid={testId}]").First;
-
     private static string Shot(string name)
     {
         Directory.CreateDirectory(BrowserFixture.Artifacts);

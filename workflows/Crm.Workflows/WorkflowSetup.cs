@@ -4,10 +4,12 @@ using Crm.Workflow.Common;
 using Crm.Platform.Identity;
 using Crm.Workflow.Processes;
 using Crm.Workflow.Tasks;
+using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties.Cases;
 using Crm.Modules.Documents.Checkout;
 using Crm.Modules.Knowledge;
 using Crm.Workflows.ArticlePublication;
+using Crm.Workflows.ComplaintHandling;
 using Crm.Workflows.DocumentCheckout;
 using Crm.Workflows.MandatoryReading;
 using Crm.Workflows.SalesCycle;
@@ -43,6 +45,20 @@ public static class WorkflowSetup
         services.AddServiceTaskHandler<RemindReadersHandler>();
         services.AddServiceTaskHandler<EscalateReadersHandler>();
         services.AddServiceTaskHandler<CompleteAssignmentHandler>();
+        // complaint-handling (ComplaintHandling/)
+        services.AddScoped<IComplaintProcess, ComplaintProcess>();
+        services.AddProtectedVariables(ComplaintProcess.Key, [.. ComplaintVariables.Names, .. ComplaintVariables.HandlerSet]);
+        services.AddScoped<IProcessObjectAccess, ComplaintObjectAccess>();
+        services.AddSingleton<ITaskCompletionGuard, ComplaintFourEyes>();
+        services.AddServiceTaskHandler<ClassifyComplaintHandler>();
+        services.AddServiceTaskHandler<RecordFindingsHandler>();
+        services.AddServiceTaskHandler<RecordDecisionHandler>();
+        services.AddServiceTaskHandler<RecordApprovalHandler>();
+        services.AddServiceTaskHandler<RecordAnswerHandler>();
+        services.AddServiceTaskHandler<AcceptByDefaultHandler>();
+        services.AddServiceTaskHandler<ResolveComplaintHandler>();
+        services.AddServiceTaskHandler<CloseComplaintHandler>();
+        services.AddServiceTaskHandler<WarnLeadHandler>();
         // sales-cycle (SalesCycle/)
         services.AddScoped<ISalesCycleProcess, SalesCycleProcess>();
         services.AddProtectedVariables(SalesCycleProcess.Key, SalesCycleVariables.Names.Where(n => n != "lostReason"));

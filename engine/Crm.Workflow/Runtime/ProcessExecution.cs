@@ -202,8 +202,9 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 token.Locals = EvaluateInputs(token, node);
                 token.Waiting = true;
                 token.Wait = node.Event!.Trigger == TriggerKind.Timer ? WaitKind.Timer : WaitKind.Message;
-                Subscribe(node, token.Id, token);
+                // Boundaries first: attaching them clears the anchor's earlier waits, which would take this step's own with them.
                 AttachBoundaries(node, token.Id, token);
+                Subscribe(node, token.Id, token);
                 break;
             case NodeKind.EventBasedGateway:
                 token.Waiting = true;

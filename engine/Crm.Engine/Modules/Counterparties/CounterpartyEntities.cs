@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -24,6 +25,7 @@ public enum BlockKind
 }
 
 /// <summary>A company or a natural person we do business with (kontrahent).</summary>
+[ModuleContract]
 public sealed class Counterparty
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -101,6 +103,7 @@ public sealed class PreviousName
 }
 
 /// <summary>A contact person (linked to a company) or the person behind a natural-person counterparty.</summary>
+[ModuleContract]
 public sealed class ContactPerson
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

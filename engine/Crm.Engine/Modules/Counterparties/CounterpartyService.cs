@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -338,6 +339,7 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
 /// region is one of their groups. Field level: credit limit and payment terms for admins, process owners and the
 /// finance group only.
 /// </summary>
+[ModuleContract]
 public static class CounterpartyAccess
 {
     public const string FinanceGroup = "finance";

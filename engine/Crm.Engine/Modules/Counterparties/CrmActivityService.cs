@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -10,6 +11,7 @@ public sealed record CreatePersonRequest(Guid? CounterpartyId, string? FirstName
 public sealed record CreateActivityRequest(Guid CounterpartyId, string? Type, string? Direction, DateTimeOffset? At, int? DurationMinutes, string? Subject, string? Description,
     string? Status, Guid? PersonId, Guid? CaseId, Guid? PreviousActivityId, string? Employee, IReadOnlyList<Guid>? DocumentIds = null);
 
+[ModuleContract]
 public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, string? Detail, string? Who, Guid Id, bool Overdue, string? Link = null)
 {
     /// <summary>For an activity: the documents attached to it that the caller may read.</summary>
@@ -17,7 +19,7 @@ public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, 
 }
 
 /// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>
-public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments documents, TimeProvider clock)
+public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments documents, TimeProvider clock, IEnumerable<ICounterpartyTimelineSource> sources)
 {
     /// <summary>Every field error of a person (empty when it may be created), without touching the database.</summary>
     public static Dictionary<string, string[]> ValidatePerson(CreatePersonRequest request)
@@ -115,7 +117,16 @@ public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments docume
         var notes = await db.Notes.AsNoTracking().Where(n => (counterpartyId != null && n.CounterpartyId == counterpartyId) || (caseId != null && n.CaseId == caseId))
             .OrderByDescending(n => n.CreatedAt).Take(200).ToListAsync(cancellationToken);
         var attached = await documents.OfAsync([.. activities.Select(a => a.Id)], user, cancellationToken);
-        return [.. activities.Select(a => ItemOf(a, now, attached)).Concat(notes.Select(NoteBook.TimelineItemOf)).OrderByDescending(t => t.At)];
+        var others = new List<TimelineItem>();
+        if (counterpartyId is { } company)
+        {
+            foreach (var source in sources)
+            {
+                others.AddRange(await source.TimelineAsync(company, user, 200, cancellationToken));
+            }
+        }
+
+        return [.. activities.Select(a => ItemOf(a, now, attached)).Concat(notes.Select(NoteBook.TimelineItemOf)).Concat(others).OrderByDescending(t => t.At)];
     }
 
     /// <summary>An activity in a timeline, with its documents; a planned one in the past is overdue.</summary>

@@ -19,6 +19,7 @@ public sealed record PersonListItem(Guid Id, string FirstName, string LastName, 
 /// Record level for persons: a person of a company is visible with that company (<see cref="CounterpartyAccess.Visible"/>);
 /// a standalone person (no company) to whoever created them; admins, process owners and compliance see all.
 /// </summary>
+[ModuleContract]
 public static class PersonAccess
 {
     public static IQueryable<ContactPerson> Visible(CrmDbContext db, CurrentUser user)

@@ -16,6 +16,7 @@ public static class DocumentsModule
         services.TryAddScoped<DocumentAccess>();
         services.TryAddScoped<DocumentService>();
         services.TryAddScoped<FolderService>();
+        services.TryAddScoped<RecordFolders>();
         services.TryAddScoped<Checkout.CheckOut>();
         services.TryAddScoped<Checkout.CheckIn>();
         services.TryAddScoped<Checkout.CancelCheckOut>();
