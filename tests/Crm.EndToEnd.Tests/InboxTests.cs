@@ -16,7 +16,7 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Group tasks" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("task-table")).ToContainTextAsync("RK-2026-0001");
-        await page.GetByTestId("claim").First.ClickAsync();
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "RK-2026-0001" }).GetByTestId("claim").ClickAsync();
         await page.GetByRole(AriaRole.Tab, new() { Name = "My tasks" }).ClickAsync();
         // The list reloads (tab change, and the counts changed by the claim): click once it shows my tasks.
         await Assertions.Expect(page.GetByTestId("claim")).ToHaveCountAsync(0);

@@ -78,6 +78,7 @@ public static class StartupInitializer
             await DemoDocuments.LoadAsync(services, Path.Combine(folder, "documents"));
             await DemoKnowledge.LoadAsync(services, Path.Combine(folder, "knowledge"));
             await DemoCrm.LoadAsync(services);
+            await DemoComplaints.LoadAsync(services);
             services.GetRequiredService<DemoState>().MarkLoaded(demo!.Users[0].UserName, demo.Password);
             logger.LogInformation("Demo data loaded from {Folder}", folder);
         }

@@ -11,7 +11,7 @@ public sealed class ComplaintProcess(ProcessEngine engine, ComplaintSteps steps,
     public const string Key = "complaint-handling";
 
     /// <summary>The message a waiting "awaitExpertise" step takes, correlated by the complaint id.</summary>
-    public const string ExpertiseMessage = "complaint-expertise";
+    public const string ExpertiseMessage = ComplaintBook.ExpertiseMessage;
 
     public const string AnalyseTaskId = "analyse", DecideTaskId = "decide", ApproveTaskId = "approve", AnswerTaskId = "answer", ResolveTaskId = "resolve";
 

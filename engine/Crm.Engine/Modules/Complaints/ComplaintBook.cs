@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Modules.Complaints;
 
 public sealed record ComplaintListItem(Guid Id, string Number, string Subject, Guid? CounterpartyId, string? CounterpartyName, ComplaintKind Kind, string AgainstType,
-    string? ProductName, DateOnly ReceivedOn, string Channel, string Demand, ComplaintStatus Status, ComplaintDecision Decision, DateOnly Deadline, string Owner,
+    string? AgainstNumber, string? ProductName, DateOnly ReceivedOn, string Channel, string Demand, ComplaintStatus Status, ComplaintDecision Decision, DateOnly Deadline, string Owner,
     string HandlingGroup, decimal ClaimedAmount, string Currency, decimal Costs, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt);
 
 /// <summary>The complaint list: search in number, subject, product and counterparty; filters on any field; sorted; paged.</summary>
@@ -22,18 +22,24 @@ public sealed record ComplaintView(Guid Id, string Number, string Subject, Guid?
     DateOnly ReceivedOn, string Channel, string DefectDescription, string Demand, decimal ClaimedAmount, string Currency, ComplaintStatus Status,
     ComplaintDecision Decision, string? Justification, string? DecidedBy, DateTimeOffset? DecidedAt, string? ApprovedBy, string? Resolution, string? AnswerChannel,
     DateTimeOffset? AnsweredAt, DateOnly Deadline, int DaysLeft, string HandlingGroup, string Owner, string RegisteredBy, Guid? FolderId, Guid? InstanceId,
-    bool ProcessRunning, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, bool CanEdit, int Revision, IReadOnlyList<ComplaintCostView> Costs,
+    bool ProcessRunning, bool AwaitsExpertise, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, bool CanEdit, int Revision, IReadOnlyList<ComplaintCostView> Costs,
     IReadOnlyList<ComplaintCostTotal> Totals, IReadOnlyList<string> CostTypes);
 
 public sealed record ComplaintCostView(Guid Id, string Type, decimal Amount, string Currency, DateOnly On, string? Note, string By, DateTimeOffset CreatedAt);
 
 public sealed record ComplaintCostTotal(string Currency, decimal Amount);
 
+/// <summary>An open step of the complaint's process, for the page's "what is next" panel.</summary>
+public sealed record ComplaintTask(Guid Id, string Name, string ElementId, string? Assignee, DateTimeOffset? DueAt, bool Overdue);
+
 public sealed record ComplaintHistoryItem(DateTimeOffset At, string Kind, string Text, string? By);
 
 /// <summary>The complaint list (with its Excel export) and the complaint page: details, costs, and the whole history.</summary>
 public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
 {
+    /// <summary>The message the process waits for while a supplier's expertise is outstanding (correlated by the complaint id).</summary>
+    public const string ExpertiseMessage = "complaint-expertise";
+
     public static readonly IReadOnlyList<string> SortFields = ["number", "received", "deadline", "status", "subject", "owner", "counterparty", "claimed"];
 
     /// <summary>The list's columns besides the number and subject (always shown), in their default order.</summary>
@@ -77,7 +83,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
     {
         "counterparty" => row.CounterpartyName,
         "kind" => row.Kind.ToString().ToLowerInvariant(),
-        "against" => row.ProductName ?? row.AgainstType,
+        "against" => row.ProductName ?? row.AgainstNumber ?? row.AgainstType,
         "received" => row.ReceivedOn,
         "channel" => row.Channel,
         "demand" => row.Demand,
@@ -150,7 +156,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
 
     private System.Linq.Expressions.Expression<Func<Complaint, ComplaintListItem>> Item() =>
         c => new ComplaintListItem(c.Id, c.Number, c.Subject, c.CounterpartyId, db.Counterparties.Where(x => x.Id == c.CounterpartyId).Select(x => x.Name).FirstOrDefault(),
-            c.Kind, c.AgainstType, c.ProductName, c.ReceivedOn, c.Channel, c.Demand, c.Status, c.Decision, c.Deadline, c.Owner, c.HandlingGroup, c.ClaimedAmount, c.Currency,
+            c.Kind, c.AgainstType, c.AgainstNumber, c.ProductName, c.ReceivedOn, c.Channel, c.Demand, c.Status, c.Decision, c.Deadline, c.Owner, c.HandlingGroup, c.ClaimedAmount, c.Currency,
             0, c.CreatedAt, c.ClosedAt);
 
     /// <summary>Each row's cost total (summed here: SQLite has no decimal SUM).</summary>
@@ -171,14 +177,26 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
         var costs = await db.ComplaintCosts.AsNoTracking().Where(k => k.ComplaintId == id).OrderBy(k => k.On).ThenBy(k => k.CreatedAt).ToListAsync(cancellationToken);
         var running = c.InstanceId is { } instance && await db.ProcessInstances.AnyAsync(i => i.Id == instance && i.Status == InstanceStatus.Active, cancellationToken);
         var settings = await ComplaintSettingsService.LoadAsync(db, cancellationToken);
+        var awaitsExpertise = running && await db.MessageSubscriptions.AnyAsync(m => m.InstanceId == c.InstanceId && m.MessageName == ExpertiseMessage, cancellationToken);
         return new ComplaintView(c.Id, c.Number, c.Subject, c.CounterpartyId, counterparty, c.PersonId, person, c.Kind, c.AgainstType, c.AgainstNumber, c.AgainstDate,
             c.ProductCode, c.ProductName, c.AgainstDocumentId, c.ReceivedOn, c.Channel, c.DefectDescription, c.Demand, c.ClaimedAmount, c.Currency, c.Status, c.Decision,
             c.Justification, c.DecidedBy, c.DecidedAt, c.ApprovedBy, c.Resolution, c.AnswerChannel, c.AnsweredAt, c.Deadline,
-            ComplaintDeadlines.DaysLeft(c.Deadline, clock.GetUtcNow()), c.HandlingGroup, c.Owner, c.RegisteredBy, c.FolderId, c.InstanceId, running, c.CreatedAt,
+            ComplaintDeadlines.DaysLeft(c.Deadline, clock.GetUtcNow()), c.HandlingGroup, c.Owner, c.RegisteredBy, c.FolderId, c.InstanceId, running, awaitsExpertise, c.CreatedAt,
             c.ClosedAt, ComplaintAccess.MayEdit(c, user) && c.Status != ComplaintStatus.Closed, c.Revision,
             [.. costs.Select(k => new ComplaintCostView(k.Id, k.Type, k.Amount, k.Currency, k.On, k.Note, k.By, k.CreatedAt))],
             [.. costs.GroupBy(k => k.Currency).OrderBy(g => g.Key).Select(g => new ComplaintCostTotal(g.Key, g.Sum(k => k.Amount)))],
             ComplaintSettingsService.CostTypesOf(settings));
+    }
+
+    /// <summary>The open tasks of the complaint's process (what is next, and who has it).</summary>
+    public async Task<List<ComplaintTask>> OpenTasksAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var instance = await ComplaintAccess.Visible(db, user).Where(c => c.Id == id).Select(c => new { c.InstanceId }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"Complaint {id} does not exist.");
+        var now = clock.GetUtcNow();
+        return instance.InstanceId is not { } instanceId ? [] : [.. (await db.UserTasks.AsNoTracking()
+                .Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken))
+            .Select(t => new ComplaintTask(t.Id, t.Name, t.ElementId, t.Assignee, t.DueAt, t.DueAt < now))];
     }
 
     /// <summary>Everything that happened to the complaint, newest first: its steps, edits (field by field), notes and costs.</summary>
