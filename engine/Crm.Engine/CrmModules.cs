@@ -1,5 +1,6 @@
 using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
+using Crm.Modules.Service;
 using Crm.Modules.Documents;
 using Crm.Modules.Knowledge;
 using Crm.Platform.Audit;
@@ -31,6 +32,7 @@ public static class CrmModules
         services.AddKnowledgeModule();
         services.AddCounterpartiesModule();
         services.AddComplaintsModule();
+        services.AddServiceModule();
         return services;
     }
 }

@@ -10,6 +10,7 @@ using Crm.Modules.Knowledge;
 using Crm.Platform.Audit;
 using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
+using Crm.Modules.Service;
 using Crm.Modules.Documents;
 using Crm.Workflows;
 using Crm.Server.Hosting;
@@ -40,6 +41,7 @@ try
     builder.Services.AddKnowledgeModule();                                     // articles, mandatory reading, compliance
     builder.Services.AddCounterpartiesModule();                                // counterparties, persons, activities, cases
     builder.Services.AddComplaintsModule();                                    // complaints, their costs and settings
+    builder.Services.AddServiceModule();                                       // service desk: tickets, SLA, queues
     builder.Services.AddCrmWorkflows();                                        // built-in processes and their handlers
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
@@ -74,6 +76,7 @@ try
     app.MapKnowledgeModule();      // /api/articles, /api/reading-assignments, /api/me/readings
     app.MapCounterpartiesModule(); // /api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases
     app.MapComplaintsModule();     // /api/complaints, /api/complaint-costs, /api/complaint-settings
+    app.MapServiceModule();        // /api/tickets, /api/service-settings, /api/sla-policies
     app.MapDocumentsModule();      // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}

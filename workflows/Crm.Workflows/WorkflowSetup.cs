@@ -5,6 +5,7 @@ using Crm.Platform.Identity;
 using Crm.Workflow.Processes;
 using Crm.Workflow.Tasks;
 using Crm.Modules.Complaints;
+using Crm.Modules.Service;
 using Crm.Modules.Counterparties.Cases;
 using Crm.Modules.Documents.Checkout;
 using Crm.Modules.Knowledge;
@@ -13,6 +14,7 @@ using Crm.Workflows.ComplaintHandling;
 using Crm.Workflows.DocumentCheckout;
 using Crm.Workflows.MandatoryReading;
 using Crm.Workflows.SalesCycle;
+using Crm.Workflows.ServiceTicket;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Workflows;
@@ -59,6 +61,18 @@ public static class WorkflowSetup
         services.AddServiceTaskHandler<ResolveComplaintHandler>();
         services.AddServiceTaskHandler<CloseComplaintHandler>();
         services.AddServiceTaskHandler<WarnLeadHandler>();
+        // service-ticket (ServiceTicket/)
+        services.AddScoped<IServiceTicketProcess, TicketProcess>();
+        services.AddProtectedVariables(TicketProcess.Key, [.. TicketVariables.Names, .. TicketVariables.HandlerSet]);
+        services.AddScoped<IProcessObjectAccess, TicketObjectAccess>();
+        services.AddScoped<OpenTicketTask>();
+        services.AddServiceTaskHandler<PlanSlaHandler>();
+        services.AddServiceTaskHandler<RecordResponseHandler>();
+        services.AddServiceTaskHandler<PauseTicketHandler>();
+        services.AddServiceTaskHandler<SlaWarningHandler>();
+        services.AddServiceTaskHandler<SlaBreachHandler>();
+        services.AddServiceTaskHandler<ResolveTicketHandler>();
+        services.AddServiceTaskHandler<CloseTicketHandler>();
         // sales-cycle (SalesCycle/)
         services.AddScoped<ISalesCycleProcess, SalesCycleProcess>();
         services.AddProtectedVariables(SalesCycleProcess.Key, SalesCycleVariables.Names.Where(n => n != "lostReason"));

@@ -3,9 +3,11 @@ using System.Xml.Linq;
 using Crm.Workflow.Runtime;
 using Crm.Workflows;
 using Crm.Workflows.ArticlePublication;
+using Crm.Workflows.ComplaintHandling;
 using Crm.Workflows.DocumentCheckout;
 using Crm.Workflows.MandatoryReading;
 using Crm.Workflows.SalesCycle;
+using Crm.Workflows.ServiceTicket;
 using Xunit;
 
 namespace Crm.Engine.Tests.Processes;
@@ -26,6 +28,9 @@ public sealed class BuiltInProcessTests
         { "ArticlePublication", ArticlePublicationProcess.Key, [ArticlePublicationProcess.ReviewTaskId], typeof(ArticlePublicationVariables) },
         { "MandatoryReading", MandatoryReadingProcess.Key, [MandatoryReadingProcess.ReadTaskId], typeof(ReadingVariables) },
         { "SalesCycle", SalesCycleProcess.Key, [SalesCycleProcess.QualifyTaskId], typeof(SalesCycleVariables) },
+        { "ComplaintHandling", ComplaintProcess.Key, [ComplaintProcess.AnalyseTaskId, ComplaintProcess.DecideTaskId, ComplaintProcess.ApproveTaskId, ComplaintProcess.AnswerTaskId,
+            ComplaintProcess.ResolveTaskId], typeof(ComplaintVariables) },
+        { "ServiceTicket", TicketProcess.Key, [TicketProcess.RespondTaskId, TicketProcess.WorkTaskId], typeof(TicketVariables) },
     };
 
     [Theory]
@@ -61,7 +66,7 @@ public sealed class BuiltInProcessTests
     {
         var folders = typeof(WorkflowSetup).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".bpmn", StringComparison.Ordinal))
             .Select(n => n.Split('.')[2]).Order().ToList();
-        Assert.Equal(["ArticlePublication", "DocumentCheckout", "MandatoryReading", "SalesCycle"], folders);
+        Assert.Equal(["ArticlePublication", "ComplaintHandling", "DocumentCheckout", "MandatoryReading", "SalesCycle", "ServiceTicket"], folders);
     }
 
     private static XDocument Load(string folder)

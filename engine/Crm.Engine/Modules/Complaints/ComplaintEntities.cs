@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -32,6 +33,7 @@ public enum ComplaintDecision
 }
 
 /// <summary>A complaint (reklamacja) against a sale, contract, product or document, handled by the complaint-handling process.</summary>
+[ModuleContract]
 public sealed class Complaint
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

@@ -1,39 +1,19 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using Crm.Platform.Common;
 using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Modules.Complaints;
 
 /// <summary>
-/// Complaint numbers from the admin's pattern: <c>{yyyy}</c> (or <c>{yy}</c>) the year, <c>{n}</c> or <c>{n:00000}</c> the
-/// sequence within the year. The counter row is raised in the registering commit, so two people registering at once get
-/// consecutive numbers and a registration that fails gives its number back.
+/// Complaint numbers from the admin's pattern (<see cref="RecordNumbers"/>). The counter row is raised in the
+/// registering commit, so two people registering at once get consecutive numbers and a registration that fails gives
+/// its number back.
 /// </summary>
-public static partial class ComplaintNumbers
+public static class ComplaintNumbers
 {
-    [GeneratedRegex(@"\{(yyyy|yy|n(?::(0+))?)\}")]
-    private static partial Regex Placeholder();
+    public static string? Check(string? pattern) => RecordNumbers.Check(pattern, "REK/{yyyy}/{n:00000}");
 
-    /// <summary>Null when the pattern is usable, else what is wrong.</summary>
-    public static string? Check(string? pattern)
-    {
-        if (string.IsNullOrWhiteSpace(pattern) || pattern.Length > 100)
-        {
-            return "Give a pattern of at most 100 characters.";
-        }
-
-        return pattern.Contains("{n", StringComparison.Ordinal) && Placeholder().Matches(pattern).Any(m => m.Value.StartsWith("{n", StringComparison.Ordinal))
-            ? null
-            : "The pattern needs the sequence {n} (e.g. REK/{yyyy}/{n:00000}).";
-    }
-
-    public static string Format(string pattern, int year, int sequence) => Placeholder().Replace(pattern, m => m.Groups[1].Value switch
-    {
-        "yyyy" => year.ToString("0000", CultureInfo.InvariantCulture),
-        "yy" => (year % 100).ToString("00", CultureInfo.InvariantCulture),
-        _ => sequence.ToString(m.Groups[2].Success ? m.Groups[2].Value : "0", CultureInfo.InvariantCulture),
-    });
+    public static string Format(string pattern, int year, int sequence) => RecordNumbers.Format(pattern, year, sequence);
 
     /// <summary>
     /// The next sequence of the year, saved with the caller's unit of work: the counter's value is its own concurrency

@@ -134,8 +134,7 @@ public sealed class ComplaintSteps(CrmDbContext db, TimeProvider clock)
     public async Task<(string Number, string? Lead)> WarnAsync(Guid id, CancellationToken cancellationToken)
     {
         var complaint = await LoadAsync(id, cancellationToken);
-        var lead = await db.Groups.Where(g => g.Name == complaint.HandlingGroup && g.LeadUserId != null)
-            .Select(g => db.Users.Where(u => u.Id == g.LeadUserId && u.IsActive).Select(u => u.UserName).FirstOrDefault()).FirstOrDefaultAsync(cancellationToken);
+        var lead = await Crm.Platform.Identity.GroupLeads.OfAsync(db, complaint.HandlingGroup, cancellationToken);
         Record(complaint, "warned", $"deadline {complaint.Deadline:yyyy-MM-dd} is near" + (lead is null ? "; the group has no lead" : $"; {lead} warned"), "complaint-handling");
         return (complaint.Number, lead);
     }

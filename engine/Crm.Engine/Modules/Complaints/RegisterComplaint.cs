@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Documents;
 using Crm.Platform.Persistence;
@@ -7,16 +8,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Modules.Complaints;
 
+[ModuleContract]
 public sealed record RegisterComplaintRequest(string? Subject, Guid? CounterpartyId, Guid? PersonId, string? Kind, string? AgainstType, string? AgainstNumber,
     DateOnly? AgainstDate, string? ProductCode, string? ProductName, Guid? AgainstDocumentId, DateOnly? ReceivedOn, string? Channel, string? DefectDescription,
     string? Demand, decimal? ClaimedAmount = null, string? Currency = null, string? Owner = null);
 
+[ModuleContract]
 public sealed record RegisteredComplaint(Guid Id, string Number, DateOnly Deadline);
 
 /// <summary>
 /// Registers a complaint: checks every field and what it points at (counterparty, person and document the caller may
 /// see), gives the next number, makes its DMS folder and starts the complaint-handling process, all in one commit.
 /// </summary>
+[ModuleContract]
 public sealed class RegisterComplaint(CrmDbContext db, DocumentAccess documents, RecordFolders folders, TimeProvider clock, ProcessEngine engine, IComplaintProcess process)
 {
     public static readonly IReadOnlyList<string> Kinds = ["consumer", "business"];

@@ -219,6 +219,7 @@ public enum CaseOutcome
 }
 
 /// <summary>A case (sprawa): a sales opportunity or any piece of work, with its phase in the funnel.</summary>
+[ModuleContract]
 public sealed class CrmCase
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

@@ -39,6 +39,7 @@ public sealed record UpdateCaseRequest(int Revision, string? Title, decimal? Val
 /// Record level for cases: admins, process owners and compliance see all; others the cases they own and the cases of
 /// counterparties they see. Internal cases (no counterparty) are their owner's.
 /// </summary>
+[ModuleContract]
 public static class CaseAccess
 {
     public static bool SeesAll(CurrentUser user) => user.IsProcessOwner || user.Roles.Contains(Roles.Compliance);
