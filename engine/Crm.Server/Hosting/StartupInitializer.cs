@@ -79,6 +79,7 @@ public static class StartupInitializer
             await DemoKnowledge.LoadAsync(services, Path.Combine(folder, "knowledge"));
             await DemoCrm.LoadAsync(services);
             await DemoComplaints.LoadAsync(services);
+            await DemoService.LoadAsync(services);
             services.GetRequiredService<DemoState>().MarkLoaded(demo!.Users[0].UserName, demo.Password);
             logger.LogInformation("Demo data loaded from {Folder}", folder);
         }
