@@ -28,6 +28,7 @@ public static class EngineSetup
         services.TryAddScoped<RuntimeService>();
         services.TryAddScoped<TaskService>();
         services.TryAddScoped<CompleteTask>();
+        services.TryAddScoped<Subtasks>();
         services.TryAddScoped<Jobs.JobRunner>();
         services.TryAddScoped<Jobs.IncidentService>();
         services.TryAddScoped<Messages.MessageService>();

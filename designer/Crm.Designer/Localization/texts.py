@@ -845,6 +845,13 @@ T = {
   "TicketStep_complaint": ("Complaint", "Reklamacja"),
   "TicketStep_linked": ("Linked", "Powiązano"),
   "TimelineTicket": ("Ticket", "Zgłoszenie"),
+  "Subtasks": ("Subtasks", "Podzadania"),
+  "NoSubtasks": ("No subtasks.", "Brak podzadań."),
+  "SubtaskName": ("What is to be done", "Co trzeba zrobić"),
+  "AddSubtask": ("Add subtask", "Dodaj podzadanie"),
+  "SubtaskAdded": ("Subtask added; it is in its assignee's inbox.", "Dodano podzadanie; jest w skrzynce wykonawcy."),
+  "SubtaskOf": ("subtask of", "podzadanie zadania"),
+  "MainTask": ("the main task", "głównego"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -110,6 +110,18 @@ public sealed partial class ProcessExecution
             History(HistoryEventType.TaskCancelled, model.Nodes.GetValueOrDefault(task.ElementId), null, task.Id);
         }
 
+        // Subtasks of a cancelled task (they have no token of their own) end with it.
+        var cancelledIds = tasks.Concat(stored).Where(t => t.Status == Tasks.TaskStatus.Cancelled && t.ParentTaskId == null).Select(t => t.Id).Distinct().ToList();
+        if (cancelledIds.Count > 0)
+        {
+            foreach (var subtask in await engine.Db.UserTasks.Where(t => t.ParentTaskId != null && cancelledIds.Contains(t.ParentTaskId.Value) && t.Status == Tasks.TaskStatus.Open)
+                         .ToListAsync(cancellationToken))
+            {
+                (subtask.Status, subtask.CompletedAt) = (Tasks.TaskStatus.Cancelled, engine.Clock.GetUtcNow());
+                subtask.Revision++;
+            }
+        }
+
         _pendingCancellations.Clear();
         _cancelledBodies.Clear();
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Crm.Workflow.Common;
 using Crm.Workflow.Runtime;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Workflow.Tasks;
 
@@ -9,7 +10,8 @@ namespace Crm.Workflow.Tasks;
 /// (or an admin) completes it with the form's values, and the process moves on to its next wait, all in one
 /// transaction. Of concurrent completions exactly one wins; the others get a clear conflict.
 /// </summary>
-public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnumerable<ITaskCompletionGuard> guards, ProtectedVariables protectedVariables, TimeProvider clock)
+public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnumerable<ITaskCompletionGuard> guards, ProtectedVariables protectedVariables, TimeProvider clock,
+    Subtasks subtasks)
 {
     /// <param name="variables">What the person filled in: only the task's form fields (or declared writes), never a protected variable.</param>
     /// <param name="byOwningUseCase">
@@ -45,6 +47,12 @@ public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnume
     public async Task<(UserTask Task, Processes.ProcessInstance Instance)> InUnitAsync(EngineUnit unit, Guid id, IReadOnlyDictionary<string, JsonNode?>? variables,
         CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false, IReadOnlyDictionary<string, JsonNode?>? trusted = null)
     {
+        // A subtask has no token of its own: completing it only closes it.
+        if (await inbox.Visible(user).SingleOrDefaultAsync(t => t.Id == id && t.ParentTaskId != null, cancellationToken) is { } subtask)
+        {
+            return await subtasks.CompleteInUnitAsync(unit, subtask, user, cancellationToken);
+        }
+
         var (task, execution) = await inbox.LoadAsync(unit, id, user, cancellationToken);
         if (!user.IsAdmin && task.Assignee != user.UserName)
         {
@@ -68,6 +76,7 @@ public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnume
         }
 
         TaskService.ValidateForm(task, variables);
+        await Subtasks.SettleForParentAsync(unit.Db, task, clock.GetUtcNow(), cancellationToken);
         if (trusted is { Count: > 0 })
         {
             var merged = new Dictionary<string, JsonNode?>(variables ?? new Dictionary<string, JsonNode?>(), StringComparer.Ordinal);

@@ -21,7 +21,10 @@ public static class TaskApi
         tasks.MapPost("/{id:guid}/delegate", DelegateAsync).WithName("DelegateTask");
         tasks.MapPost("/{id:guid}/resolve", ResolveAsync).WithName("ResolveTask").WithSummary("The delegate hands the task back to its owner.");
         tasks.MapPost("/{id:guid}/complete", CompleteAsync).WithName("CompleteTask")
-            .WithSummary("Completes the task with variables (validated against its form); 409 if it is no longer open.");
+            .WithSummary("Completes the task with variables (validated against its form); 409 if it is no longer open or required subtasks are open.");
+        tasks.MapGet("/{id:guid}/subtasks", SubtasksAsync).WithName("ListSubtasks").WithSummary("The subtasks split off a task, open first.");
+        tasks.MapPost("/{id:guid}/subtasks", AddSubtaskAsync).WithName("AddSubtask")
+            .WithSummary("The task's assignee splits work off to someone: name, assignee, dueAt, required (the task cannot be completed while a required one is open).");
         return app;
     }
 
@@ -29,6 +32,15 @@ public static class TaskApi
         TypedResults.Ok(await inbox.ListAsync(
             new TaskQuery(p.Assignee, p.Candidate, p.ProcessKey, p.BusinessKey, p.Overdue, p.Status, p.SortBy, p.Order, p.Page ?? 1, p.PageSize ?? 50,
                 p.Search, p.DelegatedByMe, p.DueBefore, p.Link), user, ct));
+
+    private static async Task<Ok<List<SubtaskView>>> SubtasksAsync(Guid id, CurrentUser user, Subtasks subtasks, CancellationToken ct) =>
+        TypedResults.Ok(await subtasks.OfAsync(id, user, ct));
+
+    private static async Task<Created<SubtaskView>> AddSubtaskAsync(Guid id, AddSubtaskRequest request, CurrentUser user, Subtasks subtasks, CancellationToken ct)
+    {
+        var subtask = await subtasks.AddAsync(id, request, user, ct);
+        return TypedResults.Created($"/api/tasks/{subtask.Id}", subtask);
+    }
 
     private static async Task<Ok<InboxCounts>> CountsAsync(CurrentUser user, TaskService inbox, CancellationToken ct) =>
         TypedResults.Ok(await inbox.CountsAsync(user, ct));

@@ -12,7 +12,11 @@ public sealed record TaskView(
     Guid Id, string Name, Guid InstanceId, string ProcessKey, string? ProcessName, string? BusinessKey, string ElementId,
     string? Assignee, string? Owner, string Delegation, IReadOnlyList<string> CandidateUsers, IReadOnlyList<string> CandidateGroups,
     DateTimeOffset? DueAt, DateTimeOffset? FollowUpAt, int Priority, bool Overdue, string? FormKey, JsonNode? FormSchema,
-    JsonNode? Inputs, JsonNode? Links, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ClaimedAt, DateTimeOffset? CompletedAt, string? CompletedBy);
+    JsonNode? Inputs, JsonNode? Links, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ClaimedAt, DateTimeOffset? CompletedAt, string? CompletedBy)
+{
+    /// <summary>For a subtask: the task it was split off.</summary>
+    public Guid? ParentTaskId { get; init; }
+}
 
 public sealed record TaskQuery(string? Assignee, string? Candidate, string? ProcessKey, string? BusinessKey, bool? Overdue, string? Status, string? SortBy, string? Order, int Page, int PageSize,
     string? Search = null, bool? DelegatedByMe = null, DateTimeOffset? DueBefore = null, string? Link = null);
@@ -236,6 +240,11 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
             throw new ConflictException($"The task is already {task.Status.ToString().ToLowerInvariant()}.");
         }
 
+        if (task.ParentTaskId is not null)
+        {
+            throw new ConflictException("This is a subtask: its assignee completes it; it is not claimed, delegated or handed back.");
+        }
+
         var execution = await unit.OpenAsync(instance, user.UserName, cancellationToken);
         if (task.ParkedToken is { } parked && !execution.Unpark(parked))
         {
@@ -290,7 +299,10 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
         [.. t.Candidates.Where(c => c.Kind == CandidateKind.User).Select(c => c.Name)],
         [.. t.Candidates.Where(c => c.Kind == CandidateKind.Group).Select(c => c.Name)],
         t.DueAt, t.FollowUpAt, t.Priority, t.Status == TaskStatus.Open && t.DueAt < now, t.FormKey,
-        Parse(t.FormSchema), Parse(t.Inputs), Parse(t.Links), t.Status.ToString(), t.CreatedAt, t.ClaimedAt, t.CompletedAt, t.CompletedBy);
+        Parse(t.FormSchema), Parse(t.Inputs), Parse(t.Links), t.Status.ToString(), t.CreatedAt, t.ClaimedAt, t.CompletedAt, t.CompletedBy)
+    {
+        ParentTaskId = t.ParentTaskId,
+    };
 
     private static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
 }

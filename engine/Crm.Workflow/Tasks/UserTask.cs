@@ -56,6 +56,10 @@ public sealed class UserTask
     public string? MultiInstanceBodyId { get; set; }
     public string? ParkedToken { get; set; }
     public List<TaskCandidate> Candidates { get; set; } = [];
+    /// <summary>For a subtask: the task it was split off (no process token of its own; completing it moves no process).</summary>
+    public Guid? ParentTaskId { get; set; }
+    /// <summary>For a subtask: the parent cannot be completed while it is open.</summary>
+    public bool SubtaskRequired { get; set; }
 }
 
 public enum CandidateKind
@@ -94,6 +98,7 @@ internal sealed class UserTaskConfiguration : IEntityTypeConfiguration<UserTask>
         builder.HasIndex(t => t.InstanceId);
         builder.HasIndex(t => new { t.Status, t.DueAt });
         builder.Property(t => t.MultiInstanceBodyId).HasMaxLength(50);
+        builder.HasIndex(t => t.ParentTaskId);
     }
 
     public void Configure(EntityTypeBuilder<TaskCandidate> builder)

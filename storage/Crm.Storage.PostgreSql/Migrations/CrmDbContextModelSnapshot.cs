@@ -2767,6 +2767,9 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("ParentTaskId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ParkedToken")
                         .HasColumnType("text");
 
@@ -2792,6 +2795,9 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("SubtaskRequired")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("TokenId")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -2800,6 +2806,8 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex("ParentTaskId");
 
                     b.HasIndex("Status", "Assignee");
 

@@ -2758,6 +2758,9 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ParentTaskId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ParkedToken")
                         .HasColumnType("TEXT");
 
@@ -2783,6 +2786,9 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("SubtaskRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("TokenId")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -2791,6 +2797,8 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex("ParentTaskId");
 
                     b.HasIndex("Status", "Assignee");
 

@@ -64,9 +64,17 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
                 continue;
             }
 
+            var told = new HashSet<string>(StringComparer.Ordinal);
             foreach (var supervisor in await SupervisorsAsync(task, cancellationToken))
             {
+                told.Add(supervisor);
                 db.Notifications.Add(new Notification { Kind = NotificationKind.Escalation, TaskId = task.Id, Recipient = supervisor, CreatedAt = now });
+            }
+
+            // Who handed the work on (a delegated task, a subtask) is told too: it is still theirs to answer for.
+            if (task.Owner is { } delegator && delegator != task.Assignee && (task.Delegation == DelegationState.Pending || task.ParentTaskId is not null) && told.Add(delegator))
+            {
+                db.Notifications.Add(new Notification { Kind = NotificationKind.Escalation, TaskId = task.Id, Recipient = delegator, CreatedAt = now });
             }
 
             await db.SaveChangesAsync(cancellationToken);
