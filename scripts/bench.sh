@@ -3,7 +3,8 @@
 # Prints (a) straight-through instances/s, (b) HTTP user-task round trips/s, (c) raw one-row commits/s,
 # (j) async jobs/s with one and two processes and timer lag under load, and the ratios a/c and b/c.
 # (d) documents against a real S3 server (API vs raw Minio transfers, indexing, search at 100 000 documents).
-# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|j|i|k|m|d]  (m: 1M counterparties, PostgreSQL only, not in the default run)
+# (t) the service desk queue of a group with 100 000 open tickets (first page p95 target < 200 ms).
+# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|j|i|t|k|m|d]  (m: 1M counterparties, PostgreSQL only, not in the default run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}; EXTRA=("${@:3}")

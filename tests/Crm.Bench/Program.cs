@@ -52,6 +52,13 @@ if (options.Only is null or "i")
 }
 
 ReadingFigures? reading = null;
+TicketQueueFigures? tickets = null;
+if (options.Only is null or "t")
+{
+    using var phase = Phase("t) service desk: the queue of a group with 100 000 open tickets (time to breach, first page, breached only, page 10)");
+    tickets = await TicketQueueBench.RunAsync(options, phase.Progress);
+}
+
 if (options.Only is null or "k")
 {
     using var phase = Phase("k) mandatory reading for 10 000 users: start, confirmations, compliance view");
@@ -104,6 +111,11 @@ if (inbox is not null)
 if (reading is not null)
 {
     ReadingBench.Print(reading);
+}
+
+if (tickets is not null)
+{
+    TicketQueueBench.Print(tickets);
 }
 
 if (crm is not null)

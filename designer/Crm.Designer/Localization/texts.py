@@ -852,6 +852,7 @@ T = {
   "SubtaskAdded": ("Subtask added; it is in its assignee's inbox.", "Dodano podzadanie; jest w skrzynce wykonawcy."),
   "SubtaskOf": ("subtask of", "podzadanie zadania"),
   "MainTask": ("the main task", "głównego"),
+  "LinkCase": ("Link the case", "Powiąż sprawę"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>
