@@ -72,8 +72,14 @@ step "building"
 dotnet build "$ROOT/Crm.sln" -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed, 0 skipped (build failed)"; exit 1; }
 
 step "running tests"
-dotnet test "$ROOT/Crm.sln" --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS/trx"
+# The browser tests run on their own after the rest: beside three other test hosts on a small machine their servers
+# (each loading the demo company) starve, and a page that needs 20 s fails for the machine, not for the product.
+dotnet test "$ROOT/Crm.sln" --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS/trx" \
+  --filter "FullyQualifiedName!~Crm.EndToEnd.Tests"
 status=$?
+step "running browser tests"
+dotnet test "$ROOT/tests/Crm.EndToEnd.Tests/Crm.EndToEnd.Tests.csproj" --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS/trx"
+[ $? -ne 0 ] && status=1
 
 # ---------- 4. summary ----------
 passed=0; failed=0; skipped=0

@@ -53,7 +53,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                     ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
                     Locale = "en-US",
                 });
-                _browser.SetDefaultTimeout(20_000);
+                _browser.SetDefaultTimeout(30_000);
             }
 
             // Each test starts signed out, in English.

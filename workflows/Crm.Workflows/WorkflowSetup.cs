@@ -3,6 +3,7 @@ using Crm.Workflow.Runtime;
 using Crm.Workflow.Common;
 using Crm.Platform.Identity;
 using Crm.Workflow.Processes;
+using Crm.Workflow.Messages;
 using Crm.Workflow.Tasks;
 using Crm.Modules.Complaints;
 using Crm.Modules.Service;
@@ -49,6 +50,7 @@ public static class WorkflowSetup
         services.AddServiceTaskHandler<CompleteAssignmentHandler>();
         // complaint-handling (ComplaintHandling/)
         services.AddScoped<IComplaintProcess, ComplaintProcess>();
+        services.AddOwnedMessage(ComplaintProcess.ExpertiseMessage, "the complaint page (POST /api/complaints/{id}/expertise)");
         services.AddProtectedVariables(ComplaintProcess.Key, [.. ComplaintVariables.Names, .. ComplaintVariables.HandlerSet]);
         services.AddScoped<IProcessObjectAccess, ComplaintObjectAccess>();
         services.AddSingleton<ITaskCompletionGuard, ComplaintFourEyes>();
@@ -63,6 +65,7 @@ public static class WorkflowSetup
         services.AddServiceTaskHandler<WarnLeadHandler>();
         // service-ticket (ServiceTicket/)
         services.AddScoped<IServiceTicketProcess, TicketProcess>();
+        services.AddOwnedMessage(TicketBook.CustomerReplyMessage, "the ticket page (POST /api/tickets/{id}/customer-reply)");
         services.AddProtectedVariables(TicketProcess.Key, [.. TicketVariables.Names, .. TicketVariables.HandlerSet]);
         services.AddScoped<IProcessObjectAccess, TicketObjectAccess>();
         services.AddScoped<OpenTicketTask>();

@@ -853,6 +853,20 @@ T = {
   "SubtaskOf": ("subtask of", "podzadanie zadania"),
   "MainTask": ("the main task", "głównego"),
   "LinkCase": ("Link the case", "Powiąż sprawę"),
+  "Field_number": ("Number", "Numer"),
+  "Field_againstType": ("Against", "Dotyczy"),
+  "Field_againstNumber": ("Document or contract number", "Numer dokumentu lub umowy"),
+  "Field_productCode": ("Product code", "Kod produktu"),
+  "Field_productName": ("Product", "Produkt"),
+  "Field_receivedOn": ("Received", "Data wpływu"),
+  "Field_channel": ("Channel", "Kanał"),
+  "Field_demand": ("Demand", "Żądanie"),
+  "Field_claimedAmount": ("Claimed amount", "Kwota roszczenia"),
+  "Field_decision": ("Decision", "Decyzja"),
+  "Field_deadline": ("Deadline", "Termin"),
+  "Field_handlingGroup": ("Handling group", "Dział rozpatrujący"),
+  "Field_defectDescription": ("Defect description", "Opis wady"),
+  "Field_resolution": ("Resolution", "Sposób załatwienia"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -20,13 +20,20 @@ public sealed record MessageResult(IReadOnlyList<MessageDelivery> Deliveries);
 /// <c>correlationKeys</c>. Nothing matching is a 404, never a silent drop; several matches need
 /// <c>all=true</c>. A message start event matches when no waiting instance does.
 /// </summary>
-public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine, Tasks.ProtectedVariables protectedVariables)
+public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine, Tasks.ProtectedVariables protectedVariables, IEnumerable<OwnedMessage> owned)
 {
-    public async Task<MessageResult> CorrelateAsync(MessageRequest request, bool all, CurrentUser user, CancellationToken cancellationToken)
+    /// <param name="byOwningUseCase">A module delivering a message its own process waits for (after checking the caller's rights on the record).</param>
+    public async Task<MessageResult> CorrelateAsync(MessageRequest request, bool all, CurrentUser user, CancellationToken cancellationToken, bool byOwningUseCase = false)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
             throw ValidationFailedException.For("name", "Name the message.");
+        }
+
+        if (!byOwningUseCase && owned.FirstOrDefault(m => m.Name == request.Name.Trim()) is { } ownedMessage)
+        {
+            // Else anyone on staff could move another group's ticket or complaint on, past its record's rights.
+            throw new ForbiddenException($"The message '{ownedMessage.Name}' is delivered by {ownedMessage.DeliveredBy}, not through the message API.");
         }
 
         if (!user.IsProcessOwner && !user.Roles.Contains(Roles.Staff))

@@ -50,6 +50,11 @@ public sealed class CompleteTask(TaskService inbox, ProcessEngine engine, IEnume
         // A subtask has no token of its own: completing it only closes it.
         if (await inbox.Visible(user).SingleOrDefaultAsync(t => t.Id == id && t.ParentTaskId != null, cancellationToken) is { } subtask)
         {
+            if (byOwningUseCase || trusted is { Count: > 0 } || variables is { Count: > 0 })
+            {
+                throw new ConflictException("This is a subtask: it is completed on its own, without values, and no process step stands behind it.");
+            }
+
             return await subtasks.CompleteInUnitAsync(unit, subtask, user, cancellationToken);
         }
 

@@ -15,7 +15,7 @@ public sealed record SubtaskView(Guid Id, string Name, string? Assignee, string 
 /// inbox, owned by the one who split it (they see it and are told when it is overdue); completing it moves no process.
 /// The parent cannot be completed while a required subtask is open; optional ones still open are cancelled with it.
 /// </summary>
-public sealed class Subtasks(WorkflowDbContext db, ProcessEngine engine, TaskService inbox, ITaskUserDirectory users, TimeProvider clock)
+public sealed class Subtasks(WorkflowDbContext db, ProcessEngine engine, TaskService inbox, ITaskUserDirectory users, IEnumerable<ITaskCompletionGuard> guards, TimeProvider clock)
 {
     public async Task<SubtaskView> AddAsync(Guid parentId, AddSubtaskRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -42,17 +42,24 @@ public sealed class Subtasks(WorkflowDbContext db, ProcessEngine engine, TaskSer
                 throw new ConflictException("A subtask cannot be split further; add the subtask to the main task.");
             }
 
+            if (guards.Select(g => g.RefuseInboxCompletion(parent)).FirstOrDefault(r => r is not null) is not null)
+            {
+                // A check-in or a mandatory reading is completed by its module's own action, which a subtask must not stand in the way of.
+                throw new ConflictException("This task is completed through its own page, so work cannot be split off it.");
+            }
+
             if (!user.IsAdmin && parent.Assignee != user.UserName)
             {
                 throw new ForbiddenException(parent.Assignee is null ? "Claim the task before splitting work off it." : $"The task is assigned to {parent.Assignee}.");
             }
 
             var now = clock.GetUtcNow();
+            parent.Revision++;   // a completion of the parent committing meanwhile makes this a conflict, not a subtask of a closed task
             var subtask = new UserTask
             {
                 InstanceId = parent.InstanceId, ProcessKey = parent.ProcessKey, ProcessName = parent.ProcessName, BusinessKey = parent.BusinessKey,
                 ElementId = parent.ElementId, TokenId = "", Name = request.Name!.Trim(), Assignee = assignee, Owner = parent.Assignee ?? user.UserName,
-                DueAt = request.DueAt ?? parent.DueAt, Priority = parent.Priority, CreatedAt = now, ClaimedAt = now, Status = TaskStatus.Open,
+                DueAt = request.DueAt?.ToUniversalTime() ?? parent.DueAt, Priority = parent.Priority, CreatedAt = now, ClaimedAt = now, Status = TaskStatus.Open,
                 ParentTaskId = parent.Id, SubtaskRequired = request.Required, Links = parent.Links,
             };
             db.UserTasks.Add(subtask);

@@ -1,5 +1,6 @@
 using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
+using Crm.Modules.Counterparties.Fields;
 using Crm.Platform.Identity;
 using Crm.Platform.Notifications;
 using Crm.Platform.Persistence;
@@ -172,6 +173,9 @@ public abstract class ComplaintScenarioTests(DatabaseProvider provider) : Engine
         var noSequence = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ComplaintSettingsService, ComplaintSettingsView>(s => s.SaveAsync(
             settings with { NumberPattern = "R/{yyyy}" }, EngineHarness.Admin, default)));
         Assert.Contains("numberPattern", noSequence.Errors.Keys);
+        var noYear = await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ComplaintSettingsService, ComplaintSettingsView>(s => s.SaveAsync(
+            settings with { NumberPattern = "R/{n}" }, EngineHarness.Admin, default)));
+        Assert.Contains("year", noYear.Errors["numberPattern"][0], StringComparison.Ordinal);
         await Engine.RunAsync<ComplaintSettingsService, ComplaintSettingsView>(s => s.SaveAsync(settings with { NumberPattern = "R-{yy}-{n:000}", ConsumerDays = 21 }, EngineHarness.Admin, default));
         var next = await RegisterAsync(Request(null));
         Assert.Equal(("R-26-002", new DateOnly(2026, 12, 14)), (next.Number, next.Deadline));
@@ -234,6 +238,17 @@ public abstract class ComplaintScenarioTests(DatabaseProvider provider) : Engine
         Assert.Contains(history, h => h.Kind == "edited" && h.Text == "claimedAmount: 0 → 250");
         var list = await Engine.RunAsync<ComplaintBook, Crm.Workflow.Processes.PagedList<ComplaintListItem>>(s => s.ListAsync(new ComplaintListQuery(Search: "px-200"), Anna, default));
         Assert.Equal(420, Assert.Single(list.Items).Costs);
+        // Filters on any field, as on the other CRM lists.
+        var filtered = await Engine.RunAsync<ComplaintBook, Crm.Workflow.Processes.PagedList<ComplaintListItem>>(s => s.ListAsync(new ComplaintListQuery(Filters:
+            [FieldFilter.Parse("productName:contains:px-200"), FieldFilter.Parse("status:eq:open"), FieldFilter.Parse("receivedOn:gte:2026-11-01"),
+             FieldFilter.Parse("claimedAmount:gt:100"), FieldFilter.Parse("kind:ne:business")]), Anna, default));
+        Assert.Equal(a.Number, Assert.Single(filtered.Items).Number);
+        Assert.Empty((await Engine.RunAsync<ComplaintBook, Crm.Workflow.Processes.PagedList<ComplaintListItem>>(s => s.ListAsync(new ComplaintListQuery(Filters:
+            [FieldFilter.Parse("deadline:lt:2026-11-30")]), Anna, default))).Items);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ComplaintBook, Crm.Workflow.Processes.PagedList<ComplaintListItem>>(s => s.ListAsync(
+            new ComplaintListQuery(Filters: [FieldFilter.Parse("status:eq:lost")]), Anna, default)));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ComplaintBook, Crm.Workflow.Processes.PagedList<ComplaintListItem>>(s => s.ListAsync(
+            new ComplaintListQuery(Filters: [FieldFilter.Parse("secret:eq:x")]), Anna, default)));
         var export = await Engine.RunAsync<ComplaintBook, byte[]>(s => s.ExportAsync(new ComplaintListQuery(), ["counterparty", "costs"], Anna, default));
         Assert.True(export.Length > 100);
         await Assert.ThrowsAsync<ValidationFailedException>(() => Engine.RunAsync<ComplaintBook, byte[]>(s => s.ExportAsync(new ComplaintListQuery(), ["secret"], Anna, default)));

@@ -30,7 +30,7 @@ public sealed class ComplaintProcess(ProcessEngine engine, ComplaintSteps steps,
             await steps.ExpertiseAsync(complaintId, summary, user, cancellationToken);
             try
             {
-                await messages.CorrelateAsync(new MessageRequest(ExpertiseMessage, null, complaintId.ToString(), null, null), false, user, cancellationToken);
+                await messages.CorrelateAsync(new MessageRequest(ExpertiseMessage, null, complaintId.ToString(), null, null), false, user, cancellationToken, byOwningUseCase: true);
             }
             catch (NotFoundException)
             {

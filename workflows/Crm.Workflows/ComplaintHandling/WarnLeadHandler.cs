@@ -15,7 +15,7 @@ public sealed class WarnLeadHandler(ComplaintSteps steps, CrmDbContext db, Notif
     protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ComplaintVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
     {
         var (_, lead) = await steps.WarnAsync(variables.ComplaintId, cancellationToken);
-        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
+        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null)
             .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (lead is not null && task is not null)
         {

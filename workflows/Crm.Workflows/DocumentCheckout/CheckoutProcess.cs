@@ -41,6 +41,6 @@ public sealed class CheckoutProcess(CrmDbContext db, IOptions<DocumentOptions> o
 
     public Task<Guid?> CheckInTaskAsync(Guid instanceId, CancellationToken cancellationToken) =>
         db.UserTasks.AsNoTracking()
-            .Where(t => t.InstanceId == instanceId && t.ElementId == CheckInTaskId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
+            .Where(t => t.InstanceId == instanceId && t.ElementId == CheckInTaskId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null)
             .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
 }

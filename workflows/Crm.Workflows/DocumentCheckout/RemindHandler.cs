@@ -18,7 +18,7 @@ public sealed class RemindHandler(CrmDbContext db, DocumentService documents, No
         var document = await LockedDocument.LoadAsync(db, variables, context, cancellationToken);
         documents.Record(document.Id, document.CurrentVersion, DocumentEventKind.CheckoutReminder, "system", AccessContext.Internal, new { holder = document.LockedBy, since = document.LockedAt });
         var checkIn = await db.UserTasks.AsNoTracking()
-            .Where(t => t.InstanceId == context.InstanceId && t.ElementId == CheckoutProcess.CheckInTaskId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
+            .Where(t => t.InstanceId == context.InstanceId && t.ElementId == CheckoutProcess.CheckInTaskId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null)
             .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
         if (checkIn is { } taskId)
         {

@@ -13,7 +13,7 @@ public sealed class RemindCaseOwnerHandler(CrmDbContext db, NotificationOutbox n
 {
     protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(SalesCycleVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
     {
-        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
+        var task = await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == context.InstanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null)
             .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if ((task?.Assignee ?? variables.Owner) is { Length: > 0 } owner && task is not null)
         {

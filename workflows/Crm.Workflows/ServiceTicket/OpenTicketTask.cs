@@ -7,6 +7,6 @@ namespace Crm.Workflows.ServiceTicket;
 public sealed class OpenTicketTask(CrmDbContext db)
 {
     public async Task<Guid?> OfAsync(Guid instanceId, CancellationToken cancellationToken) =>
-        await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open)
+        await db.UserTasks.AsNoTracking().Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null)
             .OrderBy(t => t.CreatedAt).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
 }

@@ -13,6 +13,7 @@ namespace Crm.Workflows.ServiceTicket;
 [HandlerOutput("reactionDueAt")]
 [HandlerOutput("resolutionWarnAt")]
 [HandlerOutput("resolutionDueAt")]
+[HandlerOutput("note", Description = "cleared before the work step, so an earlier question is not taken for the resolution")]
 public sealed class PlanSlaHandler(TicketSteps steps) : ServiceTaskHandler<TicketVariables>
 {
     protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(TicketVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
@@ -24,7 +25,13 @@ public sealed class PlanSlaHandler(TicketSteps steps) : ServiceTaskHandler<Ticke
             TicketSteps.Resolution => await steps.PlanResolutionAsync(variables.TicketId, cancellationToken),
             _ => throw new ServiceTaskFailedException("The input 'clock' is reaction or resolution."),
         };
-        return new Dictionary<string, JsonNode?> { [$"{which}WarnAt"] = Iso(plan.WarnAt), [$"{which}DueAt"] = Iso(plan.DueAt) };
+        var outputs = new Dictionary<string, JsonNode?> { [$"{which}WarnAt"] = Iso(plan.WarnAt), [$"{which}DueAt"] = Iso(plan.DueAt) };
+        if (which == TicketSteps.Resolution)
+        {
+            outputs["note"] = null;   // the work form's note is asked afresh each round
+        }
+
+        return outputs;
     }
 
     internal static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

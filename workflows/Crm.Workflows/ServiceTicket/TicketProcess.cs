@@ -24,7 +24,7 @@ public sealed class TicketProcess(ProcessEngine engine, TicketSteps steps, Messa
             await steps.CustomerRepliedAsync(ticketId, summary, user, cancellationToken);
             try
             {
-                await messages.CorrelateAsync(new MessageRequest(TicketBook.CustomerReplyMessage, null, ticketId.ToString(), null, null), false, user, cancellationToken);
+                await messages.CorrelateAsync(new MessageRequest(TicketBook.CustomerReplyMessage, null, ticketId.ToString(), null, null), false, user, cancellationToken, byOwningUseCase: true);
             }
             catch (NotFoundException)
             {

@@ -24,7 +24,7 @@ public static class ComplaintApi
         }).WithName("RegisterComplaint").WithSummary("Registers a complaint (number, deadline, folder) and starts its complaint-handling process.");
         complaints.MapGet("/", async ([AsParameters] ComplaintListParameters p, CurrentUser user, ComplaintBook book, CancellationToken ct) =>
             TypedResults.Ok(await book.ListAsync(p.Query(), user, ct)))
-            .WithName("ListComplaints").WithSummary("Visible complaints: search (number, subject, product, document, counterparty), status, kind, demand, channel, decision, owner, counterpartyId, receivedFrom/To, overdue; sort (number, received, deadline, status, subject, owner, counterparty, claimed) and desc.");
+            .WithName("ListComplaints").WithSummary("Visible complaints: search (number, subject, product, document, counterparty), status, kind, demand, channel, decision, owner, counterpartyId, receivedFrom/To, overdue, filter=field:op:value (repeatable, any field); sort (number, received, deadline, status, subject, owner, counterparty, claimed) and desc.");
         complaints.MapGet("/export", async ([AsParameters] ComplaintListParameters p, string? columns, CurrentUser user, ComplaintBook book, CancellationToken ct) =>
             TypedResults.File(await book.ExportAsync(p.Query(), columns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), user, ct),
                 Xlsx, $"complaints-{DateTime.UtcNow:yyyyMMdd-HHmm}.xlsx"))
@@ -72,8 +72,8 @@ public static class ComplaintApi
 
 /// <summary>The list's query string.</summary>
 public sealed record ComplaintListParameters(string? Search, string? Status, string? Kind, string? Demand, string? Channel, string? Decision, string? Owner,
-    Guid? CounterpartyId, DateOnly? ReceivedFrom, DateOnly? ReceivedTo, bool? Overdue, string? Sort, bool? Desc, int? Page, int? PageSize)
+    Guid? CounterpartyId, DateOnly? ReceivedFrom, DateOnly? ReceivedTo, bool? Overdue, string? Sort, bool? Desc, int? Page, int? PageSize, string[]? Filter)
 {
     public ComplaintListQuery Query() => new(Search, Status, Kind, Demand, Channel, Decision, Owner, CounterpartyId, ReceivedFrom, ReceivedTo, Overdue, Sort, Desc == true,
-        Page ?? 1, PageSize ?? 25);
+        Page ?? 1, PageSize ?? 25, [.. (Filter ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(Crm.Modules.Counterparties.Fields.FieldFilter.Parse)]);
 }

@@ -15,7 +15,7 @@ public sealed record ComplaintListItem(Guid Id, string Number, string Subject, G
 /// <summary>The complaint list: search in number, subject, product and counterparty; filters on any field; sorted; paged.</summary>
 public sealed record ComplaintListQuery(string? Search = null, string? Status = null, string? Kind = null, string? Demand = null, string? Channel = null,
     string? Decision = null, string? Owner = null, Guid? CounterpartyId = null, DateOnly? ReceivedFrom = null, DateOnly? ReceivedTo = null, bool? Overdue = null,
-    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25);
+    string? Sort = null, bool Descending = false, int Page = 1, int PageSize = 25, IReadOnlyList<Crm.Modules.Counterparties.Fields.FieldFilter>? Filters = null);
 
 public sealed record ComplaintView(Guid Id, string Number, string Subject, Guid? CounterpartyId, string? CounterpartyName, Guid? PersonId, string? PersonName,
     ComplaintKind Kind, string AgainstType, string? AgainstNumber, DateOnly? AgainstDate, string? ProductCode, string? ProductName, Guid? AgainstDocumentId,
@@ -44,6 +44,22 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
 
     /// <summary>The list's columns besides the number and subject (always shown), in their default order.</summary>
     public static readonly IReadOnlyList<string> Columns = ["counterparty", "kind", "against", "received", "channel", "demand", "status", "decision", "deadline", "owner", "claimed", "costs"];
+
+    public static readonly IReadOnlyList<string> DefaultColumns = ["counterparty", "against", "received", "status", "deadline"];
+
+    /// <summary>The columns this user chose for the list (kept like the other CRM lists' choices), or the defaults.</summary>
+    public async Task<IReadOnlyList<string>> SavedColumnsAsync(CurrentUser user, CancellationToken cancellationToken) =>
+        (await Crm.Modules.Counterparties.Fields.ListPreferences.ColumnsAsync(db, user, "complaints", cancellationToken))?.Where(Columns.Contains).ToList() ?? DefaultColumns;
+
+    public async Task SaveColumnsAsync(CurrentUser user, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        if (columns.FirstOrDefault(c => !Columns.Contains(c)) is { } unknown)
+        {
+            throw ValidationFailedException.For("columns", $"There is no column '{unknown}'.");
+        }
+
+        await Crm.Modules.Counterparties.Fields.ListPreferences.SaveAsync(db, user, "complaints", columns, cancellationToken);
+    }
 
     public async Task<PagedList<ComplaintListItem>> ListAsync(ComplaintListQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -117,10 +133,11 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
         if (query.CounterpartyId is { } counterparty) complaints = complaints.Where(c => c.CounterpartyId == counterparty);
         if (query.ReceivedFrom is { } from) complaints = complaints.Where(c => c.ReceivedOn >= from);
         if (query.ReceivedTo is { } to) complaints = complaints.Where(c => c.ReceivedOn <= to);
+        complaints = ComplaintFilters.Apply(complaints, query.Filters, db);
         if (query.Overdue == true)
         {
             // Not answered and the deadline day is over (in Poland).
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var today = ComplaintDeadlines.Today(clock.GetUtcNow());
             complaints = complaints.Where(c => (c.Status == ComplaintStatus.Open || c.Status == ComplaintStatus.Decided) && c.Deadline < today);
         }
 
@@ -195,7 +212,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
             ?? throw new NotFoundException($"Complaint {id} does not exist.");
         var now = clock.GetUtcNow();
         return instance.InstanceId is not { } instanceId ? [] : [.. (await db.UserTasks.AsNoTracking()
-                .Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken))
+                .Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken))
             .Select(t => new ComplaintTask(t.Id, t.Name, t.ElementId, t.Assignee, t.DueAt, t.DueAt < now))];
     }
 

@@ -26,7 +26,7 @@ public sealed class ComplaintCosts(CrmDbContext db, ComplaintEditing editing, Ti
         var errors = new Dictionary<string, string[]>();
         var type = request.Type?.Trim().ToLowerInvariant();
         if (type is null || !types.Contains(type)) errors["type"] = [$"Choose one of: {string.Join(", ", types)}."];
-        if (request.Amount is not > 0 || request.Amount > 100_000_000) errors["amount"] = ["Give an amount above zero."];
+        if (request.Amount is not > 0 || request.Amount > RegisterComplaint.MaxAmount) errors["amount"] = ["Give an amount above zero (at most 1 000 000 000)."];
         if (request.Currency is { } currency && (currency.Trim().Length != 3 || !currency.Trim().All(char.IsAsciiLetter))) errors["currency"] = ["A three-letter currency code, e.g. PLN."];
         if (request.On is { } on && (on > today.AddDays(1) || on < complaint.ReceivedOn.AddYears(-1))) errors["on"] = ["The date cannot be in the future."];
         if (request.Note is { Length: > 500 }) errors["note"] = ["At most 500 characters."];
@@ -61,7 +61,14 @@ public sealed class ComplaintCosts(CrmDbContext db, ComplaintEditing editing, Ti
             ComplaintId = complaintId, At = clock.GetUtcNow(), Kind = "cost", By = user.UserName,
             Text = string.Create(CultureInfo.InvariantCulture, $"removed {cost.Type}: {cost.Amount:0.00} {cost.Currency}"),
         });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new NotFoundException($"Cost line {costId} was removed meanwhile.");
+        }
     }
 
     /// <summary>Costs of the complaints the caller may see, with cost dates from..to, summed per customer, product, type or month (and currency).</summary>

@@ -19,6 +19,9 @@ public static class ComplaintDeadlines
     public static DateTimeOffset WarningOf(DateOnly deadline, ComplaintSettings settings) =>
         LocalMidnight(deadline.AddDays(-Math.Max(0, settings.WarnDaysBefore))).AddHours(8);
 
+    /// <summary>Today in Poland (the day a complaint received now is received on).</summary>
+    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Poland).DateTime);
+
     /// <summary>Whole days left until the deadline ends (negative once passed).</summary>
     public static int DaysLeft(DateOnly deadline, DateTimeOffset now) =>
         deadline.DayNumber - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Poland).DateTime).DayNumber;

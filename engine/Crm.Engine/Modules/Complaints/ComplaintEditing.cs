@@ -27,7 +27,13 @@ public sealed class ComplaintEditing(CrmDbContext db, RecordFolders folders, Tim
         if (request.Subject is { } subject && (string.IsNullOrWhiteSpace(subject) || subject.Length > 300)) errors["subject"] = ["Give the complaint a subject of at most 300 characters."];
         if (request.DefectDescription is { } defect && (string.IsNullOrWhiteSpace(defect) || defect.Length > 4000)) errors["defectDescription"] = ["Describe the defect (at most 4000 characters)."];
         if (request.Demand is { } demand && !RegisterComplaint.Demands.Contains(demand.Trim().ToLowerInvariant())) errors["demand"] = [$"Choose one of: {string.Join(", ", RegisterComplaint.Demands)}."];
-        if (request.ClaimedAmount is < 0) errors["claimedAmount"] = ["The claimed amount cannot be negative."];
+        if (request.ClaimedAmount is < 0 or > RegisterComplaint.MaxAmount) errors["claimedAmount"] = ["The claimed amount is 0 to 1 000 000 000."];
+        // What was decided (and approved, above the threshold) stays as it was decided.
+        if (complaint.Status != ComplaintStatus.Open && ((request.ClaimedAmount is { } claimed && claimed != complaint.ClaimedAmount)
+            || (request.Demand is { } changed && !string.Equals(changed.Trim(), complaint.Demand, StringComparison.OrdinalIgnoreCase))))
+        {
+            errors["claimedAmount"] = ["The complaint is decided: its claim and demand no longer change."];
+        }
         if (request.AgainstNumber is { Length: > 100 }) errors["againstNumber"] = ["At most 100 characters."];
         if (request.ProductCode is { Length: > 100 }) errors["productCode"] = ["At most 100 characters."];
         if (request.ProductName is { Length: > 300 }) errors["productName"] = ["At most 300 characters."];

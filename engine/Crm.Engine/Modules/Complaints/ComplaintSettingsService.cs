@@ -35,7 +35,7 @@ public sealed class ComplaintSettingsService(CrmDbContext db)
         if (request.BusinessDays is < 1 or > 365) errors["businessDays"] = ["1 to 365 days."];
         if (request.WarnDaysBefore is < 0 or > 60) errors["warnDaysBefore"] = ["0 to 60 days."];
         if (request.FourEyesThreshold < 0) errors["fourEyesThreshold"] = ["The threshold cannot be negative."];
-        var types = request.CostTypes.Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var types = (request.CostTypes ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (types.Count == 0 || types.Any(t => t.Length > 50 || t.Contains(',', StringComparison.Ordinal))) errors["costTypes"] = ["Give at least one cost type, each at most 50 characters without commas."];
         foreach (var (field, group) in new[] { ("approverGroup", request.ApproverGroup), ("handlingGroup", request.HandlingGroup) })
         {
@@ -61,7 +61,15 @@ public sealed class ComplaintSettingsService(CrmDbContext db)
             (request.NumberPattern.Trim(), request.ConsumerDays, request.BusinessDays, request.WarnDaysBefore, request.FourEyesThreshold, request.ApproverGroup.Trim(), request.HandlingGroup.Trim());
         settings.CostTypes = string.Join(',', types);
         settings.Revision++;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException("Someone else changed the complaint settings meanwhile; reload them.");
+        }
+
         return View(settings);
     }
 

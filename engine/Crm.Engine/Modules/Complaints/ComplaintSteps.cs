@@ -12,7 +12,7 @@ public sealed record ComplaintClassification(string HandlingGroup, DateOnly Dead
 /// decide, approve (four eyes), answer, accept by default when the deadline passed, resolve, close. The process's
 /// handlers call these with the complaint id from the process's protected variables, never one a client sent.
 /// </summary>
-public sealed class ComplaintSteps(CrmDbContext db, TimeProvider clock)
+public sealed class ComplaintSteps(CrmDbContext db, Crm.Modules.Documents.RecordFolders folders, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Decisions = ["accepted", "rejected"];
     public static readonly IReadOnlyList<string> AnswerChannels = ["letter", "email", "phone", "in-person"];
@@ -21,9 +21,14 @@ public sealed class ComplaintSteps(CrmDbContext db, TimeProvider clock)
     {
         var complaint = await LoadAsync(id, cancellationToken);
         var settings = await ComplaintSettingsService.LoadAsync(db, cancellationToken);
-        if (!string.IsNullOrWhiteSpace(group) && group != complaint.HandlingGroup)
+        if (!string.IsNullOrWhiteSpace(group) && group.Trim() != complaint.HandlingGroup)
         {
             complaint.HandlingGroup = group.Trim();
+            if (complaint.FolderId is { } folder)
+            {
+                // The complaint's files follow it to the group that now handles it.
+                await folders.SetGrantsAsync(folder, RegisterComplaint.FolderGrants(complaint, settings), cancellationToken);
+            }
         }
 
         complaint.Deadline = days is > 0 ? complaint.ReceivedOn.AddDays(days.Value) : ComplaintDeadlines.DeadlineOf(complaint.ReceivedOn, complaint.Kind, settings);
@@ -57,9 +62,11 @@ public sealed class ComplaintSteps(CrmDbContext db, TimeProvider clock)
         complaint.Justification = justification.Trim()[..Math.Min(justification.Trim().Length, 4000)];
         (complaint.DecidedBy, complaint.DecidedAt, complaint.ApprovedBy, complaint.Status) = (decidedBy, clock.GetUtcNow(), null, ComplaintStatus.Decided);
         var settings = await ComplaintSettingsService.LoadAsync(db, cancellationToken);
-        var costs = (await db.ComplaintCosts.Where(k => k.ComplaintId == id && k.Currency == "PLN").Select(k => k.Amount).ToListAsync(cancellationToken)).Sum();
-        var exposure = (complaint.Currency == "PLN" ? complaint.ClaimedAmount : 0) + costs;
-        var needsApproval = complaint.Decision == ComplaintDecision.Accepted && exposure > settings.FourEyesThreshold;
+        var costs = await db.ComplaintCosts.Where(k => k.ComplaintId == id).Select(k => new { k.Amount, k.Currency }).ToListAsync(cancellationToken);
+        // The threshold is in PLN and no exchange rates are kept: money in another currency always takes a second look.
+        var foreign = (complaint.Currency != "PLN" && complaint.ClaimedAmount > 0) || costs.Any(k => k.Currency != "PLN");
+        var exposure = (complaint.Currency == "PLN" ? complaint.ClaimedAmount : 0) + costs.Where(k => k.Currency == "PLN").Sum(k => k.Amount);
+        var needsApproval = complaint.Decision == ComplaintDecision.Accepted && (foreign || exposure > settings.FourEyesThreshold);
         Record(complaint, "decided", $"{decision}: {complaint.Justification}" + (needsApproval ? $" (above {settings.FourEyesThreshold:0.##} PLN: needs approval)" : ""), decidedBy);
         return needsApproval;
     }
@@ -157,9 +164,19 @@ public sealed class ComplaintSteps(CrmDbContext db, TimeProvider clock)
     private async Task<Complaint> LoadAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Complaints.FindAsync([id], cancellationToken) ?? throw new NotFoundException($"Complaint {id} does not exist.");
 
+    private DateTimeOffset _lastAt;
+
     private void Record(Complaint complaint, string kind, string text, string by)
     {
         complaint.Revision++;
-        db.ComplaintEvents.Add(new ComplaintEvent { ComplaintId = complaint.Id, At = clock.GetUtcNow(), Kind = kind, Text = text.Length <= 2000 ? text : text[..1999] + "…", By = by });
+        db.ComplaintEvents.Add(new ComplaintEvent { ComplaintId = complaint.Id, At = NextAt(), Kind = kind, Text = text.Length <= 2000 ? text : text[..1999] + "…", By = by });
+    }
+
+    /// <summary>Steps of one commit (resolved, then closed) keep their order in the history: each a microsecond after the one before.</summary>
+    private DateTimeOffset NextAt()
+    {
+        var now = clock.GetUtcNow();
+        _lastAt = now > _lastAt ? now : _lastAt.AddTicks(10);
+        return _lastAt;
     }
 }

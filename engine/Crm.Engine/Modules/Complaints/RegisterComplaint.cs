@@ -28,6 +28,9 @@ public sealed class RegisterComplaint(CrmDbContext db, DocumentAccess documents,
     public static readonly IReadOnlyList<string> Channels = ["email", "phone", "letter", "in-person", "web"];
     public static readonly IReadOnlyList<string> Demands = ["repair", "replacement", "price-reduction", "refund", "withdrawal"];
 
+    /// <summary>The largest claim or cost taken (the columns hold 18 digits).</summary>
+    public const decimal MaxAmount = 1_000_000_000m;
+
     /// <summary>The top folder holding one folder per complaint.</summary>
     public const string TopFolder = "Reklamacje";
 
@@ -38,7 +41,7 @@ public sealed class RegisterComplaint(CrmDbContext db, DocumentAccess documents,
             throw new ForbiddenException("Compliance officers read complaints; staff register them.");
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ComplaintDeadlines.Today(clock.GetUtcNow());
         var errors = Validate(request, today);
         if (errors.Count > 0)
         {
@@ -103,7 +106,7 @@ public sealed class RegisterComplaint(CrmDbContext db, DocumentAccess documents,
         Check("demand", !OneOf(request.Demand, Demands), $"Choose one of: {string.Join(", ", Demands)}.");
         Check("defectDescription", string.IsNullOrWhiteSpace(request.DefectDescription) || request.DefectDescription.Length > 4000, "Describe the defect (at most 4000 characters).");
         Check("receivedOn", request.ReceivedOn is { } received && (received > today || received < today.AddYears(-2)), "The complaint cannot be received in the future or more than two years ago.");
-        Check("claimedAmount", request.ClaimedAmount is < 0, "The claimed amount cannot be negative.");
+        Check("claimedAmount", request.ClaimedAmount is < 0 or > MaxAmount, "The claimed amount is 0 to 1 000 000 000.");
         Check("currency", request.Currency is { } currency && (currency.Trim().Length != 3 || !currency.Trim().All(char.IsAsciiLetter)), "A three-letter currency code, e.g. PLN.");
         Check("againstNumber", request.AgainstNumber is { Length: > 100 }, "At most 100 characters.");
         Check("productCode", request.ProductCode is { Length: > 100 }, "At most 100 characters.");

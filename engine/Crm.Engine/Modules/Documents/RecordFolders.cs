@@ -39,7 +39,9 @@ public sealed class RecordFolders(CrmDbContext db, DocumentAccess access, TimePr
     /// <summary>Replaces the folder's grants (the record's owner or group changed).</summary>
     public async Task SetGrantsAsync(Guid folderId, IReadOnlyList<RecordFolderGrant> grants, CancellationToken cancellationToken)
     {
-        db.FolderPermissions.RemoveRange(await db.FolderPermissions.Where(p => p.FolderId == folderId).ToListAsync(cancellationToken));
+        // Stored grants and those added in this unit (a folder made moments ago) alike.
+        var stored = await db.FolderPermissions.Where(p => p.FolderId == folderId).ToListAsync(cancellationToken);
+        db.FolderPermissions.RemoveRange([.. stored.Concat(db.FolderPermissions.Local.Where(p => p.FolderId == folderId)).Distinct()]);
         SetGrants(folderId, grants);
         access.Invalidate();
     }

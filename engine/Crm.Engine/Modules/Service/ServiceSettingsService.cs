@@ -45,7 +45,7 @@ public sealed class ServiceSettingsService(CrmDbContext db)
 
         if (request.WarnPercent is < 10 or > 99) errors["warnPercent"] = ["Warn at 10 to 99 % of a target."];
         if (BusinessCalendar.Parse(request.WorkingHours).Error is { } hours) errors["workingHours"] = [hours];
-        var classifications = request.Classifications.Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var classifications = (request.Classifications ?? []).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (classifications.Count == 0 || classifications.Any(c => c.Length > 50 || c.Contains(',', StringComparison.Ordinal))) errors["classifications"] = ["Give at least one classification, each at most 50 characters without commas."];
         if (string.IsNullOrWhiteSpace(request.Group) || !await db.Groups.AnyAsync(g => g.Name == request.Group, cancellationToken)) errors["group"] = [$"There is no group '{request.Group}'."];
         if (errors.Count > 0)
@@ -66,11 +66,19 @@ public sealed class ServiceSettingsService(CrmDbContext db)
         settings.NumberPattern = request.NumberPattern.Trim();
         (settings.ImpactWeight, settings.UrgencyWeight, settings.TierWeight, settings.WarnPercent) = (request.ImpactWeight, request.UrgencyWeight, request.TierWeight, request.WarnPercent);
         settings.WorkingHours = BusinessCalendar.Format(BusinessCalendar.Parse(request.WorkingHours).Hours!);
-        settings.DaysOff = string.Join(',', request.DaysOff.Distinct().Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        settings.DaysOff = string.Join(',', (request.DaysOff ?? []).Distinct().Order().Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         settings.Classifications = string.Join(',', classifications);
         settings.Group = request.Group.Trim();
         settings.Revision++;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException("Someone else changed the service desk settings meanwhile; reload them.");
+        }
+
         return View(settings);
     }
 
@@ -86,8 +94,9 @@ public sealed class ServiceSettingsService(CrmDbContext db)
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100) errors["name"] = ["Name the policy (at most 100 characters)."];
         if (request.Classification is { Length: > 0 } c && !ClassificationsOf(settings).Contains(c)) errors["classification"] = [$"Use one of: {string.Join(", ", ClassificationsOf(settings))}, or none for any."];
         if (request.CustomerTier is { Length: > 0 } t && !Tiers.Contains(t)) errors["customerTier"] = ["A, B or C, or none for any."];
+        // At most 100 000 working minutes (a year of eight-hour days): the calendar looks ten years ahead even for short working days.
         if (request.ReactionMinutes is < 1 or > 100_000) errors["reactionMinutes"] = ["1 to 100 000 working minutes."];
-        if (request.ResolutionMinutes < request.ReactionMinutes || request.ResolutionMinutes > 1_000_000) errors["resolutionMinutes"] = ["At least the reaction time, at most 1 000 000 working minutes."];
+        if (request.ResolutionMinutes < request.ReactionMinutes || request.ResolutionMinutes > 100_000) errors["resolutionMinutes"] = ["At least the reaction time, at most 100 000 working minutes."];
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);

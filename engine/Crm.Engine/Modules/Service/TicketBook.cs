@@ -98,7 +98,8 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
         var t = await TicketAccess.Visible(db, user).AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken) ?? throw new NotFoundException($"Ticket {id} does not exist.");
         var company = t.CounterpartyId is { } cid ? await db.Counterparties.Where(c => c.Id == cid).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var person = t.PersonId is { } pid ? await db.Persons.Where(p => p.Id == pid).Select(p => p.FirstName + " " + p.LastName).FirstOrDefaultAsync(cancellationToken) : null;
-        var caseTitle = t.CaseId is { } caseId ? await db.Cases.Where(c => c.Id == caseId).Select(c => c.Title).FirstOrDefaultAsync(cancellationToken) : null;
+        // Only a case the viewer may see is named.
+        var caseTitle = t.CaseId is { } caseId ? await Crm.Modules.Counterparties.Cases.CaseAccess.Visible(db, user).Where(c => c.Id == caseId).Select(c => c.Title).FirstOrDefaultAsync(cancellationToken) : null;
         var complaint = t.ComplaintId is { } complaintId ? await db.Complaints.Where(c => c.Id == complaintId).Select(c => c.Number).FirstOrDefaultAsync(cancellationToken) : null;
         var awaits = t.InstanceId is { } instance && t.Stage == TicketStage.WaitingForCustomer
             && await db.MessageSubscriptions.AnyAsync(m => m.InstanceId == instance && m.MessageName == CustomerReplyMessage, cancellationToken);
@@ -107,7 +108,7 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
         return new TicketView(t.Id, t.Number, t.Subject, t.Description, t.CounterpartyId, company, t.PersonId, person, t.Classification, t.Priority, t.Impact, t.Urgency,
             t.CustomerTier, t.Score, t.Stage, t.Group, t.Assignee, t.RegisteredBy, t.CreatedAt, t.ReactionTargetMinutes, t.ResolutionTargetMinutes, t.ReactionDueAt,
             t.FirstResponseAt, t.ReactionMinutes, t.ResolutionDueAt, t.ResolutionUsedMinutes, t.PausedMinutes, t.ResolvedAt, t.HandlingMinutes, t.ClosedAt,
-            t.ReactionBreached, t.ResolutionBreached, t.IsOpen && t.ClockRunningSince is not null ? SlaClock.Used(t, calendar, now) : null, t.Resolution, t.CaseId, caseTitle,
+            t.ReactionBreached, t.ResolutionBreached, t.IsOpen && t.ClockRunningSince is not null ? SlaClock.Used(t, calendar, now) : null, t.Resolution, caseTitle is null ? null : t.CaseId, caseTitle,
             t.ComplaintId, complaint, t.InstanceId, awaits, TicketAccess.MayWork(t, user) && t.IsOpen, t.Revision);
     }
 
@@ -127,7 +128,7 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
         var instance = await TicketAccess.Visible(db, user).Where(t => t.Id == id).Select(t => new { t.InstanceId }).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"Ticket {id} does not exist.");
         return instance.InstanceId is not { } instanceId ? [] : await db.UserTasks.AsNoTracking()
-            .Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open).OrderBy(t => t.CreatedAt)
+            .Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null).OrderBy(t => t.CreatedAt)
             .Select(t => new TicketTask(t.Id, t.Name, t.ElementId, t.Assignee, t.DueAt)).ToListAsync(cancellationToken);
     }
 

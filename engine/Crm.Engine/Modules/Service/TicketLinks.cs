@@ -21,7 +21,14 @@ public sealed class TicketLinks(CrmDbContext db, RegisterComplaint registerCompl
         ticket.CaseId = caseId;
         ticket.Revision++;
         db.TicketEvents.Add(new TicketEvent { TicketId = ticketId, At = clock.GetUtcNow(), Kind = "linked", Text = caseId is null ? "case unlinked" : $"case {caseId}", By = user.UserName });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException("The ticket moved on meanwhile; reload it and link the case again.");
+        }
     }
 
     /// <summary>Registers a complaint from the ticket (its subject, description and customer) and links it; 409 when the ticket already has one.</summary>

@@ -128,9 +128,19 @@ public sealed class TicketSteps(CrmDbContext db, TimeProvider clock)
         return (ticket, settings, ServiceSettingsService.CalendarOf(settings));
     }
 
+    private DateTimeOffset _lastAt;
+
     private void Record(Ticket ticket, string kind, string text, string by)
     {
         ticket.Revision++;
-        db.TicketEvents.Add(new TicketEvent { TicketId = ticket.Id, At = clock.GetUtcNow(), Kind = kind, Text = text.Length <= 2000 ? text : text[..1999] + "…", By = by });
+        db.TicketEvents.Add(new TicketEvent { TicketId = ticket.Id, At = NextAt(), Kind = kind, Text = text.Length <= 2000 ? text : text[..1999] + "…", By = by });
+    }
+
+    /// <summary>Steps of one commit keep their order in the history: each a microsecond after the one before.</summary>
+    private DateTimeOffset NextAt()
+    {
+        var now = clock.GetUtcNow();
+        _lastAt = now > _lastAt ? now : _lastAt.AddTicks(10);
+        return _lastAt;
     }
 }

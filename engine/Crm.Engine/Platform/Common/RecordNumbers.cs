@@ -20,9 +20,14 @@ public static partial class RecordNumbers
             return "Give a pattern of at most 100 characters.";
         }
 
-        return Placeholder().Matches(pattern).Any(m => m.Value.StartsWith("{n", StringComparison.Ordinal))
-            ? null
-            : $"The pattern needs the sequence {{n}} (e.g. {example}).";
+        var parts = Placeholder().Matches(pattern).Select(m => m.Value).ToList();
+        if (!parts.Any(p => p.StartsWith("{n", StringComparison.Ordinal)))
+        {
+            return $"The pattern needs the sequence {{n}} (e.g. {example}).";
+        }
+
+        // The sequence starts again each year: without the year, next year's numbers would repeat this year's.
+        return parts.Any(p => p is "{yyyy}" or "{yy}") ? null : $"The pattern needs the year, {{yyyy}} or {{yy}}, as the sequence starts again each year (e.g. {example}).";
     }
 
     public static string Format(string pattern, int year, int sequence) => Placeholder().Replace(pattern, m => m.Groups[1].Value switch

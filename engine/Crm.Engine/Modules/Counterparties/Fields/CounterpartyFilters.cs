@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using System.Globalization;
 using System.Linq.Expressions;
@@ -9,6 +10,7 @@ using Crm.Platform.Persistence;
 namespace Crm.Modules.Counterparties.Fields;
 
 /// <summary>A column or filter field of the counterparty list: built-in, calculated or custom (<c>cf.key</c>).</summary>
+[ModuleContract]
 public sealed record ListField(string Key, string Label, string Kind, bool Sensitive, bool Calculated, IReadOnlyList<string> Choices)
 {
     /// <summary>Whether the list can be sorted on it (<see cref="CounterpartySorts"/>).</summary>
@@ -16,6 +18,7 @@ public sealed record ListField(string Key, string Label, string Kind, bool Sensi
 }
 
 /// <summary>One filter: field, operator (eq, ne, contains, starts, gt, gte, lt, lte, empty, set) and value; written <c>field:op:value</c> in URLs.</summary>
+[ModuleContract]
 public sealed record FieldFilter(string Field, string Op, string? Value)
 {
     public static readonly IReadOnlyList<string> Operators = ["eq", "ne", "contains", "starts", "gt", "gte", "lt", "lte", "empty", "set"];

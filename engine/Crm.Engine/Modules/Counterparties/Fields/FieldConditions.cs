@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using System.Globalization;
 using System.Linq.Expressions;
@@ -11,6 +12,7 @@ namespace Crm.Modules.Counterparties.Fields;
 /// composed with a test of the operator, and custom fields as an EXISTS on their value rows. Counterparty, person
 /// and case lists all filter through these, so an operator means the same everywhere.
 /// </summary>
+[ModuleContract]
 public static class FieldConditions
 {
     public static Expression<Func<TEntity, bool>> Text<TEntity>(Expression<Func<TEntity, string?>> selector, FieldFilter filter)
@@ -74,6 +76,48 @@ public static class FieldConditions
             "lte" => v => v < end,
             _ => throw Invalid(field, "a date comparison (eq, gt, gte, lt, lte)"),
         };
+        return Compose(selector, test);
+    }
+
+    /// <summary>A calendar-day field (a complaint's receipt or deadline): eq, gt, gte, lt, lte, empty, set.</summary>
+    public static Expression<Func<TEntity, bool>> Day<TEntity>(Expression<Func<TEntity, DateOnly?>> selector, ListField field, FieldFilter filter)
+    {
+        if (filter.Op is "empty" or "set")
+        {
+            return filter.Op == "empty" ? Compose(selector, v => v == null) : Compose(selector, v => v != null);
+        }
+
+        var day = ParseDate(field, filter.Value);
+        Expression<Func<DateOnly?, bool>> test = filter.Op switch
+        {
+            "eq" => v => v == day,
+            "gt" => v => v > day,
+            "gte" => v => v >= day,
+            "lt" => v => v < day,
+            "lte" => v => v <= day,
+            _ => throw Invalid(field, "a date comparison (eq, gt, gte, lt, lte, empty, set)"),
+        };
+        return Compose(selector, test);
+    }
+
+    /// <summary>A choice among an enum's values (eq, ne), the value named as the list shows it (e.g. accepted-by-default).</summary>
+    public static Expression<Func<TEntity, bool>> Choice<TEntity, TEnum>(Expression<Func<TEntity, TEnum>> selector, ListField field, FieldFilter filter) where TEnum : struct, Enum
+    {
+        if (!Enum.TryParse<TEnum>((filter.Value ?? "").Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var wanted) || !Enum.IsDefined(wanted))
+        {
+            throw Invalid(field, "one of " + string.Join(", ", field.Choices));
+        }
+
+        if (filter.Op is not ("eq" or "ne"))
+        {
+            throw Invalid(field, "eq or ne");
+        }
+
+        // As the compiler writes an enum comparison: both sides as the underlying integer.
+        var underlying = Enum.GetUnderlyingType(typeof(TEnum));
+        var v = Expression.Parameter(typeof(TEnum), "v");
+        Expression equal = Expression.Equal(Expression.Convert(v, underlying), Expression.Constant(Convert.ChangeType(wanted, underlying, System.Globalization.CultureInfo.InvariantCulture), underlying));
+        var test = Expression.Lambda<Func<TEnum, bool>>(filter.Op == "eq" ? equal : Expression.Not(equal), v);
         return Compose(selector, test);
     }
 

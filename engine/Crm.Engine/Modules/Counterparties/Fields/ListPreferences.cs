@@ -1,3 +1,4 @@
+using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Modules.Counterparties.Fields;
 
 /// <summary>The columns each user chose for a list (counterparties, persons, cases), kept in <c>list_preferences</c>.</summary>
+[ModuleContract]
 public static class ListPreferences
 {
     public static async Task<IReadOnlyList<string>?> ColumnsAsync(CrmDbContext db, CurrentUser user, string list, CancellationToken cancellationToken) =>
