@@ -8,29 +8,36 @@ using Xunit;
 namespace Crm.Server.Tests.Complaints;
 
 /// <summary>The complaint routes over HTTP: problem details per field, who sees what, costs and their report, revisions, settings for admins only.</summary>
-public sealed class ComplaintApiTests : IAsyncLifetime
+public abstract class ComplaintApiTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = TestDatabase.Create(DatabaseProvider.Sqlite);
-    private CrmAppFactory _app = null!;
+    private TestDatabase? _database;
+    private CrmAppFactory? _app;
 
-    public ValueTask InitializeAsync()
-    {
-        _app = new CrmAppFactory(_database);
-        return ValueTask.CompletedTask;
-    }
+    private CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider));
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
     public async Task Complaints_OverHttp_RegisterCostEditReport_WithRightsAndProblemDetails()
     {
-        using var anna = await _app.CreateClientAsAsync("anna");
-        using var jan = await _app.CreateClientAsAsync("jan");
-        using var kasia = await _app.CreateClientAsAsync("kasia");
+        using var anna = await App.CreateClientAsAsync("anna");
+        using var jan = await App.CreateClientAsAsync("jan");
+        using var kasia = await App.CreateClientAsAsync("kasia");
 
         // The demo desk's complaints are anna's group's; jan (office) sees none of them, and a direct link is a 404.
         var annas = await anna.GetFromJsonAsync<JsonElement>("/api/complaints?sort=number");
@@ -41,7 +48,7 @@ public sealed class ComplaintApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
         Assert.Equal("application/problem+json", hidden.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await jan.PostAsJsonAsync($"/api/complaints/{demo}/costs", new { type = "transport", amount = 10 })).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().GetAsync("/api/complaints")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().GetAsync("/api/complaints")).StatusCode);
 
         var bad = await anna.PostAsJsonAsync("/api/complaints", new { subject = "", kind = "consumer", againstType = "product", channel = "fax", demand = "refund" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -87,3 +94,7 @@ public sealed class ComplaintApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await kasia.PutAsJsonAsync("/api/complaint-settings", changed)).StatusCode);
     }
 }
+
+public sealed class ComplaintApiOnSqliteTests() : ComplaintApiTests(DatabaseProvider.Sqlite);
+
+public sealed class ComplaintApiOnPostgreSqlTests() : ComplaintApiTests(DatabaseProvider.PostgreSql);

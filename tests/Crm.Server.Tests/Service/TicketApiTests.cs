@@ -8,29 +8,36 @@ using Xunit;
 namespace Crm.Server.Tests.Service;
 
 /// <summary>The service desk over HTTP: the queue only for those who may see it, problem details per field, customer replies, statistics and admin-only settings.</summary>
-public sealed class TicketApiTests : IAsyncLifetime
+public abstract class TicketApiTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = TestDatabase.Create(DatabaseProvider.Sqlite);
-    private CrmAppFactory _app = null!;
+    private TestDatabase? _database;
+    private CrmAppFactory? _app;
 
-    public ValueTask InitializeAsync()
-    {
-        _app = new CrmAppFactory(_database);
-        return ValueTask.CompletedTask;
-    }
+    private CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider));
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
 
     [Fact]
     public async Task Tickets_OverHttp_QueueRightsProblemDetailsRepliesAndStats()
     {
-        using var jan = await _app.CreateClientAsAsync("jan");
-        using var anna = await _app.CreateClientAsAsync("anna");
-        using var kasia = await _app.CreateClientAsAsync("kasia");
+        using var jan = await App.CreateClientAsAsync("jan");
+        using var anna = await App.CreateClientAsAsync("anna");
+        using var kasia = await App.CreateClientAsAsync("kasia");
 
         // The demo desk: five open tickets in the office queue (one resolved), none for anna (sales).
         var queue = await jan.GetFromJsonAsync<JsonElement>("/api/tickets?group=office");
@@ -69,3 +76,7 @@ public sealed class TicketApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await kasia.PostAsJsonAsync("/api/sla-policies", new { name = "Bad", customerTier = "Z", reactionMinutes = 30, resolutionMinutes = 10 })).StatusCode);
     }
 }
+
+public sealed class TicketApiOnSqliteTests() : TicketApiTests(DatabaseProvider.Sqlite);
+
+public sealed class TicketApiOnPostgreSqlTests() : TicketApiTests(DatabaseProvider.PostgreSql);
