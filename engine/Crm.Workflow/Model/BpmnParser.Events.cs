@@ -49,6 +49,7 @@ public sealed partial class BpmnParser
 
     private EventSpec? ReadMessage(XElement element, string id, string? messageRef)
     {
+        messageRef = messageRef is not null && !_messages.ContainsKey(messageRef) ? LocalRef(messageRef) : messageRef;
         if (string.IsNullOrWhiteSpace(messageRef) || !_messages.TryGetValue(messageRef, out var message))
         {
             _errors.Add(new BpmnError(id, messageRef is null ? "Choose the message this element waits for." : $"The message '{messageRef}' is not defined."));
@@ -71,6 +72,7 @@ public sealed partial class BpmnParser
     private EventSpec ReadError(XElement definition, string id, NodeKind kind)
     {
         var errorRef = (string?)definition.Attribute("errorRef");
+        errorRef = errorRef is not null && !_errorCodes.ContainsKey(errorRef) ? LocalRef(errorRef) : errorRef;
         string? code = null;
         if (errorRef is not null && !_errorCodes.TryGetValue(errorRef, out code))
         {

@@ -114,6 +114,12 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             }
 
             var id = (string?)element.Attribute("id");
+            if (string.IsNullOrWhiteSpace(id) && local == "sequenceFlow")
+            {
+                // The schema makes a flow's id optional: name it after its ends, the same on every deploy of the same XML.
+                id = FlowIdFor(element);
+            }
+
             if (string.IsNullOrWhiteSpace(id))
             {
                 _errors.Add(new BpmnError(local, $"A {local} has no id."));
@@ -233,6 +239,22 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         _flows[id] = new SequenceFlow(id, (string?)element.Attribute("name"), source, target, condition);
     }
 
+    private string FlowIdFor(XElement flow)
+    {
+        var baseId = $"flow_{(string?)flow.Attribute("sourceRef")}_{(string?)flow.Attribute("targetRef")}";
+        var id = baseId;
+        for (var n = 2; _flows.ContainsKey(id) || _nodes.ContainsKey(id); n++)
+        {
+            id = $"{baseId}_{n}";
+        }
+
+        return id;
+    }
+
+    /// <summary>A reference to a root element (message, error), written plain or with a namespace prefix (<c>tns:newInvoice</c>).</summary>
+    private static string? LocalRef(string? reference) =>
+        reference is { } text && text.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? text[(colon + 1)..] : reference;
+
     private void LinkFlows()
     {
         foreach (var flow in _flows.Values)
@@ -260,10 +282,11 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
     private UserTaskSpec ReadUserTask(XElement element, string id)
     {
         var formSchema = Extension(element, "formSchema")?.Value ?? Extension(element, "form")?.Value;
+        var (performer, ownerUsers, ownerGroups) = ReadResourceAssignments(element, id);
         return new UserTaskSpec(
-            Assignee: AttributeExpression(element, id, "assignee"),
-            CandidateUsers: AttributeExpression(element, id, "candidateUsers"),
-            CandidateGroups: AttributeExpression(element, id, "candidateGroups"),
+            Assignee: AttributeExpression(element, id, "assignee") ?? performer,
+            CandidateUsers: AttributeExpression(element, id, "candidateUsers") ?? ownerUsers,
+            CandidateGroups: AttributeExpression(element, id, "candidateGroups") ?? ownerGroups,
             DueDate: AttributeExpression(element, id, "dueDate"),
             FollowUpDate: AttributeExpression(element, id, "followUpDate"),
             Priority: AttributeExpression(element, id, "priority"),
@@ -275,6 +298,68 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
                     .Select(f => (string?)f.Attribute("id")).OfType<string>() ?? [])
                 .Distinct(StringComparer.Ordinal)],
         };
+    }
+
+    /// <summary>
+    /// Standard BPMN people assignment, read as Camunda does: <c>humanPerformer</c> is the assignee; <c>potentialOwner</c>
+    /// lists candidates as <c>user(kermit), group(management)</c>, a name without a prefix being a group.
+    /// </summary>
+    private (Expression? Assignee, Expression? Users, Expression? Groups) ReadResourceAssignments(XElement element, string id)
+    {
+        static string? Formal(XElement? role) => role?.Element(BpmnNs + "resourceAssignmentExpression")?.Element(BpmnNs + "formalExpression")?.Value.Trim();
+
+        var performer = Formal(element.Element(BpmnNs + "humanPerformer"));
+        var users = new List<string>();
+        var groups = new List<string>();
+        foreach (var owner in element.Elements(BpmnNs + "potentialOwner").Select(Formal).OfType<string>())
+        {
+            foreach (var part in SplitOutsideBraces(owner))
+            {
+                if (part.StartsWith("user(", StringComparison.Ordinal) && part.EndsWith(')'))
+                {
+                    users.Add(part[5..^1].Trim());
+                }
+                else if (part.StartsWith("group(", StringComparison.Ordinal) && part.EndsWith(')'))
+                {
+                    groups.Add(part[6..^1].Trim());
+                }
+                else
+                {
+                    groups.Add(part);
+                }
+            }
+        }
+
+        return (string.IsNullOrWhiteSpace(performer) ? null : ValueExpression(id, performer),
+            users.Count == 0 ? null : ValueExpression(id, string.Join(',', users)),
+            groups.Count == 0 ? null : ValueExpression(id, string.Join(',', groups)));
+    }
+
+    /// <summary>Comma-separated parts, commas inside <c>${…}</c> kept.</summary>
+    private static IEnumerable<string> SplitOutsideBraces(string text)
+    {
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || (text[i] == ',' && depth == 0))
+            {
+                if (text[start..i].Trim() is { Length: > 0 } part)
+                {
+                    yield return part;
+                }
+
+                start = i + 1;
+            }
+            else if (text[i] == '{')
+            {
+                depth++;
+            }
+            else if (text[i] == '}')
+            {
+                depth--;
+            }
+        }
     }
 
     private ServiceTaskSpec? ReadServiceTask(XElement element, string id)
@@ -348,16 +433,88 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         return string.IsNullOrWhiteSpace(text) ? null : ValueExpression(id, text);
     }
 
-    /// <summary><c>${…}</c> or <c>=…</c> is an expression; other attribute text is a literal ("anna", "sales,office").</summary>
+    /// <summary>
+    /// <c>${…}</c> or <c>=…</c> is an expression (its value keeps its type); text with expressions inside
+    /// (<c>kermit_${loopCounter}</c>, <c>Invoice ${no} from ${customer}</c>) is a string built as Camunda builds it;
+    /// other attribute text is a literal ("anna", "sales,office").
+    /// </summary>
     private Expression ValueExpression(string id, string text)
     {
         var trimmed = text.Trim();
-        if (trimmed.StartsWith("${", StringComparison.Ordinal) || trimmed.StartsWith("#{", StringComparison.Ordinal))
+        if (trimmed.StartsWith('='))
         {
-            return ScriptExpression(id, "$" + trimmed[1..]);
+            return ScriptExpression(id, trimmed[1..]);
         }
 
-        return trimmed.StartsWith('=') ? ScriptExpression(id, trimmed[1..]) : Expression.Literal(trimmed);
+        var parts = TemplateParts(trimmed);
+        if (parts is null)
+        {
+            return Expression.Literal(trimmed);
+        }
+
+        if (parts is [(true, var single)])
+        {
+            return ScriptExpression(id, "${" + single + "}");
+        }
+
+        // "" + String(expression) + "literal" …: always a string, as a mixed expression is in Camunda.
+        var source = string.Join(" + ", parts.Select(p => p.IsExpression
+            ? "String(" + ExpressionEngine.FromModelText("${" + p.Text + "}") + ")"
+            : System.Text.Json.JsonSerializer.Serialize(p.Text)).Prepend("\"\""));
+        return ScriptExpression(id, source);
+    }
+
+    /// <summary>The literal and <c>${…}</c>/<c>#{…}</c> parts of a text, or null when it holds no expression.</summary>
+    private static List<(bool IsExpression, string Text)>? TemplateParts(string text)
+    {
+        if (!text.Contains("${", StringComparison.Ordinal) && !text.Contains("#{", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = new List<(bool, string)>();
+        var literal = new System.Text.StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if ((text[i] == '$' || text[i] == '#') && i + 1 < text.Length && text[i + 1] == '{')
+            {
+                var depth = 0;
+                var end = -1;
+                for (var j = i + 1; j < text.Length; j++)
+                {
+                    if (text[j] == '{') depth++;
+                    else if (text[j] == '}' && --depth == 0)
+                    {
+                        end = j;
+                        break;
+                    }
+                }
+
+                if (end < 0)
+                {
+                    return null;   // an unclosed ${ is text, as before
+                }
+
+                if (literal.Length > 0)
+                {
+                    parts.Add((false, literal.ToString()));
+                    literal.Clear();
+                }
+
+                parts.Add((true, text[(i + 2)..end]));
+                i = end;
+                continue;
+            }
+
+            literal.Append(text[i]);
+        }
+
+        if (literal.Length > 0)
+        {
+            parts.Add((false, literal.ToString()));
+        }
+
+        return parts;
     }
 
     private Expression ScriptExpression(string id, string text)
