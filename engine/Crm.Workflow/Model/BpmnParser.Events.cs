@@ -85,7 +85,11 @@ public sealed partial class BpmnParser
         }
 
         // A boundary event without a code catches every error.
-        return new EventSpec(TriggerKind.Error, ErrorCode: string.IsNullOrWhiteSpace(code) ? null : code);
+        return new EventSpec(TriggerKind.Error, ErrorCode: string.IsNullOrWhiteSpace(code) ? null : code)
+        {
+            ErrorCodeVariable = OurOrCamunda(definition, "errorCodeVariable") is { Length: > 0 } codeVariable ? codeVariable.Trim() : null,
+            ErrorMessageVariable = OurOrCamunda(definition, "errorMessageVariable") is { Length: > 0 } messageVariable ? messageVariable.Trim() : null,
+        };
     }
 
     private BoundarySpec? ReadBoundary(XElement element, string id)
@@ -167,7 +171,8 @@ public sealed partial class BpmnParser
             return null;
         }
 
-        var collectionText = OurOrCamunda(loop, "collection");
+        // Standard BPMN names the collection with loopDataInputRef and the element with inputDataItem (Camunda reads both).
+        var collectionText = OurOrCamunda(loop, "collection") ?? loop.Element(BpmnNs + "loopDataInputRef")?.Value.Trim();
         // A plain name is a variable; ${…} or =… is an expression. Both evaluate the same way.
         var collection = string.IsNullOrWhiteSpace(collectionText) ? null
             : collectionText.TrimStart().StartsWith("${", StringComparison.Ordinal) || collectionText.TrimStart().StartsWith('=') ? ValueExpression(id, collectionText)
@@ -181,7 +186,8 @@ public sealed partial class BpmnParser
             _errors.Add(new BpmnError(id, "The multi-instance activity needs a collection or a loop cardinality."));
         }
 
-        var elementVariable = OurOrCamunda(loop, "elementVariable");
+        var elementVariable = OurOrCamunda(loop, "elementVariable")
+            ?? (string?)loop.Element(BpmnNs + "inputDataItem")?.Attribute("name") ?? (string?)loop.Element(BpmnNs + "inputDataItem")?.Attribute("id");
         return new MultiInstanceSpec((string?)loop.Attribute("isSequential") == "true", collection,
             string.IsNullOrWhiteSpace(elementVariable) ? null : elementVariable.Trim(), cardinality, condition);
     }

@@ -381,10 +381,11 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
 
     private ScriptTaskSpec? ReadScriptTask(XElement element, string id)
     {
-        var format = (string?)element.Attribute("scriptFormat") ?? "javascript";
-        if (!format.Equals("javascript", StringComparison.OrdinalIgnoreCase) && !format.Equals("js", StringComparison.OrdinalIgnoreCase))
+        var format = ((string?)element.Attribute("scriptFormat") ?? "javascript").Trim().ToLowerInvariant();
+        var juel = format == "juel";
+        if (!juel && format is not ("javascript" or "js" or "ecmascript" or "application/javascript" or "text/javascript"))
         {
-            _errors.Add(new BpmnError(id, $"Script format '{format}' is not supported; use javascript."));
+            _errors.Add(new BpmnError(id, $"Script format '{format}' is not supported; use javascript or juel."));
             return null;
         }
 
@@ -393,6 +394,13 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         {
             _errors.Add(new BpmnError(id, "The script task has no script."));
             return null;
+        }
+
+        if (juel)
+        {
+            // A JUEL script is one expression (or text with expressions): its value is the result.
+            var expression = ValueExpression(id, script);
+            script = expression.IsLiteral ? System.Text.Json.JsonSerializer.Serialize(expression.Source) : expression.Source;
         }
 
         CheckScript(id, script);
@@ -550,7 +558,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         string.Equals(OurOrCamunda(element, name), "true", StringComparison.OrdinalIgnoreCase);
 
     private static string? OurOrCamunda(XElement element, string name) =>
-        (string?)element.Attribute(CrmNs + name) ?? (string?)element.Attribute(CamundaNs + name);
+        (string?)element.Attribute(CrmNs + name) ?? (string?)element.Attribute(CamundaNs + name) ?? (string?)element.Attribute(ActivitiNs + name);
 
     private static XElement? Extension(XElement element, string name) =>
         element.Element(BpmnNs + "extensionElements")?.Element(CrmNs + name);

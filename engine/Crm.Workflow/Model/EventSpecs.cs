@@ -23,7 +23,13 @@ public sealed record TimerSpec(TimerKind Kind, Expression Value);
 /// What an event waits for or throws. Message names may be expressions; <see cref="CorrelationKey"/> is
 /// evaluated when the subscription is made and must equal the key a message carries.
 /// </summary>
-public sealed record EventSpec(TriggerKind Trigger, TimerSpec? Timer = null, Expression? MessageName = null, Expression? CorrelationKey = null, string? ErrorCode = null);
+public sealed record EventSpec(TriggerKind Trigger, TimerSpec? Timer = null, Expression? MessageName = null, Expression? CorrelationKey = null, string? ErrorCode = null)
+{
+    /// <summary>On an error boundary: the variables that receive the caught error's code and message (Camunda's errorCodeVariable, errorMessageVariable).</summary>
+    public string? ErrorCodeVariable { get; init; }
+
+    public string? ErrorMessageVariable { get; init; }
+}
 
 /// <summary>A boundary event: attached to an activity, interrupting (cancels the activity) or not.</summary>
 public sealed record BoundarySpec(string AttachedToId, bool CancelActivity);

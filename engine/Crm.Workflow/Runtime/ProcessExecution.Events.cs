@@ -303,6 +303,14 @@ public sealed partial class ProcessExecution
 
         var token = NewToken(boundary.Id, thrower is not null && thrower.Body is null ? thrower.ScopeId : anchorId);
         History(HistoryEventType.ErrorCaught, boundary, new { code, message });
+        var caught = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (boundary.Event!.ErrorCodeVariable is { } codeVariable) caught[codeVariable] = code;
+        if (boundary.Event.ErrorMessageVariable is { } messageVariable) caught[messageVariable] = message;
+        if (caught.Count > 0)
+        {
+            SetVariables(token.ScopeId, caught);
+        }
+
         LeaveWithMappings(token, boundary, null);
         return true;
     }

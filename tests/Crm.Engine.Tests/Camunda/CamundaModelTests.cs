@@ -10,6 +10,8 @@ namespace Crm.Engine.Tests.Camunda;
 /// </summary>
 public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestBase(provider)
 {
+    private static readonly string[] Approvers = ["kermit", "gonzo", "piggy"];
+
     private const string Head = """
         <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
                      xmlns:tns="http://camunda.org/examples" targetNamespace="http://camunda.org/examples" id="definitions">
@@ -92,6 +94,78 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
         Assert.Null(offered.Assignee);
         await Engine.CompleteAsync(offered);
         Assert.Equal("gonzo", (await Engine.TaskAtAsync(started.Id, "assigned")).Assignee);
+    }
+
+    [Fact]
+    public async Task JuelAndEcmaScriptTasks_WithResultVariables_AndActivitiAttributes_Run()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head.Replace("xmlns:camunda=", "xmlns:activiti=\"http://activiti.org/bpmn\" xmlns:camunda=", StringComparison.Ordinal) + """
+              <process id="scripts" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="sum"/>
+                <scriptTask id="sum" scriptFormat="juel" camunda:resultVariable="total"><script>${a + b}</script></scriptTask>
+                <sequenceFlow id="f2" sourceRef="sum" targetRef="greet"/>
+                <scriptTask id="greet" scriptFormat="ECMAScript" activiti:resultVariable="greeting"><script>'Hello ' + name</script></scriptTask>
+                <sequenceFlow id="f3" sourceRef="greet" targetRef="label"/>
+                <scriptTask id="label" scriptFormat="juel" camunda:resultVariable="label"><script>Invoice ${no} for ${name}</script></scriptTask>
+                <sequenceFlow id="f4" sourceRef="label" targetRef="wait"/>
+                <userTask id="wait" name="Wait" activiti:assignee="${name}"/>
+                <sequenceFlow id="f5" sourceRef="wait" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("scripts", new { a = 2, b = 40, name = "kermit", no = "FV/7" });
+        var variables = (await Engine.InstanceAsync(started.Id)).Variables;
+        Assert.Equal(42, variables["total"]!.GetValue<double>());
+        Assert.Equal("Hello kermit", variables["greeting"]!.GetValue<string>());
+        Assert.Equal("Invoice FV/7 for kermit", variables["label"]!.GetValue<string>());
+        Assert.Equal("kermit", (await Engine.TaskAtAsync(started.Id, "wait")).Assignee);
+    }
+
+    [Fact]
+    public async Task StandardMultiInstance_LoopDataInputRef_AndErrorCodeVariable_OnTheCatchingBoundary()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <error id="notFound" errorCode="E404"/>
+              <process id="standard" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="approve"/>
+                <userTask id="approve" name="Approve" camunda:assignee="${approver}">
+                  <multiInstanceLoopCharacteristics isSequential="false">
+                    <loopDataInputRef>approvers</loopDataInputRef>
+                    <inputDataItem name="approver"/>
+                  </multiInstanceLoopCharacteristics>
+                </userTask>
+                <sequenceFlow id="f2" sourceRef="approve" targetRef="check"/>
+                <subProcess id="check">
+                  <startEvent id="checkStart"/>
+                  <sequenceFlow id="c1" sourceRef="checkStart" targetRef="missing"/>
+                  <endEvent id="missing"><errorEventDefinition errorRef="tns:notFound"/></endEvent>
+                </subProcess>
+                <boundaryEvent id="caught" attachedToRef="check">
+                  <errorEventDefinition errorRef="notFound" camunda:errorCodeVariable="failure"/>
+                </boundaryEvent>
+                <sequenceFlow id="f3" sourceRef="caught" targetRef="handle"/>
+                <userTask id="handle" name="Handle the failure"/>
+                <sequenceFlow id="f4" sourceRef="handle" targetRef="end"/>
+                <sequenceFlow id="f5" sourceRef="check" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("standard", new { approvers = Approvers });
+        var tasks = await Engine.OpenTasksAsync(started.Id);
+        Assert.Equal(["gonzo", "kermit", "piggy"], tasks.Select(t => t.Assignee).Order(StringComparer.Ordinal));
+        foreach (var task in tasks)
+        {
+            await Engine.CompleteAsync(task);
+        }
+
+        Assert.Contains("handle", (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+        Assert.Equal("E404", (await Engine.InstanceAsync(started.Id)).Variables["failure"]!.GetValue<string>());
     }
 }
 
