@@ -12,7 +12,10 @@ public sealed partial class BpmnParser
     {
         if (kind == NodeKind.ReceiveTask)
         {
-            return ReadMessage(element, id, (string?)element.Attribute("messageRef"));
+            // Without a message (valid BPMN) it waits to be triggered by its id, as Camunda's signal/trigger does.
+            return string.IsNullOrWhiteSpace((string?)element.Attribute("messageRef"))
+                ? new EventSpec(TriggerKind.Trigger)
+                : ReadMessage(element, id, (string?)element.Attribute("messageRef"));
         }
 
         var definition = element.Elements().FirstOrDefault(e => e.Name.Namespace == BpmnNs && e.Name.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal));

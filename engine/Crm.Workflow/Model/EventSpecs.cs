@@ -5,6 +5,8 @@ public enum TriggerKind
     Timer,
     Message,
     Error,
+    /// <summary>A receive task without a message: it waits until it is triggered by its element id (API or a module).</summary>
+    Trigger,
 }
 
 public enum TimerKind

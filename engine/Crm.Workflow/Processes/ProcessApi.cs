@@ -47,6 +47,9 @@ public static class ProcessApi
         instances.MapPost("/{id:guid}/cancel", async (Guid id, CurrentUser user, RuntimeService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.CancelAsync(id, user, ct)))
             .WithName("CancelInstance");
+        instances.MapPost("/{id:guid}/trigger", async (Guid id, TriggerRequest request, CurrentUser user, RuntimeService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.TriggerAsync(id, request.ElementId, request.Variables, user, ct)))
+            .WithName("TriggerInstance").WithSummary("Moves on a receive task that waits without a message (elementId), with optional variables; 409 when nothing waits there.");
         instances.MapPut("/{id:guid}/variables", async (Guid id, Dictionary<string, System.Text.Json.Nodes.JsonNode?> variables, CurrentUser user, RuntimeService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.SetVariablesAsync(id, variables, user, ct)))
             .WithName("SetInstanceVariables").WithSummary("Sets process-level variables of a running instance (process owners), e.g. to fix data before retrying an incident.");
@@ -122,3 +125,6 @@ public static class ProcessApi
         }
     }
 }
+
+/// <summary>The receive task to trigger and the variables to set with it.</summary>
+public sealed record TriggerRequest(string? ElementId, Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Variables);

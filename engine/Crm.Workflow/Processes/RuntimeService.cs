@@ -160,6 +160,43 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
         return new StartedInstance(cancelled.Id, cancelled.Status.ToString(), ActiveIds(cancelled));
     }
 
+    /// <summary>
+    /// Triggers a receive task that waits without a message (process owners, admins, or who started the instance), with
+    /// optional variables (never protected ones).
+    /// </summary>
+    public async Task<InstanceView> TriggerAsync(Guid id, string? elementId, Dictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(elementId))
+        {
+            throw ValidationFailedException.For("elementId", "Name the receive task to trigger.");
+        }
+
+        await engine.ExecuteAsync(async unit =>
+        {
+            var instance = await Visible(user).SingleOrDefaultAsync(i => i.Id == id, cancellationToken)
+                ?? throw new NotFoundException($"Process instance {id} does not exist.");
+            if (!user.IsProcessOwner && instance.StartedBy != user.UserName)
+            {
+                throw new ForbiddenException("Only process owners, admins or the person who started it trigger an instance.");
+            }
+
+            if (instance.Status != InstanceStatus.Active)
+            {
+                throw new ConflictException($"The instance is already {instance.Status.ToString().ToLowerInvariant()}.");
+            }
+
+            protectedVariables.Refuse(instance.ProcessKey, (variables ?? []).Keys, "a trigger");
+            if (protectedVariables.Of(instance.ProcessKey).Count > 0)
+            {
+                throw new ConflictException($"'{instance.ProcessKey}' is run by the application; its own pages move it on.");
+            }
+
+            var execution = await unit.OpenAsync(instance, user.UserName, cancellationToken);
+            await execution.TriggerAsync(elementId.Trim(), variables ?? [], cancellationToken);
+        }, cancellationToken);
+        return await GetAsync(id, user, cancellationToken);
+    }
+
     /// <summary>Sets process-level variables of a running instance (process owners): the usual fix before retrying an incident.</summary>
     public async Task<InstanceView> SetVariablesAsync(Guid id, Dictionary<string, JsonNode?> variables, CurrentUser user, CancellationToken cancellationToken)
     {

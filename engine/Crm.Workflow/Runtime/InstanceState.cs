@@ -125,6 +125,8 @@ public enum WaitKind
     Message,
     EventGateway,
     CalledProcess,
+    /// <summary>A receive task without a message, waiting to be triggered.</summary>
+    Trigger,
 }
 
 /// <summary>

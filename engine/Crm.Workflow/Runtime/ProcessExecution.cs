@@ -76,6 +76,16 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         await RunAsync(cancellationToken);
     }
 
+    /// <summary>Moves on the token waiting in a receive task without a message (the only waits a trigger may move).</summary>
+    public async Task TriggerAsync(string elementId, IReadOnlyDictionary<string, JsonNode?> variables, CancellationToken cancellationToken)
+    {
+        var token = state.Tokens.FirstOrDefault(t => t.ElementId == elementId && t.Waiting && t.Wait == WaitKind.Trigger)
+            ?? throw new ConflictException($"Nothing waits to be triggered at '{elementId}' in this instance.");
+        DetachAll(token.Id);   // its boundary timers end with it
+        History(HistoryEventType.MessageReceived, model.Node(elementId), new { trigger = true });
+        await ContinueAsync(token.Id, variables, cancellationToken);
+    }
+
     /// <summary>Ends the instance at once: open tasks are cancelled, tokens removed.</summary>
     public void Cancel()
     {
@@ -201,10 +211,13 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             case NodeKind.IntermediateCatchEvent:
                 token.Locals = EvaluateInputs(token, node);
                 token.Waiting = true;
-                token.Wait = node.Event!.Trigger == TriggerKind.Timer ? WaitKind.Timer : WaitKind.Message;
+                token.Wait = node.Event!.Trigger switch { TriggerKind.Timer => WaitKind.Timer, TriggerKind.Trigger => WaitKind.Trigger, _ => WaitKind.Message };
                 // Boundaries first: attaching them clears the anchor's earlier waits, which would take this step's own with them.
                 AttachBoundaries(node, token.Id, token);
-                Subscribe(node, token.Id, token);
+                if (node.Event.Trigger != TriggerKind.Trigger)
+                {
+                    Subscribe(node, token.Id, token);
+                }
                 break;
             case NodeKind.EventBasedGateway:
                 token.Waiting = true;

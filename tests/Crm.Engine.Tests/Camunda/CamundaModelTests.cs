@@ -167,6 +167,36 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
         Assert.Contains("handle", (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
         Assert.Equal("E404", (await Engine.InstanceAsync(started.Id)).Variables["failure"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ReceiveTaskWithoutMessage_WaitsUntilTriggeredByItsId()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <process id="payment" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="waitForPayment"/>
+                <receiveTask id="waitForPayment" name="Wait for the payment"/>
+                <boundaryEvent id="tooLate" attachedToRef="waitForPayment"><timerEventDefinition><timeDuration>P30D</timeDuration></timerEventDefinition></boundaryEvent>
+                <sequenceFlow id="f2" sourceRef="tooLate" targetRef="late"/>
+                <endEvent id="late"/>
+                <sequenceFlow id="f3" sourceRef="waitForPayment" targetRef="ship"/>
+                <userTask id="ship" name="Ship"/>
+                <sequenceFlow id="f4" sourceRef="ship" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("payment");
+        Assert.Contains("waitForPayment", (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+        await Assert.ThrowsAsync<Crm.Workflow.Common.ConflictException>(() => Engine.RunAsync<RuntimeService, InstanceView>(s =>
+            s.TriggerAsync(started.Id, "ship", null, EngineHarness.Owner, default)));
+        var after = await Engine.RunAsync<RuntimeService, InstanceView>(s => s.TriggerAsync(started.Id, "waitForPayment",
+            new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["paid"] = 120 }, EngineHarness.Owner, default));
+        Assert.Equal(["ship"], after.ActiveElementIds);
+        Assert.Equal(120, after.Variables["paid"]!.GetValue<double>());
+        Assert.Empty(await Engine.JobsAsync(started.Id));   // the boundary timer ended with the wait
+    }
 }
 
 public sealed class CamundaModelOnSqliteTests() : CamundaModelTests(DatabaseProvider.Sqlite);
