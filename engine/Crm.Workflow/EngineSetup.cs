@@ -32,6 +32,7 @@ public static class EngineSetup
         services.TryAddScoped<Jobs.JobRunner>();
         services.TryAddScoped<Jobs.IncidentService>();
         services.TryAddScoped<Messages.MessageService>();
+        services.TryAddScoped<Messages.SignalService>();
         services.TryAddScoped<InstanceMigrationService>();
         services.TryAddScoped<Processes.Design.DesignerService>();
         services.AddOptions<Jobs.JobOptions>().BindConfiguration(Jobs.JobOptions.Section);

@@ -76,10 +76,12 @@ public sealed class ComplaintTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(page.GetByTestId("complete")).ToBeVisibleAsync();
         await fill();
         await page.GetByTestId("complete").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/tasks", StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(TasksPage);   // Blazor navigates without a page load: poll the address
         await page.GotoAsync(complaintUrl);
         await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
     }
+
+    private static readonly System.Text.RegularExpressions.Regex TasksPage = new("/tasks$");
 
     private static string Shot(string name)
     {

@@ -37,7 +37,7 @@ public sealed class ServiceDeskTests(BrowserFixture browser) : IClassFixture<Bro
         await page.GetByTestId("claim").ClickAsync();
         await PageInput.FillSettledAsync(PageInput.Input(page, "field-response"), "Serwer uruchomiony ponownie, sprawdzamy dyski.");
         await page.GetByTestId("complete").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/tasks", StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(TasksPage);   // Blazor navigates without a page load: poll the address
         await page.GotoAsync(ticketUrl);
         await Assertions.Expect(page.GetByTestId("ticket-stage")).ToHaveTextAsync("In progress");
         await page.GetByTestId("ticket-open-task").Filter(new() { HasText = "Resolve the ticket" }).ClickAsync();
@@ -46,7 +46,7 @@ public sealed class ServiceDeskTests(BrowserFixture browser) : IClassFixture<Bro
         await page.GetByTestId("field-outcome").GetByText("resolved", new() { Exact = true }).ClickAsync();
         await PageInput.FillSettledAsync(PageInput.Input(page, "field-note"), "Wymieniono dysk w macierzy.");
         await page.GetByTestId("complete").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/tasks", StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(TasksPage);   // Blazor navigates without a page load: poll the address
         await page.GotoAsync(ticketUrl);
         await Assertions.Expect(page.GetByTestId("ticket-stage")).ToHaveTextAsync("Resolved");
         await Assertions.Expect(page.GetByTestId("ticket-resolution")).ToHaveTextAsync("Wymieniono dysk w macierzy.");
@@ -57,6 +57,8 @@ public sealed class ServiceDeskTests(BrowserFixture browser) : IClassFixture<Bro
         await page.ScreenshotAsync(new() { Path = Shot("service-stats.png"), FullPage = true });
         await page.CloseAsync();
     }
+
+    private static readonly System.Text.RegularExpressions.Regex TasksPage = new("/tasks$");
 
     private static string Shot(string name)
     {

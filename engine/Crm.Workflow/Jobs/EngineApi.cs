@@ -24,6 +24,10 @@ public static class EngineApi
                 TypedResults.Ok(await service.CorrelateAsync(request, all ?? false, user, ct)))
             .WithTags("Messages").WithName("CorrelateMessage")
             .WithSummary("Delivers a message to the waiting instance that matches (404 when none, 409 when several unless all=true), or starts a process with that message start event.");
+        app.MapPost("/api/signals", async (SignalRequest request, CurrentUser user, SignalService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.BroadcastAsync(request, user, ct)))
+            .WithTags("Messages").WithName("BroadcastSignal")
+            .WithSummary("Broadcasts a signal (name, variables): every instance waiting for it moves on and every process with that signal start event starts; reaching none is no error.");
         return app;
     }
 }

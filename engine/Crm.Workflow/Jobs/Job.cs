@@ -13,6 +13,8 @@ public enum JobKind
     TimerStart = 2,
     /// <summary>A called process ended: continue the call activity that waits for it.</summary>
     CallReturn = 3,
+    /// <summary>A signal thrown by a process: broadcast to every waiting instance and signal start, after the thrower's commit.</summary>
+    SignalBroadcast = 4,
 }
 
 /// <summary>
@@ -58,6 +60,8 @@ public sealed class JobPayload
     public Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Variables { get; set; }
     /// <summary>A multi-instance inner token parked outside the instance state (see MultiInstanceBody).</summary>
     public string? ParkedToken { get; set; }
+    /// <summary>The signal a <see cref="JobKind.SignalBroadcast"/> job sends.</summary>
+    public string? Signal { get; set; }
 }
 
 internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>

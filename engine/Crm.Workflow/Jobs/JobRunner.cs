@@ -60,6 +60,19 @@ public sealed class JobRunner(WorkflowDbContext db, ProcessEngine engine, Proces
             return JobOutcome.Done;
         }
 
+        if (job.Kind == JobKind.SignalBroadcast)
+        {
+            // Whatever became of the thrower, its signal goes out.
+            db.Jobs.Remove(job);
+            var signal = JsonSerializer.Deserialize<JobPayload>(job.Payload ?? "{}")?.Signal;
+            if (!string.IsNullOrWhiteSpace(signal))
+            {
+                await Messages.SignalService.DeliverAsync(unit, signal, null, null, null, cancellationToken);
+            }
+
+            return JobOutcome.Done;
+        }
+
         var instance = await db.ProcessInstances.SingleOrDefaultAsync(i => i.Id == job.InstanceId, cancellationToken);
         if (instance is null || instance.Status != InstanceStatus.Active)
         {

@@ -30,6 +30,11 @@ public sealed class MessageService(WorkflowDbContext db, ProcessEngine engine, T
             throw ValidationFailedException.For("name", "Name the message.");
         }
 
+        if (request.Name.Trim().StartsWith(Model.SignalNames.Prefix, StringComparison.Ordinal))
+        {
+            throw ValidationFailedException.For("name", "That is a signal: send it with POST /api/signals (it reaches every waiting instance).");
+        }
+
         if (!byOwningUseCase && owned.FirstOrDefault(m => m.Name == request.Name.Trim()) is { } ownedMessage)
         {
             // Else anyone on staff could move another group's ticket or complaint on, past its record's rights.

@@ -24,6 +24,7 @@ public sealed partial class BpmnParser
             "timerEventDefinition" => ReadTimer(definition, id),
             "messageEventDefinition" => ReadMessage(element, id, (string?)definition.Attribute("messageRef")),
             "errorEventDefinition" => ReadError(definition, id, kind),
+            "signalEventDefinition" => ReadSignal(definition, id),
             _ => null,
         };
     }
@@ -70,6 +71,20 @@ public sealed partial class BpmnParser
         var key = OurOrCamunda(element, "correlationKey") ?? (string?)message.Attribute(CrmNs + "correlationKey");
         return new EventSpec(TriggerKind.Message, MessageName: ValueExpression(id, name),
             CorrelationKey: string.IsNullOrWhiteSpace(key) ? null : ValueExpression(id, key));
+    }
+
+    private EventSpec? ReadSignal(XElement definition, string id)
+    {
+        var signalRef = (string?)definition.Attribute("signalRef");
+        signalRef = signalRef is not null && !_signals.ContainsKey(signalRef) ? LocalRef(signalRef) : signalRef;
+        if (signalRef is null || !_signals.TryGetValue(signalRef, out var name) || string.IsNullOrWhiteSpace(name))
+        {
+            _errors.Add(new BpmnError(id, signalRef is null ? "Choose the signal of this event (signalRef)." : $"The signal '{signalRef}' is not defined or has no name."));
+            return null;
+        }
+
+        // Caught like a message of its own namespace; thrown as a broadcast (ProcessExecution.QueueSignal).
+        return new EventSpec(TriggerKind.Message, MessageName: ValueExpression(id, SignalNames.Prefix + name)) { IsSignal = true };
     }
 
     private EventSpec ReadError(XElement definition, string id, NodeKind kind)

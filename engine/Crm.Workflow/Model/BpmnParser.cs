@@ -26,6 +26,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
     private readonly Dictionary<string, SequenceFlow> _flows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, XElement> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _errorCodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _signals = new(StringComparer.Ordinal);
 
     /// <summary>Parses and validates; throws <see cref="BpmnValidationException"/> listing every error.</summary>
     public ProcessModel Parse(string xml)
@@ -65,6 +66,14 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             if ((string?)message.Attribute("id") is { } messageId)
             {
                 _messages[messageId] = message;
+            }
+        }
+
+        foreach (var signal in root.Elements(BpmnNs + "signal"))
+        {
+            if ((string?)signal.Attribute("id") is { } signalId)
+            {
+                _signals[signalId] = (string?)signal.Attribute("name");
             }
         }
 
@@ -159,13 +168,13 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         var trigger = definitions.Count == 1 ? definitions[0].Name.LocalName : definitions.Count == 0 ? "" : "several";
         NodeKind? kind = (local, trigger) switch
         {
-            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition") => NodeKind.StartEvent,
-            ("endEvent", "") => NodeKind.EndEvent,
+            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition") => NodeKind.StartEvent,
+            ("endEvent", "" or "signalEventDefinition") => NodeKind.EndEvent,
             ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
             ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
-            ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition") => NodeKind.IntermediateCatchEvent,
-            ("intermediateThrowEvent", "") => NodeKind.IntermediateThrowEvent,
-            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition") => NodeKind.BoundaryEvent,
+            ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition") => NodeKind.IntermediateCatchEvent,
+            ("intermediateThrowEvent", "" or "signalEventDefinition") => NodeKind.IntermediateThrowEvent,
+            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition") => NodeKind.BoundaryEvent,
             ("userTask", "") => NodeKind.UserTask,
             ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
             ("scriptTask", "") => NodeKind.ScriptTask,

@@ -31,6 +31,15 @@ public sealed record EventSpec(TriggerKind Trigger, TimerSpec? Timer = null, Exp
     public string? ErrorCodeVariable { get; init; }
 
     public string? ErrorMessageVariable { get; init; }
+
+    /// <summary>A signal: caught like a message named <c>signal:&lt;name&gt;</c>, thrown as a broadcast to every instance waiting for it.</summary>
+    public bool IsSignal { get; init; }
+}
+
+/// <summary>Signals travel as subscriptions named with this prefix, so no message can be mistaken for one.</summary>
+public static class SignalNames
+{
+    public const string Prefix = "signal:";
 }
 
 /// <summary>A boundary event: attached to an activity, interrupting (cancels the activity) or not.</summary>

@@ -83,6 +83,24 @@ public sealed partial class ProcessExecution
         }
     }
 
+    /// <summary>
+    /// A signal throw (intermediate or end): the broadcast runs as a job after this commit, so every waiting instance —
+    /// this one's other branches included — and every signal start receive it in a step of their own.
+    /// </summary>
+    private void QueueSignal(Token token, FlowNode node)
+    {
+        if (node.Event is not { IsSignal: true } signal)
+        {
+            return;
+        }
+
+        var subscriptionName = TextOf(signal.MessageName!, VariablesFor(token), node.Id) ?? throw new ProcessExecutionException(node.Id, "the signal name is empty.");
+        var name = subscriptionName.StartsWith(SignalNames.Prefix, StringComparison.Ordinal) ? subscriptionName[SignalNames.Prefix.Length..] : subscriptionName;
+        var job = NewJob(JobKind.SignalBroadcast, node.Id, token.Id, engine.Clock.GetUtcNow(), node.RetryCycle);
+        job.Payload = JsonSerializer.Serialize(new JobPayload { Signal = name });
+        engine.Db.Jobs.Add(job);
+    }
+
     private Job NewJob(JobKind kind, string elementId, string anchorId, DateTimeOffset due, string? retryCycle) => new()
     {
         Kind = kind,

@@ -184,6 +184,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 LeaveWithMappings(token, node, null);
                 break;
             case NodeKind.EndEvent:
+                QueueSignal(token, node);
                 History(HistoryEventType.ElementLeft, node, null);
                 state.Tokens.Remove(token);
                 break;
@@ -193,6 +194,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 Terminate(token.ScopeId);
                 break;
             case NodeKind.IntermediateThrowEvent:
+                QueueSignal(token, node);
                 LeaveWithMappings(token, node, null);
                 break;
             case NodeKind.ErrorEndEvent:

@@ -197,6 +197,70 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
         Assert.Equal(120, after.Variables["paid"]!.GetValue<double>());
         Assert.Empty(await Engine.JobsAsync(started.Id));   // the boundary timer ended with the wait
     }
+
+    [Fact]
+    public async Task Signals_ThrownByAProcessOrSentByApi_ReachEveryWaitingInstance_AndStartSignalStartProcesses()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <signal id="alarm" name="alarm"/>
+              <process id="listener" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+                <userTask id="work" name="Work"/>
+                <boundaryEvent id="interrupted" attachedToRef="work"><signalEventDefinition signalRef="tns:alarm"/></boundaryEvent>
+                <sequenceFlow id="f2" sourceRef="interrupted" targetRef="react"/>
+                <sequenceFlow id="f3" sourceRef="work" targetRef="done"/>
+                <userTask id="react" name="React to the alarm"/>
+                <sequenceFlow id="f4" sourceRef="react" targetRef="done"/>
+                <endEvent id="done"/>
+              </process>
+            </definitions>
+            """);
+        await Engine.DeployXmlAsync(Head + """
+              <signal id="alarmSignal" name="alarm"/>
+              <process id="responder" isExecutable="true">
+                <startEvent id="onAlarm"><signalEventDefinition signalRef="alarmSignal"/></startEvent>
+                <sequenceFlow id="f1" sourceRef="onAlarm" targetRef="investigate"/>
+                <userTask id="investigate" name="Investigate"/>
+                <sequenceFlow id="f2" sourceRef="investigate" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        await Engine.DeployXmlAsync(Head + """
+              <signal id="alarmSignal" name="alarm"/>
+              <process id="raiser" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="raise"/>
+                <intermediateThrowEvent id="raise"><signalEventDefinition signalRef="alarmSignal"/></intermediateThrowEvent>
+                <sequenceFlow id="f2" sourceRef="raise" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var first = await Engine.StartAsync("listener");
+        var second = await Engine.StartAsync("listener");
+        var raiser = await Engine.StartAsync("raiser");
+        Assert.Equal("Completed", (await Engine.InstanceAsync(raiser.Id)).State);
+        await Engine.RunJobsAsync();   // the broadcast goes out after the thrower's commit
+        Assert.Equal(["react"], (await Engine.InstanceAsync(first.Id)).ActiveElementIds);
+        Assert.Equal(["react"], (await Engine.InstanceAsync(second.Id)).ActiveElementIds);
+        var responders = await Engine.RunAsync<CrmDbContext, int>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
+            db.ProcessInstances, i => i.ProcessKey == "responder"));
+        Assert.Equal(1, responders);
+
+        // Through the API, with variables; nobody left waiting is no error; a message cannot pose as the signal.
+        var third = await Engine.StartAsync("listener");
+        var sent = await Engine.RunAsync<Crm.Workflow.Messages.SignalService, Crm.Workflow.Messages.SignalResult>(s => s.BroadcastAsync(
+            new Crm.Workflow.Messages.SignalRequest("alarm", new() { ["level"] = 3 }), EngineHarness.Owner, default));
+        Assert.Equal((1, 1), (sent.Delivered, sent.Started));
+        Assert.Equal(3, (await Engine.InstanceAsync(third.Id)).Variables["level"]!.GetValue<double>());
+        var nobody = await Engine.RunAsync<Crm.Workflow.Messages.SignalService, Crm.Workflow.Messages.SignalResult>(s => s.BroadcastAsync(
+            new Crm.Workflow.Messages.SignalRequest("storm", null), EngineHarness.Owner, default));
+        Assert.Equal((0, 0), (nobody.Delivered, nobody.Started));
+        await Assert.ThrowsAsync<Crm.Workflow.Common.ValidationFailedException>(() => Engine.MessageAsync("signal:alarm"));
+    }
 }
 
 public sealed class CamundaModelOnSqliteTests() : CamundaModelTests(DatabaseProvider.Sqlite);
