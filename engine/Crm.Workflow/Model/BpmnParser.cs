@@ -200,9 +200,10 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
 
     private FlowNode BuildNode(XElement element, string id, NodeKind kind, string? scopeId)
     {
-        if ((string?)element.Attribute(CamundaNs + "asyncAfter") == "true")
+        var asyncAfter = IsTrue(element, "asyncAfter");
+        if (asyncAfter && kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway or NodeKind.EventBasedGateway)
         {
-            _errors.Add(new BpmnError(id, "asyncAfter is not supported; mark the next element async (asyncBefore) instead."));
+            _errors.Add(new BpmnError(id, "asyncAfter on a gateway is not supported; mark the next element async (asyncBefore) instead."));
         }
 
         return new FlowNode
@@ -222,6 +223,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             CallActivity = kind == NodeKind.CallActivity ? ReadCallActivity(element, id) : null,
             MultiInstance = ReadMultiInstance(element, id),
             AsyncBefore = IsTrue(element, "async") || IsTrue(element, "asyncBefore") || (string?)element.Attribute(CamundaNs + "async") == "true",
+            AsyncAfter = asyncAfter,
             RetryCycle = ReadRetryCycle(element, id),
             StartForm = kind == NodeKind.StartEvent ? ReadStartForm(element, id) : null,
         };

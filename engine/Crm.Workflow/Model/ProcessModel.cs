@@ -84,6 +84,8 @@ public sealed class FlowNode
     public MultiInstanceSpec? MultiInstance { get; init; }
     /// <summary>Commit before running this element and continue as a job (<c>crm:async</c>, <c>camunda:asyncBefore</c>).</summary>
     public bool AsyncBefore { get; init; }
+    /// <summary>Camunda's asyncAfter: after the element completes, its outgoing flows are taken by a job of their own.</summary>
+    public bool AsyncAfter { get; init; }
     /// <summary>How often and how far apart a failing job is retried (<c>R5/PT1M</c>); null for the default.</summary>
     public string? RetryCycle { get; init; }
     /// <summary>The form a person fills when starting the process by hand (JSON schema), on a none start event.</summary>

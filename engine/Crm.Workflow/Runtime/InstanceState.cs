@@ -127,6 +127,8 @@ public enum WaitKind
     CalledProcess,
     /// <summary>A receive task without a message, waiting to be triggered.</summary>
     Trigger,
+    /// <summary>After an element marked asyncAfter: a job takes its outgoing flows.</summary>
+    AsyncAfter,
 }
 
 /// <summary>

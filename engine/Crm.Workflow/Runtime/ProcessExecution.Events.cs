@@ -178,9 +178,19 @@ public sealed partial class ProcessExecution
     {
         state.Waits.Remove(wait);
         var token = state.Tokens.First(t => t.Id == wait.AnchorId);
+        var after = token.Wait == WaitKind.AsyncAfter;
         token.Waiting = false;
         token.Wait = null;
-        Enter(token, null, resumed: true);
+        if (after)
+        {
+            var node = model.Node(token.ElementId);
+            Take(token, ChooseActivityFlows(token, node));
+        }
+        else
+        {
+            Enter(token, null, resumed: true);
+        }
+
         await RunAsync(cancellationToken);
     }
 

@@ -261,6 +261,32 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
         Assert.Equal((0, 0), (nobody.Delivered, nobody.Started));
         await Assert.ThrowsAsync<Crm.Workflow.Common.ValidationFailedException>(() => Engine.MessageAsync("signal:alarm"));
     }
+
+    [Fact]
+    public async Task AsyncAfter_CommitsTheElement_ThenAJobTakesItsFlows()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <process id="after" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="compute"/>
+                <scriptTask id="compute" scriptFormat="javascript" camunda:asyncAfter="true" camunda:resultVariable="total"><script>a * 2</script></scriptTask>
+                <sequenceFlow id="f2" sourceRef="compute" targetRef="check"/>
+                <userTask id="check" name="Check"/>
+                <sequenceFlow id="f3" sourceRef="check" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("after", new { a = 21 });
+        var waiting = await Engine.InstanceAsync(started.Id);
+        Assert.Equal(["compute"], waiting.ActiveElementIds);        // the script ran and committed; the flow waits for its job
+        Assert.Equal(42, waiting.Variables["total"]!.GetValue<double>());
+        Assert.Single(await Engine.JobsAsync(started.Id));
+        await Engine.RunJobsAsync();
+        Assert.Equal(["check"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+        Assert.Single(await Engine.HistoryAsync(started.Id), h => h.Type == "ElementEntered" && h.ElementId == "compute");   // not run twice
+    }
 }
 
 public sealed class CamundaModelOnSqliteTests() : CamundaModelTests(DatabaseProvider.Sqlite);
