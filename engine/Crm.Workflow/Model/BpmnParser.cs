@@ -93,6 +93,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         }
 
         ReadScope(process, scopeId: null);
+        JoinLinks(process);
         LinkFlows();
         // Structural checks run even when elements had errors, so one deploy reports everything.
         new ModelValidator(_nodes, _flows, _errors).Validate(key);
@@ -173,7 +174,9 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
             ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
             ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition") => NodeKind.IntermediateCatchEvent,
-            ("intermediateThrowEvent", "" or "signalEventDefinition") => NodeKind.IntermediateThrowEvent,
+            ("intermediateThrowEvent", "" or "signalEventDefinition" or "linkEventDefinition") => NodeKind.IntermediateThrowEvent,
+            // A link catch passes straight through: the flow arrives from its link throws (LinkFlows joins them).
+            ("intermediateCatchEvent", "linkEventDefinition") => NodeKind.IntermediateThrowEvent,
             ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition") => NodeKind.BoundaryEvent,
             ("userTask", "") => NodeKind.UserTask,
             ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
@@ -265,6 +268,26 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
     /// <summary>A reference to a root element (message, error), written plain or with a namespace prefix (<c>tns:newInvoice</c>).</summary>
     private static string? LocalRef(string? reference) =>
         reference is { } text && text.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? text[(colon + 1)..] : reference;
+
+    /// <summary>Link events (a "go to" drawn as a pair): each link throw flows on to the link catch of the same name in its scope.</summary>
+    private void JoinLinks(XElement process)
+    {
+        static string? LinkName(XElement e) => (string?)e.Element(BpmnNs + "linkEventDefinition")?.Attribute("name");
+        var catches = process.Descendants(BpmnNs + "intermediateCatchEvent").Where(e => LinkName(e) is not null).ToList();
+        foreach (var throwing in process.Descendants(BpmnNs + "intermediateThrowEvent").Where(e => LinkName(e) is not null))
+        {
+            var id = (string?)throwing.Attribute("id") ?? "";
+            var target = catches.FirstOrDefault(c => LinkName(c) == LinkName(throwing) && c.Parent == throwing.Parent);
+            if (target is null)
+            {
+                _errors.Add(new BpmnError(id, $"No link catch event named '{LinkName(throwing)}' in the same (sub-)process."));
+                continue;
+            }
+
+            var flowId = $"link_{id}_{(string?)target.Attribute("id")}";
+            _flows[flowId] = new SequenceFlow(flowId, null, id, (string?)target.Attribute("id") ?? "", null);
+        }
+    }
 
     private void LinkFlows()
     {

@@ -1,4 +1,5 @@
 using Crm.Platform.Persistence;
+using Crm.Workflow.Model;
 using Crm.Workflow.Processes;
 using Xunit;
 
@@ -286,6 +287,36 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
         await Engine.RunJobsAsync();
         Assert.Equal(["check"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
         Assert.Single(await Engine.HistoryAsync(started.Id), h => h.Type == "ElementEntered" && h.ElementId == "compute");   // not run twice
+    }
+
+    [Fact]
+    public async Task LinkEvents_JumpToTheCatchOfTheSameName()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <process id="links" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="goToReview"/>
+                <intermediateThrowEvent id="goToReview"><linkEventDefinition name="review"/></intermediateThrowEvent>
+                <intermediateCatchEvent id="reviewHere"><linkEventDefinition name="review"/></intermediateCatchEvent>
+                <sequenceFlow id="f2" sourceRef="reviewHere" targetRef="review"/>
+                <userTask id="review" name="Review"/>
+                <sequenceFlow id="f3" sourceRef="review" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("links");
+        Assert.Equal(["review"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+        var broken = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + """
+              <process id="brokenLink" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="jump"/>
+                <intermediateThrowEvent id="jump"><linkEventDefinition name="nowhere"/></intermediateThrowEvent>
+              </process>
+            </definitions>
+            """));
+        Assert.Contains(broken.Errors, e => e.ElementId == "jump" && e.Message.Contains("nowhere", StringComparison.Ordinal));
     }
 }
 
