@@ -296,7 +296,9 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         token.Locals = null;
         if (node.AsyncAfter && node.Outgoing.Count > 0)
         {
-            // asyncAfter: this step commits here; a job takes the outgoing flows in a step of its own.
+            // asyncAfter: this step commits here; a job takes the outgoing flows in a step of its own. The element is
+            // done: its boundary events end now, not when the job runs.
+            DetachAll(token.Id);
             token.Waiting = true;
             token.Wait = WaitKind.AsyncAfter;
             AddWait(NewJob(Jobs.JobKind.Continue, node.Id, token.Id, engine.Clock.GetUtcNow(), node.RetryCycle), token.Id, node.Id, null);

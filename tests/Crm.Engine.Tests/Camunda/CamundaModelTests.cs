@@ -273,8 +273,13 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
                 <sequenceFlow id="f1" sourceRef="start" targetRef="compute"/>
                 <scriptTask id="compute" scriptFormat="javascript" camunda:asyncAfter="true" camunda:resultVariable="total"><script>a * 2</script></scriptTask>
                 <sequenceFlow id="f2" sourceRef="compute" targetRef="check"/>
-                <userTask id="check" name="Check"/>
-                <sequenceFlow id="f3" sourceRef="check" targetRef="end"/>
+                <userTask id="check" name="Check" camunda:asyncAfter="true"/>
+                <boundaryEvent id="late" attachedToRef="check"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>
+                <sequenceFlow id="f4" sourceRef="late" targetRef="tooLate"/>
+                <endEvent id="tooLate"/>
+                <sequenceFlow id="f3" sourceRef="check" targetRef="done"/>
+                <userTask id="done" name="Done"/>
+                <sequenceFlow id="f5" sourceRef="done" targetRef="end"/>
                 <endEvent id="end"/>
               </process>
             </definitions>
@@ -287,6 +292,13 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
         await Engine.RunJobsAsync();
         Assert.Equal(["check"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
         Assert.Single(await Engine.HistoryAsync(started.Id), h => h.Type == "ElementEntered" && h.ElementId == "compute");   // not run twice
+
+        // A completed task waiting for its asyncAfter job has no boundary left: its timer cannot cut in.
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "check"));
+        Assert.Equal(["check"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+        Engine.Clock.Advance(TimeSpan.FromHours(2));
+        await Engine.RunJobsAsync();
+        Assert.Equal(["done"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
     }
 
     [Fact]
