@@ -172,11 +172,12 @@ public sealed class ComplaintSteps(CrmDbContext db, Crm.Modules.Documents.Record
         db.ComplaintEvents.Add(new ComplaintEvent { ComplaintId = complaint.Id, At = NextAt(), Kind = kind, Text = text.Length <= 2000 ? text : text[..1999] + "…", By = by });
     }
 
-    /// <summary>Steps of one commit (resolved, then closed) keep their order in the history: each a microsecond after the one before.</summary>
+    /// <summary>Steps of one commit (resolved, then closed) keep their order in the history: each at least a millisecond after the one before.</summary>
     private DateTimeOffset NextAt()
     {
         var now = clock.GetUtcNow();
-        _lastAt = now > _lastAt ? now : _lastAt.AddTicks(10);
+        // A millisecond apart: SQLite keeps these times to 0.1 ms (DateTimeOffsetToBinaryConverter).
+        _lastAt = now >= _lastAt.AddMilliseconds(1) ? now : _lastAt.AddMilliseconds(1);
         return _lastAt;
     }
 }
