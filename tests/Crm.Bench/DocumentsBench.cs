@@ -34,6 +34,11 @@ internal static class DocumentsBench
     {
         var indexOnly = options.Only == "d-index";
         var transfers = indexOnly ? [] : await TransfersAsync(options, progress);
+        if (options.Only == "d-io")
+        {
+            return new DocumentFigures(transfers, 0, 0, 0, 0, 0, 0);   // transfers only
+        }
+
         var (indexed, extractOnly, raw, peak, hostile, hostilePeak) = await IndexingAsync(options, progress);
         var (documents, p50, p95) = indexOnly ? (0, 0, 0) : Search(progress);
         return new DocumentFigures(transfers, indexed, extractOnly, raw, documents, p50, p95, peak, hostile, hostilePeak);

@@ -74,7 +74,7 @@ if (options.Only is "m")
 }
 
 DocumentFigures? documents = null;
-if (options.Only is null or "d" or "d-index")
+if (options.Only is null or "d" or "d-index" or "d-io")
 {
     if (options.S3Endpoint is null)
     {
@@ -131,6 +131,11 @@ if (documents is not null)
     {
         var bar = new string('#', (int)Math.Round(30 * Math.Min(1.5, t.ApiMBps / t.RawMBps) / 1.5));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {t.Name,-16} API {t.ApiMBps,7:F1} MB/s   raw {t.RawMBps,7:F1} MB/s   ratio {t.ApiMBps / t.RawMBps:F2}  {bar}"));
+    }
+
+    if (documents.IndexedPerSecond == 0)
+    {
+        return 0;   // --only d-io: transfers only
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

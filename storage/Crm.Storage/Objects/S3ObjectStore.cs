@@ -16,7 +16,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     {
         _options = options;
         _tempFolder = tempFolder;
-        _http = http ?? new HttpClient();
+        // No overall timeout: a 2 GB upload or a slow reader may take long; each call has its cancellation token.
+        _http = http ?? new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15), PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) }) { Timeout = Timeout.InfiniteTimeSpan };
         var endpoint = options.Endpoint ?? throw new StorageConfigurationException("Crm:Storage:S3:Endpoint", "is required when Crm:Storage:Provider is S3");
         var uri = endpoint.Contains("://", StringComparison.Ordinal) ? new Uri(endpoint) : new Uri((options.UseTls ? "https://" : "http://") + endpoint);
         var client = new MinioClient()
@@ -49,15 +50,27 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
 
         await using var file = spool.OpenRead();
-        await _client.PutObjectAsync(
-            new PutObjectArgs()
-                .WithBucket(Bucket)
-                .WithObject(spool.Hash.ToKey())
-                .WithStreamData(file)
-                .WithObjectSize(spool.Length)
-                .WithContentType("application/octet-stream"),
-            cancellationToken);
+        await SendAsync(spool.Hash.ToKey(), file, spool.Length, cancellationToken);
         return new StoredObject(spool.Hash, spool.Length, Created: true);
+    }
+
+    /// <summary>
+    /// One PUT to a presigned URL. The client's own PutObject signs the payload over plain HTTP, so it reads
+    /// every byte a second time to hash it (the spool has hashed them already), and cuts objects over 5 MB
+    /// into sequential parts; a presigned PUT streams the spooled bytes once (S3 takes up to 5 GB this way).
+    /// </summary>
+    private async Task SendAsync(string key, Stream content, long length, CancellationToken cancellationToken)
+    {
+        var url = await _client.PresignedPutObjectAsync(new PresignedPutObjectArgs().WithBucket(Bucket).WithObject(key).WithExpiry(900));
+        using var body = new StreamContent(content, 256 * 1024);
+        body.Headers.ContentLength = length;
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var response = await _http.PutAsync(new Uri(url), body, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new IOException($"The object store refused '{key}' ({(int)response.StatusCode} {response.ReasonPhrase}): {detail[..Math.Min(detail.Length, 500)]}");
+        }
     }
 
     /// <summary>False when the object is gone (the collector took it in between): then the caller stores it again.</summary>
