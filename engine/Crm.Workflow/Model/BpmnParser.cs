@@ -155,7 +155,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             }
 
             _nodes[id] = BuildNode(element, id, kind.Value, scopeId);
-            if (kind == NodeKind.SubProcess)
+            if (kind is NodeKind.SubProcess or NodeKind.EventSubProcess)
             {
                 ReadScope(element, id);
             }
@@ -169,7 +169,8 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         var trigger = definitions.Count == 1 ? definitions[0].Name.LocalName : definitions.Count == 0 ? "" : "several";
         NodeKind? kind = (local, trigger) switch
         {
-            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition") => NodeKind.StartEvent,
+            // An error start belongs to an event sub-process (the validator says so otherwise).
+            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition") => NodeKind.StartEvent,
             ("endEvent", "" or "signalEventDefinition") => NodeKind.EndEvent,
             ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
             ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
@@ -190,6 +191,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("inclusiveGateway", "") => NodeKind.InclusiveGateway,
             ("eventBasedGateway", "") => NodeKind.EventBasedGateway,
             ("subProcess", "") when (string?)element.Attribute("triggeredByEvent") != "true" => NodeKind.SubProcess,
+            ("subProcess", "") => NodeKind.EventSubProcess,
             _ => null,
         };
         if (kind is null)
@@ -229,6 +231,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             AsyncAfter = asyncAfter,
             RetryCycle = ReadRetryCycle(element, id),
             StartForm = kind == NodeKind.StartEvent ? ReadStartForm(element, id) : null,
+            Interrupting = kind != NodeKind.StartEvent || (string?)element.Attribute("isInterrupting") != "false",
         };
     }
 

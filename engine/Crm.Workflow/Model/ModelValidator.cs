@@ -38,7 +38,19 @@ internal sealed class ModelValidator(
         var owner = scopeId ?? processKey;
         var starts = nodes.Values.Where(n => n.ScopeId == scopeId && n.Kind == NodeKind.StartEvent).ToList();
         var noneStarts = starts.Where(s => s.Event is null).ToList();
-        if (scopeId is not null)
+        var eventScope = scopeId is not null && nodes.TryGetValue(scopeId, out var owning) && owning.Kind == NodeKind.EventSubProcess;
+        if (eventScope)
+        {
+            ValidateEventSubProcess(nodes[scopeId!], starts);
+        }
+        else if (scopeId is null)
+        {
+            foreach (var errorStart in starts.Where(s => s.Event?.Trigger == TriggerKind.Error))
+            {
+                errors.Add(new BpmnError(errorStart.Id, "An error start event belongs in an event sub-process."));
+            }
+        }
+        else
         {
             foreach (var triggered in starts.Where(s => s.Event is not null))
             {
@@ -46,7 +58,7 @@ internal sealed class ModelValidator(
             }
         }
 
-        if (noneStarts.Count == 0 && (scopeId is not null || starts.Count == 0))
+        if (noneStarts.Count == 0 && !eventScope && (scopeId is not null || starts.Count == 0))
         {
             errors.Add(new BpmnError(owner, scopeId is null ? "The process has no start event." : "The sub-process has no start event."));
             return;
@@ -81,9 +93,38 @@ internal sealed class ModelValidator(
             }
         }
 
-        foreach (var node in nodes.Values.Where(n => n.ScopeId == scopeId && !reached.Contains(n.Id)))
+        // An event sub-process is entered by its start event's trigger, never by a flow.
+        foreach (var node in nodes.Values.Where(n => n.ScopeId == scopeId && !reached.Contains(n.Id) && n.Kind != NodeKind.EventSubProcess))
         {
             errors.Add(new BpmnError(node.Id, "The element cannot be reached from the start event."));
+        }
+    }
+
+    private void ValidateEventSubProcess(FlowNode subProcess, List<FlowNode> starts)
+    {
+        if (starts.Count != 1 || starts[0].Event is null)
+        {
+            errors.Add(new BpmnError(subProcess.Id, "An event sub-process has exactly one start event, with a timer, message, signal or error trigger."));
+        }
+
+        if (subProcess.Incoming.Count > 0 || subProcess.Outgoing.Count > 0)
+        {
+            errors.Add(new BpmnError(subProcess.Id, "An event sub-process has no incoming or outgoing flows."));
+        }
+
+        if (subProcess.Boundaries.Count > 0)
+        {
+            errors.Add(new BpmnError(subProcess.Boundaries[0].Id, "An event sub-process cannot carry boundary events."));
+        }
+
+        if (starts is [{ Event.Trigger: TriggerKind.Error, Interrupting: false } errorStart])
+        {
+            errors.Add(new BpmnError(errorStart.Id, "An error start event always interrupts."));
+        }
+
+        if (subProcess.MultiInstance is not null || subProcess.AsyncBefore)
+        {
+            errors.Add(new BpmnError(subProcess.Id, "An event sub-process cannot be multi-instance or async."));
         }
     }
 

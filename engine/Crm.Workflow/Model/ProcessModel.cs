@@ -30,6 +30,11 @@ public enum NodeKind
     BoundaryEvent,
     /// <summary>End event that throws a BPMN error to the nearest matching error boundary event.</summary>
     ErrorEndEvent,
+    /// <summary>
+    /// A sub-process with <c>triggeredByEvent="true"</c>: no flows in or out; its one start event (timer, message,
+    /// signal, error) listens while the enclosing (sub-)process runs, interrupting it or running beside it.
+    /// </summary>
+    EventSubProcess,
 }
 
 /// <summary>An expression from the model: JavaScript text, or a literal when the attribute held plain text.</summary>
@@ -91,6 +96,9 @@ public sealed class FlowNode
     /// <summary>The form a person fills when starting the process by hand (JSON schema), on a none start event.</summary>
     public string? StartForm { get; init; }
 
+    /// <summary>On the start event of an event sub-process: whether it cancels the rest of its scope (<c>isInterrupting</c>, default true).</summary>
+    public bool Interrupting { get; init; } = true;
+
     /// <summary>Boundary events attached to this activity, in document order.</summary>
     public IReadOnlyList<FlowNode> Boundaries { get; internal set; } = [];
 
@@ -129,6 +137,11 @@ public sealed class ProcessModel
 
     /// <summary>Process-level start events with a timer or message trigger.</summary>
     public IEnumerable<FlowNode> TriggeredStarts => Nodes.Values.Where(n => n.Kind == NodeKind.StartEvent && n.ScopeId is null && n.Event is not null);
+
+    /// <summary>The event sub-processes of a scope (process level when <paramref name="scopeId"/> is null), with their start events.</summary>
+    public IEnumerable<(FlowNode SubProcess, FlowNode Start)> EventSubProcessesOf(string? scopeId) =>
+        Nodes.Values.Where(n => n.Kind == NodeKind.EventSubProcess && n.ScopeId == scopeId)
+            .Select(n => (n, Nodes.Values.First(s => s.Kind == NodeKind.StartEvent && s.ScopeId == n.Id)));
 
     /// <summary>Nodes that can reach <paramref name="targetId"/> within the same scope (used by inclusive joins).</summary>
     public bool CanReach(string fromId, string targetId, string excludingId)

@@ -111,9 +111,10 @@ public sealed partial class ProcessExecution
         state.Tokens.Remove(token);
         if (scope.Body is null)
         {
-            AttachBoundaries(node, scope.Id, null);
+            AttachBoundaries(node, scope.Id, null);   // first: it clears the anchor's earlier waits
         }
 
+        ListenForEventSubProcesses(scope.Id, node.Id);
         Enter(NewToken(model.StartOf(node.Id).Id, scope.Id), null);
     }
 

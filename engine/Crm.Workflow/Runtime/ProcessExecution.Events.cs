@@ -39,13 +39,21 @@ public sealed partial class ProcessExecution
     /// <summary>Creates the timer job or message subscription an event waits on.</summary>
     private void Subscribe(FlowNode eventNode, string anchorId, Token? token)
     {
+        // The start of an event sub-process is anchored on the scope it listens in, and sees that scope's variables.
+        var variables = token is not null ? VariablesFor(token)
+            : state.VisibleVariables(eventNode.Kind == NodeKind.StartEvent ? anchorId : AnchorScope(anchorId));
+        SubscribeWith(eventNode, anchorId, variables);
+    }
+
+    private void SubscribeWith(FlowNode eventNode, string anchorId, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
         var spec = eventNode.Event ?? throw new ProcessExecutionException(eventNode.Id, "the element has no timer or message to wait for.");
-        var variables = token is null ? state.VisibleVariables(AnchorScope(anchorId)) : VariablesFor(token);
         if (spec.Trigger == TriggerKind.Timer)
         {
             var plan = PlanTimer(eventNode, spec.Timer!, variables);
             var job = NewJob(JobKind.Timer, eventNode.Id, anchorId, plan.Due, eventNode.RetryCycle);
-            if (plan.Cycle is not null && eventNode.Kind == NodeKind.BoundaryEvent && !eventNode.Boundary!.CancelActivity)
+            var repeats = eventNode.Kind == NodeKind.BoundaryEvent ? !eventNode.Boundary!.CancelActivity : eventNode.Kind == NodeKind.StartEvent && !eventNode.Interrupting;
+            if (plan.Cycle is not null && repeats)
             {
                 job.Payload = JsonSerializer.Serialize(new JobPayload { Cycle = plan.Cycle, RemainingRepeats = plan.RemainingRepeats });
             }
@@ -152,6 +160,10 @@ public sealed partial class ProcessExecution
         {
             FireBoundary(eventNode, wait.AnchorId, variables, timerJob);
         }
+        else if (eventNode.Kind == NodeKind.StartEvent)
+        {
+            StartEventSubProcess(eventNode, wait.AnchorId, variables, timerJob);
+        }
         else
         {
             var token = state.Tokens.First(t => t.Id == wait.AnchorId);
@@ -201,25 +213,34 @@ public sealed partial class ProcessExecution
         {
             CancelAnchor(anchorId);
         }
-        else if (timerJob?.Payload is { } payload && JsonSerializer.Deserialize<JobPayload>(payload) is { Cycle: { } cycle } repeat
-                 && TimerSchedule.Next(cycle, timerJob.DueAt, repeat.RemainingRepeats, engine.Clock.GetUtcNow()) is { } next)
+        else
         {
-            // "Remind every day": a non-interrupting cycle schedules its next firing.
-            var job = NewJob(JobKind.Timer, boundary.Id, anchorId, next.Due, boundary.RetryCycle);
-            job.Payload = JsonSerializer.Serialize(new JobPayload { Cycle = next.Cycle, RemainingRepeats = next.RemainingRepeats });
-            AddWait(job, anchorId, boundary.Id, null);
-        }
-        else if (timerJob is null && boundary.Event?.Trigger == TriggerKind.Message)
-        {
-            // A non-interrupting message boundary listens as long as its activity is active (BPMN): every
-            // message fires it again, so it subscribes anew (the caller removed the subscription that fired).
-            Subscribe(boundary, anchorId, null);
+            ListenAgain(boundary, anchorId, timerJob);
         }
 
         var token = NewToken(boundary.Id, scopeId);
         SetVariables(scopeId, variables ?? new Dictionary<string, JsonNode?>());
         History(HistoryEventType.ElementEntered, boundary, null);
         LeaveWithMappings(token, boundary, null);
+    }
+
+    /// <summary>
+    /// A non-interrupting event fired and keeps listening while its anchor lives: a timer cycle ("remind every
+    /// day") schedules its next firing; a message subscribes anew (the caller removed the subscription that fired).
+    /// </summary>
+    private void ListenAgain(FlowNode eventNode, string anchorId, Job? timerJob)
+    {
+        if (timerJob?.Payload is { } payload && JsonSerializer.Deserialize<JobPayload>(payload) is { Cycle: { } cycle } repeat
+            && TimerSchedule.Next(cycle, timerJob.DueAt, repeat.RemainingRepeats, engine.Clock.GetUtcNow()) is { } next)
+        {
+            var job = NewJob(JobKind.Timer, eventNode.Id, anchorId, next.Due, eventNode.RetryCycle);
+            job.Payload = JsonSerializer.Serialize(new JobPayload { Cycle = next.Cycle, RemainingRepeats = next.RemainingRepeats });
+            AddWait(job, anchorId, eventNode.Id, null);
+        }
+        else if (timerJob is null && eventNode.Event?.Trigger == TriggerKind.Message)
+        {
+            Subscribe(eventNode, anchorId, null);
+        }
     }
 
     /// <summary>The scope an anchor's boundary events continue in: the activity's own scope.</summary>
@@ -278,12 +299,26 @@ public sealed partial class ProcessExecution
             return;
         }
 
-        for (var scope = state.Scope(scopeId); scope.ParentId is not null; scope = state.Scope(scope.ParentId))
+        // Outwards through the enclosing scopes: each scope's error event sub-processes, then its own boundary events.
+        string? cameFrom = null;
+        for (var scope = state.Scope(scopeId); ; scope = state.Scope(scope.ParentId))
         {
+            if (CatchInEventSubProcess(scope, cameFrom, code, message, thrower))
+            {
+                return;
+            }
+
+            if (scope.ParentId is null)
+            {
+                break;
+            }
+
             if (CatchAt(model.Node(scope.ElementId!), scope.Body ?? scope.Id, null, code, message))
             {
                 return;
             }
+
+            cameFrom = scope.ElementId;
         }
 
         if (instance.ParentInstanceId is not null)

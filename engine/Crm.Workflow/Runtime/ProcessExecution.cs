@@ -56,6 +56,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         }
 
         var start = startEventId is null ? model.StartOf(null) : model.Node(startEventId);
+        ListenForEventSubProcesses(InstanceState.RootScopeId, null);
         Enter(NewToken(start.Id, InstanceState.RootScopeId), null);
         await RunAsync(cancellationToken);
     }

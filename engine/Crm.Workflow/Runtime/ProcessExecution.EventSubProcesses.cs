@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Crm.Workflow.Jobs;
+using Crm.Workflow.Model;
+using Crm.Workflow.Processes;
+
+namespace Crm.Workflow.Runtime;
+
+/// <summary>
+/// Event sub-processes. While a scope (the process, a sub-process, an event sub-process) runs, the timer, message
+/// and signal starts of its event sub-processes listen, anchored on the scope, so they end with it. An error
+/// thrown inside the scope is offered to its error-start event sub-processes before the scope's own boundary
+/// events. An interrupting start cancels everything else in the scope (its boundary events stay: the scope still
+/// runs, now in the event sub-process); a non-interrupting one runs beside the rest and keeps listening. The scope
+/// completes when the event sub-process and everything beside it have ended.
+/// </summary>
+public sealed partial class ProcessExecution
+{
+    /// <summary>A scope began: its event sub-processes' timer, message and signal starts listen while it runs.</summary>
+    private void ListenForEventSubProcesses(string scopeId, string? elementId)
+    {
+        foreach (var (_, start) in model.EventSubProcessesOf(elementId))
+        {
+            if (start.Event?.Trigger is TriggerKind.Timer or TriggerKind.Message)
+            {
+                Subscribe(start, scopeId, null);
+            }
+        }
+    }
+
+    /// <summary>A timer, message or signal start of an event sub-process fired in the scope <paramref name="scopeId"/>.</summary>
+    private void StartEventSubProcess(FlowNode start, string scopeId, IReadOnlyDictionary<string, JsonNode?>? variables, Job? timerJob)
+    {
+        if (state.Scopes.All(s => s.Id != scopeId))
+        {
+            return;   // the scope ended in this step; its listeners go at commit
+        }
+
+        if (start.Interrupting)
+        {
+            InterruptScope(scopeId);
+        }
+        else
+        {
+            ListenAgain(start, scopeId, timerJob);
+        }
+
+        SetVariables(scopeId, variables ?? new Dictionary<string, JsonNode?>());
+        RunEventSubProcess(start, scopeId);
+    }
+
+    /// <summary>
+    /// Offers a BPMN error to the error-start event sub-processes of <paramref name="scope"/> (the one the error
+    /// came out of excepted): one with the code, else one without a code, catches it and interrupts the scope.
+    /// </summary>
+    private bool CatchInEventSubProcess(ScopeState scope, string? cameFromElementId, string code, string? message, Token? thrower)
+    {
+        var candidates = model.EventSubProcessesOf(scope.ElementId)
+            .Where(e => e.Start.Event?.Trigger == TriggerKind.Error && e.SubProcess.Id != cameFromElementId).ToList();
+        var (_, start) = candidates.FirstOrDefault(e => e.Start.Event!.ErrorCode == code);
+        start ??= candidates.FirstOrDefault(e => e.Start.Event!.ErrorCode is null).Start;
+        if (start is null)
+        {
+            return false;
+        }
+
+        if (thrower is not null && state.Tokens.Remove(thrower))
+        {
+            DetachAll(thrower.Id);
+            if (thrower.Waiting)
+            {
+                _pendingCancellations.Add(thrower.Id);
+            }
+        }
+
+        InterruptScope(scope.Id);
+        History(HistoryEventType.ErrorCaught, start, new { code, message });
+        var caught = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (start.Event!.ErrorCodeVariable is { } codeVariable)
+        {
+            caught[codeVariable] = code;
+        }
+
+        if (start.Event.ErrorMessageVariable is { } messageVariable)
+        {
+            caught[messageVariable] = message;
+        }
+
+        SetVariables(scope.Id, caught);
+        RunEventSubProcess(start, scope.Id);
+        return true;
+    }
+
+    /// <summary>Cancels everything running in the scope and the other event sub-process starts listening there.</summary>
+    private void InterruptScope(string scopeId)
+    {
+        foreach (var wait in state.Waits.Where(w => w.AnchorId == scopeId && model.Nodes.TryGetValue(w.ElementId, out var n) && n.Kind == NodeKind.StartEvent).ToList())
+        {
+            RemoveWait(wait);
+        }
+
+        var tree = state.ScopeTree(scopeId);
+        foreach (var token in state.Tokens.Where(t => tree.Contains(t.ScopeId) && t.Waiting).ToList())
+        {
+            DetachAll(token.Id);
+            History(HistoryEventType.ElementCancelled, model.Node(token.ElementId), null);
+        }
+
+        CancelScopeContents(scopeId);
+    }
+
+    private void RunEventSubProcess(FlowNode start, string parentScopeId)
+    {
+        var subProcess = model.Node(start.ScopeId!);
+        var scope = new ScopeState { Id = state.NewScopeId(), ParentId = parentScopeId, ElementId = subProcess.Id };
+        state.Scopes.Add(scope);
+        History(HistoryEventType.ElementEntered, subProcess, null);
+        ListenForEventSubProcesses(scope.Id, subProcess.Id);
+        Enter(NewToken(start.Id, scope.Id), null);
+    }
+}

@@ -1,0 +1,215 @@
+using Crm.Platform.Persistence;
+using Crm.Workflow.Common;
+using Crm.Workflow.Model;
+using Xunit;
+
+namespace Crm.Engine.Tests.Camunda;
+
+/// <summary>
+/// Event sub-processes (<c>triggeredByEvent="true"</c>) as Camunda 7 runs them: message, timer, signal and error
+/// starts, interrupting and not, at process level and inside a sub-process.
+/// </summary>
+public abstract class EventSubProcessTests(DatabaseProvider provider) : EngineTestBase(provider)
+{
+    private const string Head = """
+        <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                     targetNamespace="http://camunda.org/examples" id="definitions">
+        """;
+
+    [Fact]
+    public async Task ProcessLevel_TimerCycleRunsBeside_ThenAMessageInterruptsEverything()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <message id="cancelMessage" name="cancelOrder"/>
+              <process id="order" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="pack"/>
+                <userTask id="pack" name="Pack"/>
+                <sequenceFlow id="f2" sourceRef="pack" targetRef="end"/>
+                <endEvent id="end"/>
+                <subProcess id="onCancel" triggeredByEvent="true">
+                  <startEvent id="cancelled"><messageEventDefinition messageRef="cancelMessage"/></startEvent>
+                  <sequenceFlow id="c1" sourceRef="cancelled" targetRef="refund"/>
+                  <userTask id="refund" name="Refund"/>
+                  <sequenceFlow id="c2" sourceRef="refund" targetRef="cancelEnd"/>
+                  <endEvent id="cancelEnd"/>
+                </subProcess>
+                <subProcess id="reminders" triggeredByEvent="true">
+                  <startEvent id="hourly" isInterrupting="false"><timerEventDefinition><timeCycle>R2/PT1H</timeCycle></timerEventDefinition></startEvent>
+                  <sequenceFlow id="r1" sourceRef="hourly" targetRef="count"/>
+                  <scriptTask id="count" scriptFormat="javascript"><script>execution.setVariable('reminded', reminded + 1);</script></scriptTask>
+                  <sequenceFlow id="r2" sourceRef="count" targetRef="remindEnd"/>
+                  <endEvent id="remindEnd"/>
+                </subProcess>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("order", new { reminded = 0 }, businessKey: "ORD-1");
+        Assert.Equal(["pack"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+        for (var hour = 1; hour <= 3; hour++)
+        {
+            await Engine.AdvanceAsync(TimeSpan.FromHours(1));
+        }
+
+        var running = await Engine.InstanceAsync(started.Id);
+        Assert.Equal(2, running.Variables["reminded"]!.GetValue<double>());   // R2: twice, beside the packing
+        Assert.Equal(["pack"], running.ActiveElementIds);
+
+        var delivered = Assert.Single((await Engine.MessageAsync("cancelOrder", businessKey: "ORD-1")).Deliveries);
+        Assert.Equal("cancelled", delivered.ElementId);
+        var cancelled = await Engine.InstanceAsync(started.Id);
+        Assert.Equal(["refund"], cancelled.ActiveElementIds);
+        Assert.DoesNotContain(await Engine.OpenTasksAsync(started.Id), t => t.ElementId == "pack");
+        Assert.Contains(await Engine.HistoryAsync(started.Id), h => h.Type == "ElementCancelled" && h.ElementId == "pack");
+        await Assert.ThrowsAsync<NotFoundException>(() => Engine.MessageAsync("cancelOrder", businessKey: "ORD-1"));   // interrupted: it listens no more
+        Assert.Empty(await Engine.JobsAsync(started.Id));
+
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "refund"));
+        Assert.Equal("Completed", (await Engine.InstanceAsync(started.Id)).State);
+    }
+
+    [Fact]
+    public async Task InsideASubProcess_AnErrorGoesToItsEventSubProcessBeforeTheBoundary_AndTheSubProcessThenCompletes()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <error id="outOfStock" errorCode="OUT_OF_STOCK"/>
+              <process id="fulfil" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="pick"/>
+                <subProcess id="pick">
+                  <startEvent id="pickStart"/>
+                  <sequenceFlow id="p1" sourceRef="pickStart" targetRef="inStock"/>
+                  <exclusiveGateway id="inStock" default="p3"/>
+                  <sequenceFlow id="p2" sourceRef="inStock" targetRef="noStock"><conditionExpression>${available == false}</conditionExpression></sequenceFlow>
+                  <sequenceFlow id="p3" sourceRef="inStock" targetRef="pickIt"/>
+                  <endEvent id="noStock"><errorEventDefinition errorRef="outOfStock"/></endEvent>
+                  <userTask id="pickIt" name="Pick"/>
+                  <sequenceFlow id="p4" sourceRef="pickIt" targetRef="pickEnd"/>
+                  <endEvent id="pickEnd"/>
+                  <subProcess id="handleStock" triggeredByEvent="true">
+                    <startEvent id="stockError"><errorEventDefinition errorRef="outOfStock" camunda:errorCodeVariable="why"/></startEvent>
+                    <sequenceFlow id="h1" sourceRef="stockError" targetRef="reorder"/>
+                    <userTask id="reorder" name="Reorder"/>
+                    <sequenceFlow id="h2" sourceRef="reorder" targetRef="handled"/>
+                    <endEvent id="handled"/>
+                  </subProcess>
+                </subProcess>
+                <boundaryEvent id="pickFailed" attachedToRef="pick"><errorEventDefinition/></boundaryEvent>
+                <sequenceFlow id="f2" sourceRef="pickFailed" targetRef="failed"/>
+                <endEvent id="failed"/>
+                <sequenceFlow id="f3" sourceRef="pick" targetRef="ship"/>
+                <userTask id="ship" name="Ship"/>
+                <sequenceFlow id="f4" sourceRef="ship" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("fulfil", new { available = false });
+        var handling = await Engine.InstanceAsync(started.Id);
+        Assert.Equal(["reorder"], handling.ActiveElementIds);
+        Assert.Equal("OUT_OF_STOCK", handling.Variables["why"]!.GetValue<string>());
+        Assert.DoesNotContain(await Engine.HistoryAsync(started.Id), h => h.ElementId == "pickFailed");
+
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "reorder"));
+        Assert.Equal(["ship"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);   // the sub-process ended normally
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "ship"));
+        Assert.Equal("Completed", (await Engine.InstanceAsync(started.Id)).State);
+    }
+
+    [Fact]
+    public async Task NonInterruptingMessage_FiresEachTime_AndTheSubProcessWaitsForItsEventSubProcesses()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <message id="questionMessage" name="question"/>
+              <signal id="escalateSignal" name="escalate"/>
+              <process id="support" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="case"/>
+                <subProcess id="case">
+                  <startEvent id="caseStart"/>
+                  <sequenceFlow id="c1" sourceRef="caseStart" targetRef="solve"/>
+                  <userTask id="solve" name="Solve"/>
+                  <sequenceFlow id="c2" sourceRef="solve" targetRef="caseEnd"/>
+                  <endEvent id="caseEnd"/>
+                  <subProcess id="questions" triggeredByEvent="true">
+                    <startEvent id="asked" isInterrupting="false"><messageEventDefinition messageRef="questionMessage"/></startEvent>
+                    <sequenceFlow id="q1" sourceRef="asked" targetRef="answer"/>
+                    <userTask id="answer" name="Answer"/>
+                    <sequenceFlow id="q2" sourceRef="answer" targetRef="answered"/>
+                    <endEvent id="answered"/>
+                  </subProcess>
+                  <subProcess id="escalation" triggeredByEvent="true">
+                    <startEvent id="escalated" isInterrupting="false"><signalEventDefinition signalRef="escalateSignal"/></startEvent>
+                    <sequenceFlow id="e1" sourceRef="escalated" targetRef="inform"/>
+                    <userTask id="inform" name="Inform the manager"/>
+                    <sequenceFlow id="e2" sourceRef="inform" targetRef="informed"/>
+                    <endEvent id="informed"/>
+                  </subProcess>
+                </subProcess>
+                <sequenceFlow id="f2" sourceRef="case" targetRef="close"/>
+                <userTask id="close" name="Close"/>
+                <sequenceFlow id="f3" sourceRef="close" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("support", businessKey: "CASE-7");
+        await Engine.MessageAsync("question", businessKey: "CASE-7", variables: new { asker = "first" });
+        await Engine.MessageAsync("question", businessKey: "CASE-7", variables: new { asker = "second" });
+        await Engine.RunAsync<Crm.Workflow.Messages.SignalService, Crm.Workflow.Messages.SignalResult>(s => s.BroadcastAsync(
+            new Crm.Workflow.Messages.SignalRequest("escalate", null), EngineHarness.Owner, default));
+        var tasks = await Engine.OpenTasksAsync(started.Id);
+        Assert.Equal(["answer", "answer", "inform", "solve"], tasks.Select(t => t.ElementId).Order(StringComparer.Ordinal));
+
+        // The main path ends; the sub-process still runs its event sub-processes, then completes.
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "solve"));
+        foreach (var task in (await Engine.OpenTasksAsync(started.Id)).Where(t => t.ElementId == "answer"))
+        {
+            Assert.NotEqual("Completed", (await Engine.InstanceAsync(started.Id)).State);
+            Assert.DoesNotContain("close", (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+            await Engine.CompleteAsync(task);
+        }
+
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "inform"));
+        Assert.Equal(["close"], (await Engine.InstanceAsync(started.Id)).ActiveElementIds);
+        await Assert.ThrowsAsync<NotFoundException>(() => Engine.MessageAsync("question", businessKey: "CASE-7"));   // its scope has ended
+    }
+
+    [Fact]
+    public async Task BadEventSubProcesses_AreRefused_NamingTheElement()
+    {
+        RequireDatabase();
+        var noTrigger = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + """
+              <process id="badEvent" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+                <endEvent id="end"/>
+                <subProcess id="plain" triggeredByEvent="true">
+                  <startEvent id="noneStart"/>
+                  <sequenceFlow id="p1" sourceRef="noneStart" targetRef="plainEnd"/>
+                  <endEvent id="plainEnd"/>
+                </subProcess>
+              </process>
+            </definitions>
+            """));
+        Assert.Contains(noTrigger.Errors, e => e.ElementId == "plain" && e.Message.Contains("exactly one start event", StringComparison.Ordinal));
+
+        var errorStartAtTop = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + """
+              <error id="e" errorCode="E"/>
+              <process id="badStart" isExecutable="true">
+                <startEvent id="start"><errorEventDefinition errorRef="e"/></startEvent>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """));
+        Assert.Contains(errorStartAtTop.Errors, e => e.ElementId == "start" && e.Message.Contains("event sub-process", StringComparison.Ordinal));
+    }
+}
+
+public sealed class EventSubProcessOnSqliteTests() : EventSubProcessTests(DatabaseProvider.Sqlite);
+
+public sealed class EventSubProcessOnPostgreSqlTests() : EventSubProcessTests(DatabaseProvider.PostgreSql);
