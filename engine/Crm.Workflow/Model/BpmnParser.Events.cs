@@ -25,6 +25,7 @@ public sealed partial class BpmnParser
             "messageEventDefinition" => ReadMessage(element, id, (string?)definition.Attribute("messageRef")),
             "errorEventDefinition" => ReadError(definition, id, kind),
             "signalEventDefinition" => ReadSignal(definition, id),
+            "escalationEventDefinition" => ReadEscalation(definition, id, kind),
             _ => null,
         };
     }
@@ -108,6 +109,25 @@ public sealed partial class BpmnParser
             ErrorCodeVariable = OurOrCamunda(definition, "errorCodeVariable") is { Length: > 0 } codeVariable ? codeVariable.Trim() : null,
             ErrorMessageVariable = OurOrCamunda(definition, "errorMessageVariable") is { Length: > 0 } messageVariable ? messageVariable.Trim() : null,
         };
+    }
+
+    private EventSpec ReadEscalation(XElement definition, string id, NodeKind kind)
+    {
+        var escalationRef = (string?)definition.Attribute("escalationRef");
+        escalationRef = escalationRef is not null && !_escalations.ContainsKey(escalationRef) ? LocalRef(escalationRef) : escalationRef;
+        string? code = null;
+        if (escalationRef is not null && !_escalations.TryGetValue(escalationRef, out code))
+        {
+            _errors.Add(new BpmnError(id, $"The escalation '{escalationRef}' is not defined."));
+        }
+
+        if (kind is NodeKind.EndEvent or NodeKind.IntermediateThrowEvent && string.IsNullOrWhiteSpace(code))
+        {
+            _errors.Add(new BpmnError(id, "A throwing escalation event needs an escalation with an escalationCode."));
+        }
+
+        // A catching event without a code catches every escalation.
+        return new EventSpec(TriggerKind.Escalation, ErrorCode: string.IsNullOrWhiteSpace(code) ? null : code);
     }
 
     private BoundarySpec? ReadBoundary(XElement element, string id)

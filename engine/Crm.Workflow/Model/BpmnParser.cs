@@ -27,6 +27,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
     private readonly Dictionary<string, XElement> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _errorCodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _signals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _escalations = new(StringComparer.Ordinal);
 
     /// <summary>Parses and validates; throws <see cref="BpmnValidationException"/> listing every error.</summary>
     public ProcessModel Parse(string xml)
@@ -36,6 +37,8 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         _flows.Clear();
         _messages.Clear();
         _errorCodes.Clear();
+        _signals.Clear();
+        _escalations.Clear();
         XDocument document;
         try
         {
@@ -82,6 +85,14 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             if ((string?)error.Attribute("id") is { } errorId)
             {
                 _errorCodes[errorId] = (string?)error.Attribute("errorCode") ?? (string?)error.Attribute("name");
+            }
+        }
+
+        foreach (var escalation in root.Elements(BpmnNs + "escalation"))
+        {
+            if ((string?)escalation.Attribute("id") is { } escalationId)
+            {
+                _escalations[escalationId] = (string?)escalation.Attribute("escalationCode") ?? (string?)escalation.Attribute("name");
             }
         }
 
@@ -170,15 +181,15 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         NodeKind? kind = (local, trigger) switch
         {
             // An error start belongs to an event sub-process (the validator says so otherwise).
-            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition") => NodeKind.StartEvent,
-            ("endEvent", "" or "signalEventDefinition") => NodeKind.EndEvent,
+            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition" or "escalationEventDefinition") => NodeKind.StartEvent,
+            ("endEvent", "" or "signalEventDefinition" or "escalationEventDefinition") => NodeKind.EndEvent,
             ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
             ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
             ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition") => NodeKind.IntermediateCatchEvent,
-            ("intermediateThrowEvent", "" or "signalEventDefinition" or "linkEventDefinition") => NodeKind.IntermediateThrowEvent,
+            ("intermediateThrowEvent", "" or "signalEventDefinition" or "linkEventDefinition" or "escalationEventDefinition") => NodeKind.IntermediateThrowEvent,
             // A link catch passes straight through: the flow arrives from its link throws (LinkFlows joins them).
             ("intermediateCatchEvent", "linkEventDefinition") => NodeKind.IntermediateThrowEvent,
-            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition") => NodeKind.BoundaryEvent,
+            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition") => NodeKind.BoundaryEvent,
             ("userTask", "") => NodeKind.UserTask,
             ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
             ("scriptTask", "") => NodeKind.ScriptTask,

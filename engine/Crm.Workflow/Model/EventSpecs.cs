@@ -5,6 +5,8 @@ public enum TriggerKind
     Timer,
     Message,
     Error,
+    /// <summary>An escalation: thrown by an end or intermediate throw event, caught (interrupting or not) by an enclosing scope.</summary>
+    Escalation,
     /// <summary>A receive task without a message: it waits until it is triggered by its element id (API or a module).</summary>
     Trigger,
 }
@@ -25,6 +27,7 @@ public sealed record TimerSpec(TimerKind Kind, Expression Value);
 /// What an event waits for or throws. Message names may be expressions; <see cref="CorrelationKey"/> is
 /// evaluated when the subscription is made and must equal the key a message carries.
 /// </summary>
+/// <remarks><see cref="ErrorCode"/> holds the error code, or the escalation code of an escalation.</remarks>
 public sealed record EventSpec(TriggerKind Trigger, TimerSpec? Timer = null, Expression? MessageName = null, Expression? CorrelationKey = null, string? ErrorCode = null)
 {
     /// <summary>On an error boundary: the variables that receive the caught error's code and message (Camunda's errorCodeVariable, errorMessageVariable).</summary>

@@ -45,9 +45,9 @@ internal sealed class ModelValidator(
         }
         else if (scopeId is null)
         {
-            foreach (var errorStart in starts.Where(s => s.Event?.Trigger == TriggerKind.Error))
+            foreach (var errorStart in starts.Where(s => s.Event?.Trigger is TriggerKind.Error or TriggerKind.Escalation))
             {
-                errors.Add(new BpmnError(errorStart.Id, "An error start event belongs in an event sub-process."));
+                errors.Add(new BpmnError(errorStart.Id, $"An {(errorStart.Event!.Trigger == TriggerKind.Error ? "error" : "escalation")} start event belongs in an event sub-process."));
             }
         }
         else
@@ -104,7 +104,7 @@ internal sealed class ModelValidator(
     {
         if (starts.Count != 1 || starts[0].Event is null)
         {
-            errors.Add(new BpmnError(subProcess.Id, "An event sub-process has exactly one start event, with a timer, message, signal or error trigger."));
+            errors.Add(new BpmnError(subProcess.Id, "An event sub-process has exactly one start event, with a timer, message, signal, error or escalation trigger."));
         }
 
         if (subProcess.Incoming.Count > 0 || subProcess.Outgoing.Count > 0)
@@ -196,6 +196,11 @@ internal sealed class ModelValidator(
             if (node.Outgoing.Count == 0)
             {
                 errors.Add(new BpmnError(node.Id, "The boundary event leads nowhere."));
+            }
+
+            if (node.Event?.Trigger == TriggerKind.Escalation && host is not null && host.Kind is not (NodeKind.SubProcess or NodeKind.CallActivity))
+            {
+                errors.Add(new BpmnError(node.Id, "An escalation boundary event belongs on a sub-process or call activity (escalations are thrown inside one)."));
             }
 
             if (node.Event?.Trigger == TriggerKind.Error && !boundary.CancelActivity)

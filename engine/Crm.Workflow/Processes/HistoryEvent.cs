@@ -34,6 +34,8 @@ public enum HistoryEventType
     IncidentRaised,
     IncidentRetried,
     InstanceMigrated,
+    EscalationThrown,
+    EscalationCaught,
 }
 
 /// <summary>One thing that happened in an instance, in order (<see cref="Sequence"/>).</summary>

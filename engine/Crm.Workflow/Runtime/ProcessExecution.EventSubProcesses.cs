@@ -90,6 +90,67 @@ public sealed partial class ProcessExecution
         return true;
     }
 
+    /// <summary>
+    /// An escalation end or intermediate throw event: outwards from the thrower's scope, each scope's escalation
+    /// event sub-processes, then the escalation boundary events of the sub-process that scope runs, catch it
+    /// (with the code, else without one); interrupting or not. Uncaught, nothing happens (BPMN): the thrower goes on.
+    /// Escalations do not cross call activities.
+    /// </summary>
+    private void ThrowEscalation(Token thrower, FlowNode node)
+    {
+        if (node.Event is not { Trigger: TriggerKind.Escalation, ErrorCode: { } code })
+        {
+            return;
+        }
+
+        History(HistoryEventType.EscalationThrown, node, new { code });
+        string? cameFrom = null;
+        for (var scope = state.Scope(thrower.ScopeId); ; scope = state.Scope(scope.ParentId))
+        {
+            var candidates = model.EventSubProcessesOf(scope.ElementId)
+                .Where(e => e.Start.Event?.Trigger == TriggerKind.Escalation && e.SubProcess.Id != cameFrom).ToList();
+            var (_, start) = candidates.FirstOrDefault(e => e.Start.Event!.ErrorCode == code);
+            start ??= candidates.FirstOrDefault(e => e.Start.Event!.ErrorCode is null).Start;
+            if (start is not null)
+            {
+                if (start.Interrupting)
+                {
+                    InterruptScope(scope.Id);
+                }
+
+                History(HistoryEventType.EscalationCaught, start, new { code });
+                RunEventSubProcess(start, scope.Id);
+                return;
+            }
+
+            if (scope.ParentId is null)
+            {
+                return;
+            }
+
+            var host = model.Node(scope.ElementId!);
+            var boundary = host.Boundaries.FirstOrDefault(b => b.Event!.Trigger == TriggerKind.Escalation && b.Event.ErrorCode == code)
+                ?? host.Boundaries.FirstOrDefault(b => b.Event!.Trigger == TriggerKind.Escalation && b.Event.ErrorCode is null);
+            if (boundary is not null)
+            {
+                var anchorId = scope.Body ?? scope.Id;
+                var continuesIn = AnchorScope(anchorId);
+                if (boundary.Boundary!.CancelActivity)
+                {
+                    CancelAnchor(anchorId);
+                }
+
+                History(HistoryEventType.EscalationCaught, boundary, new { code });
+                var token = NewToken(boundary.Id, continuesIn);
+                History(HistoryEventType.ElementEntered, boundary, null);
+                LeaveWithMappings(token, boundary, null);
+                return;
+            }
+
+            cameFrom = scope.ElementId;
+        }
+    }
+
     /// <summary>Cancels everything running in the scope and the other event sub-process starts listening there.</summary>
     private void InterruptScope(string scopeId)
     {

@@ -30,7 +30,7 @@ public sealed partial class ProcessExecution
         }
 
         DetachAll(anchorId);   // re-entering the same activity in a loop starts its timers afresh
-        foreach (var boundary in activity.Boundaries.Where(b => b.Event!.Trigger != TriggerKind.Error))
+        foreach (var boundary in activity.Boundaries.Where(b => b.Event!.Trigger is not (TriggerKind.Error or TriggerKind.Escalation)))
         {
             Subscribe(boundary, anchorId, token);
         }

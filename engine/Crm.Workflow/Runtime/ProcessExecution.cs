@@ -188,6 +188,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 QueueSignal(token, node);
                 History(HistoryEventType.ElementLeft, node, null);
                 state.Tokens.Remove(token);
+                ThrowEscalation(token, node);
                 break;
             case NodeKind.TerminateEndEvent:
                 History(HistoryEventType.ElementLeft, node, null);
@@ -196,7 +197,12 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 break;
             case NodeKind.IntermediateThrowEvent:
                 QueueSignal(token, node);
-                LeaveWithMappings(token, node, null);
+                ThrowEscalation(token, node);
+                if (state.Tokens.Contains(token))
+                {
+                    LeaveWithMappings(token, node, null);   // unless an interrupting catch took its scope away
+                }
+
                 break;
             case NodeKind.ErrorEndEvent:
                 History(HistoryEventType.ElementLeft, node, null);

@@ -179,6 +179,81 @@ public abstract class EventSubProcessTests(DatabaseProvider provider) : EngineTe
     }
 
     [Fact]
+    public async Task Escalations_ReachTheEventSubProcessOrTheBoundary_InterruptingOrNot_AndUncaughtOnesPassBy()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <escalation id="late" escalationCode="LATE"/>
+              <escalation id="vip" escalationCode="VIP"/>
+              <escalation id="nobodyListens" escalationCode="QUIET"/>
+              <process id="escalating" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="handle"/>
+                <subProcess id="handle">
+                  <startEvent id="hs"/>
+                  <sequenceFlow id="h1" sourceRef="hs" targetRef="split"/>
+                  <parallelGateway id="split"/>
+                  <sequenceFlow id="h2" sourceRef="split" targetRef="tellManager"/>
+                  <sequenceFlow id="h3" sourceRef="split" targetRef="quiet"/>
+                  <intermediateThrowEvent id="tellManager"><escalationEventDefinition escalationRef="late"/></intermediateThrowEvent>
+                  <sequenceFlow id="h4" sourceRef="tellManager" targetRef="work"/>
+                  <intermediateThrowEvent id="quiet"><escalationEventDefinition escalationRef="nobodyListens"/></intermediateThrowEvent>
+                  <sequenceFlow id="h5" sourceRef="quiet" targetRef="review"/>
+                  <userTask id="review" name="Review"/>
+                  <sequenceFlow id="h6" sourceRef="review" targetRef="reviewed"/>
+                  <endEvent id="reviewed"/>
+                  <userTask id="work" name="Work"/>
+                  <sequenceFlow id="h7" sourceRef="work" targetRef="isVip"/>
+                  <exclusiveGateway id="isVip" default="h9"/>
+                  <sequenceFlow id="h8" sourceRef="isVip" targetRef="vipEnd"><conditionExpression>${vip == true}</conditionExpression></sequenceFlow>
+                  <sequenceFlow id="h9" sourceRef="isVip" targetRef="workDone"/>
+                  <endEvent id="vipEnd"><escalationEventDefinition escalationRef="vip"/></endEvent>
+                  <endEvent id="workDone"/>
+                  <subProcess id="informManager" triggeredByEvent="true">
+                    <startEvent id="lateStart" isInterrupting="false"><escalationEventDefinition escalationRef="late"/></startEvent>
+                    <sequenceFlow id="i1" sourceRef="lateStart" targetRef="inform"/>
+                    <userTask id="inform" name="Inform the manager"/>
+                    <sequenceFlow id="i2" sourceRef="inform" targetRef="informed"/>
+                    <endEvent id="informed"/>
+                  </subProcess>
+                </subProcess>
+                <boundaryEvent id="toVipDesk" attachedToRef="handle"><escalationEventDefinition escalationRef="vip"/></boundaryEvent>
+                <sequenceFlow id="f2" sourceRef="toVipDesk" targetRef="vipDesk"/>
+                <userTask id="vipDesk" name="VIP desk"/>
+                <sequenceFlow id="f3" sourceRef="vipDesk" targetRef="end"/>
+                <sequenceFlow id="f4" sourceRef="handle" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("escalating", new { vip = true });
+        // LATE starts the non-interrupting event sub-process beside the work; QUIET reaches no one and the flow goes on.
+        Assert.Equal(["inform", "review", "work"], (await Engine.OpenTasksAsync(started.Id)).Select(t => t.ElementId).Order(StringComparer.Ordinal));
+        Assert.Contains(await Engine.HistoryAsync(started.Id), h => h.Type == "EscalationThrown" && h.ElementId == "quiet");
+
+        // VIP at the end of the work: the interrupting boundary on the sub-process takes over; its open tasks go.
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "work"));
+        Assert.Equal(["vipDesk"], (await Engine.OpenTasksAsync(started.Id)).Select(t => t.ElementId));
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "vipDesk"));
+        Assert.Equal("Completed", (await Engine.InstanceAsync(started.Id)).State);
+
+        var refused = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + """
+              <escalation id="e" escalationCode="E"/>
+              <process id="badEscalation" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="task"/>
+                <userTask id="task"/>
+                <boundaryEvent id="onTask" attachedToRef="task"><escalationEventDefinition escalationRef="e"/></boundaryEvent>
+                <sequenceFlow id="f2" sourceRef="onTask" targetRef="end"/>
+                <sequenceFlow id="f3" sourceRef="task" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """));
+        Assert.Contains(refused.Errors, e => e.ElementId == "onTask" && e.Message.Contains("sub-process or call activity", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BadEventSubProcesses_AreRefused_NamingTheElement()
     {
         RequireDatabase();
