@@ -1,6 +1,7 @@
 using Crm.Designer;
 using Crm.Workflow;
 using Crm.Workflow.Processes;
+using Crm.Workflow.Decisions;
 using Crm.Workflow.Tasks;
 using Crm.Platform.Hosting;
 using Crm.Platform.Identity;
@@ -69,6 +70,7 @@ try
     app.MapCrmDefaults();          // /health, /openapi/v1.json, /api/docs
     app.MapIdentityApi();          // /api/auth, /api/users, /api/groups, /api/tokens
     app.MapProcessApi();           // /api/process-definitions, /api/process-instances
+    app.MapDecisionApi();          // /api/decisions (DMN)
     app.MapTaskApi();              // /api/tasks
     app.MapEngineApi();            // /api/incidents, /api/messages
     app.MapNotificationApi();      // /api/me/notifications

@@ -25,6 +25,8 @@ public static class EngineSetup
         services.TryAddScoped<DomainEvents>();
         services.TryAddScoped<ProcessEngine>();
         services.TryAddScoped<DefinitionService>();
+        services.TryAddSingleton<Decisions.DecisionEvaluator>();
+        services.TryAddScoped<Decisions.DecisionService>();
         services.TryAddScoped<RuntimeService>();
         services.TryAddScoped<TaskService>();
         services.TryAddScoped<CompleteTask>();

@@ -59,6 +59,13 @@ public static class ProblemDetailsSetup
                     Detail = $"The definition has {b.Errors.Count} error(s); each names the element.",
                     Extensions = { ["errors"] = b.Errors.Select(e => new { elementId = e.ElementId, message = e.Message }).ToList() },
                 },
+                Crm.Workflow.Decisions.DmnValidationException d => new ProblemDetails
+                {
+                    Status = 400,
+                    Title = "Invalid decision definition",
+                    Detail = $"The decision file has {d.Errors.Count} error(s); each names the decision, rule or column.",
+                    Extensions = { ["errors"] = d.Errors.Select(e => new { elementId = e.ElementId, message = e.Message }).ToList() },
+                },
                 ProcessExecutionException p => new ProblemDetails
                 {
                     Status = 422,

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 using Crm.Workflow.Expressions;
@@ -192,6 +193,8 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition") => NodeKind.BoundaryEvent,
             ("userTask", "") => NodeKind.UserTask,
             ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
+            // With a decision reference it evaluates a DMN table; otherwise it runs a handler like a service task.
+            ("businessRuleTask", "") => OurOrCamunda(element, "decisionRef") is not null ? NodeKind.BusinessRuleTask : NodeKind.ServiceTask,
             ("scriptTask", "") => NodeKind.ScriptTask,
             ("manualTask", "") => NodeKind.ManualTask,
             ("task", "") => NodeKind.Task,
@@ -234,6 +237,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             UserTask = kind == NodeKind.UserTask ? ReadUserTask(element, id) : null,
             ServiceTask = kind == NodeKind.ServiceTask ? ReadServiceTask(element, id) : null,
             ScriptTask = kind == NodeKind.ScriptTask ? ReadScriptTask(element, id) : null,
+            BusinessRule = kind == NodeKind.BusinessRuleTask ? ReadBusinessRule(element, id) : null,
             Event = ReadEvent(element, id, kind),
             Boundary = kind == NodeKind.BoundaryEvent ? ReadBoundary(element, id) : null,
             CallActivity = kind == NodeKind.CallActivity ? ReadCallActivity(element, id) : null,
@@ -425,6 +429,43 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         }
 
         return new ServiceTaskSpec(handler);
+    }
+
+    private BusinessRuleSpec? ReadBusinessRule(XElement element, string id)
+    {
+        var reference = OurOrCamunda(element, "decisionRef")!;
+        var binding = (OurOrCamunda(element, "decisionRefBinding") ?? "latest").Trim();
+        int? version = null;
+        if (binding == "version")
+        {
+            if (!int.TryParse(OurOrCamunda(element, "decisionRefVersion"), NumberStyles.None, CultureInfo.InvariantCulture, out var pinned) || pinned < 1)
+            {
+                _errors.Add(new BpmnError(id, "decisionRefBinding=\"version\" needs decisionRefVersion, a version number."));
+            }
+
+            version = pinned;
+        }
+        else if (binding is not ("latest" or "deployment"))
+        {
+            _errors.Add(new BpmnError(id, $"decisionRefBinding '{binding}' is not supported; use latest or version."));
+        }
+
+        var mapping = (OurOrCamunda(element, "mapDecisionResult") ?? "resultList").Trim() switch
+        {
+            "resultList" => DecisionResultMapping.ResultList,
+            "singleResult" => DecisionResultMapping.SingleResult,
+            "singleEntry" => DecisionResultMapping.SingleEntry,
+            "collectEntries" => DecisionResultMapping.CollectEntries,
+            var other => Refuse(other),
+        };
+        var result = OurOrCamunda(element, "resultVariable");
+        return new BusinessRuleSpec(ValueExpression(id, reference), version, string.IsNullOrWhiteSpace(result) ? null : result.Trim(), mapping);
+
+        DecisionResultMapping Refuse(string other)
+        {
+            _errors.Add(new BpmnError(id, $"mapDecisionResult '{other}' is not one of resultList, singleResult, singleEntry, collectEntries."));
+            return DecisionResultMapping.ResultList;
+        }
     }
 
     private ScriptTaskSpec? ReadScriptTask(XElement element, string id)

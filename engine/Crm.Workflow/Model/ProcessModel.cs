@@ -35,6 +35,8 @@ public enum NodeKind
     /// signal, error) listens while the enclosing (sub-)process runs, interrupting it or running beside it.
     /// </summary>
     EventSubProcess,
+    /// <summary>Evaluates a DMN decision table (<c>camunda:decisionRef</c>) and keeps its result in a variable.</summary>
+    BusinessRuleTask,
 }
 
 /// <summary>An expression from the model: JavaScript text, or a literal when the attribute held plain text.</summary>
@@ -68,6 +70,22 @@ public sealed record ServiceTaskSpec(string HandlerType);
 
 public sealed record ScriptTaskSpec(string Script, string? ResultVariable);
 
+/// <summary>How a decision's result becomes the result variable (Camunda's <c>mapDecisionResult</c>).</summary>
+public enum DecisionResultMapping
+{
+    /// <summary>Every matched rule as an object of its outputs (the default).</summary>
+    ResultList,
+    /// <summary>The one matched rule's object; null without a match; an error with several.</summary>
+    SingleResult,
+    /// <summary>The one matched rule's one output value (or a COLLECT's aggregate).</summary>
+    SingleEntry,
+    /// <summary>The values of the one output over every matched rule.</summary>
+    CollectEntries,
+}
+
+/// <summary>A business-rule task: which decision (latest version, or a pinned one), where its result goes and in what shape.</summary>
+public sealed record BusinessRuleSpec(Expression DecisionRef, int? Version, string? ResultVariable, DecisionResultMapping Mapping);
+
 /// <summary>A node of the process graph. Immutable once the model is built.</summary>
 public sealed class FlowNode
 {
@@ -82,6 +100,7 @@ public sealed class FlowNode
     public UserTaskSpec? UserTask { get; init; }
     public ServiceTaskSpec? ServiceTask { get; init; }
     public ScriptTaskSpec? ScriptTask { get; init; }
+    public BusinessRuleSpec? BusinessRule { get; init; }
     /// <summary>The trigger of a timer/message/error start, catch, boundary or error end event, or of a receive task.</summary>
     public EventSpec? Event { get; init; }
     public BoundarySpec? Boundary { get; init; }
@@ -111,7 +130,7 @@ public sealed class FlowNode
 
     /// <summary>Activities can carry boundary events, multi-instance and input/output mappings.</summary>
     public bool IsActivity => Kind is NodeKind.UserTask or NodeKind.ServiceTask or NodeKind.ScriptTask or NodeKind.ManualTask
-        or NodeKind.Task or NodeKind.SubProcess or NodeKind.ReceiveTask or NodeKind.CallActivity;
+        or NodeKind.Task or NodeKind.SubProcess or NodeKind.ReceiveTask or NodeKind.CallActivity or NodeKind.BusinessRuleTask;
 }
 
 public sealed record SequenceFlow(string Id, string? Name, string SourceId, string TargetId, Expression? Condition);

@@ -28,6 +28,8 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<MessageSubscription> MessageSubscriptions => Set<MessageSubscription>();
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<ProcessDraft> ProcessDrafts => Set<ProcessDraft>();
+    public DbSet<Decisions.DecisionDefinition> DecisionDefinitions => Set<Decisions.DecisionDefinition>();
+    public DbSet<Decisions.DecisionEvaluation> DecisionEvaluations => Set<Decisions.DecisionEvaluation>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 

@@ -70,7 +70,7 @@ public static class ProcessApi
             : TypedResults.Ok(result.Definition);
     }
 
-    private static async Task<string> ReadXmlAsync(HttpRequest request, CancellationToken ct)
+    internal static async Task<string> ReadXmlAsync(HttpRequest request, CancellationToken ct)
     {
         Stream source;
         if (request.HasFormContentType)

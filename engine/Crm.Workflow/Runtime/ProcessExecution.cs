@@ -246,6 +246,9 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             case NodeKind.ScriptTask:
                 RunScriptTask(token, node);
                 break;
+            case NodeKind.BusinessRuleTask:
+                await RunBusinessRuleTaskAsync(token, node, cancellationToken);
+                break;
             case NodeKind.SubProcess:
                 EnterSubProcess(token, node);
                 break;
