@@ -1,8 +1,8 @@
-// Bundles the designer's browser code into ../wwwroot/bpmn (called by the MSBuild target in Crm.Designer.csproj).
+// Bundles the designer's browser code (bpmn-js process designer, dmn-js decision editor) into ../wwwroot/bpmn (called by the MSBuild target in Crm.Designer.csproj).
 import * as esbuild from 'esbuild';
 
 await esbuild.build({
-  entryPoints: { designer: 'src/designer.js', 'designer-style': 'src/designer.css' },
+  entryPoints: { designer: 'src/designer.js', 'designer-style': 'src/designer.css', decisions: 'src/decisions.js', 'decisions-style': 'src/decisions.css' },
   bundle: true,
   format: 'esm',
   minify: true,
