@@ -19,6 +19,11 @@ public sealed partial class BpmnParser
         }
 
         var definition = element.Elements().FirstOrDefault(e => e.Name.Namespace == BpmnNs && e.Name.LocalName.EndsWith("EventDefinition", StringComparison.Ordinal));
+        if (definition?.Name.LocalName == "messageEventDefinition" && kind is NodeKind.ServiceTask or NodeKind.EndEvent or NodeKind.IntermediateThrowEvent)
+        {
+            return null;   // a thrown message: its handler (if any) does the sending
+        }
+
         return definition?.Name.LocalName switch
         {
             "timerEventDefinition" => ReadTimer(definition, id),

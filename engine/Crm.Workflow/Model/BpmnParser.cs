@@ -184,6 +184,11 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             // An error start belongs to an event sub-process (the validator says so otherwise).
             ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition" or "escalationEventDefinition") => NodeKind.StartEvent,
             ("endEvent", "" or "signalEventDefinition" or "escalationEventDefinition") => NodeKind.EndEvent,
+            // A message throw or end event runs its handler (send an e-mail, call a system) like a service task;
+            // without one it passes, as in Camunda 7.
+            ("endEvent" or "intermediateThrowEvent", "messageEventDefinition") when HasHandler(element) => NodeKind.ServiceTask,
+            ("endEvent", "messageEventDefinition") => NodeKind.EndEvent,
+            ("intermediateThrowEvent", "messageEventDefinition") => NodeKind.IntermediateThrowEvent,
             ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
             ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
             ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition") => NodeKind.IntermediateCatchEvent,
@@ -645,6 +650,8 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
 
     private static bool IsTrue(XElement element, string name) =>
         string.Equals(OurOrCamunda(element, name), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static bool HasHandler(XElement element) => !string.IsNullOrWhiteSpace(OurOrCamunda(element, "handler") ?? (string?)element.Attribute(CamundaNs + "type"));
 
     private static string? OurOrCamunda(XElement element, string name) =>
         (string?)element.Attribute(CrmNs + name) ?? (string?)element.Attribute(CamundaNs + name) ?? (string?)element.Attribute(ActivitiNs + name);

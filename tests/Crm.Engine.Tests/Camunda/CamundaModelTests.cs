@@ -302,6 +302,35 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
     }
 
     [Fact]
+    public async Task MessageThrowAndEndEvents_RunTheirHandler_OrPassWithoutOne()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <message id="invoiceSent" name="invoiceSent"/>
+              <process id="throwing" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="notify"/>
+                <intermediateThrowEvent id="notify"><messageEventDefinition messageRef="invoiceSent"/></intermediateThrowEvent>
+                <sequenceFlow id="f2" sourceRef="notify" targetRef="send"/>
+                <intermediateThrowEvent id="send" camunda:type="test.multiply"><messageEventDefinition messageRef="invoiceSent"/></intermediateThrowEvent>
+                <sequenceFlow id="f3" sourceRef="send" targetRef="review"/>
+                <userTask id="review" name="Review"/>
+                <sequenceFlow id="f4" sourceRef="review" targetRef="sendEnd"/>
+                <endEvent id="sendEnd" camunda:type="test.flaky"><messageEventDefinition/></endEvent>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("throwing", new { amount = 21, broken = false });
+        var waiting = await Engine.InstanceAsync(started.Id);
+        Assert.Equal(["review"], waiting.ActiveElementIds);
+        Assert.Equal(42, waiting.Variables["product"]!.GetValue<double>());   // the throw event's handler ran
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "review"));
+        var ended = await Engine.InstanceAsync(started.Id);
+        Assert.Equal("Completed", ended.State);
+        Assert.True(ended.Variables["sent"]!.GetValue<bool>());               // and the end event's
+    }
+
+    [Fact]
     public async Task LinkEvents_JumpToTheCatchOfTheSameName()
     {
         RequireDatabase();
