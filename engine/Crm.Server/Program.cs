@@ -2,6 +2,7 @@ using Crm.Designer;
 using Crm.Workflow;
 using Crm.Workflow.Processes;
 using Crm.Workflow.Decisions;
+using Crm.Workflow.ExternalTasks;
 using Crm.Workflow.Tasks;
 using Crm.Platform.Hosting;
 using Crm.Platform.Identity;
@@ -71,6 +72,7 @@ try
     app.MapIdentityApi();          // /api/auth, /api/users, /api/groups, /api/tokens
     app.MapProcessApi();           // /api/process-definitions, /api/process-instances
     app.MapDecisionApi();          // /api/decisions (DMN)
+    app.MapExternalTaskApi();      // /api/external-tasks (workers in any language)
     app.MapTaskApi();              // /api/tasks
     app.MapEngineApi();            // /api/incidents, /api/messages
     app.MapNotificationApi();      // /api/me/notifications

@@ -27,6 +27,7 @@ public static class EngineSetup
         services.TryAddScoped<DefinitionService>();
         services.TryAddSingleton<Decisions.DecisionEvaluator>();
         services.TryAddScoped<Decisions.DecisionService>();
+        services.TryAddScoped<ExternalTasks.ExternalTaskService>();
         services.TryAddScoped<RuntimeService>();
         services.TryAddScoped<TaskService>();
         services.TryAddScoped<CompleteTask>();

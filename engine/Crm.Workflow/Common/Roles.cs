@@ -7,8 +7,10 @@ public static class Roles
     public const string ProcessOwner = "process-owner";
     public const string Staff = "staff";
     public const string Compliance = "compliance";
+    /// <summary>An account a program (an external-task worker) signs in with: it fetches and completes external tasks, nothing else.</summary>
+    public const string ExternalWorker = "external-worker";
 
-    public static readonly IReadOnlyList<string> All = [Admin, ProcessOwner, Staff, Compliance];
+    public static readonly IReadOnlyList<string> All = [Admin, ProcessOwner, Staff, Compliance, ExternalWorker];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }

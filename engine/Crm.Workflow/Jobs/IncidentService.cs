@@ -29,10 +29,16 @@ public sealed class IncidentService(WorkflowDbContext db, TimeProvider clock)
             query = query.Where(j => j.InstanceId == id);
         }
 
+        // External tasks whose worker reported no retries left are incidents too.
+        var external = db.ExternalTasks.AsNoTracking().Where(t => t.Incident
+            && (processKey == null || processKey == "" || t.ProcessKey == processKey) && (instanceId == null || t.InstanceId == instanceId));
         (page, pageSize) = Paging.Normalize(page, pageSize);
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await query.OrderByDescending(j => j.FailedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return new PagedList<IncidentView>([.. rows.Select(View)], total, page, pageSize);
+        var total = await query.CountAsync(cancellationToken) + await external.CountAsync(cancellationToken);
+        var upTo = page * pageSize;
+        var jobs = await query.OrderByDescending(j => j.FailedAt).Take(upTo).ToListAsync(cancellationToken);
+        var tasks = await external.OrderByDescending(t => t.FailedAt).Take(upTo).ToListAsync(cancellationToken);
+        var rows = jobs.Select(View).Concat(tasks.Select(View)).OrderByDescending(i => i.FailedAt).Skip((page - 1) * pageSize).Take(pageSize);
+        return new PagedList<IncidentView>([.. rows], total, page, pageSize);
     }
 
     public async Task<IncidentView> RetryAsync(Guid id, int? retries, CurrentUser user, CancellationToken cancellationToken)
@@ -43,8 +49,21 @@ public sealed class IncidentService(WorkflowDbContext db, TimeProvider clock)
             throw ValidationFailedException.For("retries", "Give 1 to 100 attempts.");
         }
 
-        var job = await db.Jobs.SingleOrDefaultAsync(j => j.Id == id && j.Incident, cancellationToken)
-            ?? throw new NotFoundException($"Incident {id} does not exist (or was retried already).");
+        var job = await db.Jobs.SingleOrDefaultAsync(j => j.Id == id && j.Incident, cancellationToken);
+        if (job is null && await db.ExternalTasks.SingleOrDefaultAsync(t => t.Id == id && t.Incident, cancellationToken) is { } task)
+        {
+            // Offered to workers again with the attempts given.
+            (task.Incident, task.Retries, task.LockExpiresAt, task.WorkerId) = (false, retries ?? 1, null, null);
+            task.Revision++;
+            await db.SaveChangesAsync(cancellationToken);
+            return View(task);
+        }
+
+        if (job is null)
+        {
+            throw new NotFoundException($"Incident {id} does not exist (or was retried already).");
+        }
+
         job.Incident = false;
         job.RetriesLeft = retries ?? 1;
         job.DueAt = clock.GetUtcNow();
@@ -62,6 +81,9 @@ public sealed class IncidentService(WorkflowDbContext db, TimeProvider clock)
             throw new ForbiddenException("Incidents are for process owners and admins.");
         }
     }
+
+    public static IncidentView View(ExternalTasks.ExternalTask t) =>
+        new(t.Id, t.InstanceId, t.ProcessKey, t.ElementId, $"ExternalTask ({t.Topic})", t.ErrorMessage, 0, t.FailedAt, t.CreatedAt);
 
     public static IncidentView View(Job j) => new(j.Id, j.InstanceId, j.ProcessKey, j.ElementId, j.Kind.ToString(), j.LastError, j.Attempts, j.FailedAt, j.CreatedAt);
 }

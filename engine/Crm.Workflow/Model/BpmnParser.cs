@@ -428,6 +428,18 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             return null;
         }
 
+        if (handler == ServiceTaskSpec.External)
+        {
+            var topic = OurOrCamunda(element, "topic");
+            if (string.IsNullOrWhiteSpace(topic))
+            {
+                _errors.Add(new BpmnError(id, "An external task needs camunda:topic: workers fetch tasks by topic."));
+            }
+
+            var priority = OurOrCamunda(element, "taskPriority");
+            return new ServiceTaskSpec(handler) { Topic = topic?.Trim(), Priority = string.IsNullOrWhiteSpace(priority) ? null : ValueExpression(id, priority) };
+        }
+
         if (!isKnownHandler(handler))
         {
             _errors.Add(new BpmnError(id, $"Unknown handler type '{handler}'."));

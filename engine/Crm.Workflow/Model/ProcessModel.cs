@@ -66,7 +66,18 @@ public sealed record UserTaskSpec(
     public IReadOnlyList<string> Writes { get; init; } = [];
 }
 
-public sealed record ServiceTaskSpec(string HandlerType);
+public sealed record ServiceTaskSpec(string HandlerType)
+{
+    /// <summary>Camunda's external tasks (<c>camunda:type="external"</c>): the topic workers fetch it by.</summary>
+    public const string External = "external";
+
+    public string? Topic { get; init; }
+
+    /// <summary><c>camunda:taskPriority</c>: workers asking by priority get higher numbers first.</summary>
+    public Expression? Priority { get; init; }
+
+    public bool IsExternal => HandlerType == External;
+}
 
 public sealed record ScriptTaskSpec(string Script, string? ResultVariable);
 

@@ -30,6 +30,7 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ProcessDraft> ProcessDrafts => Set<ProcessDraft>();
     public DbSet<Decisions.DecisionDefinition> DecisionDefinitions => Set<Decisions.DecisionDefinition>();
     public DbSet<Decisions.DecisionEvaluation> DecisionEvaluations => Set<Decisions.DecisionEvaluation>();
+    public DbSet<ExternalTasks.ExternalTask> ExternalTasks => Set<ExternalTasks.ExternalTask>();
 
     public bool IsSqlite => Database.ProviderName == SqliteProviderName;
 

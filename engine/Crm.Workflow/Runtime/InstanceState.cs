@@ -129,6 +129,8 @@ public enum WaitKind
     Trigger,
     /// <summary>After an element marked asyncAfter: a job takes its outgoing flows.</summary>
     AsyncAfter,
+    /// <summary>An external task: a worker outside the server completes it.</summary>
+    ExternalTask,
 }
 
 /// <summary>

@@ -20,6 +20,12 @@ public sealed partial class ProcessExecution
     {
         var locals = EvaluateInputs(token, node) ?? new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         token.Locals = locals;
+        if (node.ServiceTask!.IsExternal)
+        {
+            WaitForWorker(token, node);
+            return;
+        }
+
         var visible = VariablesFor(token);
         var type = node.ServiceTask!.HandlerType;
         IReadOnlyDictionary<string, JsonNode?>? result;

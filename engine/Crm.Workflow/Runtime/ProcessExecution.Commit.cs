@@ -110,6 +110,12 @@ public sealed partial class ProcessExecution
             History(HistoryEventType.TaskCancelled, model.Nodes.GetValueOrDefault(task.ElementId), null, task.Id);
         }
 
+        // External tasks of cancelled tokens: a worker holding one learns it is gone when it reports back.
+        foreach (var external in await engine.Db.ExternalTasks.Where(t => t.InstanceId == instance.Id && tokenIds.Contains(t.TokenId)).ToListAsync(cancellationToken))
+        {
+            engine.Db.ExternalTasks.Remove(external);
+        }
+
         // Subtasks of a cancelled task (they have no token of their own) end with it.
         var cancelledIds = tasks.Concat(stored).Where(t => t.Status == Tasks.TaskStatus.Cancelled && t.ParentTaskId == null).Select(t => t.Id).Distinct().ToList();
         if (cancelledIds.Count > 0)

@@ -1,0 +1,227 @@
+using System.Text.Json.Nodes;
+using Crm.Workflow.Common;
+using Crm.Workflow.Persistence;
+using Crm.Workflow.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Workflow.ExternalTasks;
+
+public sealed record FetchTopic(string TopicName, long LockDuration, List<string>? Variables);
+
+public sealed record FetchAndLockRequest(string WorkerId, int MaxTasks, List<FetchTopic> Topics, bool UsePriority = false);
+
+public sealed record LockedExternalTask(Guid Id, string TopicName, string WorkerId, Guid ProcessInstanceId, string ProcessDefinitionKey, string ActivityId,
+    string? BusinessKey, int? Retries, string? ErrorMessage, long Priority, DateTimeOffset LockExpirationTime, Dictionary<string, JsonNode?> Variables);
+
+public sealed record CompleteExternalTaskRequest(string WorkerId, Dictionary<string, JsonNode?>? Variables);
+
+public sealed record ExternalTaskFailureRequest(string WorkerId, string? ErrorMessage, string? ErrorDetails, int Retries, long RetryTimeout);
+
+public sealed record ExternalTaskBpmnErrorRequest(string WorkerId, string ErrorCode, string? ErrorMessage, Dictionary<string, JsonNode?>? Variables);
+
+public sealed record ExtendLockRequest(string WorkerId, long NewDuration);
+
+public sealed record ExternalTaskView(Guid Id, string Topic, Guid InstanceId, string ProcessKey, string ElementId, string? BusinessKey, long Priority,
+    int? Retries, string? ErrorMessage, string? WorkerId, DateTimeOffset? LockExpiresAt, bool Incident, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The worker side of external tasks, as Camunda 7's REST API offers it: fetch-and-lock by topic, complete, failure
+/// with retries (none left: an incident), BPMN error, extend lock, unlock. Workers sign in with an API token of an
+/// account in the external-worker role (or a process owner's); every report names the worker that holds the lock.
+/// </summary>
+public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engine, Tasks.ProtectedVariables protectedVariables, TimeProvider clock)
+{
+    private const int MaxBatch = 100;
+    private static readonly TimeSpan MaxLock = TimeSpan.FromDays(1);
+
+    public async Task<List<LockedExternalTask>> FetchAndLockAsync(FetchAndLockRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireWorker(user);
+        RequireWorkerId(request.WorkerId);
+        if (request.Topics is not { Count: > 0 } || request.Topics.Any(t => string.IsNullOrWhiteSpace(t.TopicName) || t.LockDuration <= 0 || t.LockDuration > MaxLock.TotalMilliseconds))
+        {
+            throw ValidationFailedException.For("topics", "Name at least one topic, each with a lockDuration in milliseconds (up to a day).");
+        }
+
+        var wanted = Math.Clamp(request.MaxTasks, 1, MaxBatch);
+        var topics = request.Topics.Select(t => t.TopicName.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        for (var attempt = 0; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var query = db.ExternalTasks.Where(t => topics.Contains(t.Topic) && !t.Incident && (t.LockExpiresAt == null || t.LockExpiresAt < now));
+            query = request.UsePriority ? query.OrderByDescending(t => t.Priority).ThenBy(t => t.CreatedAt) : query.OrderBy(t => t.CreatedAt);
+            var picked = await query.Take(wanted).ToListAsync(cancellationToken);
+            foreach (var task in picked)
+            {
+                var topic = request.Topics.First(t => t.TopicName.Trim() == task.Topic);
+                task.WorkerId = request.WorkerId.Trim();
+                task.LockExpiresAt = now + TimeSpan.FromMilliseconds(topic.LockDuration);
+                task.Revision++;
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // Another worker locked one of these first: try again with what is left.
+                db.ChangeTracker.Clear();
+                continue;
+            }
+
+            return await ViewsAsync(picked, request.Topics, cancellationToken);
+        }
+    }
+
+    public async Task CompleteAsync(Guid id, CompleteExternalTaskRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireWorker(user);
+        await engine.ExecuteAsync(async unit =>
+        {
+            var (task, execution) = await LoadLockedAsync(unit, id, request.WorkerId, user, cancellationToken);
+            var variables = request.Variables ?? [];
+            protectedVariables.Refuse(task.ProcessKey, variables.Keys, "an external task");
+            db.ExternalTasks.Remove(task);
+            await execution.ContinueAsync(task.TokenId, variables, cancellationToken);
+        }, cancellationToken);
+    }
+
+    public async Task BpmnErrorAsync(Guid id, ExternalTaskBpmnErrorRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireWorker(user);
+        if (string.IsNullOrWhiteSpace(request.ErrorCode))
+        {
+            throw ValidationFailedException.For("errorCode", "Give the BPMN error code.");
+        }
+
+        await engine.ExecuteAsync(async unit =>
+        {
+            var (task, execution) = await LoadLockedAsync(unit, id, request.WorkerId, user, cancellationToken);
+            var variables = request.Variables ?? [];
+            protectedVariables.Refuse(task.ProcessKey, variables.Keys, "an external task");
+            db.ExternalTasks.Remove(task);
+            await execution.ThrowFromWaitingAsync(task.TokenId, request.ErrorCode.Trim(), request.ErrorMessage, variables, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>The worker could not do it: with retries left it is offered again after retryTimeout; with none it becomes an incident.</summary>
+    public async Task FailureAsync(Guid id, ExternalTaskFailureRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireWorker(user);
+        if (request.Retries < 0 || request.RetryTimeout < 0 || request.RetryTimeout > MaxLock.TotalMilliseconds)
+        {
+            throw ValidationFailedException.For("retries", "Retries and retryTimeout (milliseconds, up to a day) cannot be negative.");
+        }
+
+        var task = await LockedByAsync(id, request.WorkerId, cancellationToken);
+        var now = clock.GetUtcNow();
+        task.Retries = request.Retries;
+        task.ErrorMessage = request.ErrorMessage is { Length: > 2000 } text ? text[..2000] : request.ErrorMessage;
+        task.ErrorDetails = request.ErrorDetails;
+        task.WorkerId = null;
+        task.LockExpiresAt = request.Retries > 0 ? now + TimeSpan.FromMilliseconds(request.RetryTimeout) : null;
+        task.Incident = request.Retries == 0;
+        task.FailedAt = now;
+        task.Revision++;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task ExtendLockAsync(Guid id, ExtendLockRequest request, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireWorker(user);
+        if (request.NewDuration <= 0 || request.NewDuration > MaxLock.TotalMilliseconds)
+        {
+            throw ValidationFailedException.For("newDuration", "Give the new lock duration in milliseconds (up to a day).");
+        }
+
+        var task = await LockedByAsync(id, request.WorkerId, cancellationToken);
+        task.LockExpiresAt = clock.GetUtcNow() + TimeSpan.FromMilliseconds(request.NewDuration);
+        task.Revision++;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task UnlockAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireWorker(user);
+        var task = await db.ExternalTasks.SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"External task {id} does not exist.");
+        (task.WorkerId, task.LockExpiresAt) = (null, null);
+        task.Revision++;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<List<ExternalTaskView>> ListAsync(string? topic, Guid? instanceId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        RequireWorker(user);
+        var rows = await db.ExternalTasks.AsNoTracking()
+            .Where(t => (topic == null || t.Topic == topic) && (instanceId == null || t.InstanceId == instanceId))
+            .OrderBy(t => t.CreatedAt).Take(500).ToListAsync(cancellationToken);
+        return [.. rows.Select(t => new ExternalTaskView(t.Id, t.Topic, t.InstanceId, t.ProcessKey, t.ElementId, t.BusinessKey, t.Priority, t.Retries, t.ErrorMessage,
+            t.WorkerId, t.LockExpiresAt, t.Incident, t.CreatedAt))];
+    }
+
+    private async Task<List<LockedExternalTask>> ViewsAsync(List<ExternalTask> tasks, List<FetchTopic> topics, CancellationToken cancellationToken)
+    {
+        var result = new List<LockedExternalTask>();
+        foreach (var group in tasks.GroupBy(t => t.InstanceId))
+        {
+            var state = await db.ProcessInstances.AsNoTracking().Where(i => i.Id == group.Key).Select(i => i.State).SingleAsync(cancellationToken);
+            var instanceState = InstanceState.Deserialize(state);
+            foreach (var task in group)
+            {
+                var names = topics.First(t => t.TopicName.Trim() == task.Topic).Variables;
+                var variables = ProcessExecution.VariablesOfToken(instanceState, task.TokenId)
+                    .Where(v => names is null || names.Contains(v.Key, StringComparer.Ordinal))
+                    .ToDictionary(v => v.Key, v => v.Value?.DeepClone(), StringComparer.Ordinal);
+                result.Add(new LockedExternalTask(task.Id, task.Topic, task.WorkerId!, task.InstanceId, task.ProcessKey, task.ElementId, task.BusinessKey,
+                    task.Retries, task.ErrorMessage, task.Priority, task.LockExpiresAt!.Value, variables));
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<ExternalTask> LockedByAsync(Guid id, string? workerId, CancellationToken cancellationToken)
+    {
+        RequireWorkerId(workerId);
+        var task = await db.ExternalTasks.SingleOrDefaultAsync(t => t.Id == id, cancellationToken)
+            ?? throw new NotFoundException($"External task {id} does not exist (completed, or its process moved on).");
+        if (task.WorkerId != workerId!.Trim())
+        {
+            throw new ConflictException(task.WorkerId is null
+                ? $"External task {id} is not locked: fetch and lock it first."
+                : $"External task {id} is locked by worker '{task.WorkerId}'.");
+        }
+
+        return task;
+    }
+
+    private async Task<(ExternalTask Task, ProcessExecution Execution)> LoadLockedAsync(EngineUnit unit, Guid id, string? workerId, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var task = await LockedByAsync(id, workerId, cancellationToken);
+        var instance = await db.ProcessInstances.SingleAsync(i => i.Id == task.InstanceId, cancellationToken);
+        var execution = await unit.OpenAsync(instance, user.UserName, cancellationToken);
+        if (!execution.State.Tokens.Any(t => t.Id == task.TokenId && t.Waiting && t.Wait == WaitKind.ExternalTask))
+        {
+            throw new DbUpdateConcurrencyException("The external task changed while it was being read.");
+        }
+
+        return (task, execution);
+    }
+
+    private static void RequireWorker(CurrentUser user)
+    {
+        if (!user.IsProcessOwner && !user.Roles.Contains(Roles.ExternalWorker))
+        {
+            throw new ForbiddenException("Only external workers, process owners and admins serve external tasks.");
+        }
+    }
+
+    private static void RequireWorkerId(string? workerId)
+    {
+        if (string.IsNullOrWhiteSpace(workerId) || workerId.Length > 200)
+        {
+            throw ValidationFailedException.For("workerId", "Name the worker (workerId, up to 200 characters).");
+        }
+    }
+}
