@@ -31,6 +31,7 @@ public sealed partial class BpmnParser
             "errorEventDefinition" => ReadError(definition, id, kind),
             "signalEventDefinition" => ReadSignal(definition, id),
             "escalationEventDefinition" => ReadEscalation(definition, id, kind),
+            "conditionalEventDefinition" => ReadConditional(definition, id),
             _ => null,
         };
     }
@@ -114,6 +115,18 @@ public sealed partial class BpmnParser
             ErrorCodeVariable = OurOrCamunda(definition, "errorCodeVariable") is { Length: > 0 } codeVariable ? codeVariable.Trim() : null,
             ErrorMessageVariable = OurOrCamunda(definition, "errorMessageVariable") is { Length: > 0 } messageVariable ? messageVariable.Trim() : null,
         };
+    }
+
+    private EventSpec? ReadConditional(XElement definition, string id)
+    {
+        var text = definition.Element(BpmnNs + "condition")?.Value;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            _errors.Add(new BpmnError(id, "The conditional event needs a condition (e.g. ${amount > 1000})."));
+            return null;
+        }
+
+        return new EventSpec(TriggerKind.Condition) { Condition = ScriptExpression(id, text) };
     }
 
     private EventSpec ReadEscalation(XElement definition, string id, NodeKind kind)

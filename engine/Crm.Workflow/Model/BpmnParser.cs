@@ -182,7 +182,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         NodeKind? kind = (local, trigger) switch
         {
             // An error start belongs to an event sub-process (the validator says so otherwise).
-            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition" or "escalationEventDefinition") => NodeKind.StartEvent,
+            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition") => NodeKind.StartEvent,
             ("endEvent", "" or "signalEventDefinition" or "escalationEventDefinition") => NodeKind.EndEvent,
             // A message throw or end event runs its handler (send an e-mail, call a system) like a service task;
             // without one it passes, as in Camunda 7.
@@ -191,11 +191,11 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("intermediateThrowEvent", "messageEventDefinition") => NodeKind.IntermediateThrowEvent,
             ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
             ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
-            ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition") => NodeKind.IntermediateCatchEvent,
+            ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "conditionalEventDefinition") => NodeKind.IntermediateCatchEvent,
             ("intermediateThrowEvent", "" or "signalEventDefinition" or "linkEventDefinition" or "escalationEventDefinition") => NodeKind.IntermediateThrowEvent,
             // A link catch passes straight through: the flow arrives from its link throws (LinkFlows joins them).
             ("intermediateCatchEvent", "linkEventDefinition") => NodeKind.IntermediateThrowEvent,
-            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition") => NodeKind.BoundaryEvent,
+            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition") => NodeKind.BoundaryEvent,
             ("userTask", "") => NodeKind.UserTask,
             ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
             // With a decision reference it evaluates a DMN table; otherwise it runs a handler like a service task.

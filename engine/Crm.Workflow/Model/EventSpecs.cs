@@ -7,6 +7,8 @@ public enum TriggerKind
     Error,
     /// <summary>An escalation: thrown by an end or intermediate throw event, caught (interrupting or not) by an enclosing scope.</summary>
     Escalation,
+    /// <summary>A condition over the variables, evaluated when the event starts waiting and whenever a step changes variables.</summary>
+    Condition,
     /// <summary>A receive task without a message: it waits until it is triggered by its element id (API or a module).</summary>
     Trigger,
 }
@@ -34,6 +36,9 @@ public sealed record EventSpec(TriggerKind Trigger, TimerSpec? Timer = null, Exp
     public string? ErrorCodeVariable { get; init; }
 
     public string? ErrorMessageVariable { get; init; }
+
+    /// <summary>The condition of a conditional event.</summary>
+    public Expression? Condition { get; init; }
 
     /// <summary>A signal: caught like a message named <c>signal:&lt;name&gt;</c>, thrown as a broadcast to every instance waiting for it.</summary>
     public bool IsSignal { get; init; }

@@ -45,9 +45,9 @@ internal sealed class ModelValidator(
         }
         else if (scopeId is null)
         {
-            foreach (var errorStart in starts.Where(s => s.Event?.Trigger is TriggerKind.Error or TriggerKind.Escalation))
+            foreach (var errorStart in starts.Where(s => s.Event?.Trigger is TriggerKind.Error or TriggerKind.Escalation or TriggerKind.Condition))
             {
-                errors.Add(new BpmnError(errorStart.Id, $"An {(errorStart.Event!.Trigger == TriggerKind.Error ? "error" : "escalation")} start event belongs in an event sub-process."));
+                errors.Add(new BpmnError(errorStart.Id, $"A{errorStart.Event!.Trigger switch { TriggerKind.Error => "n error", TriggerKind.Escalation => "n escalation", _ => " conditional" }} start event belongs in an event sub-process."));
             }
         }
         else

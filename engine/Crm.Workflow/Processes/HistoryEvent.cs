@@ -36,6 +36,7 @@ public enum HistoryEventType
     InstanceMigrated,
     EscalationThrown,
     EscalationCaught,
+    ConditionMet,
 }
 
 /// <summary>One thing that happened in an instance, in order (<see cref="Sequence"/>).</summary>

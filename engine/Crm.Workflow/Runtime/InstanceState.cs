@@ -131,6 +131,8 @@ public enum WaitKind
     AsyncAfter,
     /// <summary>An external task: a worker outside the server completes it.</summary>
     ExternalTask,
+    /// <summary>A conditional catch event waiting for its condition to hold.</summary>
+    Condition,
 }
 
 /// <summary>
@@ -147,6 +149,8 @@ public sealed class EventWait
     public required string ElementId { get; set; }
     public DateTimeOffset? DueAt { get; set; }
     public string? MessageName { get; set; }
+    /// <summary>A conditional event: no row anywhere; the instance evaluates it when its variables change.</summary>
+    public bool IsCondition { get; set; }
 }
 
 /// <summary>

@@ -31,7 +31,7 @@ public sealed partial class ProcessExecution
             RemoveWait(wait);
         }
 
-        foreach (var wait in _removedWaits)
+        foreach (var wait in _removedWaits.Where(w => !w.IsCondition))
         {
             if (wait.IsJob)
             {

@@ -20,7 +20,7 @@ public sealed partial class ProcessExecution
     {
         foreach (var (_, start) in model.EventSubProcessesOf(elementId))
         {
-            if (start.Event?.Trigger is TriggerKind.Timer or TriggerKind.Message)
+            if (start.Event?.Trigger is TriggerKind.Timer or TriggerKind.Message or TriggerKind.Condition)
             {
                 Subscribe(start, scopeId, null);
             }

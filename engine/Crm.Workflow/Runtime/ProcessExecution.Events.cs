@@ -48,6 +48,13 @@ public sealed partial class ProcessExecution
     private void SubscribeWith(FlowNode eventNode, string anchorId, IReadOnlyDictionary<string, JsonNode?> variables)
     {
         var spec = eventNode.Event ?? throw new ProcessExecutionException(eventNode.Id, "the element has no timer or message to wait for.");
+        if (spec.Trigger == TriggerKind.Condition)
+        {
+            WatchCondition(eventNode, anchorId);
+            _conditionsDirty = true;   // a condition that already holds fires at once
+            return;
+        }
+
         if (spec.Trigger == TriggerKind.Timer)
         {
             var plan = PlanTimer(eventNode, spec.Timer!, variables);
@@ -152,10 +159,18 @@ public sealed partial class ProcessExecution
     /// </summary>
     public async Task TriggerAsync(EventWait wait, IReadOnlyDictionary<string, JsonNode?>? variables, Job? timerJob, CancellationToken cancellationToken)
     {
-        state.Waits.Remove(wait);
         var eventNode = model.Node(wait.ElementId);
         History(timerJob is null ? HistoryEventType.MessageReceived : HistoryEventType.TimerFired, eventNode,
             timerJob is null ? new { message = wait.MessageName, variables = variables?.Keys } : new { due = timerJob.DueAt });
+        Fire(wait, variables, timerJob);
+        await RunAsync(cancellationToken);
+    }
+
+    /// <summary>Moves the instance on for a wait whose event happened (no run: the caller runs the agenda).</summary>
+    private void Fire(EventWait wait, IReadOnlyDictionary<string, JsonNode?>? variables, Job? timerJob)
+    {
+        state.Waits.Remove(wait);
+        var eventNode = model.Node(wait.ElementId);
         if (eventNode.Kind == NodeKind.BoundaryEvent)
         {
             FireBoundary(eventNode, wait.AnchorId, variables, timerJob);
@@ -181,8 +196,6 @@ public sealed partial class ProcessExecution
 
             LeaveWithMappings(token, eventNode, null);
         }
-
-        await RunAsync(cancellationToken);
     }
 
     /// <summary>Runs the element an async job was created for.</summary>
@@ -240,6 +253,10 @@ public sealed partial class ProcessExecution
         else if (timerJob is null && eventNode.Event?.Trigger == TriggerKind.Message)
         {
             Subscribe(eventNode, anchorId, null);
+        }
+        else if (eventNode.Event?.Trigger == TriggerKind.Condition)
+        {
+            WatchCondition(eventNode, anchorId);   // fires again on a later change of variables, not now
         }
     }
 

@@ -82,6 +82,7 @@ public sealed partial class ProcessExecution
         }
 
         scope.Variables[name] = value?.DeepClone();
+        _conditionsDirty = true;
         History(HistoryEventType.VariableSet, null, new { name, scope = scope.Id, value });
     }
 

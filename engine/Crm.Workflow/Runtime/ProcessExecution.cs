@@ -145,7 +145,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 }
             }
 
-            if (instance.Status != InstanceStatus.Active || (!FireReadyInclusiveJoins() && !CompleteEmptyScopes()))
+            if (instance.Status != InstanceStatus.Active || (!FireReadyInclusiveJoins() && !FireConditions() && !CompleteEmptyScopes()))
             {
                 break;
             }
@@ -220,7 +220,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             case NodeKind.IntermediateCatchEvent:
                 token.Locals = EvaluateInputs(token, node);
                 token.Waiting = true;
-                token.Wait = node.Event!.Trigger switch { TriggerKind.Timer => WaitKind.Timer, TriggerKind.Trigger => WaitKind.Trigger, _ => WaitKind.Message };
+                token.Wait = node.Event!.Trigger switch { TriggerKind.Timer => WaitKind.Timer, TriggerKind.Trigger => WaitKind.Trigger, TriggerKind.Condition => WaitKind.Condition, _ => WaitKind.Message };
                 // Boundaries first: attaching them clears the anchor's earlier waits, which would take this step's own with them.
                 AttachBoundaries(node, token.Id, token);
                 if (node.Event.Trigger != TriggerKind.Trigger)

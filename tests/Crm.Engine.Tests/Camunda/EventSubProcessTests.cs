@@ -254,6 +254,72 @@ public abstract class EventSubProcessTests(DatabaseProvider provider) : EngineTe
     }
 
     [Fact]
+    public async Task ConditionalEvents_CatchBoundaryAndEventSubProcess_FireWhenVariablesMakeThemTrue()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <process id="conditional" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="waitForStock"/>
+                <intermediateCatchEvent id="waitForStock"><conditionalEventDefinition><condition>${stock >= ordered}</condition></conditionalEventDefinition></intermediateCatchEvent>
+                <sequenceFlow id="f2" sourceRef="waitForStock" targetRef="pack"/>
+                <userTask id="pack" name="Pack" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0" crm:writes="vip"/>
+                <boundaryEvent id="tooBig" attachedToRef="pack"><conditionalEventDefinition><condition>${ordered > 100}</condition></conditionalEventDefinition></boundaryEvent>
+                <sequenceFlow id="f3" sourceRef="tooBig" targetRef="split"/>
+                <userTask id="split" name="Split the order"/>
+                <sequenceFlow id="f4" sourceRef="split" targetRef="end"/>
+                <sequenceFlow id="f5" sourceRef="pack" targetRef="end"/>
+                <endEvent id="end"/>
+                <subProcess id="vipWatch" triggeredByEvent="true">
+                  <startEvent id="becameVip" isInterrupting="false"><conditionalEventDefinition><condition>${vip == true}</condition></conditionalEventDefinition></startEvent>
+                  <sequenceFlow id="v1" sourceRef="becameVip" targetRef="greet"/>
+                  <userTask id="greet" name="Greet the VIP"/>
+                  <sequenceFlow id="v2" sourceRef="greet" targetRef="greeted"/>
+                  <endEvent id="greeted"/>
+                </subProcess>
+              </process>
+            </definitions>
+            """);
+        // Already true on arrival: the catch event passes at once.
+        var ready = await Engine.StartAsync("conditional", new { stock = 5, ordered = 3, vip = false });
+        Assert.Equal(["pack"], (await Engine.InstanceAsync(ready.Id)).ActiveElementIds);
+
+        // Not yet: it waits until a step changes the variables (here a message with new stock).
+        await Engine.DeployXmlAsync(Head + """
+              <message id="restocked" name="restocked"/>
+              <process id="restock" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="split"/>
+                <parallelGateway id="split"/>
+                <sequenceFlow id="f2" sourceRef="split" targetRef="delivery"/>
+                <sequenceFlow id="f3" sourceRef="split" targetRef="enough"/>
+                <receiveTask id="delivery" messageRef="restocked"/>
+                <sequenceFlow id="f4" sourceRef="delivery" targetRef="deliveryEnd"/>
+                <endEvent id="deliveryEnd"/>
+                <intermediateCatchEvent id="enough"><conditionalEventDefinition><condition>${stock >= 10}</condition></conditionalEventDefinition></intermediateCatchEvent>
+                <sequenceFlow id="f5" sourceRef="enough" targetRef="ship"/>
+                <userTask id="ship" name="Ship"/>
+                <sequenceFlow id="f6" sourceRef="ship" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var waiting = await Engine.StartAsync("restock", new { stock = 2 }, businessKey: "R-1");
+        Assert.Equal(["delivery", "enough"], (await Engine.InstanceAsync(waiting.Id)).ActiveElementIds.Order(StringComparer.Ordinal));
+        await Engine.MessageAsync("restocked", businessKey: "R-1", variables: new { stock = 12 });
+        Assert.Equal(["ship"], (await Engine.InstanceAsync(waiting.Id)).ActiveElementIds);
+
+        // The non-interrupting event sub-process starts when vip turns true; the boundary interrupts packing when the order grows.
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(ready.Id, "pack"), new { vip = true }, EngineHarness.Admin);
+        Assert.Equal(["greet"], (await Engine.InstanceAsync(ready.Id)).ActiveElementIds);   // the main path ended; the greeting runs on
+        var second = await Engine.StartAsync("conditional", new { stock = 500, ordered = 3, vip = false });
+        var big = await Engine.StartAsync("conditional", new { stock = 500, ordered = 300, vip = false });
+        Assert.Equal(["split"], (await Engine.InstanceAsync(big.Id)).ActiveElementIds);   // true as soon as packing began
+        Assert.Contains(await Engine.HistoryAsync(big.Id), h => h.Type == "ElementCancelled" && h.ElementId == "pack");
+        Assert.Equal(["pack"], (await Engine.InstanceAsync(second.Id)).ActiveElementIds);
+    }
+
+    [Fact]
     public async Task BadEventSubProcesses_AreRefused_NamingTheElement()
     {
         RequireDatabase();
