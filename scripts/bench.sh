@@ -3,8 +3,9 @@
 # Prints (a) straight-through instances/s, (b) HTTP user-task round trips/s, (c) raw one-row commits/s,
 # (j) async jobs/s with one and two processes and timer lag under load, and the ratios a/c and b/c.
 # (d) documents against a real S3 server (API vs raw Minio transfers, indexing, search at 100 000 documents).
+# (l) phase b's round trip at 4, 16 and 64 clients: errors (target 0) and p99 latency (target < 1 s).
 # (t) the service desk queue of a group with 100 000 open tickets (first page p95 target < 200 ms).
-# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|j|i|t|k|m|d|d-io|d-index]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, PostgreSQL only, not in the default run)
+# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|l|j|i|t|k|m|d|d-io|d-index]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, PostgreSQL only, not in the default run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}; EXTRA=("${@:3}")

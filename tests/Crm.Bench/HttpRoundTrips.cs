@@ -7,7 +7,7 @@ namespace Crm.Bench;
 /// <summary>(b) The real server process over HTTP: start an instance that waits at a user task (the start answers with the task), complete it.</summary>
 internal static class HttpRoundTrips
 {
-    private const string ProcessXml = """
+    internal const string ProcessXml = """
         <?xml version="1.0" encoding="UTF-8"?>
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0" id="bench">
           <bpmn:process id="bench-task" isExecutable="true">

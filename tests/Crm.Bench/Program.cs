@@ -32,6 +32,13 @@ if (options.Only is null or "b")
     results.Add(("b HTTP user-task round trips/s", await HttpRoundTrips.RunAsync(options, http.Progress)));
 }
 
+List<LoadLevel>? load = null;
+if (options.Only is null or "l")
+{
+    using var phase = Phase("l) load: phase b's round trip at 4, 16 and 64 clients, errors and p99 latency");
+    load = await LoadLevels.RunAsync(options, phase.Progress);
+}
+
 JobFigures? jobs = null;
 if (options.Only is null or "j")
 {
@@ -103,6 +110,11 @@ if (jobs is not null)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  j/c = {jobs.OneProcess / c:F3}   timer lag under {jobs.LoadPerSecond:F0} async instances/s: p50 {jobs.LagP50:F0} ms, p99 {jobs.LagP99:F0} ms ({jobs.Timers} timers)"));
 }
+if (load is not null)
+{
+    LoadLevels.Print(load);
+}
+
 if (inbox is not null)
 {
     InboxBench.Print(inbox);
