@@ -15,6 +15,8 @@ public enum JobKind
     CallReturn = 3,
     /// <summary>A signal thrown by a process: broadcast to every waiting instance and signal start, after the thrower's commit.</summary>
     SignalBroadcast = 4,
+    /// <summary>A called process threw an escalation nothing in it caught: offered to the parent's call activity.</summary>
+    EscalationFromCall = 5,
 }
 
 /// <summary>
@@ -62,6 +64,8 @@ public sealed class JobPayload
     public string? ParkedToken { get; set; }
     /// <summary>The signal a <see cref="JobKind.SignalBroadcast"/> job sends.</summary>
     public string? Signal { get; set; }
+    /// <summary>Escalations a called process threw uncaught in the step that ended it (they reach the call activity first).</summary>
+    public List<string>? Escalations { get; set; }
 }
 
 internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>

@@ -82,9 +82,12 @@ public sealed class JobRunner(WorkflowDbContext db, ProcessEngine engine, Proces
 
         var execution = await unit.OpenAsync(instance, null, cancellationToken, executor: owner);
         db.Jobs.Remove(job);
-        var ran = job.Kind == JobKind.CallReturn
-            ? await ReturnFromCallAsync(job, execution, cancellationToken)
-            : await TriggerAsync(job, execution, cancellationToken);
+        var ran = job.Kind switch
+        {
+            JobKind.CallReturn => await ReturnFromCallAsync(job, execution, cancellationToken),
+            JobKind.EscalationFromCall => await EscalateFromCallAsync(job, execution, cancellationToken),
+            _ => await TriggerAsync(job, execution, cancellationToken),
+        };
         if (!ran)
         {
             unit.Discard(execution);   // only the job row goes
@@ -113,6 +116,18 @@ public sealed class JobRunner(WorkflowDbContext db, ProcessEngine engine, Proces
         return true;
     }
 
+    private static async Task<bool> EscalateFromCallAsync(Job job, ProcessExecution execution, CancellationToken cancellationToken)
+    {
+        var code = JsonSerializer.Deserialize<JobPayload>(job.Payload ?? "{}")?.ErrorCode;
+        if (code is null || !execution.State.Tokens.Any(t => t.Id == job.AnchorId && t.Wait == WaitKind.CalledProcess))
+        {
+            return false;   // the call activity ended meanwhile
+        }
+
+        await execution.EscalateFromCallAsync(job.AnchorId!, code, cancellationToken);
+        return true;
+    }
+
     private static async Task<bool> ReturnFromCallAsync(Job job, ProcessExecution execution, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.Deserialize<JobPayload>(job.Payload ?? "{}") ?? new JobPayload();
@@ -132,7 +147,7 @@ public sealed class JobRunner(WorkflowDbContext db, ProcessEngine engine, Proces
             return false;
         }
 
-        await execution.ReturnFromCallAsync(tokenId!, payload.Variables ?? [], payload.ErrorCode, cancellationToken);
+        await execution.ReturnFromCallAsync(tokenId!, payload.Variables ?? [], payload.ErrorCode, payload.Escalations, cancellationToken);
         return true;
     }
 

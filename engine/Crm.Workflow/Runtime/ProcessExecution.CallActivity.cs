@@ -86,19 +86,33 @@ public sealed partial class ProcessExecution
             state.Tokens.Add(token);
         }
 
-        ReturnFromCall(token, node, childExecution.State.Scopes.Count > 0 ? childExecution.State.Root.Variables : [], childExecution.UncaughtErrorCode);
+        ReturnFromCall(token, node, childExecution.State.Scopes.Count > 0 ? childExecution.State.Root.Variables : [], childExecution.UncaughtErrorCode, childExecution._escalationsToParent);
     }
 
     /// <summary>A called process ended (reported by a CallReturn job): continue the call activity's token.</summary>
-    public async Task ReturnFromCallAsync(string tokenId, IReadOnlyDictionary<string, JsonNode?> childVariables, string? errorCode, CancellationToken cancellationToken)
+    public async Task ReturnFromCallAsync(string tokenId, IReadOnlyDictionary<string, JsonNode?> childVariables, string? errorCode, IReadOnlyList<string>? escalations, CancellationToken cancellationToken)
     {
         var token = state.Tokens.First(t => t.Id == tokenId);
-        ReturnFromCall(token, model.Node(token.ElementId), childVariables, errorCode);
+        ReturnFromCall(token, model.Node(token.ElementId), childVariables, errorCode, escalations ?? []);
         await RunAsync(cancellationToken);
     }
 
-    private void ReturnFromCall(Token token, FlowNode node, IReadOnlyDictionary<string, JsonNode?> childVariables, string? errorCode)
+    private void ReturnFromCall(Token token, FlowNode node, IReadOnlyDictionary<string, JsonNode?> childVariables, string? errorCode, IReadOnlyList<string> escalations)
     {
+        foreach (var code in escalations)
+        {
+            // The call activity's escalation boundaries first, then the enclosing scopes; an interrupting catch ends the call here.
+            if (!CatchEscalationAt(node, token.Id, token.ScopeId, code))
+            {
+                OfferEscalation(token.ScopeId, code);
+            }
+
+            if (!state.Tokens.Contains(token))
+            {
+                return;
+            }
+        }
+
         History(HistoryEventType.CalledProcessEnded, node, errorCode is null ? null : new { errorCode });
         DetachAll(token.Id);
         token.Waiting = false;

@@ -44,6 +44,33 @@ public sealed partial class ProcessExecution
         }
 
         _removedWaits.Clear();
+        // Ending now: the escalations travel with the return, so they reach the call activity before it completes.
+        var ending = instance.Status is InstanceStatus.Completed or InstanceStatus.Terminated;
+        foreach (var code in ending ? [] : _escalationsToParent)
+        {
+            // The parent may be new in this very unit (a child that escalates as it starts): tracked, not yet stored.
+            var parent = engine.Db.ProcessInstances.Local.Where(i => i.Id == instance.ParentInstanceId).Select(i => new { i.DefinitionId, i.ProcessKey }).FirstOrDefault()
+                ?? await engine.Db.ProcessInstances.AsNoTracking().Where(i => i.Id == instance.ParentInstanceId)
+                    .Select(i => new { i.DefinitionId, i.ProcessKey }).SingleAsync(cancellationToken);
+            engine.Db.Jobs.Add(new Job
+            {
+                Kind = JobKind.EscalationFromCall,
+                InstanceId = instance.ParentInstanceId,
+                DefinitionId = parent.DefinitionId,
+                ProcessKey = parent.ProcessKey,
+                ElementId = instance.ParentElementId ?? "",
+                AnchorId = instance.ParentAnchorId,
+                DueAt = engine.Clock.GetUtcNow(),
+                CreatedAt = engine.Clock.GetUtcNow(),
+                Payload = JsonSerializer.Serialize(new JobPayload { ErrorCode = code }),
+            });
+        }
+
+        if (!ending)
+        {
+            _escalationsToParent.Clear();
+        }
+
         if (instance.Status is InstanceStatus.Completed or InstanceStatus.Terminated && instance.ParentInstanceId is { } parentId && !_returnsInline)
         {
             await ReportToParentAsync(parentId, cancellationToken);
@@ -174,6 +201,7 @@ public sealed partial class ProcessExecution
                 ChildInstanceId = instance.Id,
                 ChildStatus = instance.Status.ToString(),
                 ErrorCode = _uncaughtErrorCode,
+                Escalations = _escalationsToParent.Count > 0 ? [.. _escalationsToParent] : null,
                 Variables = state.Scopes.Count > 0 ? state.Root.Variables : null,
                 ParkedToken = instance.ParentToken,
             }),

@@ -93,8 +93,8 @@ public sealed partial class ProcessExecution
     /// <summary>
     /// An escalation end or intermediate throw event: outwards from the thrower's scope, each scope's escalation
     /// event sub-processes, then the escalation boundary events of the sub-process that scope runs, catch it
-    /// (with the code, else without one); interrupting or not. Uncaught, nothing happens (BPMN): the thrower goes on.
-    /// Escalations do not cross call activities.
+    /// (with the code, else without one); interrupting or not. Uncaught in a called process, it goes on to the
+    /// parent's call activity (after this step commits). Uncaught at the top, nothing happens (BPMN): the thrower goes on.
     /// </summary>
     private void ThrowEscalation(Token thrower, FlowNode node)
     {
@@ -104,8 +104,13 @@ public sealed partial class ProcessExecution
         }
 
         History(HistoryEventType.EscalationThrown, node, new { code });
+        OfferEscalation(thrower.ScopeId, code);
+    }
+
+    private void OfferEscalation(string scopeId, string code)
+    {
         string? cameFrom = null;
-        for (var scope = state.Scope(thrower.ScopeId); ; scope = state.Scope(scope.ParentId))
+        for (var scope = state.Scope(scopeId); ; scope = state.Scope(scope.ParentId))
         {
             var candidates = model.EventSubProcessesOf(scope.ElementId)
                 .Where(e => e.Start.Event?.Trigger == TriggerKind.Escalation && e.SubProcess.Id != cameFrom).ToList();
@@ -125,30 +130,58 @@ public sealed partial class ProcessExecution
 
             if (scope.ParentId is null)
             {
+                if (instance.ParentInstanceId is not null && instance.ParentToken is null)
+                {
+                    _escalationsToParent.Add(code);
+                }
+
                 return;
             }
 
-            var host = model.Node(scope.ElementId!);
-            var boundary = host.Boundaries.FirstOrDefault(b => b.Event!.Trigger == TriggerKind.Escalation && b.Event.ErrorCode == code)
-                ?? host.Boundaries.FirstOrDefault(b => b.Event!.Trigger == TriggerKind.Escalation && b.Event.ErrorCode is null);
-            if (boundary is not null)
+            var anchorId = scope.Body ?? scope.Id;
+            if (CatchEscalationAt(model.Node(scope.ElementId!), anchorId, AnchorScope(anchorId), code))
             {
-                var anchorId = scope.Body ?? scope.Id;
-                var continuesIn = AnchorScope(anchorId);
-                if (boundary.Boundary!.CancelActivity)
-                {
-                    CancelAnchor(anchorId);
-                }
-
-                History(HistoryEventType.EscalationCaught, boundary, new { code });
-                var token = NewToken(boundary.Id, continuesIn);
-                History(HistoryEventType.ElementEntered, boundary, null);
-                LeaveWithMappings(token, boundary, null);
                 return;
             }
 
             cameFrom = scope.ElementId;
         }
+    }
+
+    /// <summary>An escalation boundary event of <paramref name="host"/> with the code (else without one) catches it.</summary>
+    private bool CatchEscalationAt(FlowNode host, string anchorId, string continuesIn, string code)
+    {
+        var boundary = host.Boundaries.FirstOrDefault(b => b.Event!.Trigger == TriggerKind.Escalation && b.Event.ErrorCode == code)
+            ?? host.Boundaries.FirstOrDefault(b => b.Event!.Trigger == TriggerKind.Escalation && b.Event.ErrorCode is null);
+        if (boundary is null)
+        {
+            return false;
+        }
+
+        if (boundary.Boundary!.CancelActivity)
+        {
+            CancelAnchor(anchorId);
+        }
+
+        History(HistoryEventType.EscalationCaught, boundary, new { code });
+        var token = NewToken(boundary.Id, continuesIn);
+        History(HistoryEventType.ElementEntered, boundary, null);
+        LeaveWithMappings(token, boundary, null);
+        return true;
+    }
+
+    private readonly List<string> _escalationsToParent = [];
+
+    /// <summary>A called process escalated and nothing in it caught it: the call activity's boundaries, then its scopes, may.</summary>
+    public async Task EscalateFromCallAsync(string tokenId, string code, CancellationToken cancellationToken)
+    {
+        var token = state.Tokens.First(t => t.Id == tokenId);
+        if (!CatchEscalationAt(model.Node(token.ElementId), token.Id, token.ScopeId, code))
+        {
+            OfferEscalation(token.ScopeId, code);
+        }
+
+        await RunAsync(cancellationToken);
     }
 
     /// <summary>Cancels everything running in the scope and the other event sub-process starts listening there.</summary>

@@ -320,6 +320,58 @@ public abstract class EventSubProcessTests(DatabaseProvider provider) : EngineTe
     }
 
     [Fact]
+    public async Task EscalationsFromACalledProcess_ReachTheCallActivity_BesideOrInterrupting()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <escalation id="help" escalationCode="HELP"/>
+              <escalation id="stop" escalationCode="STOP"/>
+              <process id="child" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="c1" sourceRef="start" targetRef="askHelp"/>
+                <intermediateThrowEvent id="askHelp"><escalationEventDefinition escalationRef="help"/></intermediateThrowEvent>
+                <sequenceFlow id="c2" sourceRef="askHelp" targetRef="work"/>
+                <userTask id="work" name="Work"/>
+                <sequenceFlow id="c3" sourceRef="work" targetRef="giveUp"/>
+                <endEvent id="giveUp"><escalationEventDefinition escalationRef="stop"/></endEvent>
+              </process>
+            </definitions>
+            """);
+        await Engine.DeployXmlAsync(Head + """
+              <escalation id="help" escalationCode="HELP"/>
+              <escalation id="stop" escalationCode="STOP"/>
+              <process id="parent" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="p1" sourceRef="start" targetRef="call"/>
+                <callActivity id="call" calledElement="child"/>
+                <boundaryEvent id="helpWanted" attachedToRef="call" cancelActivity="false"><escalationEventDefinition escalationRef="help"/></boundaryEvent>
+                <sequenceFlow id="p2" sourceRef="helpWanted" targetRef="help"/>
+                <userTask id="help" name="Help"/>
+                <sequenceFlow id="p3" sourceRef="help" targetRef="helped"/>
+                <endEvent id="helped"/>
+                <boundaryEvent id="stopped" attachedToRef="call"><escalationEventDefinition escalationRef="stop"/></boundaryEvent>
+                <sequenceFlow id="p4" sourceRef="stopped" targetRef="review"/>
+                <userTask id="review" name="Review the stop"/>
+                <sequenceFlow id="p5" sourceRef="review" targetRef="end"/>
+                <sequenceFlow id="p6" sourceRef="call" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var parent = await Engine.StartAsync("parent");
+        await Engine.RunJobsAsync();   // the escalation goes to the parent after the child's step commits
+        Assert.Equal(["call", "help"], (await Engine.InstanceAsync(parent.Id)).ActiveElementIds.Order(StringComparer.Ordinal));
+
+        // The child ends with STOP: the interrupting boundary catches it before the call activity completes.
+        var child = (await Engine.RunAsync<Crm.Platform.Persistence.CrmDbContext, Guid>(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            System.Linq.Queryable.Select(System.Linq.Queryable.Where(db.ProcessInstances, i => i.ParentInstanceId == parent.Id), i => i.Id))));
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(child, "work"));
+        await Engine.RunJobsAsync();
+        Assert.Equal(["help", "review"], (await Engine.InstanceAsync(parent.Id)).ActiveElementIds.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(await Engine.HistoryAsync(parent.Id), h => h.Type == "ElementLeft" && h.ElementId == "end");
+    }
+
+    [Fact]
     public async Task BadEventSubProcesses_AreRefused_NamingTheElement()
     {
         RequireDatabase();
