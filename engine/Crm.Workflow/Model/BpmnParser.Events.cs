@@ -32,6 +32,7 @@ public sealed partial class BpmnParser
             "signalEventDefinition" => ReadSignal(definition, id),
             "escalationEventDefinition" => ReadEscalation(definition, id, kind),
             "conditionalEventDefinition" => ReadConditional(definition, id),
+            "compensateEventDefinition" => ReadCompensation(definition, id, kind),
             _ => null,
         };
     }
@@ -115,6 +116,27 @@ public sealed partial class BpmnParser
             ErrorCodeVariable = OurOrCamunda(definition, "errorCodeVariable") is { Length: > 0 } codeVariable ? codeVariable.Trim() : null,
             ErrorMessageVariable = OurOrCamunda(definition, "errorMessageVariable") is { Length: > 0 } messageVariable ? messageVariable.Trim() : null,
         };
+    }
+
+    private EventSpec ReadCompensation(XElement definition, string id, NodeKind kind)
+    {
+        if (kind == NodeKind.BoundaryEvent)
+        {
+            var handler = _associations.GetValueOrDefault(id);
+            if (handler is null)
+            {
+                _errors.Add(new BpmnError(id, "The compensation boundary event needs an association to its handler (an activity marked isForCompensation)."));
+            }
+
+            return new EventSpec(TriggerKind.Compensation) { CompensationHandlerId = handler };
+        }
+
+        if ((string?)definition.Attribute("waitForCompletion") == "false")
+        {
+            _errors.Add(new BpmnError(id, "Only waitForCompletion=\"true\" (the default) is supported: the flow goes on after the handlers."));
+        }
+
+        return new EventSpec(TriggerKind.Compensation) { ActivityRef = (string?)definition.Attribute("activityRef") };
     }
 
     private EventSpec? ReadConditional(XElement definition, string id)

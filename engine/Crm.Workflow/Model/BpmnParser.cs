@@ -29,6 +29,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
     private readonly Dictionary<string, string?> _errorCodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _signals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _escalations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _associations = new(StringComparer.Ordinal);
 
     /// <summary>Parses and validates; throws <see cref="BpmnValidationException"/> listing every error.</summary>
     public ProcessModel Parse(string xml)
@@ -102,6 +103,15 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         if (string.IsNullOrWhiteSpace(key))
         {
             throw new BpmnValidationException([new BpmnError("process", "The process needs an id: it is the process key.")]);
+        }
+
+        _associations.Clear();
+        foreach (var association in process.Descendants(BpmnNs + "association"))
+        {
+            if ((string?)association.Attribute("sourceRef") is { } from && (string?)association.Attribute("targetRef") is { } to)
+            {
+                _associations[from] = to;
+            }
         }
 
         ReadScope(process, scopeId: null);
@@ -183,7 +193,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         {
             // An error start belongs to an event sub-process (the validator says so otherwise).
             ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition") => NodeKind.StartEvent,
-            ("endEvent", "" or "signalEventDefinition" or "escalationEventDefinition") => NodeKind.EndEvent,
+            ("endEvent", "" or "signalEventDefinition" or "escalationEventDefinition" or "compensateEventDefinition") => NodeKind.EndEvent,
             // A message throw or end event runs its handler (send an e-mail, call a system) like a service task;
             // without one it passes, as in Camunda 7.
             ("endEvent" or "intermediateThrowEvent", "messageEventDefinition") when HasHandler(element) => NodeKind.ServiceTask,
@@ -192,10 +202,10 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
             ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
             ("intermediateCatchEvent", "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "conditionalEventDefinition") => NodeKind.IntermediateCatchEvent,
-            ("intermediateThrowEvent", "" or "signalEventDefinition" or "linkEventDefinition" or "escalationEventDefinition") => NodeKind.IntermediateThrowEvent,
+            ("intermediateThrowEvent", "" or "signalEventDefinition" or "linkEventDefinition" or "escalationEventDefinition" or "compensateEventDefinition") => NodeKind.IntermediateThrowEvent,
             // A link catch passes straight through: the flow arrives from its link throws (LinkFlows joins them).
             ("intermediateCatchEvent", "linkEventDefinition") => NodeKind.IntermediateThrowEvent,
-            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition") => NodeKind.BoundaryEvent,
+            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition" or "compensateEventDefinition") => NodeKind.BoundaryEvent,
             ("userTask", "") => NodeKind.UserTask,
             ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
             // With a decision reference it evaluates a DMN table; otherwise it runs a handler like a service task.
@@ -252,6 +262,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             RetryCycle = ReadRetryCycle(element, id),
             StartForm = kind == NodeKind.StartEvent ? ReadStartForm(element, id) : null,
             Interrupting = kind != NodeKind.StartEvent || (string?)element.Attribute("isInterrupting") != "false",
+            IsForCompensation = (string?)element.Attribute("isForCompensation") == "true",
         };
     }
 

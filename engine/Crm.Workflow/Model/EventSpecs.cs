@@ -7,6 +7,8 @@ public enum TriggerKind
     Error,
     /// <summary>An escalation: thrown by an end or intermediate throw event, caught (interrupting or not) by an enclosing scope.</summary>
     Escalation,
+    /// <summary>Compensation: a boundary names the handler of its activity; a throw event compensates its scope (or one activity).</summary>
+    Compensation,
     /// <summary>A condition over the variables, evaluated when the event starts waiting and whenever a step changes variables.</summary>
     Condition,
     /// <summary>A receive task without a message: it waits until it is triggered by its element id (API or a module).</summary>
@@ -36,6 +38,12 @@ public sealed record EventSpec(TriggerKind Trigger, TimerSpec? Timer = null, Exp
     public string? ErrorCodeVariable { get; init; }
 
     public string? ErrorMessageVariable { get; init; }
+
+    /// <summary>A compensation throw's <c>activityRef</c>: compensate that activity only.</summary>
+    public string? ActivityRef { get; init; }
+
+    /// <summary>A compensation boundary's handler, joined to it by an association.</summary>
+    public string? CompensationHandlerId { get; init; }
 
     /// <summary>The condition of a conditional event.</summary>
     public Expression? Condition { get; init; }

@@ -94,7 +94,7 @@ internal sealed class ModelValidator(
         }
 
         // An event sub-process is entered by its start event's trigger, never by a flow.
-        foreach (var node in nodes.Values.Where(n => n.ScopeId == scopeId && !reached.Contains(n.Id) && n.Kind != NodeKind.EventSubProcess))
+        foreach (var node in nodes.Values.Where(n => n.ScopeId == scopeId && !reached.Contains(n.Id) && n.Kind != NodeKind.EventSubProcess && !n.IsForCompensation))
         {
             errors.Add(new BpmnError(node.Id, "The element cannot be reached from the start event."));
         }
@@ -130,6 +130,11 @@ internal sealed class ModelValidator(
 
     private void ValidateNode(FlowNode node)
     {
+        if (node.IsForCompensation && (node.Incoming.Count > 0 || node.Outgoing.Count > 0))
+        {
+            errors.Add(new BpmnError(node.Id, "A compensation handler has no sequence flows: its compensation boundary event starts it."));
+        }
+
         if (node.Kind == NodeKind.StartEvent && node.Incoming.Count > 0)
         {
             errors.Add(new BpmnError(node.Id, "A start event cannot have incoming flows."));
@@ -193,7 +198,14 @@ internal sealed class ModelValidator(
                 errors.Add(new BpmnError(node.Id, "A boundary event cannot have incoming flows."));
             }
 
-            if (node.Outgoing.Count == 0)
+            if (node.Event?.Trigger == TriggerKind.Compensation)
+            {
+                if (node.Event.CompensationHandlerId is { } handlerId && (!nodes.TryGetValue(handlerId, out var handler) || !handler.IsForCompensation || !handler.IsActivity))
+                {
+                    errors.Add(new BpmnError(node.Id, $"The compensation handler '{handlerId}' must be an activity marked isForCompensation=\"true\"."));
+                }
+            }
+            else if (node.Outgoing.Count == 0)
             {
                 errors.Add(new BpmnError(node.Id, "The boundary event leads nowhere."));
             }

@@ -126,6 +126,9 @@ public sealed class FlowNode
     /// <summary>The form a person fills when starting the process by hand (JSON schema), on a none start event.</summary>
     public string? StartForm { get; init; }
 
+    /// <summary><c>isForCompensation="true"</c>: run only to compensate its activity, never reached by a flow.</summary>
+    public bool IsForCompensation { get; init; }
+
     /// <summary>On the start event of an event sub-process: whether it cancels the rest of its scope (<c>isInterrupting</c>, default true).</summary>
     public bool Interrupting { get; init; } = true;
 

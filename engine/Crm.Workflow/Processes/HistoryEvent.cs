@@ -37,6 +37,7 @@ public enum HistoryEventType
     EscalationThrown,
     EscalationCaught,
     ConditionMet,
+    CompensationThrown,
 }
 
 /// <summary>One thing that happened in an instance, in order (<see cref="Sequence"/>).</summary>

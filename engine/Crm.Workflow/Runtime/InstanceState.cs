@@ -20,6 +20,10 @@ public sealed class InstanceState
     public List<MultiInstanceBody> Bodies { get; set; } = [];
     /// <summary>Jobs and message subscriptions this instance is waiting on (their rows live in their own tables).</summary>
     public List<EventWait> Waits { get; set; } = [];
+    /// <summary>Completed activities with a compensation handler, in completion order (null when there are none).</summary>
+    public List<CompensationRecord>? Compensations { get; set; }
+    /// <summary>Compensations under way: the handlers still to run, one after another.</summary>
+    public List<CompensationRun>? CompensationRuns { get; set; }
     public long NextTokenNumber { get; set; }
 
     [JsonIgnore]
@@ -115,6 +119,26 @@ public sealed class Token
     public string? Body { get; set; }
     /// <summary>Why the token waits: a person, a job (async, timer), a message, a called process.</summary>
     public WaitKind? Wait { get; set; }
+    /// <summary>The compensation this token runs a handler for.</summary>
+    public string? CompensationRun { get; set; }
+}
+
+/// <summary>An activity that completed and can be compensated by its handler.</summary>
+public sealed class CompensationRecord
+{
+    public required string ScopeId { get; set; }
+    public required string ActivityId { get; set; }
+    public required string HandlerId { get; set; }
+    public long Sequence { get; set; }
+}
+
+/// <summary>A compensation thrown in a scope: handlers run newest first; the thrower (if it waits) goes on after the last.</summary>
+public sealed class CompensationRun
+{
+    public required string Id { get; set; }
+    public required string ScopeId { get; set; }
+    public string? ThrowerTokenId { get; set; }
+    public List<string> Remaining { get; set; } = [];
 }
 
 public enum WaitKind
@@ -133,6 +157,8 @@ public enum WaitKind
     ExternalTask,
     /// <summary>A conditional catch event waiting for its condition to hold.</summary>
     Condition,
+    /// <summary>A compensation throw event waiting for the handlers it started.</summary>
+    Compensation,
 }
 
 /// <summary>

@@ -214,6 +214,7 @@ public sealed partial class ProcessExecution
             }
 
             var node = model.Node(scope.ElementId!);
+            CloseCompensations(scope, node);
             var token = NewToken(node.Id, scope.ParentId);
             token.Body = scope.Body;
             LeaveWithMappings(token, node, scope.Id);

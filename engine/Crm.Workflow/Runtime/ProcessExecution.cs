@@ -189,6 +189,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 History(HistoryEventType.ElementLeft, node, null);
                 state.Tokens.Remove(token);
                 ThrowEscalation(token, node);
+                Compensate(token.ScopeId, node, thrower: null);
                 break;
             case NodeKind.TerminateEndEvent:
                 History(HistoryEventType.ElementLeft, node, null);
@@ -196,6 +197,11 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 Terminate(token.ScopeId);
                 break;
             case NodeKind.IntermediateThrowEvent:
+                if (node.Event?.Trigger == TriggerKind.Compensation && Compensate(token.ScopeId, node, token))
+                {
+                    break;   // the token waits for the handlers
+                }
+
                 QueueSignal(token, node);
                 ThrowEscalation(token, node);
                 if (state.Tokens.Contains(token))
@@ -303,6 +309,8 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             return;
         }
 
+        RecordCompensable(token, node);
+
         token.Locals = null;
         if (node.AsyncAfter && node.Outgoing.Count > 0)
         {
@@ -324,6 +332,11 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         if (flows.Count == 0)
         {
             state.Tokens.Remove(token);   // implicit end: an activity without outgoing flows
+            if (token.CompensationRun is { } run)
+            {
+                NextCompensationHandler(run);
+            }
+
             return;
         }
 

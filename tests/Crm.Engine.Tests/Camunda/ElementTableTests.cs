@@ -69,7 +69,8 @@ public sealed partial class ElementTableTests
         ["boundaryEvent (error)"] = Boundary("<errorEventDefinition errorRef=\"er\"/>"),
         ["boundaryEvent (escalation)"] = Boundary("<escalationEventDefinition escalationRef=\"es\"/>", onSubProcess: true),
         ["boundaryEvent (conditional)"] = Boundary(Conditional),
-        ["boundaryEvent (compensation)"] = Boundary("<compensateEventDefinition/>"),
+        ["boundaryEvent (compensation)"] = Seq("<userTask id=\"t\"/>").Replace("\"x\"", "\"t\"", StringComparison.Ordinal)
+            + """<boundaryEvent id="x" attachedToRef="t"><compensateEventDefinition/></boundaryEvent><task id="undo" isForCompensation="true"/><association id="as" sourceRef="x" targetRef="undo"/>""",
         ["boundaryEvent (cancel)"] = Boundary("<cancelEventDefinition/>", onSubProcess: true),
         ["userTask"] = Seq("<userTask id=\"x\"/>"),
         ["serviceTask"] = Seq("<serviceTask id=\"x\" camunda:type=\"test.any\"/>"),

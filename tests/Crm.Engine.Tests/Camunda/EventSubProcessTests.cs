@@ -372,6 +372,64 @@ public abstract class EventSubProcessTests(DatabaseProvider provider) : EngineTe
     }
 
     [Fact]
+    public async Task Compensation_RunsTheHandlersOfCompletedActivities_NewestFirst_ThenTheFlowGoesOn()
+    {
+        RequireDatabase();
+        const string model = """
+              <process id="trip" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="bookHotel"/>
+                <scriptTask id="bookHotel" scriptFormat="javascript"><script>execution.setVariable('booked', booked.concat(['hotel']));</script></scriptTask>
+                <boundaryEvent id="hotelComp" attachedToRef="bookHotel"><compensateEventDefinition/></boundaryEvent>
+                <scriptTask id="cancelHotel" isForCompensation="true" scriptFormat="javascript"><script>execution.setVariable('undone', undone.concat(['hotel']));</script></scriptTask>
+                <association id="a1" sourceRef="hotelComp" targetRef="cancelHotel"/>
+                <sequenceFlow id="f2" sourceRef="bookHotel" targetRef="bookFlight"/>
+                <scriptTask id="bookFlight" scriptFormat="javascript"><script>execution.setVariable('booked', booked.concat(['flight']));</script></scriptTask>
+                <boundaryEvent id="flightComp" attachedToRef="bookFlight"><compensateEventDefinition/></boundaryEvent>
+                <userTask id="cancelFlight" name="Cancel the flight by phone" isForCompensation="true"/>
+                <association id="a2" sourceRef="flightComp" targetRef="cancelFlight"/>
+                <sequenceFlow id="f3" sourceRef="bookFlight" targetRef="paid"/>
+                <exclusiveGateway id="paid" default="f5"/>
+                <sequenceFlow id="f4" sourceRef="paid" targetRef="undoAll"><conditionExpression>${payment == 'failed'}</conditionExpression></sequenceFlow>
+                <sequenceFlow id="f5" sourceRef="paid" targetRef="done"/>
+                <intermediateThrowEvent id="undoAll"><compensateEventDefinition/></intermediateThrowEvent>
+                <sequenceFlow id="f6" sourceRef="undoAll" targetRef="tellCustomer"/>
+                <userTask id="tellCustomer" name="Tell the customer"/>
+                <sequenceFlow id="f7" sourceRef="tellCustomer" targetRef="done"/>
+                <endEvent id="done"/>
+              </process>
+            </definitions>
+            """;
+        await Engine.DeployXmlAsync(Head + model);
+        var failed = await Engine.StartAsync("trip", new { booked = Array.Empty<string>(), undone = Array.Empty<string>(), payment = "failed" });
+        // Newest first: the flight's handler (a person) runs before the hotel's; the throw event waits for both.
+        Assert.Equal(["cancelFlight", "undoAll"], (await Engine.InstanceAsync(failed.Id)).ActiveElementIds.Order(StringComparer.Ordinal));
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(failed.Id, "cancelFlight"));
+        var compensated = await Engine.InstanceAsync(failed.Id);
+        Assert.Equal(["tellCustomer"], compensated.ActiveElementIds);
+        Assert.Equal(["hotel"], compensated.Variables["undone"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains(await Engine.HistoryAsync(failed.Id), h => h.Type == "CompensationThrown" && h.ElementId == "undoAll");
+
+        var paid = await Engine.StartAsync("trip", new { booked = Array.Empty<string>(), undone = Array.Empty<string>(), payment = "ok" });
+        Assert.Equal("Completed", (await Engine.InstanceAsync(paid.Id)).State);   // nothing thrown, nothing undone
+
+        // Only the hotel, from an end event naming it.
+        await Engine.DeployXmlAsync(Head + model.Replace("id=\"trip\"", "id=\"hotelOnly\"", StringComparison.Ordinal)
+            .Replace("<intermediateThrowEvent id=\"undoAll\"><compensateEventDefinition/></intermediateThrowEvent>", "<endEvent id=\"undoAll\"><compensateEventDefinition activityRef=\"bookHotel\"/></endEvent>", StringComparison.Ordinal)
+            .Replace("<sequenceFlow id=\"f6\" sourceRef=\"undoAll\" targetRef=\"tellCustomer\"/>", "", StringComparison.Ordinal)
+            .Replace("<userTask id=\"tellCustomer\" name=\"Tell the customer\"/>", "", StringComparison.Ordinal)
+            .Replace("<sequenceFlow id=\"f7\" sourceRef=\"tellCustomer\" targetRef=\"done\"/>", "", StringComparison.Ordinal));
+        var hotelOnly = await Engine.StartAsync("hotelOnly", new { booked = Array.Empty<string>(), undone = Array.Empty<string>(), payment = "failed" });
+        var ended = await Engine.InstanceAsync(hotelOnly.Id);
+        Assert.Equal("Completed", ended.State);
+        Assert.Equal(["hotel"], ended.Variables["undone"]!.AsArray().Select(v => v!.GetValue<string>()));
+
+        var missing = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + model.Replace("id=\"trip\"", "id=\"noHandler\"", StringComparison.Ordinal)
+            .Replace("<association id=\"a1\" sourceRef=\"hotelComp\" targetRef=\"cancelHotel\"/>", "", StringComparison.Ordinal)));
+        Assert.Contains(missing.Errors, e => e.ElementId == "hotelComp" && e.Message.Contains("association", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BadEventSubProcesses_AreRefused_NamingTheElement()
     {
         RequireDatabase();
