@@ -64,6 +64,7 @@ try
         using var actor = AuditActor.Begin(http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name : null);
         await next();
     });
+    app.UseExternalWorkerScope();   // a worker account reaches /api/external-tasks and nothing else
     app.UseRateLimiter();
     app.UseAuthorization();
     app.UseAntiforgery();

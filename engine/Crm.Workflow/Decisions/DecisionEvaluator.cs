@@ -12,7 +12,11 @@ public sealed record DecisionOutcome(
     IReadOnlyList<string> MatchedRuleIds,
     IReadOnlyList<Dictionary<string, JsonNode?>> Results,
     JsonNode? Aggregate,
-    bool Aggregated);
+    bool Aggregated)
+{
+    /// <summary>The output an aggregate is of: the key of the one entry an aggregated result has.</summary>
+    public string? AggregateOutput { get; init; }
+}
 
 /// <summary>A decision that cannot give a result by its own rules (UNIQUE with two matches, ANY with different outputs ...).</summary>
 public sealed class DecisionEvaluationException(string elementId, string message) : Exception($"Decision '{elementId}': {message}")
@@ -23,7 +27,21 @@ public sealed class DecisionEvaluationException(string elementId, string message
 /// <summary>Evaluates a decision table against variables: inputs through the expression engine, S-FEEL entries, hit policy.</summary>
 public sealed class DecisionEvaluator(ExpressionEngine expressions)
 {
+    /// <summary>Evaluates; anything that goes wrong is a <see cref="DecisionEvaluationException"/> naming the decision, rule or input.</summary>
     public DecisionOutcome Evaluate(DecisionTable table, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        try
+        {
+            return EvaluateTable(table, variables);
+        }
+        catch (Exception ex) when (ex is not DecisionEvaluationException and not OutOfMemoryException)
+        {
+            var elementId = ex is ExpressionException expression ? expression.ElementId : table.Key;
+            throw new DecisionEvaluationException(elementId, ex.Message);
+        }
+    }
+
+    private DecisionOutcome EvaluateTable(DecisionTable table, IReadOnlyDictionary<string, JsonNode?> variables)
     {
         var inputValues = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         var values = new List<JsonNode?>();
@@ -76,7 +94,7 @@ public sealed class DecisionEvaluator(ExpressionEngine expressions)
         var results = rows.Select(r => r.Outputs).ToList();
         var aggregated = table.HitPolicy == HitPolicy.Collect && table.Aggregation != CollectAggregation.None;
         var aggregate = aggregated ? Aggregate(table, results) : null;
-        return new DecisionOutcome(table.Key, inputValues, [.. rows.Select(r => r.Rule.Id)], results, aggregate, aggregated);
+        return new DecisionOutcome(table.Key, inputValues, [.. rows.Select(r => r.Rule.Id)], results, aggregate, aggregated) { AggregateOutput = table.Outputs[0].Name };
     }
 
     private Dictionary<string, JsonNode?> OutputsOf(DecisionTable table, DecisionRule rule, IReadOnlyDictionary<string, JsonNode?> variables)

@@ -60,13 +60,16 @@ public sealed class DecisionService(WorkflowDbContext db, DecisionEvaluator eval
     {
         RequireOwner(user);
         var tables = DmnParser.Parse(xml);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(xml)));
+        var decisions = System.Xml.Linq.XDocument.Parse(xml).Root!.Elements().Where(e => e.Name.LocalName == "decision")
+            .ToDictionary(e => (string?)e.Attribute("id") ?? "", e => e.ToString(System.Xml.Linq.SaveOptions.DisableFormatting), StringComparer.Ordinal);
         return await ConflictRetry.RunAsync(db, async () =>
         {
             var created = false;
             var rows = new List<DecisionDefinition>();
             foreach (var table in tables)
             {
+                // A version per changed decision: the hash is of this decision's own element, not of the whole file.
+                var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(decisions[table.Key])));
                 var latest = await DecisionTables.FindAsync(db, table.Key, null, cancellationToken);
                 if (latest is not null && latest.XmlHash == hash)
                 {

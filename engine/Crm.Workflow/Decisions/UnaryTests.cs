@@ -305,9 +305,13 @@ internal static class Comparable
             return text;
         }
 
-        return value.TryGetValue(out decimal number) ? number
-            : value.TryGetValue(out double real) ? (decimal)real
-            : value.ToJsonString();
+        if (value.TryGetValue(out decimal number))
+        {
+            return number;
+        }
+
+        // Beyond decimal's range (1e30, NaN, infinity) a number compares as its text: no match, no crash.
+        return value.TryGetValue(out double real) && double.IsFinite(real) && Math.Abs(real) < 7.9e28 ? (decimal)real : value.ToJsonString();
     }
 
     public static DateTimeOffset? ParseTime(string text) =>

@@ -24,6 +24,8 @@ public sealed class ExternalTask
     public string? ErrorMessage { get; set; }
     public string? ErrorDetails { get; set; }
     public string? WorkerId { get; set; }
+    /// <summary>The account that took the lock: only it reports on the task (the worker id alone is the client's word).</summary>
+    public string? LockedBy { get; set; }
     /// <summary>Locked until then (by <see cref="WorkerId"/>), or, after a failure with retries left, not offered before then.</summary>
     public DateTimeOffset? LockExpiresAt { get; set; }
     /// <summary>Out of retries: an incident that a process owner retries once the cause is fixed.</summary>
@@ -45,6 +47,7 @@ internal sealed class ExternalTaskConfiguration : IEntityTypeConfiguration<Exter
         builder.Property(t => t.TokenId).HasMaxLength(50);
         builder.Property(t => t.Topic).HasMaxLength(200);
         builder.Property(t => t.WorkerId).HasMaxLength(200);
+        builder.Property(t => t.LockedBy).HasMaxLength(100);
         builder.Property(t => t.ErrorMessage).HasMaxLength(2000);
         builder.Property(t => t.Revision).IsConcurrencyToken();
         builder.HasIndex(t => new { t.Topic, t.Incident, t.LockExpiresAt });

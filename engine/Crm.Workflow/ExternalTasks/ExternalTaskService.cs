@@ -45,33 +45,41 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
 
         var wanted = Math.Clamp(request.MaxTasks, 1, MaxBatch);
         var topics = request.Topics.Select(t => t.TopicName.Trim()).Distinct(StringComparer.Ordinal).ToList();
-        for (var attempt = 0; ; attempt++)
+        var locked = new List<ExternalTask>();
+        for (var round = 0; round < 3 && locked.Count < wanted; round++)
         {
             var now = clock.GetUtcNow();
-            var query = db.ExternalTasks.Where(t => topics.Contains(t.Topic) && !t.Incident && (t.LockExpiresAt == null || t.LockExpiresAt < now));
+            var taken = locked.Select(t => t.Id).ToList();
+            var query = db.ExternalTasks.AsNoTracking().Where(t => topics.Contains(t.Topic) && !t.Incident && (t.LockExpiresAt == null || t.LockExpiresAt < now) && !taken.Contains(t.Id));
             query = request.UsePriority ? query.OrderByDescending(t => t.Priority).ThenBy(t => t.CreatedAt) : query.OrderBy(t => t.CreatedAt);
-            var picked = await query.Take(wanted).ToListAsync(cancellationToken);
-            foreach (var task in picked)
+            var candidates = await query.Take(wanted - locked.Count).ToListAsync(cancellationToken);
+            if (candidates.Count == 0)
+            {
+                break;
+            }
+
+            // One row at a time, each guarded by its revision: a row another worker locked first is skipped, the rest are ours.
+            foreach (var task in candidates)
             {
                 var topic = request.Topics.First(t => t.TopicName.Trim() == task.Topic);
+                db.ExternalTasks.Attach(task);
                 task.WorkerId = request.WorkerId.Trim();
+                task.LockedBy = user.UserName;
                 task.LockExpiresAt = now + TimeSpan.FromMilliseconds(topic.LockDuration);
                 task.Revision++;
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    locked.Add(task);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    db.ChangeTracker.Clear();
+                }
             }
-
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                // Another worker locked one of these first: try again with what is left.
-                db.ChangeTracker.Clear();
-                continue;
-            }
-
-            return await ViewsAsync(picked, request.Topics, cancellationToken);
         }
+
+        return await ViewsAsync(locked, request.Topics, cancellationToken);
     }
 
     public async Task CompleteAsync(Guid id, CompleteExternalTaskRequest request, CurrentUser user, CancellationToken cancellationToken)
@@ -114,17 +122,31 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
             throw ValidationFailedException.For("retries", "Retries and retryTimeout (milliseconds, up to a day) cannot be negative.");
         }
 
-        var task = await LockedByAsync(id, request.WorkerId, cancellationToken);
+        var task = await LockedByAsync(id, request.WorkerId, user, cancellationToken);
         var now = clock.GetUtcNow();
         task.Retries = request.Retries;
         task.ErrorMessage = request.ErrorMessage is { Length: > 2000 } text ? text[..2000] : request.ErrorMessage;
         task.ErrorDetails = request.ErrorDetails;
         task.WorkerId = null;
+        task.LockedBy = null;
         task.LockExpiresAt = request.Retries > 0 ? now + TimeSpan.FromMilliseconds(request.RetryTimeout) : null;
         task.Incident = request.Retries == 0;
         task.FailedAt = now;
         task.Revision++;
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(id, cancellationToken);
+    }
+
+    /// <summary>A report that lost a race (the task was completed, cancelled or re-locked meanwhile) is a 409, not an error.</summary>
+    private async Task SaveAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException($"External task {id} changed meanwhile (completed, cancelled or locked again); fetch and lock it again.");
+        }
     }
 
     public async Task ExtendLockAsync(Guid id, ExtendLockRequest request, CurrentUser user, CancellationToken cancellationToken)
@@ -135,19 +157,25 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
             throw ValidationFailedException.For("newDuration", "Give the new lock duration in milliseconds (up to a day).");
         }
 
-        var task = await LockedByAsync(id, request.WorkerId, cancellationToken);
+        var task = await LockedByAsync(id, request.WorkerId, user, cancellationToken);
         task.LockExpiresAt = clock.GetUtcNow() + TimeSpan.FromMilliseconds(request.NewDuration);
         task.Revision++;
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(id, cancellationToken);
     }
 
+    /// <summary>Gives a task back before its lock expires: the account that locked it, or a process owner.</summary>
     public async Task UnlockAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
         RequireWorker(user);
         var task = await db.ExternalTasks.SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"External task {id} does not exist.");
-        (task.WorkerId, task.LockExpiresAt) = (null, null);
+        if (task.LockedBy is { } holder && holder != user.UserName && !user.IsProcessOwner)
+        {
+            throw new ForbiddenException($"External task {id} is locked by another account.");
+        }
+
+        (task.WorkerId, task.LockedBy, task.LockExpiresAt) = (null, null, null);
         task.Revision++;
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(id, cancellationToken);
     }
 
     public async Task<List<ExternalTaskView>> ListAsync(string? topic, Guid? instanceId, CurrentUser user, CancellationToken cancellationToken)
@@ -170,8 +198,9 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
             foreach (var task in group)
             {
                 var names = topics.First(t => t.TopicName.Trim() == task.Topic).Variables;
+                var hidden = protectedVariables.Of(task.ProcessKey);   // what the application set for its record stays in the server
                 var variables = ProcessExecution.VariablesOfToken(instanceState, task.TokenId)
-                    .Where(v => names is null || names.Contains(v.Key, StringComparer.Ordinal))
+                    .Where(v => (names is null || names.Contains(v.Key, StringComparer.Ordinal)) && !hidden.Contains(v.Key))
                     .ToDictionary(v => v.Key, v => v.Value?.DeepClone(), StringComparer.Ordinal);
                 result.Add(new LockedExternalTask(task.Id, task.Topic, task.WorkerId!, task.InstanceId, task.ProcessKey, task.ElementId, task.BusinessKey,
                     task.Retries, task.ErrorMessage, task.Priority, task.LockExpiresAt!.Value, variables));
@@ -181,11 +210,17 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
         return result;
     }
 
-    private async Task<ExternalTask> LockedByAsync(Guid id, string? workerId, CancellationToken cancellationToken)
+    private async Task<ExternalTask> LockedByAsync(Guid id, string? workerId, CurrentUser user, CancellationToken cancellationToken)
     {
         RequireWorkerId(workerId);
         var task = await db.ExternalTasks.SingleOrDefaultAsync(t => t.Id == id, cancellationToken)
             ?? throw new NotFoundException($"External task {id} does not exist (completed, or its process moved on).");
+        if (task.WorkerId == workerId!.Trim() && task.LockedBy is { } account && account != user.UserName)
+        {
+            // The worker id is the client's word; the lock also belongs to the account that took it.
+            throw new ForbiddenException($"External task {id} was locked by another account.");
+        }
+
         if (task.WorkerId != workerId!.Trim())
         {
             throw new ConflictException(task.WorkerId is null
@@ -198,11 +233,16 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
 
     private async Task<(ExternalTask Task, ProcessExecution Execution)> LoadLockedAsync(EngineUnit unit, Guid id, string? workerId, CurrentUser user, CancellationToken cancellationToken)
     {
-        var task = await LockedByAsync(id, workerId, cancellationToken);
+        var task = await LockedByAsync(id, workerId, user, cancellationToken);
         var instance = await db.ProcessInstances.SingleAsync(i => i.Id == task.InstanceId, cancellationToken);
         var execution = await unit.OpenAsync(instance, user.UserName, cancellationToken);
         if (!execution.State.Tokens.Any(t => t.Id == task.TokenId && t.Waiting && t.Wait == WaitKind.ExternalTask))
         {
+            if (execution.Instance.Status != Processes.InstanceStatus.Active || execution.State.Tokens.All(t => t.Id != task.TokenId))
+            {
+                throw new NotFoundException($"External task {id} is no longer wanted: its process moved on.");
+            }
+
             throw new DbUpdateConcurrencyException("The external task changed while it was being read.");
         }
 

@@ -53,9 +53,17 @@ public sealed class IncidentService(WorkflowDbContext db, TimeProvider clock)
         if (job is null && await db.ExternalTasks.SingleOrDefaultAsync(t => t.Id == id && t.Incident, cancellationToken) is { } task)
         {
             // Offered to workers again with the attempts given.
-            (task.Incident, task.Retries, task.LockExpiresAt, task.WorkerId) = (false, retries ?? 1, null, null);
+            (task.Incident, task.Retries, task.LockExpiresAt, task.WorkerId, task.LockedBy) = (false, retries ?? 1, null, null, null);
             task.Revision++;
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw new ConflictException($"Incident {id} changed meanwhile (its process moved on); reload the incidents.");
+            }
+
             return View(task);
         }
 

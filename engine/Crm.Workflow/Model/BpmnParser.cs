@@ -432,16 +432,22 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
 
     private ServiceTaskSpec? ReadServiceTask(XElement element, string id)
     {
-        var handler = OurOrCamunda(element, "handler") ?? (string?)element.Attribute(CamundaNs + "type");
+        // A message throw or end event may carry its implementation on its messageEventDefinition.
+        var definition = element.Element(BpmnNs + "messageEventDefinition");
+        var handler = OurOrCamunda(element, "handler") ?? OurOrCamunda(element, "type")
+            ?? (definition is null ? null : OurOrCamunda(definition, "handler") ?? OurOrCamunda(definition, "type"));
         if (string.IsNullOrWhiteSpace(handler))
         {
-            _errors.Add(new BpmnError(id, "The service task needs crm:handler naming a handler type."));
+            var java = new[] { element, definition }.OfType<XElement>().Any(e => OurOrCamunda(e, "class") is not null || OurOrCamunda(e, "expression") is not null || OurOrCamunda(e, "delegateExpression") is not null);
+            _errors.Add(new BpmnError(id, java
+                ? "Java delegates (camunda:class, expression, delegateExpression) cannot run here: use camunda:type with a handler from the catalogue, or \"external\" with a topic for a worker."
+                : "The service task needs crm:handler naming a handler type."));
             return null;
         }
 
         if (handler == ServiceTaskSpec.External)
         {
-            var topic = OurOrCamunda(element, "topic");
+            var topic = OurOrCamunda(element, "topic") ?? (definition is null ? null : OurOrCamunda(definition, "topic"));
             if (string.IsNullOrWhiteSpace(topic))
             {
                 _errors.Add(new BpmnError(id, "An external task needs camunda:topic: workers fetch tasks by topic."));
@@ -674,7 +680,12 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
     private static bool IsTrue(XElement element, string name) =>
         string.Equals(OurOrCamunda(element, name), "true", StringComparison.OrdinalIgnoreCase);
 
-    private static bool HasHandler(XElement element) => !string.IsNullOrWhiteSpace(OurOrCamunda(element, "handler") ?? (string?)element.Attribute(CamundaNs + "type"));
+    /// <summary>A message throw or end event with an implementation: on the event, or (as Camunda Modeler writes it) on its messageEventDefinition.</summary>
+    private static bool HasHandler(XElement element) =>
+        new[] { element, element.Element(BpmnNs + "messageEventDefinition") }.OfType<XElement>()
+            .Any(e => ImplementationAttributes.Any(name => !string.IsNullOrWhiteSpace(OurOrCamunda(e, name))));
+
+    private static readonly string[] ImplementationAttributes = ["handler", "type", "class", "expression", "delegateExpression"];
 
     private static string? OurOrCamunda(XElement element, string name) =>
         (string?)element.Attribute(CrmNs + name) ?? (string?)element.Attribute(CamundaNs + name) ?? (string?)element.Attribute(ActivitiNs + name);

@@ -8,7 +8,8 @@ internal sealed class ModelValidator(
 {
     public void Validate(string processKey)
     {
-        var scopes = nodes.Values.Select(n => n.ScopeId).Distinct().ToList();
+        // Every (event) sub-process is a scope, also an empty one, so an empty one is reported rather than skipped.
+        var scopes = nodes.Values.Select(n => n.ScopeId).Concat(nodes.Values.Where(n => n.Kind is NodeKind.SubProcess or NodeKind.EventSubProcess).Select(n => (string?)n.Id)).Distinct().ToList();
         if (!scopes.Contains(null))
         {
             scopes.Insert(0, null);
@@ -203,6 +204,11 @@ internal sealed class ModelValidator(
                 if (node.Event.CompensationHandlerId is { } handlerId && (!nodes.TryGetValue(handlerId, out var handler) || !handler.IsForCompensation || !handler.IsActivity))
                 {
                     errors.Add(new BpmnError(node.Id, $"The compensation handler '{handlerId}' must be an activity marked isForCompensation=\"true\"."));
+                }
+                else if (node.Event.CompensationHandlerId is { } taskId && nodes[taskId] is var task
+                         && (task.Kind is NodeKind.SubProcess or NodeKind.CallActivity || task.MultiInstance is not null || task.Boundaries.Count > 0))
+                {
+                    errors.Add(new BpmnError(taskId, "A compensation handler is a single task here (no sub-process, call activity, multi-instance or boundary events)."));
                 }
             }
             else if (node.Outgoing.Count == 0)

@@ -174,7 +174,9 @@ public sealed class ProcessModel
     /// <summary>The event sub-processes of a scope (process level when <paramref name="scopeId"/> is null), with their start events.</summary>
     public IEnumerable<(FlowNode SubProcess, FlowNode Start)> EventSubProcessesOf(string? scopeId) =>
         Nodes.Values.Where(n => n.Kind == NodeKind.EventSubProcess && n.ScopeId == scopeId)
-            .Select(n => (n, Nodes.Values.First(s => s.Kind == NodeKind.StartEvent && s.ScopeId == n.Id)));
+            .Select(n => (SubProcess: n, Start: Nodes.Values.FirstOrDefault(s => s.Kind == NodeKind.StartEvent && s.ScopeId == n.Id)))
+            .Where(e => e.Start is not null)
+            .Select(e => (e.SubProcess, e.Start!));
 
     /// <summary>Nodes that can reach <paramref name="targetId"/> within the same scope (used by inclusive joins).</summary>
     public bool CanReach(string fromId, string targetId, string excludingId)

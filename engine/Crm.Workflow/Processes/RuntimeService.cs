@@ -222,6 +222,7 @@ public sealed class RuntimeService(WorkflowDbContext db, ProcessModelCache model
             protectedVariables.Refuse(instance.ProcessKey, variables.Keys, "an edit of variables");
             var execution = await unit.OpenAsync(instance, user.UserName, cancellationToken);
             execution.SetVariables(InstanceState.RootScopeId, variables);
+            await execution.SettleAsync(cancellationToken);   // conditional events the change makes true fire now
         }, cancellationToken);
         return await GetAsync(id, user, cancellationToken);
     }

@@ -130,6 +130,8 @@ public sealed class CompensationRecord
     public required string ActivityId { get; set; }
     public required string HandlerId { get; set; }
     public long Sequence { get; set; }
+    /// <summary>The completed sub-processes (innermost first) it was recorded in, so <c>activityRef</c> can name one of them.</summary>
+    public List<string>? Within { get; set; }
 }
 
 /// <summary>A compensation thrown in a scope: handlers run newest first; the thrower (if it waits) goes on after the last.</summary>
@@ -177,6 +179,8 @@ public sealed class EventWait
     public string? MessageName { get; set; }
     /// <summary>A conditional event: no row anywhere; the instance evaluates it when its variables change.</summary>
     public bool IsCondition { get; set; }
+    /// <summary>The condition held at its last evaluation (a non-interrupting event fires on a change to true).</summary>
+    public bool ConditionHeld { get; set; }
 }
 
 /// <summary>

@@ -137,10 +137,12 @@ public sealed partial class ProcessExecution
             History(HistoryEventType.TaskCancelled, model.Nodes.GetValueOrDefault(task.ElementId), null, task.Id);
         }
 
-        // External tasks of cancelled tokens: a worker holding one learns it is gone when it reports back.
-        foreach (var external in await engine.Db.ExternalTasks.Where(t => t.InstanceId == instance.Id && tokenIds.Contains(t.TokenId)).ToListAsync(cancellationToken))
+        // External tasks of cancelled tokens (stored, or added in this very step): a worker holding one learns it is gone when it reports back.
+        var externals = engine.Db.ExternalTasks.Local.Where(t => t.InstanceId == instance.Id && tokenIds.Contains(t.TokenId)).ToList();
+        externals.AddRange(await engine.Db.ExternalTasks.Where(t => t.InstanceId == instance.Id && tokenIds.Contains(t.TokenId)).ToListAsync(cancellationToken));
+        foreach (var external in externals.Distinct())
         {
-            engine.Db.ExternalTasks.Remove(external);
+            engine.Db.ExternalTasks.Remove(external);   // an Added row is simply never inserted
         }
 
         // Subtasks of a cancelled task (they have no token of their own) end with it.
@@ -168,9 +170,13 @@ public sealed partial class ProcessExecution
         }
 
         var anchors = _pendingCancellations.Concat(_cancelledBodies).Distinct().ToList();
-        var children = await engine.Db.ProcessInstances
+        // Children started in this very step are only tracked, not stored yet: both are cancelled.
+        var children = engine.Db.ProcessInstances.Local
+            .Where(i => i.ParentInstanceId == instance.Id && i.Status == InstanceStatus.Active && anchors.Contains(i.ParentAnchorId!)).ToList();
+        children.AddRange(await engine.Db.ProcessInstances
             .Where(i => i.ParentInstanceId == instance.Id && i.Status == InstanceStatus.Active && anchors.Contains(i.ParentAnchorId!))
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken));
+        children = [.. children.Distinct()];
         var models = (ProcessModelCache)engine.Services.GetService(typeof(ProcessModelCache))!;
         foreach (var child in children)
         {

@@ -40,6 +40,7 @@ public sealed partial class ProcessExecution
             else
             {
                 record.ScopeId = scope.ParentId!;
+                (record.Within ??= []).Add(subProcess.Id);
             }
         }
     }
@@ -52,7 +53,15 @@ public sealed partial class ProcessExecution
             return false;
         }
 
-        var records = (state.Compensations ?? []).Where(r => r.ScopeId == scopeId && (spec.ActivityRef is null || r.ActivityId == spec.ActivityRef))
+        // Thrown inside an event sub-process, it compensates the scope the event sub-process belongs to (as Camunda does).
+        var scope = state.Scope(scopeId);
+        if (scope.ElementId is { } elementId && model.Node(elementId).Kind == NodeKind.EventSubProcess)
+        {
+            scopeId = scope.ParentId!;
+        }
+
+        var records = (state.Compensations ?? []).Where(r => r.ScopeId == scopeId
+                && (spec.ActivityRef is null || r.ActivityId == spec.ActivityRef || (r.Within?.Contains(spec.ActivityRef) ?? false)))
             .OrderByDescending(r => r.Sequence).ToList();
         History(HistoryEventType.CompensationThrown, thrown, new { activities = records.Select(r => r.ActivityId) });
         if (records.Count == 0)

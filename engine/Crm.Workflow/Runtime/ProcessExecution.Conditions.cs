@@ -12,8 +12,13 @@ public sealed partial class ProcessExecution
 {
     private bool _conditionsDirty;
 
-    private void WatchCondition(FlowNode eventNode, string anchorId) =>
-        state.Waits.Add(new EventWait { Id = Guid.CreateVersion7(), IsJob = false, IsCondition = true, AnchorId = anchorId, ElementId = eventNode.Id });
+    /// <param name="held">A non-interrupting event that just fired watches on with its condition known to hold: it fires
+    /// again only after the condition turned false and then true (so a path that sets variables cannot loop it).</param>
+    private void WatchCondition(FlowNode eventNode, string anchorId, bool held = false) =>
+        state.Waits.Add(new EventWait { Id = Guid.CreateVersion7(), IsJob = false, IsCondition = true, ConditionHeld = held, AnchorId = anchorId, ElementId = eventNode.Id });
+
+    /// <summary>Variables were changed from outside a step (the instance variables API): let what they make true happen.</summary>
+    public async Task SettleAsync(CancellationToken cancellationToken) => await RunAsync(cancellationToken);
 
     /// <summary>Fires the conditional events whose condition now holds; true when one did (the agenda has work).</summary>
     private bool FireConditions()
@@ -35,7 +40,10 @@ public sealed partial class ProcessExecution
             var node = model.Node(wait.ElementId);
             var variables = state.Tokens.FirstOrDefault(t => t.Id == wait.AnchorId) is { } token ? VariablesFor(token)
                 : state.VisibleVariables(node.Kind == NodeKind.StartEvent ? wait.AnchorId : AnchorScope(wait.AnchorId));
-            if (!Condition(node.Event!.Condition!, variables, node.Id))
+            var holds = Condition(node.Event!.Condition!, variables, node.Id);
+            var held = wait.ConditionHeld;
+            wait.ConditionHeld = holds;
+            if (!holds || held)
             {
                 continue;
             }

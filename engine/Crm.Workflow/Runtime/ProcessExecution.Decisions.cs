@@ -38,7 +38,7 @@ public sealed partial class ProcessExecution
     private static JsonNode? MapResult(DecisionResultMapping mapping, DecisionOutcome outcome, string elementId)
     {
         var rows = outcome.Aggregated
-            ? [new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { ["result"] = outcome.Aggregate?.DeepClone() }]
+            ? [new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { [outcome.AggregateOutput ?? "result"] = outcome.Aggregate?.DeepClone() }]
             : outcome.Results;
         JsonObject Row(Dictionary<string, JsonNode?> row) => new(row.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
         switch (mapping)

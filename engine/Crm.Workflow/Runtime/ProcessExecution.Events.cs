@@ -256,7 +256,7 @@ public sealed partial class ProcessExecution
         }
         else if (eventNode.Event?.Trigger == TriggerKind.Condition)
         {
-            WatchCondition(eventNode, anchorId);   // fires again on a later change of variables, not now
+            WatchCondition(eventNode, anchorId, held: true);   // fires again when the condition turns true anew, not now
         }
     }
 

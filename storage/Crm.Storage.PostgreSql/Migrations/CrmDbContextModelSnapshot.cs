@@ -2459,6 +2459,10 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<DateTimeOffset?>("LockExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<long>("Priority")
                         .HasColumnType("bigint");
 

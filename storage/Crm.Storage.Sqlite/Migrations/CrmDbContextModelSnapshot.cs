@@ -2450,6 +2450,10 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<long?>("LockExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Priority")
                         .HasColumnType("INTEGER");
 

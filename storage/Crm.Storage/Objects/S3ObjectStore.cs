@@ -98,10 +98,18 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             // caller stream the body at its own pace (and is what range reads need, see INFRA.md).
             var url = await _client.PresignedGetObjectAsync(
                 new PresignedGetObjectArgs().WithBucket(Bucket).WithObject(hash.ToKey()).WithExpiry(300));
-            var response = await _http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // The client has no overall timeout (uploads may be long): a store that accepts and then stalls gets 100 s to answer.
+            using var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            headers.CancelAfter(TimeSpan.FromSeconds(100));
+            var response = await _http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, headers.Token);
             if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
             {
-                response.EnsureSuccessStatusCode();
+                if (!response.IsSuccessStatusCode)
+                {
+                    response.Dispose();
+                    throw new IOException($"The object store answered {(int)response.StatusCode} {response.ReasonPhrase} for '{hash.ToKey()}'.");
+                }
+
                 return await response.Content.ReadAsStreamAsync(cancellationToken);
             }
 

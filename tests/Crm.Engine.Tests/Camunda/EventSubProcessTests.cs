@@ -448,6 +448,17 @@ public abstract class EventSubProcessTests(DatabaseProvider provider) : EngineTe
             """));
         Assert.Contains(noTrigger.Errors, e => e.ElementId == "plain" && e.Message.Contains("exactly one start event", StringComparison.Ordinal));
 
+        var empty = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + """
+              <process id="emptyEvent" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+                <endEvent id="end"/>
+                <subProcess id="nothingInside" triggeredByEvent="true"/>
+              </process>
+            </definitions>
+            """));
+        Assert.Contains(empty.Errors, e => e.ElementId == "nothingInside");
+
         var errorStartAtTop = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + """
               <error id="e" errorCode="E"/>
               <process id="badStart" isExecutable="true">

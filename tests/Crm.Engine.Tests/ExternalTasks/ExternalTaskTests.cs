@@ -113,6 +113,23 @@ public abstract class ExternalTaskTests(DatabaseProvider provider) : EngineTestB
     }
 
     [Fact]
+    public async Task ATaskCancelledInTheStepThatMadeIt_LeavesNoRow_AndAnotherAccountCannotReportOnALock()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Model.Replace("<boundaryEvent id=\"onDeclined\"", "<boundaryEvent id=\"gone\" attachedToRef=\"charge\"><conditionalEventDefinition><condition>${cancelled == true}</condition></conditionalEventDefinition></boundaryEvent><sequenceFlow id=\"fg\" sourceRef=\"gone\" targetRef=\"end\"/><boundaryEvent id=\"onDeclined\"", StringComparison.Ordinal));
+        var cancelledAtOnce = await Engine.StartAsync("payment", new { amount = 1, prio = 0, cancelled = true });
+        Assert.Equal("Completed", (await Engine.InstanceAsync(cancelledAtOnce.Id)).State);
+        Assert.Empty(await Engine.RunAsync<ExternalTaskService, List<ExternalTaskView>>(s => s.ListAsync(null, cancelledAtOnce.Id, Worker, default)));
+
+        await Engine.StartAsync("payment", new { amount = 2, prio = 0, cancelled = false });
+        var mine = Assert.Single(await FetchAsync("shared-id"));
+        var otherAccount = new CurrentUser(Guid.NewGuid(), "other-worker", new HashSet<string> { Roles.ExternalWorker }, new HashSet<string>());
+        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<ExternalTaskService>(s => s.CompleteAsync(mine.Id, new CompleteExternalTaskRequest("shared-id", null), otherAccount, default)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Engine.RunAsync<ExternalTaskService>(s => s.UnlockAsync(mine.Id, otherAccount, default)));
+        await CompleteAsync(mine.Id, "shared-id");
+    }
+
+    [Fact]
     public async Task TwoWorkersFetchingAtOnce_NeverGetTheSameTask_AndBothCompleteTheirs()
     {
         RequireDatabase();

@@ -107,5 +107,8 @@ public sealed class DecisionAndWorkerApiTests : IAsyncLifetime
         var history = await (await piotr.GetAsync($"/api/decisions/history?instanceId={instanceId}")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("price", history.EnumerateArray().Single().GetProperty("elementId").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await worker.PostAsync("/api/process-definitions", Xml(Process))).StatusCode);   // a worker deploys nothing
+        var elsewhere = await worker.GetAsync("/api/tasks");                                                                       // and sees nothing else
+        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+        Assert.Equal("application/problem+json", elsewhere.Content.Headers.ContentType?.MediaType);
     }
 }
