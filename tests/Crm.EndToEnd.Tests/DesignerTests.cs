@@ -134,6 +134,38 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task ProcessOwner_TurnsEventsIntoSignalAndConditionalEvents_AndNamesThemInThePanel()
+    {
+        var page = await SignInAsync("piotr", "/processes/design");
+        await page.WaitForSelectorAsync("[data-testid=designer-ready][data-ready=true]", new() { State = WaitForSelectorState.Attached });
+
+        // The start event becomes a signal start through the replace menu; the panel names the signal.
+        await ClickElementAsync(page, "start");
+        await page.ClickAsync(".djs-context-pad [data-action='replace']");
+        await page.ClickAsync("[data-id='replace-with-signal-start']");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "prop-signal"), "stock-alarm");
+
+        // An appended intermediate event becomes a conditional catch with its condition.
+        await page.ClickAsync(".djs-context-pad [data-action='append.intermediate-event']");
+        await page.Keyboard.PressAsync("Escape");
+        var caught = await page.EvaluateAsync<string>("() => document.querySelector('[data-testid=canvas]').crmDesigner.selected().id");
+        await ClickElementAsync(page, caught);
+        await page.ClickAsync(".djs-context-pad [data-action='replace']");
+        await Assertions.Expect(page.Locator("[data-id='replace-with-conditional-intermediate-catch']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-id='replace-with-signal-intermediate-throw']")).ToBeVisibleAsync();
+        await page.ClickAsync("[data-id='replace-with-conditional-intermediate-catch']");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "prop-event-condition"), "${stock > 10}");
+        await page.ScreenshotAsync(new() { Path = Shot("designer-signal-conditional.png") });
+
+        var xml = await page.EvaluateAsync<string>("async () => (await document.querySelector('[data-testid=canvas]').crmDesigner.modeler.saveXML()).xml");
+        Assert.Matches("<bpmn:signal id=\"[^\"]+\" name=\"stock-alarm\"", xml);
+        Assert.Contains("signalRef=", xml, StringComparison.Ordinal);
+        Assert.Contains("${stock &gt; 10}", xml, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("problems")).Not.ToContainTextAsync("signal");
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task TaskForMyGroup_AppearsInTheInbox_WithoutReload()
     {
         var page = await SignInAsync("anna", "/tasks");

@@ -889,6 +889,13 @@ T = {
   "NoRuleMatched": ("none", "żadna"),
   "DecisionHistory": ("What it decided", "Historia decyzji"),
   "TestBy": ("test by", "test:"),
+  "SignalName": ("Signal", "Sygnał"),
+  "SignalNameHint": ("Every instance waiting for this signal gets it when it is thrown", "Każda instancja czekająca na ten sygnał otrzyma go po wysłaniu"),
+  "EscalationCode": ("Escalation code", "Kod eskalacji"),
+  "EscalationCodeHint": ("Empty on a catching event catches every escalation", "Puste na zdarzeniu łapiącym łapie każdą eskalację"),
+  "EventCondition": ("Condition", "Warunek"),
+  "LinkName": ("Link name", "Nazwa łącza"),
+  "LinkNameHint": ("A link throw jumps to the link catch of the same name", "Zdarzenie wyrzucające łącze przechodzi do łapiącego o tej samej nazwie"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

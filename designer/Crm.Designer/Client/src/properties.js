@@ -44,6 +44,10 @@ export function describe(element) {
     timer: null,
     message: null,
     errorCode: null,
+    signalName: null,
+    escalationCode: null,
+    eventCondition: null,
+    linkName: null,
     multiInstance: null,
     interrupting: bo.$type === 'bpmn:BoundaryEvent' ? bo.cancelActivity !== false : null
   };
@@ -57,6 +61,18 @@ export function describe(element) {
   }
   if (definition?.$type === 'bpmn:ErrorEventDefinition') {
     info.errorCode = definition.errorRef?.errorCode || '';
+  }
+  if (definition?.$type === 'bpmn:SignalEventDefinition') {
+    info.signalName = definition.signalRef?.name || '';
+  }
+  if (definition?.$type === 'bpmn:EscalationEventDefinition') {
+    info.escalationCode = definition.escalationRef?.escalationCode || '';
+  }
+  if (definition?.$type === 'bpmn:ConditionalEventDefinition') {
+    info.eventCondition = definition.condition?.body || '';
+  }
+  if (definition?.$type === 'bpmn:LinkEventDefinition') {
+    info.linkName = definition.name || '';
   }
   if (loop?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
     info.multiInstance = {
@@ -78,7 +94,7 @@ function definitionsOf(modeler) {
   return modeler.getDefinitions();
 }
 
-// A root element (message, error) found by a property or created once and shared.
+// A root element (message, error, signal, escalation) found by a property or created once and shared.
 function rootElement(modeler, type, property, value, idPrefix) {
   const definitions = definitionsOf(modeler);
   const roots = definitions.get('rootElements');
@@ -171,6 +187,20 @@ export function applyChanges(modeler, element, changes) {
   if (changes.errorCode !== undefined && definition?.$type === 'bpmn:ErrorEventDefinition') {
     const error = changes.errorCode ? rootElement(modeler, 'bpmn:Error', 'errorCode', changes.errorCode, 'Error') : undefined;
     modeling.updateModdleProperties(element, definition, { errorRef: error });
+  }
+  if (changes.signalName !== undefined && definition?.$type === 'bpmn:SignalEventDefinition') {
+    const signal = changes.signalName ? rootElement(modeler, 'bpmn:Signal', 'name', changes.signalName, 'Signal') : undefined;
+    modeling.updateModdleProperties(element, definition, { signalRef: signal });
+  }
+  if (changes.escalationCode !== undefined && definition?.$type === 'bpmn:EscalationEventDefinition') {
+    const escalation = changes.escalationCode ? rootElement(modeler, 'bpmn:Escalation', 'escalationCode', changes.escalationCode, 'Escalation') : undefined;
+    modeling.updateModdleProperties(element, definition, { escalationRef: escalation });
+  }
+  if (changes.eventCondition !== undefined && definition?.$type === 'bpmn:ConditionalEventDefinition') {
+    modeling.updateModdleProperties(element, definition, { condition: expression(moddle, changes.eventCondition) });
+  }
+  if (changes.linkName !== undefined && definition?.$type === 'bpmn:LinkEventDefinition') {
+    modeling.updateModdleProperties(element, definition, { name: changes.linkName || undefined });
   }
   if (changes.multiInstance !== undefined) {
     const mi = changes.multiInstance;

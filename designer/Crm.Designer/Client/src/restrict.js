@@ -1,7 +1,8 @@
-// Offers only what our engine executes: palette, context pad and popup menus lose the BPMN elements
-// the engine would refuse at deploy (data stores, pools, escalation, compensation, ...), and signals and links,
-// which run but whose names the properties panel cannot set yet. Event sub-processes run and are offered.
-const UNSUPPORTED = /(data-object|data-store|participant|pool|lane|group|rule-task|complex|signal|conditional|escalation|compensat|link|transaction|ad-hoc|message-intermediate-throw|message-end|cancel-|collapsed-pool)/;
+// Offers only what our engine executes: palette, context pad and popup menus lose the BPMN elements the
+// engine would refuse at deploy (data stores, pools, lanes, transactions, cancel events, complex gateways ...).
+// Signals, links, escalations, conditions, compensation and event sub-processes run and are offered; the
+// properties panel names their signal, link, escalation code or condition.
+const UNSUPPORTED = /(data-object|data-store|participant|pool|lane|group|rule-task|complex|transaction|ad-hoc|message-intermediate-throw|message-end|cancel-|collapsed-pool)/;
 
 function keepSupported(entries) {
   for (const id of Object.keys(entries)) {

@@ -18,13 +18,17 @@ public sealed class ElementInfo
     public TimerInfo? Timer { get; set; }
     public MessageInfo? Message { get; set; }
     public string? ErrorCode { get; set; }
+    public string? SignalName { get; set; }
+    public string? EscalationCode { get; set; }
+    public string? EventCondition { get; set; }
+    public string? LinkName { get; set; }
     public MultiInstanceInfo? MultiInstance { get; set; }
     public bool? Interrupting { get; set; }
 
     public string? Attr(string name) => Attrs.TryGetValue(name, out var value) ? value : null;
 
     public bool IsProcess => Type == "Process";
-    public bool IsActivity => Type is "Task" or "UserTask" or "ServiceTask" or "SendTask" or "ScriptTask" or "ManualTask" or "ReceiveTask" or "SubProcess" or "CallActivity";
+    public bool IsActivity => Type is "Task" or "UserTask" or "ServiceTask" or "SendTask" or "ScriptTask" or "ManualTask" or "ReceiveTask" or "SubProcess" or "CallActivity" or "BusinessRuleTask";
 }
 
 public sealed class InputMapping
