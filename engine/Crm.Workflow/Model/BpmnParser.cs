@@ -544,18 +544,75 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         foreach (var mapping in candidates)
         {
             var name = (string?)mapping.Attribute("name") ?? (string?)mapping.Attribute("target");
-            var value = (string?)mapping.Attribute("value") ?? (string?)mapping.Attribute("source") ?? mapping.Value;
             if (string.IsNullOrWhiteSpace(name))
             {
                 _errors.Add(new BpmnError(id, $"A {crmName} mapping has no name."));
                 continue;
             }
 
+            // Camunda's structured values: <camunda:list>, <camunda:map>, <camunda:script> (else the text or value attribute).
+            if (mapping.Elements().FirstOrDefault(e => e.Name.Namespace == CamundaNs) is { } structured)
+            {
+                if (StructuredValue(structured, id) is { } built)
+                {
+                    mappings.Add(new Mapping(name, Expression.Script(built)));
+                }
+
+                continue;
+            }
+
+            var value = (string?)mapping.Attribute("value") ?? (string?)mapping.Attribute("source") ?? mapping.Value;
             var expression = string.IsNullOrWhiteSpace(value) ? Expression.Literal("") : ValueExpression(id, value);
             mappings.Add(new Mapping(name, expression));
         }
 
         return mappings;
+    }
+
+    /// <summary>A <c>camunda:list</c>, <c>camunda:map</c> or <c>camunda:script</c> as one JavaScript expression (nested ones too).</summary>
+    private string? StructuredValue(XElement element, string id)
+    {
+        switch (element.Name.LocalName)
+        {
+            case "list":
+                return "[" + string.Join(", ", element.Elements().Where(e => e.Name.Namespace == CamundaNs).Select(e => Item(e, id))) + "]";
+            case "map":
+                return "({" + string.Join(", ", element.Elements(CamundaNs + "entry").Select(e =>
+                    System.Text.Json.JsonSerializer.Serialize((string?)e.Attribute("key") ?? "") + ": " + Item(e, id))) + "})";
+            case "script":
+                var format = ((string?)element.Attribute("scriptFormat") ?? "javascript").Trim().ToLowerInvariant();
+                if (format is not ("javascript" or "js" or "ecmascript" or "juel"))
+                {
+                    _errors.Add(new BpmnError(id, $"Script format '{format}' is not supported in a mapping; use javascript or juel."));
+                    return null;
+                }
+
+                if ((string?)element.Attribute("resource") is not null)
+                {
+                    _errors.Add(new BpmnError(id, "A mapping script from a resource file is not supported; put the script in the model."));
+                    return null;
+                }
+
+                // A JavaScript mapping's value is the value of its last statement, as a script task's result.
+                var source = format == "juel" ? ExpressionEngine.FromModelText(element.Value) : element.Value.Trim();
+                CheckScript(id, source);
+                return source;
+            default:
+                _errors.Add(new BpmnError(id, $"camunda:{element.Name.LocalName} in a mapping is not supported; use a value, list, map or script."));
+                return null;
+        }
+    }
+
+    /// <summary>One value of a list or map: nested structures, or text that may hold an expression.</summary>
+    private string Item(XElement element, string id)
+    {
+        if (element.Elements().FirstOrDefault(e => e.Name.Namespace == CamundaNs) is { } nested)
+        {
+            return StructuredValue(nested, id) ?? "null";
+        }
+
+        var expression = ValueExpression(id, element.Value);
+        return expression.IsLiteral ? System.Text.Json.JsonSerializer.Serialize(expression.Source) : "(" + expression.Source + ")";
     }
 
     private Expression? AttributeExpression(XElement element, string id, string name)

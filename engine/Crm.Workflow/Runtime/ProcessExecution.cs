@@ -180,8 +180,11 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         switch (node.Kind)
         {
             case NodeKind.StartEvent:
+                LeaveWithMappings(token, node, null);
+                break;
             case NodeKind.ManualTask:
             case NodeKind.Task:
+                token.Locals = EvaluateInputs(token, node);   // its input mappings are there for its output mappings
                 LeaveWithMappings(token, node, null);
                 break;
             case NodeKind.EndEvent:

@@ -331,6 +331,39 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
     }
 
     [Fact]
+    public async Task InputOutputMappings_WithListsMapsAndScripts_AreBuiltAsCamundaBuildsThem()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <process id="structured" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="prepare"/>
+                <task id="prepare">
+                  <extensionElements>
+                    <camunda:inputOutput>
+                      <camunda:inputParameter name="approvers"><camunda:list><camunda:value>kermit</camunda:value><camunda:value>${boss}</camunda:value></camunda:list></camunda:inputParameter>
+                      <camunda:inputParameter name="limits"><camunda:map><camunda:entry key="daily">${amount * 2}</camunda:entry><camunda:entry key="tags"><camunda:list><camunda:value>a</camunda:value></camunda:list></camunda:entry></camunda:map></camunda:inputParameter>
+                      <camunda:outputParameter name="chosen">${approvers[1]}</camunda:outputParameter>
+                      <camunda:outputParameter name="daily">${limits.daily}</camunda:outputParameter>
+                      <camunda:outputParameter name="scripted"><camunda:script scriptFormat="javascript">var x = limits.tags.length; x + 40</camunda:script></camunda:outputParameter>
+                    </camunda:inputOutput>
+                  </extensionElements>
+                </task>
+                <sequenceFlow id="f2" sourceRef="prepare" targetRef="wait"/>
+                <userTask id="wait" name="Wait"/>
+                <sequenceFlow id="f3" sourceRef="wait" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("structured", new { boss = "gonzo", amount = 50 });
+        var variables = (await Engine.InstanceAsync(started.Id)).Variables;
+        Assert.Equal("gonzo", variables["chosen"]!.GetValue<string>());
+        Assert.Equal(100, variables["daily"]!.GetValue<double>());
+        Assert.Equal(41, variables["scripted"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task LinkEvents_JumpToTheCatchOfTheSameName()
     {
         RequireDatabase();
