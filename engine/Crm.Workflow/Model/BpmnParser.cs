@@ -114,6 +114,11 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             }
         }
 
+        if (process.Element(BpmnNs + "extensionElements")?.Elements().Any(e => e.Name.Namespace == CamundaNs && e.Name.LocalName == "executionListener") == true)
+        {
+            _errors.Add(new BpmnError(key, "Execution listeners on the process itself are not run here; put them on its start or end event."));
+        }
+
         ReadScope(process, scopeId: null);
         JoinLinks(process);
         LinkFlows();
@@ -263,6 +268,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             StartForm = kind == NodeKind.StartEvent ? ReadStartForm(element, id) : null,
             Interrupting = kind != NodeKind.StartEvent || (string?)element.Attribute("isInterrupting") != "false",
             IsForCompensation = (string?)element.Attribute("isForCompensation") == "true",
+            Listeners = ReadListeners(element, id),
         };
     }
 
@@ -280,6 +286,11 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         {
             _errors.Add(new BpmnError(id, "The sequence flow needs both sourceRef and targetRef."));
             return;
+        }
+
+        if (element.Element(BpmnNs + "extensionElements")?.Elements().Any(e => e.Name.Namespace == CamundaNs && e.Name.LocalName == "executionListener") == true)
+        {
+            _errors.Add(new BpmnError(id, "Listeners on a sequence flow ('take') are not run here; put them on the element it leads to."));
         }
 
         var conditionText = element.Element(BpmnNs + "conditionExpression")?.Value;
@@ -567,6 +578,40 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         }
 
         return mappings;
+    }
+
+    /// <summary>
+    /// Camunda listeners: script execution listeners on start and end run; anything else (Java classes, expressions,
+    /// task listeners, "take") would be silently skipped, so it is a deploy error naming the element.
+    /// </summary>
+    private List<ListenerSpec> ReadListeners(XElement element, string id)
+    {
+        var listeners = new List<ListenerSpec>();
+        var extensions = element.Element(BpmnNs + "extensionElements");
+        if (extensions is null)
+        {
+            return listeners;
+        }
+
+        foreach (var listener in extensions.Elements().Where(e => e.Name.Namespace == CamundaNs && e.Name.LocalName is "executionListener" or "taskListener"))
+        {
+            var kind = listener.Name.LocalName;
+            var eventName = ((string?)listener.Attribute("event") ?? "").Trim();
+            if (listener.Element(CamundaNs + "script") is not { } script || kind == "taskListener" || eventName is not ("start" or "end"))
+            {
+                _errors.Add(new BpmnError(id, kind == "taskListener" || eventName is not ("start" or "end")
+                    ? $"A camunda:{kind} on '{eventName}' is not run here; only script execution listeners on start and end are."
+                    : "A listener with a Java class, expression or delegate expression cannot run here; write it as a camunda:script (javascript)."));
+                continue;
+            }
+
+            if (StructuredValue(script, id) is { } source)
+            {
+                listeners.Add(new ListenerSpec(eventName, source));
+            }
+        }
+
+        return listeners;
     }
 
     /// <summary>A <c>camunda:list</c>, <c>camunda:map</c> or <c>camunda:script</c> as one JavaScript expression (nested ones too).</summary>

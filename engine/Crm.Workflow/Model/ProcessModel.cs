@@ -66,6 +66,9 @@ public sealed record UserTaskSpec(
     public IReadOnlyList<string> Writes { get; init; } = [];
 }
 
+/// <summary>A script execution listener (Camunda's <c>camunda:executionListener</c>): run when the element starts or ends.</summary>
+public sealed record ListenerSpec(string Event, string Script);
+
 public sealed record ServiceTaskSpec(string HandlerType)
 {
     /// <summary>Camunda's external tasks (<c>camunda:type="external"</c>): the topic workers fetch it by.</summary>
@@ -125,6 +128,9 @@ public sealed class FlowNode
     public string? RetryCycle { get; init; }
     /// <summary>The form a person fills when starting the process by hand (JSON schema), on a none start event.</summary>
     public string? StartForm { get; init; }
+
+    /// <summary>Script execution listeners on start and end.</summary>
+    public IReadOnlyList<ListenerSpec> Listeners { get; init; } = [];
 
     /// <summary><c>isForCompensation="true"</c>: run only to compensate its activity, never reached by a flow.</summary>
     public bool IsForCompensation { get; init; }

@@ -171,6 +171,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         }
 
         History(HistoryEventType.ElementEntered, node, null);
+        RunListeners(token, node, "start");
         if (node.MultiInstance is not null && token.Body is null)
         {
             await EnterMultiInstanceAsync(token, node, cancellationToken);
@@ -189,12 +190,14 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 break;
             case NodeKind.EndEvent:
                 QueueSignal(token, node);
+                RunListeners(token, node, "end");
                 History(HistoryEventType.ElementLeft, node, null);
                 state.Tokens.Remove(token);
                 ThrowEscalation(token, node);
                 Compensate(token.ScopeId, node, thrower: null);
                 break;
             case NodeKind.TerminateEndEvent:
+                RunListeners(token, node, "end");
                 History(HistoryEventType.ElementLeft, node, null);
                 state.Tokens.Remove(token);
                 Terminate(token.ScopeId);
@@ -305,6 +308,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             }
         }
 
+        RunListeners(token, node, "end");
         History(HistoryEventType.ElementLeft, node, null);
         if (token.Body is not null)
         {
@@ -327,6 +331,25 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         }
 
         Take(token, ChooseActivityFlows(token, node));
+    }
+
+    /// <summary>Script execution listeners of the element for this event; what they set goes to the token's scope.</summary>
+    private void RunListeners(Token token, FlowNode node, string eventName)
+    {
+        foreach (var listener in node.Listeners.Where(l => l.Event == eventName))
+        {
+            ScriptResult result;
+            try
+            {
+                result = engine.Expressions.RunScript(listener.Script, VariablesFor(token), node.Id);
+            }
+            catch (ExpressionException ex)
+            {
+                throw new ProcessExecutionException(node.Id, $"the {eventName} listener failed: {ex.Message}", ex);
+            }
+
+            SetVariables(token.ScopeId, result.SetVariables);
+        }
     }
 
     /// <summary>Moves the token along the flows; extra flows get new tokens (an implicit parallel split).</summary>

@@ -364,6 +364,45 @@ public abstract class CamundaModelTests(DatabaseProvider provider) : EngineTestB
     }
 
     [Fact]
+    public async Task ScriptExecutionListeners_RunOnStartAndEnd_JavaListenersAreRefusedNamingTheElement()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <process id="listened" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+                <userTask id="work" name="Work">
+                  <extensionElements>
+                    <camunda:executionListener event="start"><camunda:script scriptFormat="javascript">execution.setVariable('log', log.concat(['started']));</camunda:script></camunda:executionListener>
+                    <camunda:executionListener event="end"><camunda:script scriptFormat="javascript">execution.setVariable('log', log.concat(['ended']));</camunda:script></camunda:executionListener>
+                  </extensionElements>
+                </userTask>
+                <sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
+                <endEvent id="end">
+                  <extensionElements><camunda:executionListener event="end"><camunda:script scriptFormat="javascript">execution.setVariable('finished', true);</camunda:script></camunda:executionListener></extensionElements>
+                </endEvent>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("listened", new { log = Array.Empty<string>() });
+        Assert.Equal(["started"], (await Engine.InstanceAsync(started.Id)).Variables["log"]!.AsArray().Select(v => v!.GetValue<string>()));
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "work"));
+        var ended = await Engine.InstanceAsync(started.Id);
+        Assert.Equal(["started", "ended"], ended.Variables["log"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.True(ended.Variables["finished"]!.GetValue<bool>());
+
+        var java = await Assert.ThrowsAsync<BpmnValidationException>(() => Engine.DeployXmlAsync(Head + """
+              <process id="javaListener" isExecutable="true">
+                <startEvent id="start"><extensionElements><camunda:executionListener event="start" class="org.example.Logger"/></extensionElements></startEvent>
+                <sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """));
+        Assert.Contains(java.Errors, e => e.ElementId == "start" && e.Message.Contains("Java", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task LinkEvents_JumpToTheCatchOfTheSameName()
     {
         RequireDatabase();
