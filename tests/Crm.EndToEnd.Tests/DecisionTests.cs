@@ -61,6 +61,37 @@ public sealed class DecisionTests(BrowserFixture browser) : IClassFixture<Browse
         await page.GotoAsync(browser.BaseUrl + "/decisions");
         await Assertions.Expect(page.GetByTestId("decisions")).ToContainTextAsync("Shipping fee");
         await Assertions.Expect(page.GetByTestId("decisions")).ToContainTextAsync("UNIQUE");
+
+        // A process calls it; its instance page shows what was decided.
+        await page.GotoAsync(browser.BaseUrl + "/processes");
+        await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });   // the circuit is live
+        await page.GetByTestId("deploy-file").SetInputFilesAsync(new FilePayload
+        {
+            Name = "parcel.bpmn",
+            MimeType = "application/xml",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("""
+                <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="urn:p" id="p">
+                  <process id="parcel" name="Parcel" isExecutable="true">
+                    <startEvent id="start"/>
+                    <sequenceFlow id="f1" sourceRef="start" targetRef="price"/>
+                    <businessRuleTask id="price" camunda:decisionRef="shippingFee" camunda:resultVariable="fee" camunda:mapDecisionResult="singleEntry">
+                      <extensionElements><camunda:inputOutput><camunda:inputParameter name="amount">${500}</camunda:inputParameter></camunda:inputOutput></extensionElements>
+                    </businessRuleTask>
+                    <sequenceFlow id="f2" sourceRef="price" targetRef="pack"/>
+                    <userTask id="pack" name="Pack" camunda:candidateGroups="office"/>
+                    <sequenceFlow id="f3" sourceRef="pack" targetRef="end"/>
+                    <endEvent id="end"/>
+                  </process>
+                </definitions>
+                """),
+        });
+        await page.GetByTestId("start-parcel").ClickAsync();
+        await page.GetByTestId("start-confirm").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open instance" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/instances/"));
+        await Assertions.Expect(page.GetByTestId("instance-decisions")).ToContainTextAsync("shippingFee v2");
+        await Assertions.Expect(page.GetByTestId("instance-decisions")).ToContainTextAsync("\"cheap\"");
+        await page.ScreenshotAsync(new() { Path = Shot("instance-decisions.png"), FullPage = true });
     }
 
     private static string Shot(string name)

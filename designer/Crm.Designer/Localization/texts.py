@@ -896,6 +896,11 @@ T = {
   "EventCondition": ("Condition", "Warunek"),
   "LinkName": ("Link name", "Nazwa łącza"),
   "LinkNameHint": ("A link throw jumps to the link catch of the same name", "Zdarzenie wyrzucające łącze przechodzi do łapiącego o tej samej nazwie"),
+  "WaitingForWorkers": ("Waiting for external workers", "Czeka na zewnętrznych wykonawców"),
+  "Topic": ("topic", "temat"),
+  "LockedByWorker": ("locked by {0}", "zablokowane przez {0}"),
+  "NotLocked": ("not taken yet", "jeszcze nie pobrane"),
+  "DecisionsMade": ("Decisions made", "Podjęte decyzje"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>
