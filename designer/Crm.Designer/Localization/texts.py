@@ -901,6 +901,7 @@ T = {
   "LockedByWorker": ("locked by {0}", "zablokowane przez {0}"),
   "NotLocked": ("not taken yet", "jeszcze nie pobrane"),
   "DecisionsMade": ("Decisions made", "Podjęte decyzje"),
+  "DecisionKey": ("Decision key", "Klucz decyzji"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>
