@@ -166,6 +166,35 @@ public sealed class DesignerTests(BrowserFixture browser) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task ProcessOwner_MakesATaskRepeat_AndAComplexGatewayGoOnEarly()
+    {
+        var page = await SignInAsync("piotr", "/processes/design");
+        await page.WaitForSelectorAsync("[data-testid=designer-ready][data-ready=true]", new() { State = WaitForSelectorState.Attached });
+
+        // A reminder step repeats until the customer paid, at most three times.
+        var remind = await AppendUserTaskAsync(page, "start", "Remind the customer", "Sales");
+        await page.GetByTestId("prop-mi").ClickAsync();
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Loop')");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "prop-loop-condition"), "${!paid}");
+        await Assertions.Expect(PageInput.Input(page, "prop-loop-maximum")).ToHaveValueAsync("3");
+
+        // After it, a complex gateway that goes on as soon as one path arrived.
+        await ClickElementAsync(page, remind);
+        await page.ClickAsync(".djs-context-pad [data-action='append.gateway']");
+        await page.ClickAsync(".djs-context-pad [data-action='replace']");
+        await page.ClickAsync(".djs-popup [data-id='replace-with-complex-gateway']");
+        await WaitForSelectedTypeAsync(page, "ComplexGateway");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "prop-activation"), "${activationCount >= 1}");
+        await Assertions.Expect(page.GetByTestId("problems")).ToContainTextAsync("The gateway leads nowhere");   // the live lint reads both
+        await page.ScreenshotAsync(new() { Path = Shot("designer-loop-complex.png") });
+
+        var xml = await page.EvaluateAsync<string>("async () => (await document.querySelector('[data-testid=canvas]').crmDesigner.modeler.saveXML()).xml");
+        Assert.Matches("<bpmn:standardLoopCharacteristics loopMaximum=\"3\">\\s*<bpmn:loopCondition[^>]*>\\$\\{!paid\\}</bpmn:loopCondition>", xml);
+        Assert.Matches("<bpmn:complexGateway id=\"[^\"]+\">[\\s\\S]*<bpmn:activationCondition[^>]*>\\$\\{activationCount &gt;= 1\\}</bpmn:activationCondition>", xml);
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task TaskForMyGroup_AppearsInTheInbox_WithoutReload()
     {
         var page = await SignInAsync("anna", "/tasks");

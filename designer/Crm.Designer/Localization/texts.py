@@ -902,6 +902,12 @@ T = {
   "NotLocked": ("not taken yet", "jeszcze nie pobrane"),
   "DecisionsMade": ("Decisions made", "Podjęte decyzje"),
   "DecisionKey": ("Decision key", "Klucz decyzji"),
+  "MiLoop": ("Loop (repeat while a condition holds)", "Pętla (powtarzaj, dopóki warunek jest spełniony)"),
+  "LoopCondition": ("Repeat while", "Powtarzaj, dopóki"),
+  "LoopMaximum": ("At most (runs)", "Najwyżej (razy)"),
+  "LoopTestBefore": ("Check the condition before the first run", "Sprawdź warunek przed pierwszym wykonaniem"),
+  "ActivationCondition": ("Go on when", "Kontynuuj, gdy"),
+  "ActivationConditionHint": ("e.g. ${activationCount >= 2}: two of the incoming paths have arrived; empty: when no more can arrive", "np. ${activationCount >= 2}: dotarły dwie ścieżki; puste: gdy żadna więcej nie może dotrzeć"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -241,11 +241,6 @@ public sealed partial class BpmnParser
         var loop = element.Element(BpmnNs + "multiInstanceLoopCharacteristics");
         if (loop is null)
         {
-            if (element.Element(BpmnNs + "standardLoopCharacteristics") is not null)
-            {
-                _errors.Add(new BpmnError(id, "Standard loops are not supported; use multi-instance or a gateway loop."));
-            }
-
             return null;
         }
 
@@ -268,6 +263,43 @@ public sealed partial class BpmnParser
             ?? (string?)loop.Element(BpmnNs + "inputDataItem")?.Attribute("name") ?? (string?)loop.Element(BpmnNs + "inputDataItem")?.Attribute("id");
         return new MultiInstanceSpec((string?)loop.Attribute("isSequential") == "true", collection,
             string.IsNullOrWhiteSpace(elementVariable) ? null : elementVariable.Trim(), cardinality, condition);
+    }
+
+    private StandardLoopSpec? ReadStandardLoop(XElement element, string id)
+    {
+        var loop = element.Element(BpmnNs + "standardLoopCharacteristics");
+        if (loop is null)
+        {
+            return null;
+        }
+
+        var condition = OptionalCondition(loop, id, "loopCondition");
+        int? maximum = null;
+        if ((string?)loop.Attribute("loopMaximum") is { } maximumText)
+        {
+            if (int.TryParse(maximumText.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0)
+            {
+                maximum = value;
+            }
+            else
+            {
+                _errors.Add(new BpmnError(id, $"loopMaximum must be a whole number of runs, not '{maximumText}'."));
+            }
+        }
+
+        if (condition is null && maximum is null)
+        {
+            _errors.Add(new BpmnError(id, "The standard loop needs a loopCondition or a loopMaximum; it would never end."));
+        }
+
+        return new StandardLoopSpec(condition, (string?)loop.Attribute("testBefore") == "true", maximum);
+    }
+
+    /// <summary>A child formal expression used as a condition (loopCondition, activationCondition), or null when absent.</summary>
+    private Expression? OptionalCondition(XElement element, string id, string name)
+    {
+        var text = element.Element(BpmnNs + name)?.Value;
+        return string.IsNullOrWhiteSpace(text) ? null : ScriptExpression(id, text);
     }
 
     private string? ReadRetryCycle(XElement element, string id)

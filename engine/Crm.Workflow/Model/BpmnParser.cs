@@ -224,6 +224,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("parallelGateway", "") => NodeKind.ParallelGateway,
             ("inclusiveGateway", "") => NodeKind.InclusiveGateway,
             ("eventBasedGateway", "") => NodeKind.EventBasedGateway,
+            ("complexGateway", "") => NodeKind.ComplexGateway,
             ("subProcess", "") when (string?)element.Attribute("triggeredByEvent") != "true" => NodeKind.SubProcess,
             ("subProcess", "") => NodeKind.EventSubProcess,
             _ => null,
@@ -240,7 +241,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
     private FlowNode BuildNode(XElement element, string id, NodeKind kind, string? scopeId)
     {
         var asyncAfter = IsTrue(element, "asyncAfter");
-        if (asyncAfter && kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway or NodeKind.EventBasedGateway)
+        if (asyncAfter && kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway or NodeKind.EventBasedGateway or NodeKind.ComplexGateway)
         {
             _errors.Add(new BpmnError(id, "asyncAfter on a gateway is not supported; mark the next element async (asyncBefore) instead."));
         }
@@ -262,6 +263,8 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             Boundary = kind == NodeKind.BoundaryEvent ? ReadBoundary(element, id) : null,
             CallActivity = kind == NodeKind.CallActivity ? ReadCallActivity(element, id) : null,
             MultiInstance = ReadMultiInstance(element, id),
+            StandardLoop = ReadStandardLoop(element, id),
+            ActivationCondition = kind == NodeKind.ComplexGateway ? OptionalCondition(element, id, "activationCondition") : null,
             AsyncBefore = IsTrue(element, "async") || IsTrue(element, "asyncBefore") || (string?)element.Attribute(CamundaNs + "async") == "true",
             AsyncAfter = asyncAfter,
             RetryCycle = ReadRetryCycle(element, id),
@@ -376,6 +379,9 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
                 .Concat(element.Element(BpmnNs + "extensionElements")?.Element(CamundaNs + "formData")?.Elements(CamundaNs + "formField")
                     .Select(f => (string?)f.Attribute("id")).OfType<string>() ?? [])
                 .Distinct(StringComparer.Ordinal)],
+            // "Review ${customer}": the task's name is evaluated when it is created, as Camunda does.
+            Name = (string?)element.Attribute("name") is { } name && (name.Contains("${", StringComparison.Ordinal) || name.Contains("#{", StringComparison.Ordinal))
+                ? ValueExpression(id, name) : null,
         };
     }
 

@@ -75,3 +75,9 @@ public sealed record CallActivitySpec(Expression ProcessKey, int? Version, IRead
 /// one inner instance per item, with an optional completion condition.
 /// </summary>
 public sealed record MultiInstanceSpec(bool Sequential, Expression? Collection, string? ElementVariable, Expression? Cardinality, Expression? CompletionCondition);
+
+/// <summary>
+/// A standard loop (<c>standardLoopCharacteristics</c>): the activity runs again while <see cref="Condition"/> holds,
+/// tested before each run (<c>testBefore</c>) or after it (the default), at most <see cref="Maximum"/> times.
+/// </summary>
+public sealed record StandardLoopSpec(Expression? Condition, bool TestBefore, int? Maximum);

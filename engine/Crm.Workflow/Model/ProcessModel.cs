@@ -37,6 +37,11 @@ public enum NodeKind
     EventSubProcess,
     /// <summary>Evaluates a DMN decision table (<c>camunda:decisionRef</c>) and keeps its result in a variable.</summary>
     BusinessRuleTask,
+    /// <summary>
+    /// Splits like an inclusive gateway; as a join it fires when its activation condition holds for the tokens that
+    /// have arrived (or, without one, when no more can arrive), then swallows the latecomers of that round.
+    /// </summary>
+    ComplexGateway,
 }
 
 /// <summary>An expression from the model: JavaScript text, or a literal when the attribute held plain text.</summary>
@@ -64,6 +69,9 @@ public sealed record UserTaskSpec(
     /// <c>camunda:formData/camunda:formField</c>. A task with neither a form nor writes sets nothing.
     /// </summary>
     public IReadOnlyList<string> Writes { get; init; } = [];
+
+    /// <summary>A name with expressions in it; null when the element's name is plain text.</summary>
+    public Expression? Name { get; init; }
 }
 
 /// <summary>A script execution listener (Camunda's <c>camunda:executionListener</c>): run when the element starts or ends.</summary>
@@ -120,6 +128,9 @@ public sealed class FlowNode
     public BoundarySpec? Boundary { get; init; }
     public CallActivitySpec? CallActivity { get; init; }
     public MultiInstanceSpec? MultiInstance { get; init; }
+    public StandardLoopSpec? StandardLoop { get; init; }
+    /// <summary>On a complex gateway: when the join fires; sees <c>activationCount</c>, the tokens that have arrived.</summary>
+    public Expression? ActivationCondition { get; init; }
     /// <summary>Commit before running this element and continue as a job (<c>crm:async</c>, <c>camunda:asyncBefore</c>).</summary>
     public bool AsyncBefore { get; init; }
     /// <summary>Camunda's asyncAfter: after the element completes, its outgoing flows are taken by a job of their own.</summary>
@@ -146,7 +157,7 @@ public sealed class FlowNode
 
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
 
-    public bool IsGateway => Kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway or NodeKind.EventBasedGateway;
+    public bool IsGateway => Kind is NodeKind.ExclusiveGateway or NodeKind.ParallelGateway or NodeKind.InclusiveGateway or NodeKind.EventBasedGateway or NodeKind.ComplexGateway;
 
     /// <summary>Activities can carry boundary events, multi-instance and input/output mappings.</summary>
     public bool IsActivity => Kind is NodeKind.UserTask or NodeKind.ServiceTask or NodeKind.ScriptTask or NodeKind.ManualTask

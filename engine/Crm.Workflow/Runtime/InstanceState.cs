@@ -121,6 +121,8 @@ public sealed class Token
     public WaitKind? Wait { get; set; }
     /// <summary>The compensation this token runs a handler for.</summary>
     public string? CompensationRun { get; set; }
+    /// <summary>Runs of a standard loop completed so far (<c>loopCounter</c>); null outside one.</summary>
+    public int? LoopCounter { get; set; }
 }
 
 /// <summary>An activity that completed and can be compensated by its handler.</summary>
@@ -219,4 +221,6 @@ public sealed class JoinArrival
     public required string GatewayId { get; set; }
     public required string ScopeId { get; set; }
     public required string FlowId { get; set; }
+    /// <summary>A complex gateway fired this round: the arrival (and later ones) only wait to be swallowed.</summary>
+    public bool Fired { get; set; }
 }

@@ -124,73 +124,6 @@ public sealed partial class ProcessExecution
         Enter(NewToken(model.StartOf(node.Id).Id, scope.Id), null);
     }
 
-    private void JoinParallel(Token token, FlowNode node, SequenceFlow? arrivedBy)
-    {
-        if (node.Incoming.Count <= 1)
-        {
-            History(HistoryEventType.ElementLeft, node, null);
-            Take(token, [.. node.Outgoing]);
-            return;
-        }
-
-        state.Tokens.Remove(token);
-        state.Joins.Add(new JoinArrival { GatewayId = node.Id, ScopeId = token.ScopeId, FlowId = arrivedBy?.Id ?? "" });
-        var waiting = state.Joins.Where(j => j.GatewayId == node.Id && j.ScopeId == token.ScopeId).ToList();
-        if (node.Incoming.All(f => waiting.Any(j => j.FlowId == f.Id)))
-        {
-            foreach (var flow in node.Incoming)
-            {
-                state.Joins.Remove(waiting.First(j => j.FlowId == flow.Id));
-            }
-
-            History(HistoryEventType.ElementLeft, node, null);
-            Take(NewToken(node.Id, token.ScopeId), [.. node.Outgoing]);
-        }
-    }
-
-    /// <summary>
-    /// An inclusive join fires when no token that is still alive in its scope can reach one of its
-    /// incoming flows that has not delivered yet (the BPMN 2.0 inclusive-join rule).
-    /// </summary>
-    private bool FireReadyInclusiveJoins()
-    {
-        var fired = false;
-        foreach (var group in state.Joins.Where(j => model.Node(j.GatewayId).Kind == NodeKind.InclusiveGateway)
-                     .GroupBy(j => (j.GatewayId, j.ScopeId)).ToList())
-        {
-            var node = model.Node(group.Key.GatewayId);
-            var arrived = group.Select(j => j.FlowId).ToHashSet(StringComparer.Ordinal);
-            var missing = node.Incoming.Where(f => !arrived.Contains(f.Id)).ToList();
-            var positions = LivePositions(group.Key.ScopeId, node.Id);
-            if (missing.Any(f => positions.Any(p => p == f.SourceId || model.CanReach(p, f.SourceId, node.Id))))
-            {
-                continue;
-            }
-
-            foreach (var flowId in arrived)
-            {
-                state.Joins.Remove(group.First(j => j.FlowId == flowId));
-            }
-
-            var token = NewToken(node.Id, group.Key.ScopeId);
-            History(HistoryEventType.ElementLeft, node, null);
-            Take(token, ChooseInclusive(token, node));
-            fired = true;
-        }
-
-        return fired;
-    }
-
-    /// <summary>Elements of a scope where something may still move: tokens, sub-processes with live content, other joins.</summary>
-    private HashSet<string> LivePositions(string scopeId, string excludingGatewayId)
-    {
-        var positions = state.Tokens.Where(t => t.ScopeId == scopeId).Select(t => t.ElementId).ToHashSet(StringComparer.Ordinal);
-        positions.UnionWith(state.Scopes.Where(s => s.ParentId == scopeId).Select(s => s.ElementId!));
-        positions.UnionWith(state.Bodies.Where(b => b.ScopeId == scopeId).Select(b => b.ElementId));
-        positions.UnionWith(state.Joins.Where(j => j.ScopeId == scopeId && j.GatewayId != excludingGatewayId).Select(j => j.GatewayId));
-        return positions;
-    }
-
     /// <summary>A scope with nothing left in it is complete: a sub-process continues in its parent, the process ends.</summary>
     private bool CompleteEmptyScopes()
     {
@@ -282,7 +215,7 @@ public sealed partial class ProcessExecution
             BusinessKey = instance.BusinessKey,
             ElementId = node.Id,
             TokenId = token.Id,
-            Name = node.DisplayName,
+            Name = TaskName(spec, node, visible),
             Assignee = Text(spec.Assignee, visible, node.Id),
             DueAt = Date(spec.DueDate, visible, node.Id, now),
             FollowUpAt = Date(spec.FollowUpDate, visible, node.Id, now),
@@ -306,6 +239,19 @@ public sealed partial class ProcessExecution
         // Subscribers (e.g. notifications) act in the same commit; a rolled-back step tells no one.
         engine.Raised.Add(new TaskCreated(task.Id, task.ProcessKey, now));
         History(HistoryEventType.TaskCreated, node, new { task.Assignee, candidates = task.Candidates.Select(c => $"{c.Kind}:{c.Name}") }, task.Id);
+    }
+
+    /// <summary>An expression in a task's name that cannot be evaluated leaves the name as drawn: a label never stops the process.</summary>
+    private string TaskName(UserTaskSpec spec, FlowNode node, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        try
+        {
+            return Text(spec.Name, variables, node.Id) is { } name ? name[..Math.Min(name.Length, 300)] : node.DisplayName;
+        }
+        catch (ProcessExecutionException)
+        {
+            return node.DisplayName;
+        }
     }
 
     private string? Text(Expression? expression, IReadOnlyDictionary<string, JsonNode?> variables, string elementId)

@@ -63,6 +63,11 @@ public sealed partial class ProcessExecution
             visible["nrOfCompletedInstances"] = body.Completed;
         }
 
+        if (token.LoopCounter is { } loopCounter)
+        {
+            visible["loopCounter"] = loopCounter;
+        }
+
         foreach (var (name, value) in token.Locals ?? [])
         {
             visible[name] = value;

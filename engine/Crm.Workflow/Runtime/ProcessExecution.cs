@@ -145,7 +145,7 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 }
             }
 
-            if (instance.Status != InstanceStatus.Active || (!FireReadyInclusiveJoins() && !FireConditions() && !CompleteEmptyScopes()))
+            if (instance.Status != InstanceStatus.Active || (!FireReadyJoins() && !FireConditions() && !CompleteEmptyScopes()))
             {
                 break;
             }
@@ -171,6 +171,11 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         }
 
         History(HistoryEventType.ElementEntered, node, null);
+        if (node.StandardLoop is not null && token.LoopCounter is null && !StartStandardLoop(token, node))
+        {
+            return;
+        }
+
         RunListeners(token, node, "start");
         if (node.MultiInstance is not null && token.Body is null)
         {
@@ -274,9 +279,21 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
             case NodeKind.InclusiveGateway:
                 if (node.Incoming.Count > 1)
                 {
-                    // Waits here; FireReadyInclusiveJoins decides when no more tokens can arrive.
+                    // Waits here; FireReadyJoins decides when no more tokens can arrive.
                     state.Tokens.Remove(token);
                     state.Joins.Add(new JoinArrival { GatewayId = node.Id, ScopeId = token.ScopeId, FlowId = arrivedBy?.Id ?? "" });
+                }
+                else
+                {
+                    History(HistoryEventType.ElementLeft, node, null);
+                    Take(token, ChooseInclusive(token, node));
+                }
+
+                break;
+            case NodeKind.ComplexGateway:
+                if (node.Incoming.Count > 1)
+                {
+                    ArriveAtComplexJoin(token, node, arrivedBy);
                 }
                 else
                 {
@@ -319,6 +336,11 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
         RecordCompensable(token, node);
 
         token.Locals = null;
+        if (node.StandardLoop is not null && LoopAgain(token, node))
+        {
+            return;
+        }
+
         if (node.AsyncAfter && node.Outgoing.Count > 0)
         {
             // asyncAfter: this step commits here; a job takes the outgoing flows in a step of its own. The element is

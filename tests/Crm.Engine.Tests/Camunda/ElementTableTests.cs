@@ -92,7 +92,7 @@ public sealed partial class ElementTableTests
         ["eventBasedGateway"] = $"""<startEvent id="s"/><sequenceFlow id="a" sourceRef="s" targetRef="x"/><eventBasedGateway id="x"/><sequenceFlow id="g1" sourceRef="x" targetRef="c1"/><sequenceFlow id="g2" sourceRef="x" targetRef="c2"/><intermediateCatchEvent id="c1">{Timer}</intermediateCatchEvent><intermediateCatchEvent id="c2">{Conditional}</intermediateCatchEvent><sequenceFlow id="g3" sourceRef="c1" targetRef="e"/><sequenceFlow id="g4" sourceRef="c2" targetRef="e"/><endEvent id="e"/>""",
         ["complexGateway"] = Seq("<complexGateway id=\"x\"/>"),
         ["multiInstanceLoopCharacteristics"] = Seq("<userTask id=\"x\"><multiInstanceLoopCharacteristics camunda:collection=\"${items}\" camunda:elementVariable=\"item\"/></userTask>"),
-        ["standardLoopCharacteristics"] = Seq("<userTask id=\"x\"><standardLoopCharacteristics/></userTask>"),
+        ["standardLoopCharacteristics"] = Seq("<userTask id=\"x\"><standardLoopCharacteristics loopMaximum=\"3\"/></userTask>"),
     };
 
     private static readonly Dictionary<string, string> Decisions = new(StringComparer.Ordinal)

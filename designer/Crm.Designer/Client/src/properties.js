@@ -49,6 +49,8 @@ export function describe(element) {
     eventCondition: null,
     linkName: null,
     multiInstance: null,
+    standardLoop: null,
+    activationCondition: bo.$type === 'bpmn:ComplexGateway' ? bo.activationCondition?.body || '' : null,
     interrupting: bo.$type === 'bpmn:BoundaryEvent' ? bo.cancelActivity !== false : null
   };
   if (definition?.$type === 'bpmn:TimerEventDefinition') {
@@ -81,6 +83,13 @@ export function describe(element) {
       elementVariable: attribute(loop, 'elementVariable') || '',
       cardinality: loop.loopCardinality?.body || '',
       completionCondition: loop.completionCondition?.body || ''
+    };
+  }
+  if (loop?.$type === 'bpmn:StandardLoopCharacteristics') {
+    info.standardLoop = {
+      condition: loop.loopCondition?.body || '',
+      testBefore: !!loop.testBefore,
+      maximum: loop.loopMaximum === undefined || loop.loopMaximum === null ? '' : String(loop.loopMaximum)
     };
   }
   return info;
@@ -216,6 +225,24 @@ export function applyChanges(modeler, element, changes) {
       if (mi.elementVariable) loop.set('crm:elementVariable', mi.elementVariable);
       modeling.updateProperties(element, { loopCharacteristics: loop });
     }
+  }
+  if (changes.standardLoop !== undefined) {
+    const sl = changes.standardLoop;
+    if (!sl) {
+      modeling.updateProperties(element, { loopCharacteristics: undefined });
+    } else {
+      const maximum = Number.parseInt(sl.maximum, 10);
+      modeling.updateProperties(element, {
+        loopCharacteristics: moddle.create('bpmn:StandardLoopCharacteristics', {
+          testBefore: !!sl.testBefore || undefined,
+          loopMaximum: Number.isNaN(maximum) ? undefined : maximum,
+          loopCondition: expression(moddle, sl.condition)
+        })
+      });
+    }
+  }
+  if (changes.activationCondition !== undefined && bo.$type === 'bpmn:ComplexGateway') {
+    modeling.updateProperties(element, { activationCondition: expression(moddle, changes.activationCondition) });
   }
   if (changes.formSchema !== undefined) {
     setExtensions(modeler, element, 'crm:FormSchema', changes.formSchema ? [{ body: changes.formSchema }] : []);

@@ -23,6 +23,9 @@ public sealed class ElementInfo
     public string? EventCondition { get; set; }
     public string? LinkName { get; set; }
     public MultiInstanceInfo? MultiInstance { get; set; }
+    public StandardLoopInfo? StandardLoop { get; set; }
+    /// <summary>On a complex gateway (empty when unset); null on every other element.</summary>
+    public string? ActivationCondition { get; set; }
     public bool? Interrupting { get; set; }
 
     public string? Attr(string name) => Attrs.TryGetValue(name, out var value) ? value : null;
@@ -56,6 +59,14 @@ public sealed class MultiInstanceInfo
     public string ElementVariable { get; set; } = "";
     public string Cardinality { get; set; } = "";
     public string CompletionCondition { get; set; } = "";
+}
+
+/// <summary>A standard loop: repeat while the condition holds, at most Maximum times.</summary>
+public sealed class StandardLoopInfo
+{
+    public string Condition { get; set; } = "";
+    public bool TestBefore { get; set; }
+    public string Maximum { get; set; } = "";
 }
 
 /// <summary>A lint or deploy problem on one element, shown on the canvas and in the list.</summary>
