@@ -26,7 +26,9 @@ internal static class EngineHost
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
         services.AddCrmObjectStore();
-        services.AddDbContext<CrmDbContext>(o =>
+        // Pooled with options built once, as the server registers it (DatabaseSetup.AddCrmDatabase): per-scope options
+        // would re-parse the connection string and look up EF's internal provider for every instance.
+        services.AddDbContextPool<CrmDbContext>(o =>
         {
             if (options.IsPostgres)
             {
