@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Crm.Designer.Components;
 using Crm.Designer.Services;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +15,8 @@ public static class DesignerSetup
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        // Replaces the framework's provider: an open page follows role changes and ends with a disabled account.
+        services.Replace(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Services.CircuitIdentityRefresher>());
         services.AddMudServices();
         services.AddSingleton<ScopedServices>();
         services.AddScoped<InboxWatcher>();

@@ -65,6 +65,7 @@ try
         await next();
     });
     app.UseExternalWorkerScope();   // a worker account reaches /api/external-tasks and nothing else
+    app.UsePasswordChangeGate();    // a generated or reset password leads to the password form first
     app.UseRateLimiter();
     app.UseAuthorization();
     app.UseAntiforgery();

@@ -21,4 +21,6 @@ public static class CrmClaimTypes
     public const string Group = "crm:group";
     public const string SecurityStamp = "crm:stamp";
     public const string Demo = "crm:demo";
+    /// <summary>The user signed in with a generated or reset password and must choose their own before anything else.</summary>
+    public const string MustChangePassword = "crm:must_change_password";
 }

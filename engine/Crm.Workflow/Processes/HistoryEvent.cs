@@ -38,6 +38,7 @@ public enum HistoryEventType
     EscalationCaught,
     ConditionMet,
     CompensationThrown,
+    TaskReassigned,
 }
 
 /// <summary>One thing that happened in an instance, in order (<see cref="Sequence"/>).</summary>

@@ -8,6 +8,9 @@ public sealed record TaskCreated(Guid TaskId, string ProcessKey, DateTimeOffset 
 /// <summary>A task was delegated to <paramref name="To"/>.</summary>
 public sealed record TaskDelegated(Guid TaskId, string To, DateTimeOffset At) : IDomainEvent;
 
+/// <summary>An admin gave the task to <paramref name="To"/> (its assignee left or is away).</summary>
+public sealed record TaskReassigned(Guid TaskId, string To, DateTimeOffset At) : IDomainEvent;
+
 /// <summary>A delegate handed the task back to its owner <paramref name="Owner"/>.</summary>
 public sealed record TaskReturned(Guid TaskId, string Owner, DateTimeOffset At) : IDomainEvent;
 

@@ -184,6 +184,31 @@ public sealed class TaskService(WorkflowDbContext db, ProcessEngine engine, ITas
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// An admin gives the task to someone else (its assignee left or is away): the new assignee works it as if they
+    /// had claimed it; a pending delegation ends with it.
+    /// </summary>
+    public async Task<TaskView> ReassignAsync(Guid id, string toUserName, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (!user.IsAdmin)
+        {
+            throw new ForbiddenException("Only an administrator reassigns tasks.");
+        }
+
+        var target = await users.FindActiveUserAsync(toUserName?.Trim() ?? "", cancellationToken)
+            ?? throw ValidationFailedException.For("userName", $"There is no active user '{toUserName}'.");
+        return await ChangeAsync(id, user, (task, execution, unit) =>
+        {
+            var from = task.Assignee;
+            task.Assignee = target;
+            task.Owner = null;
+            task.Delegation = DelegationState.None;
+            task.ClaimedAt = clock.GetUtcNow();
+            execution.RecordTaskEvent(HistoryEventType.TaskReassigned, task, new { from, to = target });
+            unit.Raise(new TaskReassigned(task.Id, target, clock.GetUtcNow()));
+        }, cancellationToken);
+    }
+
     public Task<TaskView> ResolveAsync(Guid id, IReadOnlyDictionary<string, JsonNode?>? variables, CurrentUser user, CancellationToken cancellationToken) =>
         ChangeAsync(id, user, (task, execution, unit) =>
         {

@@ -2205,6 +2205,9 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<Guid?>("ManagerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NormalizedUserName")
                         .IsRequired()
                         .HasMaxLength(100)

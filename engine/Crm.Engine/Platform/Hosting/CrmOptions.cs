@@ -44,6 +44,8 @@ public sealed class SignInOptions
     public TimeSpan MaxLockout { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Lifetime of tokens from POST /api/auth/token.</summary>
     public TimeSpan SessionTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+    /// <summary>The longest a named API token may live; a token asked for without an expiry gets this one.</summary>
+    public TimeSpan MaxApiTokenLifetime { get; set; } = TimeSpan.FromDays(365);
 }
 
 /// <summary>A setting is wrong or a required service is unreachable; start-up stops with this message and nothing else.</summary>

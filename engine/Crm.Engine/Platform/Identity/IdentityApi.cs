@@ -36,6 +36,7 @@ public static class IdentityApi
             .RequireAuthorization(Policies.Admin).WithName("ListUsers").WithSummary("All users (admins).");
         users.MapPost("/", CreateUserAsync)
             .RequireAuthorization(Policies.Admin).WithName("CreateUser").WithSummary("Creates a user (admins).");
+        users.MapUserAdministrationApi();
 
         var groups = app.MapGroup("/api/groups").WithTags("Groups").RequireAuthorization(Policies.Admin);
         groups.MapGet("/", async (UserDirectory directory, CancellationToken ct) => TypedResults.Ok(await directory.ListGroupsAsync(ct)))
@@ -123,7 +124,7 @@ public static class IdentityApi
 
         if (request.ExpiresInDays is < 1 or > 3650)
         {
-            throw ValidationFailedException.For("expiresInDays", "Use 1–3650 days, or leave empty for a token that does not expire.");
+            throw ValidationFailedException.For("expiresInDays", "Use 1–3650 days (at most the lifetime the administrator allows), or leave empty for the longest allowed.");
         }
 
         DateTimeOffset? expires = request.ExpiresInDays is { } days ? clock.GetUtcNow().AddDays(days) : null;

@@ -26,7 +26,13 @@ public sealed class IdentitySeeder(CrmDbContext db, UserDirectory directory, IOp
         var password = string.IsNullOrEmpty(configured)
             ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y')
             : configured;
-        await directory.CreateUserAsync(new NewUser(AdminUserName, "Administrator", null, password, [Roles.Admin]), cancellationToken);
+        var admin = await directory.CreateUserAsync(new NewUser(AdminUserName, "Administrator", null, password, [Roles.Admin]), cancellationToken);
+        if (string.IsNullOrEmpty(configured))
+        {
+            // A password printed in a log is not a secret: the first sign-in replaces it.
+            await db.Users.Where(u => u.Id == admin.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.MustChangePassword, true), cancellationToken);
+        }
+
         logger.LogInformation("Created the first user 'admin'");
         return string.IsNullOrEmpty(configured) ? password : null;
     }

@@ -26,6 +26,7 @@ public static class IdentitySetup
         services.TryAddScoped<Crm.Workflow.Tasks.ITaskUserDirectory, TaskUserDirectory>();
         services.TryAddScoped<Crm.Workflow.Common.DomainEvents>();
         services.TryAddScoped<SignInService>();
+        services.TryAddScoped<UserAdministration>();
         services.TryAddScoped<TokenService>();
         services.TryAddSingleton<TokenCache>();
         services.TryAddScoped<IdentitySeeder>();

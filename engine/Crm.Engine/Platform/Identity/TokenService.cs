@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Crm.Platform.Hosting;
+using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -20,8 +21,19 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
     public Task<IssuedToken> IssueSessionTokenAsync(Guid userId, CancellationToken cancellationToken = default) =>
         IssueAsync(userId, ApiTokenKind.Session, "session", clock.GetUtcNow() + options.Value.SignIn.SessionTokenLifetime, cancellationToken);
 
-    public Task<IssuedToken> CreateNamedTokenAsync(Guid userId, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) =>
-        IssueAsync(userId, ApiTokenKind.Named, name, expiresAt, cancellationToken);
+    /// <summary>A named token for scripts; it always expires, at the latest after the admin's maximum lifetime.</summary>
+    public Task<IssuedToken> CreateNamedTokenAsync(Guid userId, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var latest = now + options.Value.SignIn.MaxApiTokenLifetime;
+        if (expiresAt is { } asked && (asked <= now || asked > latest))
+        {
+            throw ValidationFailedException.For("expiresAt",
+                $"A token expires after now and at the latest on {latest:yyyy-MM-dd} ({options.Value.SignIn.MaxApiTokenLifetime.TotalDays:0} days, set by the administrator).");
+        }
+
+        return IssueAsync(userId, ApiTokenKind.Named, name, expiresAt ?? latest, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<TokenSummary>> ListNamedTokensAsync(Guid userId, CancellationToken cancellationToken = default)
     {

@@ -18,6 +18,8 @@ public sealed class User
     public Guid? ManagerId { get; set; }
     /// <summary>Changes with the password; cookies carrying an old stamp are rejected (other sessions end).</summary>
     public string SecurityStamp { get; set; } = Guid.NewGuid().ToString("N");
+    /// <summary>Set for a generated or reset password: the next sign-in leads to choosing a new one first.</summary>
+    public bool MustChangePassword { get; set; }
     public int FailedSignInCount { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

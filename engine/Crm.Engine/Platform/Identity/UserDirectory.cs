@@ -19,6 +19,8 @@ public sealed record NewGroup(string Name, string DisplayName);
 /// <summary>What a signed-in user's principal carries; read in one query per request.</summary>
 public sealed record UserClaims(Guid Id, string UserName, string DisplayName, string SecurityStamp, bool IsDemo, List<string> Roles, List<string> Groups)
 {
+    public bool MustChangePassword { get; init; }
+
     public ClaimsPrincipal ToPrincipal(string authenticationType)
     {
         var claims = new List<Claim>
@@ -33,6 +35,11 @@ public sealed record UserClaims(Guid Id, string UserName, string DisplayName, st
         if (IsDemo)
         {
             claims.Add(new Claim(CrmClaimTypes.Demo, "true"));
+        }
+
+        if (MustChangePassword)
+        {
+            claims.Add(new Claim(CrmClaimTypes.MustChangePassword, "true"));
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
@@ -213,7 +220,7 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
         var claims = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId && u.IsActive)
             .Select(u => new UserClaims(u.Id, u.UserName, u.DisplayName, u.SecurityStamp, u.IsDemo,
-                u.Roles.Select(r => r.Role).ToList(), u.Groups.Select(g => g.Group!.Name).ToList()))
+                u.Roles.Select(r => r.Role).ToList(), u.Groups.Select(g => g.Group!.Name).ToList()) { MustChangePassword = u.MustChangePassword })
             .SingleOrDefaultAsync(cancellationToken);
         return claims?.ToPrincipal(authenticationType);
     }

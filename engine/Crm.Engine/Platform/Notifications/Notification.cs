@@ -11,6 +11,8 @@ public static class NotificationKind
     public const string TaskDelegated = "task-delegated";
     /// <summary>A delegate handed the task back to its owner.</summary>
     public const string TaskReturned = "task-returned";
+    /// <summary>An admin gave the recipient a task (its assignee left or is away).</summary>
+    public const string TaskReassigned = "task-reassigned";
     public const string Reminder = "reminder";
     public const string Escalation = "escalation";
     /// <summary>One line kept for a user who reads a daily digest instead of single mails.</summary>

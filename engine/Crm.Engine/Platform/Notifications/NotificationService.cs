@@ -187,6 +187,7 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
             NotificationKind.TaskCreated => $"New task: {task.Name}",
             NotificationKind.TaskDelegated => $"Task delegated to you: {task.Name}",
             NotificationKind.TaskReturned => $"Delegated task came back: {task.Name}",
+            NotificationKind.TaskReassigned => $"A task was handed to you: {task.Name}",
             NotificationKind.Reminder => $"Reminder: {task.Name}{due}",
             NotificationKind.Escalation => $"Overdue task needs attention: {task.Name}",
             _ => task.Name,

@@ -49,6 +49,7 @@ public static class NotificationSetup
         services.AddDomainEventSubscriber<TaskCreated, TaskNotifications>();
         services.AddDomainEventSubscriber<TaskDelegated, TaskNotifications>();
         services.AddDomainEventSubscriber<TaskReturned, TaskNotifications>();
+        services.AddDomainEventSubscriber<TaskReassigned, TaskNotifications>();
         services.AddScoped<NotificationPreferences>();
         services.AddSingleton<MailSender>();
         services.AddHostedService<NotificationWorker>();

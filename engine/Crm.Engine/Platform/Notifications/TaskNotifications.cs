@@ -11,13 +11,17 @@ public sealed record OwnReminders(string FormKey);
 /// sends nothing, a committed one is mailed by <see cref="NotificationWorker"/> at least once.
 /// </summary>
 public sealed class TaskNotifications(NotificationOutbox queue) :
-    IDomainEventSubscriber<TaskCreated>, IDomainEventSubscriber<TaskDelegated>, IDomainEventSubscriber<TaskReturned>
+    IDomainEventSubscriber<TaskCreated>, IDomainEventSubscriber<TaskDelegated>, IDomainEventSubscriber<TaskReturned>,
+    IDomainEventSubscriber<TaskReassigned>
 {
     public Task HandleAsync(TaskCreated domainEvent, CancellationToken cancellationToken) =>
         Queue(NotificationKind.TaskCreated, domainEvent.TaskId, null, domainEvent.At);
 
     public Task HandleAsync(TaskDelegated domainEvent, CancellationToken cancellationToken) =>
         Queue(NotificationKind.TaskDelegated, domainEvent.TaskId, domainEvent.To, domainEvent.At);
+
+    public Task HandleAsync(TaskReassigned domainEvent, CancellationToken cancellationToken) =>
+        Queue(NotificationKind.TaskReassigned, domainEvent.TaskId, domainEvent.To, domainEvent.At);
 
     public Task HandleAsync(TaskReturned domainEvent, CancellationToken cancellationToken) =>
         Queue(NotificationKind.TaskReturned, domainEvent.TaskId, domainEvent.Owner, domainEvent.At);
