@@ -26,6 +26,7 @@ try
     builder.Services.Configure<CrmOptions>(builder.Configuration.GetSection(CrmOptions.Section));
 
     builder.AddCrmDefaults();                                                  // logs, telemetry, problem details, OpenAPI, health
+    builder.AddCrmEdgeSecurity();                                              // client address behind known proxies, HSTS, no framing
     builder.Services.AddCrmDatabase();                                         // SQLite (default) or PostgreSQL
     builder.Services.AddCrmObjectStore();                                      // local folder (default) or S3
     builder.Services.AddCrmIdentity();                                         // users, groups, cookie + bearer sign-in
@@ -55,6 +56,7 @@ try
         return await IndexCommands.RebuildAsync(app.Services);                // dotnet Crm.Server.dll index rebuild
     }
 
+    app.UseCrmEdgeSecurity();
     app.UseCrmProblemDetails();
     app.UseRequestLocalization();
     app.UseAuthentication();

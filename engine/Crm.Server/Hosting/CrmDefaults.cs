@@ -64,13 +64,18 @@ public static class CrmDefaults
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<ObjectStoreHealthCheck>("object-store");
 
-        var perMinute = builder.Configuration.GetValue("Crm:SignIn:RequestsPerMinutePerClient", 30);
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Per client address: behind a known proxy, the forwarded one (EdgeSecurity); the limit is read from the
+            // final configuration, not the one at start-up.
             o.AddPolicy(IdentityApi.SignInRateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Crm:SignIn:RequestsPerMinutePerClient", 30),
+                    Window = TimeSpan.FromMinutes(1),
+                }));
         });
         return builder;
     }
