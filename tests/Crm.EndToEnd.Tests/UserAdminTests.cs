@@ -65,6 +65,7 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
     [Fact]
     public async Task AResetPassword_LeadsToThePasswordFormFirst_ThenTheUserWorksOn()
     {
+        var page = await browser.NewPageAsync();   // first: the server starts with it
         string temporary;
         await using (var scope = browser.Services.CreateAsyncScope())
         {
@@ -72,7 +73,6 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
             temporary = await scope.ServiceProvider.GetRequiredService<UserAdministration>().ResetPasswordAsync(piotr, System, CancellationToken.None);
         }
 
-        var page = await browser.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/signin");
         await page.FillAsync("#userName", "piotr");
         await page.FillAsync("#password", temporary);
@@ -99,6 +99,45 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
         await Assertions.Expect(page.GetByTestId("welcome")).ToContainTextAsync("Piotr");
         await page.GotoAsync(browser.BaseUrl + "/tasks");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/tasks$"));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AManager_RenamesAndArchivesACompany_AndFindsItUnderArchived()
+    {
+        var page = await browser.NewPageAsync();   // first: the server starts with it
+        Guid id;
+        await using (var scope = browser.Services.CreateAsyncScope())
+        {
+            id = await scope.ServiceProvider.GetRequiredService<Crm.Modules.Counterparties.CounterpartyService>().CreateAsync(
+                new Crm.Modules.Counterparties.CreateCounterpartyRequest(null, "Drukarnia Nowa Sp. z o.o.", null, null, null, null, null, null, null, null, "sales", null, null, null, null,
+                    [new Crm.Modules.Counterparties.AddressInput("registered", "Polna 3", "60-001", "Poznań", "PL", new DateOnly(2020, 1, 1), null)], null, null),
+                System, CancellationToken.None);
+        }
+
+        await page.GotoAsync(browser.BaseUrl + $"/signin?returnUrl=%2Fcrm%2F{id}");
+        await browser.SignInAsync(page, "admin", CrmAppFactory.AdminPassword);
+        await page.GetByTestId("master-data-toggle").ClickAsync();
+        var panel = page.GetByTestId("master-data");
+        await PageInput.FillSettledAsync(PageInput.Input(page, "rename-name"), "Drukarnia Nowa S.A.");
+        await panel.GetByTestId("rename").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("counterparty-name")).ToHaveTextAsync("Drukarnia Nowa S.A.");
+        await Assertions.Expect(panel.GetByTestId("changes")).ToContainTextAsync("data edited");
+
+        await PageInput.FillSettledAsync(PageInput.Input(page, "block-reason"), "Disputed invoice");
+        await panel.GetByTestId("set-block").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("block")).ToContainTextAsync("Disputed invoice");
+        await panel.GetByTestId("archive").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("archived")).ToBeVisibleAsync();
+        await Assertions.Expect(panel.GetByTestId("changes")).ToContainTextAsync("block set");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "company-master-data.png"), FullPage = true });
+
+        await page.GotoAsync(browser.BaseUrl + "/crm");
+        await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
+        await PageInput.FillSettledAsync(PageInput.Input(page, "crm-search"), "drukarnia");
+        await Assertions.Expect(page.GetByText("Drukarnia Nowa S.A.")).ToHaveCountAsync(0);
+        await page.GetByTestId("show-archived").ClickAsync();
+        await Assertions.Expect(page.GetByText("Drukarnia Nowa S.A.")).ToBeVisibleAsync();
         await page.CloseAsync();
     }
 

@@ -15,7 +15,7 @@ public sealed class BpmnParserTests
         var error = Assert.Throws<BpmnValidationException>(() => new BpmnParser(_ => false).Parse(Read("invalid.bpmn")));
 
         var byElement = error.Errors.ToLookup(e => e.ElementId);
-        Assert.Contains("Unsupported element: complexGateway", byElement["wait"].Single().Message, StringComparison.Ordinal);
+        Assert.Contains("Unsupported element: adHocSubProcess", byElement["wait"].Single().Message, StringComparison.Ordinal);
         Assert.Contains("Unknown handler type 'no.such.handler'", byElement["call"].Single().Message, StringComparison.Ordinal);
         Assert.Contains("does not parse", byElement["badCondition"].Single().Message, StringComparison.Ordinal);
         Assert.Contains("'ghost', which does not exist", byElement["toNowhere"].Single().Message, StringComparison.Ordinal);

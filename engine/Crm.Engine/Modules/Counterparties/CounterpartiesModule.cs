@@ -13,6 +13,7 @@ public static class CounterpartiesModule
     public static IServiceCollection AddCounterpartiesModule(this IServiceCollection services)
     {
         services.TryAddScoped<CounterpartyService>();
+        services.TryAddScoped<CounterpartyMasterData>();
         services.TryAddScoped<CrmActivityService>();
         services.TryAddScoped<NoteBook>();
         services.TryAddScoped<ActivityDocuments>();
@@ -35,6 +36,7 @@ public static class CounterpartiesModule
     {
         app.MapCounterpartyApi();
         app.MapCounterpartyRelationApi();
+        app.MapCounterpartyMasterDataApi();
         app.MapPersonApi();
         app.MapActivityApi();
         app.MapNoteApi();

@@ -20,10 +20,10 @@ public static class CounterpartyApi
             return TypedResults.Created($"/api/counterparties/{id}", new { id });
         }).WithName("CreateCounterparty").WithSummary("Company or person with nip, regon, vatEu, addresses, bankAccounts, blocks → 201 {id}; 400 names each invalid field; 409 on a likely duplicate unless allowDuplicate.");
         counterparties.MapGet("/", async (string? search, string? category, int? page, int? pageSize, Guid? after, string[]? filter, string? columns, string? sort, bool? desc,
-                CurrentUser user, CounterpartyService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ListAsync(search, category, page ?? 1, pageSize ?? 50, user, ct, after, Options(filter, columns, sort, desc))))
+                bool? archived, CurrentUser user, CounterpartyService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ListAsync(search, category, page ?? 1, pageSize ?? 50, user, ct, after, Options(filter, columns, sort, desc) with { Archived = archived == true })))
             .WithName("ListCounterparties").WithSummary("search (name prefix/infix without diacritics, or NIP prefix), category, filter=field:op:value (repeatable; any field incl. cf.<key>), "
-                + "columns=a,b (values per row), sort=field and desc=true (any sortable field; default by name), page or after (last id: keyset paging, by name only); total is exact up to 1 000 (1 001 means more).");
+                + "columns=a,b (values per row), sort=field and desc=true (any sortable field; default by name), page or after (last id: keyset paging, by name only); archived=true lists the archived ones instead; total is exact up to 1 000 (1 001 means more).");
         counterparties.MapGet("/export", async (string? search, string? category, string[]? filter, string? columns, string? sort, bool? desc, CurrentUser user,
                 CounterpartyService service, CancellationToken ct) =>
             TypedResults.File(await service.ExportAsync(search, category, Options(filter, columns, sort, desc), user, ct),

@@ -82,6 +82,9 @@ public sealed class BankAccount
     public Guid CounterpartyId { get; set; }
     public required string Iban { get; set; }
     public string? Bank { get; set; }
+    /// <summary>Retired accounts stay listed (payments made to them remain explainable) but are no longer used.</summary>
+    public DateOnly? RetiredOn { get; set; }
+    public string? RetiredBy { get; set; }
 }
 
 public sealed class CounterpartyBlock
@@ -92,6 +95,10 @@ public sealed class CounterpartyBlock
     public required string Reason { get; set; }
     public DateOnly From { get; set; }
     public DateOnly? To { get; set; }
+    public string? SetBy { get; set; }
+    /// <summary>Who lifted the block early and why (a block that simply ran out has none).</summary>
+    public string? LiftedBy { get; set; }
+    public string? LiftReason { get; set; }
 }
 
 public sealed class PreviousName
@@ -302,12 +309,16 @@ internal sealed class CounterpartyConfiguration :
         builder.ToTable("bank_accounts");
         builder.Property(a => a.Iban).HasMaxLength(34);
         builder.Property(a => a.Bank).HasMaxLength(100);
+        builder.Property(a => a.RetiredBy).HasMaxLength(100);
     }
 
     public void Configure(EntityTypeBuilder<CounterpartyBlock> builder)
     {
         builder.ToTable("counterparty_blocks");
         builder.Property(b => b.Reason).HasMaxLength(300);
+        builder.Property(b => b.SetBy).HasMaxLength(100);
+        builder.Property(b => b.LiftedBy).HasMaxLength(100);
+        builder.Property(b => b.LiftReason).HasMaxLength(300);
     }
 
     public void Configure(EntityTypeBuilder<PreviousName> builder)

@@ -27,7 +27,7 @@ public sealed partial class CounterpartyService
         var context = options is { Filters.Count: > 0 } or { Columns.Count: > 0 } or { Sort: not null } ? await FieldContextAsync(cancellationToken) : FieldContext.Empty;
         var columns = options?.Columns is { Count: > 0 } ? CounterpartyColumns.Resolve(options.Columns, context, user) : null;
         var sort = CounterpartySorts.Resolve(options?.Sort, options?.Descending == true, context, user);
-        var branches = Filtered(search, category, options?.Filters, context, user);
+        var branches = Filtered(search, category, options?.Filters, context, user, options?.Archived == true);
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var total = await Union(branches).Take(CountCap + 1).CountAsync(cancellationToken);
@@ -68,7 +68,7 @@ public sealed partial class CounterpartyService
     {
         var context = await FieldContextAsync(cancellationToken);
         var columns = CounterpartyColumns.Resolve(options.Columns, context, user);
-        var branches = Filtered(search, category, options.Filters, context, user);
+        var branches = Filtered(search, category, options.Filters, context, user, options.Archived);
         if (await Union(branches).Take(ExportCap + 1).CountAsync(cancellationToken) > ExportCap)
         {
             throw ValidationFailedException.For("filter", $"The export would have more than {ExportCap:N0} rows; narrow the filter.");
@@ -109,8 +109,8 @@ public sealed partial class CounterpartyService
         CounterpartyFilters.Catalogue(await FieldContextAsync(cancellationToken), user);
 
     /// <summary>The visible, filtered counterparties as disjoint parts (<see cref="CounterpartyAccess.Branches"/>), each narrowed alike.</summary>
-    private List<IQueryable<Counterparty>> Filtered(string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user) =>
-        [.. CounterpartyAccess.Branches(db.Counterparties.AsNoTracking(), user).Select(branch => Narrowed(branch.Where(c => !c.Archived), search, category, filters, context, user))];
+    private List<IQueryable<Counterparty>> Filtered(string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user, bool archived = false) =>
+        [.. CounterpartyAccess.Branches(db.Counterparties.AsNoTracking(), user).Select(branch => Narrowed(branch.Where(c => c.Archived == archived), search, category, filters, context, user))];
 
     private IQueryable<Counterparty> Narrowed(IQueryable<Counterparty> query, string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user)
     {

@@ -24,7 +24,13 @@ public sealed record CreateCounterpartyRequest(
 
 public sealed record AddressView(Guid Id, string Kind, string Street, string PostalCode, string City, string Country, DateOnly ValidFrom, DateOnly? ValidTo);
 
-public sealed record BlockView(string Kind, string Reason, DateOnly From, DateOnly? To, bool ActiveToday);
+public sealed record BlockView(string Kind, string Reason, DateOnly From, DateOnly? To, bool ActiveToday)
+{
+    public Guid Id { get; init; }
+    public string? SetBy { get; init; }
+    public string? LiftedBy { get; init; }
+    public string? LiftReason { get; init; }
+}
 
 public sealed record CounterpartyView(
     Guid Id, string Kind, string Name, string? ShortName, string? Nip, string? Regon, string? VatEu, bool Archived, string? Industry, string? Priority, string? Source,
@@ -49,7 +55,8 @@ public sealed record UpdateCounterpartyRequest(
 /// Filters on any field (<c>field:op:value</c>), the columns wanted in the rows' <c>Values</c>, and the sort (a field key;
 /// none = by name, the only order that also allows keyset paging).
 /// </summary>
-public sealed record CounterpartyListOptions(IReadOnlyList<FieldFilter>? Filters = null, IReadOnlyList<string>? Columns = null, string? Sort = null, bool Descending = false);
+/// <summary>How a list is cut; <see cref="Archived"/> lists the archived counterparties instead of the current ones.</summary>
+public sealed record CounterpartyListOptions(IReadOnlyList<FieldFilter>? Filters = null, IReadOnlyList<string>? Columns = null, string? Sort = null, bool Descending = false, bool Archived = false);
 
 public sealed record CounterpartyListItem(Guid Id, string Name, string? Nip, string? City, string? Categories, string? Owner, bool Blocked)
 {
@@ -249,7 +256,8 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
             c.Currency, !sensitive,
             [.. c.Addresses.OrderBy(a => a.Kind).ThenByDescending(a => a.ValidFrom).Select(View)],
             [.. c.BankAccounts.Select(b => b.Iban)],
-            [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.From <= today && (b.To is null || b.To >= today)))],
+            [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.From <= today && (b.To is null || b.To >= today))
+                { Id = b.Id, SetBy = b.SetBy, LiftedBy = b.LiftedBy, LiftReason = b.LiftReason })],
             [.. c.PreviousNames.OrderByDescending(p => p.ValidUntil).Select(p => p.Name)],
             openCases, lastContact is { } last ? (int)(clock.GetUtcNow() - last).TotalDays : null)
         {
