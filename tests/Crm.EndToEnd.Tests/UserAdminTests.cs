@@ -113,6 +113,10 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
                 new Crm.Modules.Counterparties.CreateCounterpartyRequest(null, "Drukarnia Nowa Sp. z o.o.", null, null, null, null, null, null, null, null, "sales", null, null, null, null,
                     [new Crm.Modules.Counterparties.AddressInput("registered", "Polna 3", "60-001", "Poznań", "PL", new DateOnly(2020, 1, 1), null)], null, null),
                 System, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<Crm.Modules.Counterparties.CounterpartyService>().CreateAsync(
+                new Crm.Modules.Counterparties.CreateCounterpartyRequest(null, "Drukarnia Nowa duplikat", null, null, null, null, null, null, null, null, "sales", null, null, null, null,
+                    null, null, null, AllowDuplicate: true),
+                System, CancellationToken.None);
         }
 
         await page.GotoAsync(browser.BaseUrl + $"/signin?returnUrl=%2Fcrm%2F{id}");
@@ -123,6 +127,13 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
         await panel.GetByTestId("rename").ClickAsync();
         await Assertions.Expect(page.GetByTestId("counterparty-name")).ToHaveTextAsync("Drukarnia Nowa S.A.");
         await Assertions.Expect(panel.GetByTestId("changes")).ToContainTextAsync("data edited");
+
+        // The duplicate someone created is merged in.
+        await PageInput.Input(page, "merge-duplicate").FillAsync("duplikat");
+        await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Drukarnia Nowa duplikat')");
+        await panel.GetByTestId("merge").ClickAsync();
+        await Assertions.Expect(page.GetByText("Drukarnia Nowa duplikat was merged into this one")).ToBeVisibleAsync();
+        await Assertions.Expect(panel.GetByTestId("changes")).ToContainTextAsync("duplicate merged in");
 
         await PageInput.FillSettledAsync(PageInput.Input(page, "block-reason"), "Disputed invoice");
         await panel.GetByTestId("set-block").ClickAsync();

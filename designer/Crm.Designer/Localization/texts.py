@@ -971,6 +971,12 @@ T = {
   "Change_bank-account-retired": ("bank account retired", "wycofany rachunek"),
   "Change_block-set": ("block set", "założona blokada"),
   "Change_block-lifted": ("block lifted", "zdjęta blokada"),
+  "MergeDuplicate": ("Merge a duplicate into this one", "Scal duplikat z tym kontrahentem"),
+  "DuplicateToMerge": ("Duplicate (search by name or NIP)", "Duplikat (szukaj po nazwie lub NIP)"),
+  "MergeIntoThis": ("Merge into this one", "Scal z tym"),
+  "Merged": ("{0} was merged into this one ({1}); it is archived.", "{0} scalono z tym kontrahentem ({1}); trafił do archiwum."),
+  "Change_merged": ("duplicate merged in", "scalony duplikat"),
+  "Change_merged-into": ("merged into another", "scalony z innym"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

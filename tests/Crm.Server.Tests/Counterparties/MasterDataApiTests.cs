@@ -109,6 +109,61 @@ public abstract class MasterDataApiTests(DatabaseProvider provider) : IAsyncLife
         Assert.Contains("Stal-Hurt S.A.", changes.Last(c => c.GetProperty("action").GetString() == "crm.counterparty-edited").GetProperty("data").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MergingADuplicate_MovesEverythingThatPointsAtIt_ArchivesIt_AndIsAudited()
+    {
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        using var anna = await App.CreateClientAsAsync("anna");
+        var keep = await CreateAsync(kasia, new { name = "Piekarnia Złoty Kłos", region = "sales", bankAccounts = new[] { new { iban = "PL61109010140000071219812874" } } });
+        var dup = await CreateAsync(kasia, new { name = "Piekarnia Zloty Klos sp.j.", region = "sales", allowDuplicate = true,
+            bankAccounts = new[] { new { iban = "PL61109010140000071219812874" }, new { iban = "DE89370400440532013000" } } });
+
+        var person = await CreatedIdAsync(await anna.PostAsJsonAsync("/api/persons", new { counterpartyId = dup, firstName = "Jan", lastName = "Piekarz" }));
+        await CreatedIdAsync(await anna.PostAsJsonAsync("/api/activities", new { counterpartyId = dup, type = "call", subject = "Order", status = "done", personId = person }));
+        await CreatedIdAsync(await anna.PostAsJsonAsync("/api/notes", new { text = "Prefers mornings", counterpartyId = dup }));
+        await CreatedIdAsync(await anna.PostAsJsonAsync("/api/cases", new { title = "Bread supply", counterpartyId = dup, value = 1000 }));
+        var complaint = await anna.PostAsJsonAsync("/api/complaints", new
+        {
+            subject = "Stale bread", counterpartyId = dup, kind = "consumer", againstType = "product", productName = "Bread", channel = "phone", demand = "replacement", defectDescription = "Stale",
+        });
+        Assert.Equal(HttpStatusCode.Created, complaint.StatusCode);
+
+        var request = new { duplicateId = dup, revision = await RevisionAsync(kasia, keep), duplicateRevision = await RevisionAsync(kasia, dup) };
+        Assert.Equal(HttpStatusCode.Forbidden, (await anna.PostAsJsonAsync($"/api/counterparties/{keep}/merge", request)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await kasia.PostAsJsonAsync($"/api/counterparties/{keep}/merge", request with { duplicateRevision = request.duplicateRevision + 1 })).StatusCode);
+        var merged = await kasia.PostAsJsonAsync($"/api/counterparties/{keep}/merge", request);
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        var moved = (await merged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("moved");
+        Assert.Equal(1, moved.GetProperty("persons").GetInt32());
+        Assert.Equal(1, moved.GetProperty("activities").GetInt32());
+        Assert.Equal(1, moved.GetProperty("notes").GetInt32());
+        Assert.Equal(1, moved.GetProperty("cases").GetInt32());
+        Assert.Equal(1, moved.GetProperty("complaints").GetInt32());
+        Assert.Equal(1, moved.GetProperty("bank accounts").GetInt32());   // the IBAN both had stays once
+
+        var survivor = await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{keep}");
+        Assert.Contains("Piekarnia Zloty Klos sp.j.", survivor.GetProperty("previousNames").EnumerateArray().Select(n => n.GetString()));
+        Assert.Single((await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{keep}/persons")).EnumerateArray());
+        Assert.Equal(2, (await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{keep}/bank-accounts")).GetArrayLength());
+        var timeline = await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{keep}/timeline");
+        Assert.Contains("Stale bread", timeline.GetRawText(), StringComparison.Ordinal);
+        var gone = await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{dup}");
+        Assert.True(gone.GetProperty("archived").GetBoolean());
+        Assert.Empty((await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{dup}/persons")).EnumerateArray());
+        Assert.Contains((await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{keep}/changes")).EnumerateArray(),
+            c => c.GetProperty("action").GetString() == "crm.counterparty-merged" && c.GetProperty("actor").GetString() == "kasia");
+        Assert.Equal(HttpStatusCode.Conflict, (await kasia.PostAsJsonAsync($"/api/counterparties/{keep}/merge",
+            new { duplicateId = dup, revision = await RevisionAsync(kasia, keep), duplicateRevision = await RevisionAsync(kasia, dup) })).StatusCode);   // archived now
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient client, object body) => await CreatedIdAsync(await client.PostAsJsonAsync("/api/counterparties", body));
+
+    private static async Task<Guid> CreatedIdAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     private static async Task<int> RevisionAsync(HttpClient client, Guid id) =>
         (await client.GetFromJsonAsync<JsonElement>($"/api/counterparties/{id}")).GetProperty("revision").GetInt32();
 }

@@ -17,6 +17,7 @@ public static class ComplaintsModule
         services.TryAddScoped<ComplaintSteps>();
         services.TryAddScoped<ComplaintSettingsService>();
         services.AddScoped<ICounterpartyTimelineSource, ComplaintTimelineSource>();
+        services.AddScoped<ICounterpartyReferences, ComplaintCounterpartyReferences>();
         return services;
     }
 

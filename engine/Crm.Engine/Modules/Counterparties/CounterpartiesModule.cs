@@ -14,6 +14,7 @@ public static class CounterpartiesModule
     {
         services.TryAddScoped<CounterpartyService>();
         services.TryAddScoped<CounterpartyMasterData>();
+        services.TryAddScoped<CounterpartyMerge>();
         services.TryAddScoped<CrmActivityService>();
         services.TryAddScoped<NoteBook>();
         services.TryAddScoped<ActivityDocuments>();

@@ -51,6 +51,10 @@ public static class CounterpartyMasterDataApi
             await data.LiftBlockAsync(id, blockId, request, user, ct);
             return TypedResults.NoContent();
         }).WithName("LiftCounterpartyBlock");
+        company.MapPost("/merge", async (Guid id, MergeRequest request, CurrentUser user, CounterpartyMerge merge, CancellationToken ct) =>
+            TypedResults.Ok(await merge.MergeAsync(id, request, user, ct)))
+            .WithName("MergeCounterparties").WithSummary("Merges {duplicateId} into this counterparty: its persons, activities, notes, cases, accounts, blocks, relations, "
+                + "groups, complaints and tickets move here; the duplicate is archived with this one as successor (managers).");
         company.MapGet("/changes", async (Guid id, CurrentUser user, CounterpartyMasterData data, CancellationToken ct) =>
             TypedResults.Ok(await data.ChangesAsync(id, user, ct))).WithName("CounterpartyChanges").WithSummary("Who changed what in the master data, newest first.");
         return app;

@@ -16,6 +16,7 @@ public static class ServiceModule
         services.TryAddScoped<TicketLinks>();
         services.TryAddScoped<ServiceSettingsService>();
         services.AddScoped<ICounterpartyTimelineSource, TicketTimelineSource>();
+        services.AddScoped<ICounterpartyReferences, TicketCounterpartyReferences>();
         return services;
     }
 
