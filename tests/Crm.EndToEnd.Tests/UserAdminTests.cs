@@ -152,6 +152,27 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task AComplianceOfficer_DownloadsAPersonsGdprExport()
+    {
+        var page = await browser.NewPageAsync();   // first: the server starts with it
+        Guid person;
+        await using (var scope = browser.Services.CreateAsyncScope())
+        {
+            person = await scope.ServiceProvider.GetRequiredService<Crm.Modules.Counterparties.CrmActivityService>().CreatePersonAsync(
+                new Crm.Modules.Counterparties.CreatePersonRequest(null, "Zofia", "Wróbel", null, null, "zofia@example.com", null, null), System, CancellationToken.None);
+        }
+
+        await page.GotoAsync(browser.BaseUrl + $"/signin?returnUrl=%2Fcrm%2Fpersons%2F{person}");
+        await browser.SignInAsync(page, "ewa", CrmAppFactory.DemoPassword);
+        await Assertions.Expect(page.GetByTestId("person-title")).ToHaveTextAsync("Zofia Wróbel");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "person-gdpr.png") });
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("gdpr-export").ClickAsync());
+        Assert.StartsWith("gdpr-zofia-wrobel-", download.SuggestedFilename, StringComparison.Ordinal);
+        Assert.EndsWith(".zip", download.SuggestedFilename, StringComparison.Ordinal);
+        await page.CloseAsync();
+    }
+
     private async Task StartTasksForAsync(string assignee, int count)
     {
         const string xml = """

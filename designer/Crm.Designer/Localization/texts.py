@@ -977,6 +977,7 @@ T = {
   "Merged": ("{0} was merged into this one ({1}); it is archived.", "{0} scalono z tym kontrahentem ({1}); trafił do archiwum."),
   "Change_merged": ("duplicate merged in", "scalony duplikat"),
   "Change_merged-into": ("merged into another", "scalony z innym"),
+  "GdprExport": ("GDPR export (everything about this person)", "Eksport RODO (wszystko o tej osobie)"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -18,6 +18,7 @@ public static class ComplaintsModule
         services.TryAddScoped<ComplaintSettingsService>();
         services.AddScoped<ICounterpartyTimelineSource, ComplaintTimelineSource>();
         services.AddScoped<ICounterpartyReferences, ComplaintCounterpartyReferences>();
+        services.AddScoped<IPersonDataSource, ComplaintPersonData>();
         return services;
     }
 

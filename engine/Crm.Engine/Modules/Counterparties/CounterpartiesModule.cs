@@ -15,6 +15,7 @@ public static class CounterpartiesModule
         services.TryAddScoped<CounterpartyService>();
         services.TryAddScoped<CounterpartyMasterData>();
         services.TryAddScoped<CounterpartyMerge>();
+        services.TryAddScoped<PersonDataExport>();
         services.TryAddScoped<CrmActivityService>();
         services.TryAddScoped<NoteBook>();
         services.TryAddScoped<ActivityDocuments>();

@@ -35,6 +35,12 @@ public static class PersonApi
             await card.UpdateAsync(id, request, user, ct);
             return TypedResults.NoContent();
         }).WithTags("CRM").WithName("UpdatePerson").WithSummary("The whole editable person with the revision read (409 when stale); 400 names each invalid field.");
+        app.MapGet("/api/persons/{id:guid}/gdpr-export", async (Guid id, CurrentUser user, PersonDataExport export, CancellationToken ct) =>
+        {
+            var file = await export.ExportAsync(id, user, ct);
+            return TypedResults.File(file.Content, "application/zip", file.FileName);
+        }).WithTags("CRM").WithName("ExportPersonData")
+            .WithSummary("GDPR: everything held about the person as a ZIP (person.json and summary.html); compliance and admins; audited.");
         app.MapPost("/api/persons", async (CreatePersonRequest request, CurrentUser user, CrmActivityService service, CancellationToken ct) =>
             TypedResults.Created("/api/persons", new { id = await service.CreatePersonAsync(request, user, ct) })).WithTags("CRM").WithName("CreatePerson");
         return app;

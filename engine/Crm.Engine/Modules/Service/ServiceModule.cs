@@ -17,6 +17,7 @@ public static class ServiceModule
         services.TryAddScoped<ServiceSettingsService>();
         services.AddScoped<ICounterpartyTimelineSource, TicketTimelineSource>();
         services.AddScoped<ICounterpartyReferences, TicketCounterpartyReferences>();
+        services.AddScoped<IPersonDataSource, TicketPersonData>();
         return services;
     }
 
