@@ -11,30 +11,8 @@ using Xunit;
 namespace Crm.Server.Tests.Counterparties;
 
 /// <summary>GDPR export of a person over HTTP: everything held about them in a ZIP, for compliance only, audited.</summary>
-public abstract class GdprExportTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class GdprExportTests(DatabaseProvider provider) : ServerTestBase(provider)
 {
-    private TestDatabase? _database;
-    private CrmAppFactory? _app;
-
-    private CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider));
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     [Fact]
     public async Task AComplianceOfficer_ExportsEverythingAboutAPerson_StaffCannot_AndTheExportIsAudited()
     {

@@ -8,30 +8,8 @@ using Xunit;
 namespace Crm.Server.Tests.Counterparties;
 
 /// <summary>A company's master data after creation over HTTP: rename, addresses, bank accounts, blocks, archive, each revision-checked and in its history.</summary>
-public abstract class MasterDataApiTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class MasterDataApiTests(DatabaseProvider provider) : ServerTestBase(provider)
 {
-    private TestDatabase? _database;
-    private CrmAppFactory? _app;
-
-    private CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider));
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     [Fact]
     public async Task StaffRenameAndMoveACompany_FinanceKeepsItsAccounts_BlocksAreLiftedWithAReason_ManagersArchive_AndTheHistoryTellsWho()
     {

@@ -12,7 +12,11 @@ using Xunit;
 namespace Crm.Server.Tests.Identity;
 
 /// <summary>The user lifecycle an admin runs (edit, disable, reset, unlock, hand tasks on) and every user's own password, over HTTP.</summary>
-public abstract class UserAdministrationApiTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class UserAdministrationApiTests(DatabaseProvider provider) : ServerTestBase(provider, new Dictionary<string, string?>
+{
+    ["Crm:SignIn:MaxFailedAttempts"] = "25",
+    ["Crm:SignIn:MaxApiTokenLifetime"] = "30.00:00:00",
+})
 {
     private const string Process = """
         <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0" targetNamespace="t" id="d">
@@ -25,32 +29,6 @@ public abstract class UserAdministrationApiTests(DatabaseProvider provider) : IA
           </process>
         </definitions>
         """;
-
-    private TestDatabase? _database;
-    private CrmAppFactory? _app;
-
-    private CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider), new Dictionary<string, string?>
-    {
-        ["Crm:SignIn:MaxFailedAttempts"] = "25",
-        ["Crm:SignIn:MaxApiTokenLifetime"] = "30.00:00:00",
-    });
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
 
     [Fact]
     public async Task DisablingALeaver_RejectsTheirTokenAtOnce_ListsTheirTasks_AndHandsThemToSomeoneWhoCompletesThem()
@@ -191,7 +169,7 @@ public abstract class UserAdministrationApiTests(DatabaseProvider provider) : IA
         var outcomes = new List<SignInOutcome>();
         for (var i = 0; i < 25; i++)
         {
-            outcomes.Add((await signIn.PasswordSignInAsync("no-such-person-" + provider, "x")).Outcome);
+            outcomes.Add((await signIn.PasswordSignInAsync("no-such-person-" + Provider, "x")).Outcome);
         }
 
         Assert.Equal(SignInOutcome.LockedOut, outcomes[^1]);   // a name that is no account locks like a real one

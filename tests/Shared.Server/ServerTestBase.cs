@@ -1,0 +1,32 @@
+using Crm.Platform.Persistence;
+using Xunit;
+
+namespace Crm.Tests.Server;
+
+/// <summary>A test class against the real server on one database: the server starts with the first use and goes with the class.</summary>
+public abstract class ServerTestBase(DatabaseProvider provider, IDictionary<string, string?>? settings = null) : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private CrmAppFactory? _app;
+
+    protected DatabaseProvider Provider => provider;
+
+    protected CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider), settings);
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
