@@ -13,6 +13,16 @@ public abstract class ServerTestBase(DatabaseProvider provider, IDictionary<stri
 
     protected CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider), settings);
 
+    /// <summary>Stops the server; the next use of <see cref="App"/> starts a new one on the same database.</summary>
+    protected async Task RestartServerAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()

@@ -8,30 +8,8 @@ using Xunit;
 namespace Crm.Server.Tests.Complaints;
 
 /// <summary>The complaint routes over HTTP: problem details per field, who sees what, costs and their report, revisions, settings for admins only.</summary>
-public abstract class ComplaintApiTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class ComplaintApiTests(DatabaseProvider provider) : ServerTestBase(provider)
 {
-    private TestDatabase? _database;
-    private CrmAppFactory? _app;
-
-    private CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider));
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     [Fact]
     public async Task Complaints_OverHttp_RegisterCostEditReport_WithRightsAndProblemDetails()
     {

@@ -9,33 +9,11 @@ using Xunit;
 namespace Crm.Server.Tests.Identity;
 
 /// <summary>The identity API end to end, run once on SQLite and once on PostgreSQL.</summary>
-public abstract class IdentityApiTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class IdentityApiTests(DatabaseProvider provider) : ServerTestBase(provider, new Dictionary<string, string?>
 {
-    private TestDatabase? _database;
-    private CrmAppFactory? _app;
-
-    protected CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider), new Dictionary<string, string?>
-    {
-        ["Crm:SignIn:MaxFailedAttempts"] = "3",
-    });
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
+    ["Crm:SignIn:MaxFailedAttempts"] = "3",
+})
+{
     [Fact]
     public async Task Token_WithCorrectPassword_IdentifiesUserWithRolesAndGroups()
     {
@@ -57,7 +35,7 @@ public abstract class IdentityApiTests(DatabaseProvider provider) : IAsyncLifeti
         var health = await client.GetFromJsonAsync<JsonElement>("/health");
 
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
-        Assert.Equal(provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL", health.GetProperty("checks").GetProperty("database").GetProperty("description").GetString());
+        Assert.Equal(Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL", health.GetProperty("checks").GetProperty("database").GetProperty("description").GetString());
     }
 
     [Fact]
@@ -219,11 +197,9 @@ public abstract class IdentityApiTests(DatabaseProvider provider) : IAsyncLifeti
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        await App.DisposeAsync();
-        await using var restarted = new CrmAppFactory(_database!);
-        using var again = await restarted.CreateClientAsAsync("persisted", "Secret-123");
+        await RestartServerAsync();
+        using var again = await App.CreateClientAsAsync("persisted", "Secret-123");
         Assert.Equal("Persisted User", (await again.GetFromJsonAsync<MeResponse>("/api/users/me"))!.DisplayName);
-        _app = null;
     }
 
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)

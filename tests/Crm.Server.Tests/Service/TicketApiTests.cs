@@ -8,30 +8,8 @@ using Xunit;
 namespace Crm.Server.Tests.Service;
 
 /// <summary>The service desk over HTTP: the queue only for those who may see it, problem details per field, customer replies, statistics and admin-only settings.</summary>
-public abstract class TicketApiTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class TicketApiTests(DatabaseProvider provider) : ServerTestBase(provider)
 {
-    private TestDatabase? _database;
-    private CrmAppFactory? _app;
-
-    private CrmAppFactory App => _app ??= new CrmAppFactory(_database ??= TestDatabase.Create(provider));
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
     [Fact]
     public async Task Tickets_OverHttp_QueueRightsProblemDetailsRepliesAndStats()
     {
