@@ -132,6 +132,7 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
         await PageInput.Input(page, "merge-duplicate").FillAsync("duplikat");
         await page.ClickAsync(".mud-popover-open .mud-list-item:has-text('Drukarnia Nowa duplikat')");
         await panel.GetByTestId("merge").ClickAsync();
+        await panel.GetByTestId("merge-confirm").ClickAsync();   // a second, explicit click
         await Assertions.Expect(page.GetByText("Drukarnia Nowa duplikat was merged into this one")).ToBeVisibleAsync();
         await Assertions.Expect(panel.GetByTestId("changes")).ToContainTextAsync("duplicate merged in");
 

@@ -978,6 +978,7 @@ T = {
   "Change_merged": ("duplicate merged in", "scalony duplikat"),
   "Change_merged-into": ("merged into another", "scalony z innym"),
   "GdprExport": ("GDPR export (everything about this person)", "Eksport RODO (wszystko o tej osobie)"),
+  "ConfirmMerge": ("Yes, merge {0} into this one", "Tak, scal {0} z tym kontrahentem"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -265,11 +265,18 @@ public sealed partial class BpmnParser
             string.IsNullOrWhiteSpace(elementVariable) ? null : elementVariable.Trim(), cardinality, condition);
     }
 
-    private StandardLoopSpec? ReadStandardLoop(XElement element, string id)
+    private StandardLoopSpec? ReadStandardLoop(XElement element, string id, NodeKind kind)
     {
         var loop = element.Element(BpmnNs + "standardLoopCharacteristics");
         if (loop is null)
         {
+            return null;
+        }
+
+        if (kind == NodeKind.SubProcess)
+        {
+            // Each run of a sub-process is a scope of its own; a loop around it is a gateway loop or multi-instance.
+            _errors.Add(new BpmnError(id, "A standard loop on an embedded sub-process is not supported; loop with a gateway or use sequential multi-instance."));
             return null;
         }
 

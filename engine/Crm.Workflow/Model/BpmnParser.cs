@@ -263,7 +263,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             Boundary = kind == NodeKind.BoundaryEvent ? ReadBoundary(element, id) : null,
             CallActivity = kind == NodeKind.CallActivity ? ReadCallActivity(element, id) : null,
             MultiInstance = ReadMultiInstance(element, id),
-            StandardLoop = ReadStandardLoop(element, id),
+            StandardLoop = ReadStandardLoop(element, id, kind),
             ActivationCondition = kind == NodeKind.ComplexGateway ? OptionalCondition(element, id, "activationCondition") : null,
             AsyncBefore = IsTrue(element, "async") || IsTrue(element, "asyncBefore") || (string?)element.Attribute(CamundaNs + "async") == "true",
             AsyncAfter = asyncAfter,

@@ -37,12 +37,31 @@ public sealed partial class ProcessExecution
     private void ArriveAtComplexJoin(Token token, FlowNode node, SequenceFlow? arrivedBy)
     {
         state.Tokens.Remove(token);
+        var flowId = arrivedBy?.Id ?? "";
         var round = state.Joins.Where(j => j.GatewayId == node.Id && j.ScopeId == token.ScopeId).ToList();
         var fired = round.Any(j => j.Fired);
-        state.Joins.Add(new JoinArrival { GatewayId = node.Id, ScopeId = token.ScopeId, FlowId = arrivedBy?.Id ?? "", Fired = fired });
-        if (fired || node.ActivationCondition is not { } condition)
+        if (fired && round.Any(j => j.FlowId == flowId))
         {
-            return;   // swallowed, or (without a condition) FireReadyJoins fires it when nothing more can arrive
+            // A second token on a flow that already delivered in a fired round belongs to the next round.
+            state.Joins.RemoveAll(j => round.Contains(j));
+            round.Clear();
+            fired = false;
+        }
+
+        state.Joins.Add(new JoinArrival { GatewayId = node.Id, ScopeId = token.ScopeId, FlowId = flowId, Fired = fired });
+        if (fired)
+        {
+            if (node.Incoming.All(f => f.Id == flowId || round.Any(j => j.FlowId == f.Id)))
+            {
+                state.Joins.RemoveAll(j => j.GatewayId == node.Id && j.ScopeId == token.ScopeId);   // every path delivered: the round is over
+            }
+
+            return;   // swallowed
+        }
+
+        if (node.ActivationCondition is not { } condition)
+        {
+            return;   // without a condition FireReadyJoins fires it when nothing more can arrive
         }
 
         var variables = VariablesFor(token);

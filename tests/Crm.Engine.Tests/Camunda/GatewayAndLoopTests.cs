@@ -56,6 +56,47 @@ public abstract class GatewayAndLoopTests(DatabaseProvider provider) : EngineTes
     }
 
     [Fact]
+    public async Task ComplexJoin_ASecondTokenOnAFlowThatAlreadyDelivered_StartsTheNextRound()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Head + """
+              <process id="rounds" isExecutable="true">
+                <startEvent id="start"/>
+                <sequenceFlow id="f0" sourceRef="start" targetRef="merge"/>
+                <exclusiveGateway id="merge"/>
+                <sequenceFlow id="fm" sourceRef="merge" targetRef="fork"/>
+                <parallelGateway id="fork"/>
+                <sequenceFlow id="fa" sourceRef="fork" targetRef="a"/>
+                <sequenceFlow id="fb" sourceRef="fork" targetRef="b"/>
+                <userTask id="a" name="A"/>
+                <userTask id="b" name="B"/>
+                <sequenceFlow id="ja" sourceRef="a" targetRef="join"/>
+                <sequenceFlow id="jb" sourceRef="b" targetRef="join"/>
+                <complexGateway id="join">
+                  <activationCondition xsi:type="tFormalExpression">${activationCount >= 1}</activationCondition>
+                </complexGateway>
+                <sequenceFlow id="f1" sourceRef="join" targetRef="check"/>
+                <userTask id="check" name="Check" crm:writes="again" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0"/>
+                <sequenceFlow id="f2" sourceRef="check" targetRef="more"/>
+                <exclusiveGateway id="more" default="done"/>
+                <sequenceFlow id="back" sourceRef="more" targetRef="merge"><conditionExpression xsi:type="tFormalExpression">${again}</conditionExpression></sequenceFlow>
+                <sequenceFlow id="done" sourceRef="more" targetRef="end"/>
+                <endEvent id="end"/>
+              </process>
+            </definitions>
+            """);
+        var started = await Engine.StartAsync("rounds", new { again = false });
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "a"));
+        await Engine.CompleteAsync(await Engine.TaskAtAsync(started.Id, "check"), new { again = true });
+
+        // Round 1's B is still open; the new A arrives on a flow that already delivered: a new round, which fires.
+        var secondA = (await Engine.OpenTasksAsync(started.Id)).Single(t => t.ElementId == "a");
+        await Engine.CompleteAsync(secondA);
+        Assert.Contains(await Engine.OpenTasksAsync(started.Id), t => t.ElementId == "check");
+        Assert.Equal(2, (await Engine.HistoryAsync(started.Id)).Count(h => h.Type == "ElementLeft" && h.ElementId == "join"));
+    }
+
+    [Fact]
     public async Task ComplexSplitWithConditions_AndAJoinWithoutCondition_WaitsOnlyForTheBranchesTaken()
     {
         RequireDatabase();

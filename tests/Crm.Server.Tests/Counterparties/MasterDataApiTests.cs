@@ -67,6 +67,8 @@ public abstract class MasterDataApiTests(DatabaseProvider provider) : ServerTest
         Assert.Equal(HttpStatusCode.NoContent, (await anna.PostAsJsonAsync($"/api/counterparties/{id}/blocks/{blockId}/lift", new { reason = "Paid in full", revision = await RevisionAsync(anna, id) })).StatusCode);
         var lifted = (await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{id}")).GetProperty("blocks").EnumerateArray().Single();
         Assert.Equal("Paid in full", lifted.GetProperty("liftReason").GetString());
+        Assert.False(lifted.GetProperty("activeToday").GetBoolean());   // lifted now, not tomorrow
+        Assert.Equal(HttpStatusCode.Conflict, (await anna.PostAsJsonAsync($"/api/counterparties/{id}/blocks/{blockId}/lift", new { reason = "again", revision = await RevisionAsync(anna, id) })).StatusCode);
 
         // Archive: managers only; gone from the default list, listed with archived=true.
         Assert.Equal(HttpStatusCode.Forbidden, (await anna.PostAsJsonAsync($"/api/counterparties/{id}/archive", new { archived = true, revision = await RevisionAsync(anna, id) })).StatusCode);

@@ -219,11 +219,12 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
             throw ValidationFailedException.For("reason", "Say why the block is lifted.");
         }
 
-        if (block.To is { } ended && ended < Today)
+        if (block.LiftedBy is not null || (block.To is { } ended && ended < Today))
         {
             throw new ConflictException("The block has already ended.");
         }
 
+        // Lifted means no longer in force from now on (every "blocked" check honours LiftedBy); it ends on the day it was lifted.
         block.To = block.From > Today ? block.From : Today;
         block.LiftedBy = user.UserName;
         block.LiftReason = request.Reason.Trim();

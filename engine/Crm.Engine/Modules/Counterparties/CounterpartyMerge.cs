@@ -75,6 +75,8 @@ public sealed class CounterpartyMerge(CrmDbContext db, TimeProvider clock, IEnum
         moved["bank accounts"] = Move(await db.Set<BankAccount>().Where(b => b.CounterpartyId == from && !ibans.Contains(b.Iban)).ToListAsync(cancellationToken), b => b.CounterpartyId = to);
         Move(await db.Set<PreviousName>().Where(p => p.CounterpartyId == from).ToListAsync(cancellationToken), p => p.CounterpartyId = to);
         db.Add(new PreviousName { CounterpartyId = to, Name = duplicate.Name, ValidUntil = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) });
+        // Companies that were merged into the duplicate earlier now lead to the survivor.
+        moved["successors"] = Move(await db.Counterparties.Where(c => c.SuccessorId == from).ToListAsync(cancellationToken), c => c.SuccessorId = to);
         moved["relations"] = await MoveRelationsAsync(from, to, cancellationToken);
         moved["groups"] = await MoveGroupsAsync(from, to, cancellationToken);
         foreach (var module in references)

@@ -48,7 +48,7 @@ public sealed partial class CounterpartyService
         var found = await db.Counterparties.AsNoTracking().Where(c => ids.Contains(c.Id))
             .Select(c => new CounterpartyListItem(c.Id, c.Name, c.Nip,
                 c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
-                c.Categories, c.Owner, c.Blocks.Any(b => b.From <= today && (b.To == null || b.To >= today))))
+                c.Categories, c.Owner, c.Blocks.Any(b => b.LiftedBy == null && b.From <= today && (b.To == null || b.To >= today))))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
         var rows = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
         if (columns is not null)

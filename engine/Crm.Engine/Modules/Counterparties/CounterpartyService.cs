@@ -256,7 +256,7 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
             c.Currency, !sensitive,
             [.. c.Addresses.OrderBy(a => a.Kind).ThenByDescending(a => a.ValidFrom).Select(View)],
             [.. c.BankAccounts.Select(b => b.Iban)],
-            [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.From <= today && (b.To is null || b.To >= today))
+            [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.LiftedBy is null && b.From <= today && (b.To is null || b.To >= today))
                 { Id = b.Id, SetBy = b.SetBy, LiftedBy = b.LiftedBy, LiftReason = b.LiftReason })],
             [.. c.PreviousNames.OrderByDescending(p => p.ValidUntil).Select(p => p.Name)],
             openCases, lastContact is { } last ? (int)(clock.GetUtcNow() - last).TotalDays : null)

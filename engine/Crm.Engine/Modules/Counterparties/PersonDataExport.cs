@@ -68,6 +68,13 @@ public sealed class PersonDataExport(CrmDbContext db, TimeProvider clock, IEnume
             ("consents", [Row(("marketingConsent", person.MarketingConsent), ("source", person.ConsentSource), ("at", person.ConsentAt))]),
         };
 
+        // The admin's own fields about the person (sensitive ones included: this is the person's own data).
+        var custom = await (from v in db.Set<Fields.CustomFieldValue>().AsNoTracking()
+                            join f in db.Set<Fields.CustomFieldDefinition>().AsNoTracking() on v.FieldId equals f.Id
+                            where v.EntityId == personId && f.Entity == "person"
+                            select new { f.Key, f.Label, v.Text, v.Number, v.Date }).ToListAsync(cancellationToken);
+        sections.Add(("custom fields", [.. custom.Select(c => Row(("field", c.Label), ("key", c.Key), ("value", (object?)c.Text ?? (object?)c.Number ?? c.Date)))]));
+
         var activities = await db.Activities.AsNoTracking().Where(a => a.PersonId == personId).OrderBy(a => a.At).ToListAsync(cancellationToken);
         sections.Add(("activities", [.. activities.Select(a => Row(("at", a.At), ("type", a.Type.ToString()), ("direction", a.Direction), ("subject", a.Subject),
             ("description", a.Description), ("employee", a.Employee), ("status", a.Status.ToString())))]));

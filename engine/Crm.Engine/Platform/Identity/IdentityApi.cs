@@ -115,8 +115,15 @@ public static class IdentityApi
     }
 
     private static async Task<Created<IssuedToken>> CreateApiTokenAsync(
-        CreateApiTokenRequest request, ClaimsPrincipal user, TokenService service, TimeProvider clock, CancellationToken ct)
+        CreateApiTokenRequest request, ClaimsPrincipal user, TokenService service, TimeProvider clock,
+        Microsoft.Extensions.Options.IOptions<Crm.Platform.Hosting.CrmOptions> options, CancellationToken ct)
     {
+        var maxDays = (int)options.Value.SignIn.MaxApiTokenLifetime.TotalDays;
+        if (request.ExpiresInDays > maxDays)
+        {
+            throw ValidationFailedException.For("expiresInDays", $"A token lives at most {maxDays} days (set by the administrator).");
+        }
+
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
         {
             throw ValidationFailedException.For("name", "Give the token a name of 1–100 characters.");

@@ -53,6 +53,8 @@ public sealed partial class SignInService(
 
         if (user.LockedUntil is { } until && until > now)
         {
+            // The same work as any other answer, so the time taken does not tell a locked account from an unknown name.
+            hasher.VerifyHashedPassword(new User { UserName = "-", DisplayName = "-" }, DummyHash, password);
             LogLocked(logger, user.UserName, until);
             return new SignInResult(SignInOutcome.LockedOut, LockedUntil: until);
         }
@@ -80,8 +82,9 @@ public sealed partial class SignInService(
     }
 
     /// <summary>
-    /// One failed attempt, counted atomically in the database (<c>count = count + 1</c>), so parallel attempts
-    /// cannot outrun the lock; the lock only ever grows. Returns the lock's end when the account is now locked.
+    /// One failed attempt, counted atomically in the database (<c>count = count + 1</c>), so parallel attempts are all
+    /// counted; a lock in force refuses every attempt, and it only ever grows. (Attempts sent in one burst before the
+    /// lock is written each get their guess.) Returns the lock's end when the account is now locked.
     /// </summary>
     private async Task<DateTimeOffset?> CountFailureAsync(User user, DateTimeOffset now, SignInOptions settings, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ public sealed record Reassigned(int Count, string To);
 /// working on the next request (the security stamp changes, the token cache is cleared).
 /// </summary>
 public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> hasher, TimeProvider clock, TokenCache tokens,
-    UserDirectory directory, TaskService tasks)
+    UserDirectory directory, TaskService tasks, Microsoft.Extensions.Options.IOptions<Crm.Platform.Hosting.CrmOptions> options)
 {
     public async Task<UserDetails> GetAsync(Guid id, CurrentUser admin, CancellationToken cancellationToken)
     {
@@ -80,7 +80,7 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
             errors["groups"] = [$"Unknown group(s): {string.Join(", ", unknownGroups)}."];
         }
 
-        if (input.ManagerId is { } managerId && await ManagerProblemAsync(id, managerId, cancellationToken) is { } problem)
+        if (input.ManagerId is { } managerId && managerId != user.ManagerId && await ManagerProblemAsync(id, managerId, cancellationToken) is { } problem)
         {
             errors["managerId"] = [problem];
         }
@@ -138,6 +138,11 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
         {
             user.IsActive = active;
             user.SecurityStamp = Guid.NewGuid().ToString("N");
+            if (!active)
+            {
+                await RevokeTokensAsync(id, includeNamed: true, cancellationToken);   // enabling again does not bring them back
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             tokens.Clear();
         }
@@ -156,6 +161,7 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         user.FailedSignInCount = 0;
         user.LockedUntil = null;
+        await RevokeTokensAsync(id, includeNamed: true, cancellationToken);   // a reset answers a compromised account: nothing issued before survives
         await db.SaveChangesAsync(cancellationToken);
         tokens.Clear();
         return temporary;
@@ -202,8 +208,25 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId && u.IsActive, cancellationToken)
             ?? throw new NotFoundException("Your account is not active.");
+        var now = clock.GetUtcNow();
+        if (user.LockedUntil > now)
+        {
+            throw new ConflictException("Too many wrong passwords: the account is locked for a while.");
+        }
+
         if (hasher.VerifyHashedPassword(user, user.PasswordHash, currentPassword ?? "") == PasswordVerificationResult.Failed)
         {
+            // Counted like a failed sign-in, so a stolen session cannot try passwords without end.
+            db.Entry(user).State = EntityState.Detached;
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.FailedSignInCount, x => x.FailedSignInCount + 1), cancellationToken);
+            var failures = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.FailedSignInCount).SingleAsync(cancellationToken);
+            if (SignInService.LockFor(failures, options.Value.SignIn) is { } lockFor)
+            {
+                var until = now + lockFor;
+                await db.Users.Where(u => u.Id == userId && (u.LockedUntil == null || u.LockedUntil < until))
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.LockedUntil, until), cancellationToken);
+            }
+
             throw ValidationFailedException.For("currentPassword", "The current password is not right.");
         }
 
@@ -220,14 +243,20 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
         user.PasswordHash = hasher.HashPassword(user, newPassword!);
         user.MustChangePassword = false;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
-        var now = clock.GetUtcNow();
-        foreach (var session in await db.ApiTokens.Where(t => t.UserId == userId && t.Kind == ApiTokenKind.Session && t.RevokedAt == null).ToListAsync(cancellationToken))
-        {
-            session.RevokedAt = now;   // sign-in tokens end with the old password; named script tokens stay, listed in the settings
-        }
-
+        user.FailedSignInCount = 0;
+        // Sign-in tokens end with the old password; named script tokens stay, listed in the settings.
+        await RevokeTokensAsync(userId, includeNamed: false, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         tokens.Clear();
+    }
+
+    private async Task RevokeTokensAsync(Guid userId, bool includeNamed, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var token in await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null && (includeNamed || t.Kind == ApiTokenKind.Session)).ToListAsync(cancellationToken))
+        {
+            token.RevokedAt = now;
+        }
     }
 
     private async Task<string?> ManagerProblemAsync(Guid userId, Guid managerId, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public static class CounterpartyColumns
             .Select(c => new RowData(c.Id, c.Kind, c.Name, c.ShortName, c.Nip, c.Regon, c.VatEu, c.Industry, c.Priority, c.Classification, c.Source, c.Categories,
                 c.Region, c.Owner, c.Currency, c.PaymentDays, c.CreditLimit, c.CreatedAt,
                 c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
-                c.Blocks.Any(b => b.From <= today && (b.To == null || b.To >= today)),
+                c.Blocks.Any(b => b.LiftedBy == null && b.From <= today && (b.To == null || b.To >= today)),
                 db.Cases.Count(x => x.CounterpartyId == c.Id && x.Outcome == CaseOutcome.Open),
                 db.Activities.Where(a => a.CounterpartyId == c.Id && a.Status == ActivityStatus.Done).Max(a => (DateTimeOffset?)a.At)))
             .ToDictionaryAsync(r => r.Id, cancellationToken);

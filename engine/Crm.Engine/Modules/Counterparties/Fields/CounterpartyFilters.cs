@@ -130,7 +130,7 @@ public static class CounterpartyFilters
             "createdAt" => DateRange(c => c.CreatedAt, field, filter),
             "group" => Choice(filter, v => v?.Trim() ?? "", (name, eq) => c => db.Set<CounterpartyGroupMember>()
                 .Any(m => m.CounterpartyId == c.Id && db.Set<CounterpartyGroup>().Any(g => g.Id == m.GroupId && g.Name == name)) == eq),
-            "blocked" => Choice(filter, v => ParseBool(field, v), (b, eq) => c => c.Blocks.Any(x => x.From <= today && (x.To == null || x.To >= today)) == (b == eq)),
+            "blocked" => Choice(filter, v => ParseBool(field, v), (b, eq) => c => c.Blocks.Any(x => x.LiftedBy == null && x.From <= today && (x.To == null || x.To >= today)) == (b == eq)),
             _ => throw ValidationFailedException.For("filter", $"'{field.Key}' cannot be filtered."),
         };
     }
