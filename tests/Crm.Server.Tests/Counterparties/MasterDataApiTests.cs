@@ -54,6 +54,7 @@ public abstract class MasterDataApiTests(DatabaseProvider provider) : ServerTest
         Assert.Equal(HttpStatusCode.NoContent, (await kasia.PostAsJsonAsync($"/api/counterparties/{id}/bank-accounts/{account.GetProperty("id").GetGuid()}/retire", new { revision = await RevisionAsync(kasia, id) })).StatusCode);
         var accounts = await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{id}/bank-accounts");
         Assert.Equal("kasia", accounts.EnumerateArray().Single().GetProperty("retiredBy").GetString());
+        Assert.Empty((await anna.GetFromJsonAsync<JsonElement>($"/api/counterparties/{id}")).GetProperty("bankAccounts").EnumerateArray());   // in use: none
 
         // A block: set by Anna, not lifted by Marek, lifted by Anna with a reason.
         Assert.Equal(HttpStatusCode.NoContent, (await anna.PostAsJsonAsync($"/api/counterparties/{id}/blocks", new { kind = "sales", reason = "Unpaid invoices", revision = await RevisionAsync(anna, id) })).StatusCode);

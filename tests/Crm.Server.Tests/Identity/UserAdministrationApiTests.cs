@@ -189,6 +189,24 @@ public abstract class UserAdministrationApiTests(DatabaseProvider provider) : Se
         var unlimited = await (await anna.PostAsJsonAsync("/api/tokens", new { name = "script" })).Content.ReadFromJsonAsync<JsonElement>();
         var expires = unlimited.GetProperty("expiresAt").GetDateTimeOffset();
         Assert.InRange(expires, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
+        // A token from before every token expired: it lives at most the maximum from its creation.
+        const string legacy = "crm_legacy-token-from-an-older-version-0123456789";
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            var annaId = await db.Users.Where(u => u.UserName == "anna").Select(u => u.Id).SingleAsync();
+            db.ApiTokens.Add(new ApiToken
+            {
+                UserId = annaId, Kind = ApiTokenKind.Named, Name = "old script", Prefix = legacy[..10], CreatedAt = DateTimeOffset.UtcNow.AddDays(-40),
+                TokenHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(legacy))),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var old = App.CreateClient();
+        old.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", legacy);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync("/api/users/me")).StatusCode);   // 40 days > the 30 allowed here
+
         var tooLong = await anna.PostAsJsonAsync("/api/tokens", new { name = "forever", expiresInDays = 400 });
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains("expiresInDays", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -255,7 +255,7 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
             (c.Categories ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), c.Region, c.Owner, sensitive ? c.PaymentDays : null, sensitive ? c.CreditLimit : null,
             c.Currency, !sensitive,
             [.. c.Addresses.OrderBy(a => a.Kind).ThenByDescending(a => a.ValidFrom).Select(View)],
-            [.. c.BankAccounts.Select(b => b.Iban)],
+            [.. c.BankAccounts.Where(b => b.RetiredOn == null).Select(b => b.Iban)],   // the accounts in use; retired ones are listed on /bank-accounts
             [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.LiftedBy is null && b.From <= today && (b.To is null || b.To >= today))
                 { Id = b.Id, SetBy = b.SetBy, LiftedBy = b.LiftedBy, LiftReason = b.LiftReason })],
             [.. c.PreviousNames.OrderByDescending(p => p.ValidUntil).Select(p => p.Name)],

@@ -40,7 +40,7 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
         var tokens = await db.ApiTokens.AsNoTracking()
             .Where(t => t.UserId == userId && t.Kind == ApiTokenKind.Named && t.RevokedAt == null)
             .ToListAsync(cancellationToken);
-        return [.. tokens.OrderBy(t => t.CreatedAt).Select(t => new TokenSummary(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt))];
+        return [.. tokens.OrderBy(t => t.CreatedAt).Select(t => new TokenSummary(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt ?? t.CreatedAt + options.Value.SignIn.MaxApiTokenLifetime, t.LastUsedAt))];
     }
 
     /// <summary>Revokes one of the user's own tokens; false when no such token belongs to the user.</summary>
@@ -82,12 +82,15 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
             {
                 t.Id,
                 t.ExpiresAt,
+                t.CreatedAt,
                 t.LastUsedAt,
                 Claims = new UserClaims(t.User!.Id, t.User.UserName, t.User.DisplayName, t.User.SecurityStamp, t.User.IsDemo,
                     t.User.Roles.Select(r => r.Role).ToList(), t.User.Groups.Select(g => g.Group!.Name).ToList()),
             })
             .SingleOrDefaultAsync(cancellationToken);
-        if (row is null || (row.ExpiresAt is { } expires && expires <= now))
+        // Tokens made before every token had an expiry live at most the admin's maximum from their creation.
+        var expiresAt = row?.ExpiresAt ?? row?.CreatedAt + options.Value.SignIn.MaxApiTokenLifetime;
+        if (row is null || expiresAt <= now)
         {
             return null;
         }
@@ -98,7 +101,7 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
             await db.ApiTokens.Where(t => t.Id == row.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), cancellationToken);
         }
 
-        cache.Remember(hash, row.Claims, now, row.ExpiresAt);
+        cache.Remember(hash, row.Claims, now, expiresAt);
         return row.Claims;
     }
 
