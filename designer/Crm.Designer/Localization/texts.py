@@ -979,6 +979,9 @@ T = {
   "Change_merged-into": ("merged into another", "scalony z innym"),
   "GdprExport": ("GDPR export (everything about this person)", "Eksport RODO (wszystko o tej osobie)"),
   "ConfirmMerge": ("Yes, merge {0} into this one", "Tak, scal {0} z tym kontrahentem"),
+  "BlockKind_sales": ("Sales", "Sprzedaż"),
+  "BlockKind_delivery": ("Delivery", "Dostawy"),
+  "BlockKind_payment": ("Payment", "Płatności"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>
