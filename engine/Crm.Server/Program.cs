@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Designer;
 using Crm.Workflow;
 using Crm.Workflow.Processes;
@@ -30,6 +31,7 @@ try
     builder.Services.AddCrmDatabase();                                         // SQLite (default) or PostgreSQL
     builder.Services.AddCrmObjectStore();                                      // local folder (default) or S3
     builder.Services.AddCrmIdentity();                                         // users, groups, cookie + bearer sign-in
+    builder.Services.AddCrmAccessPolicy();                                     // permission rules as data, one policy service
     builder.Services.AddCrmDataProtection();                                   // cookie keys survive restarts
     // the workflow engine (knows no module)
     builder.Services.AddWorkflowEngine();                                      // BPMN engine, processes, tasks, the one way in
@@ -74,6 +76,7 @@ try
 
     app.MapCrmDefaults();          // /health, /openapi/v1.json, /api/docs
     app.MapIdentityApi();          // /api/auth, /api/users, /api/groups, /api/tokens
+    app.MapAccessPolicyApi();      // /api/admin/access (permission rules)
     app.MapProcessApi();           // /api/process-definitions, /api/process-instances
     app.MapDecisionApi();          // /api/decisions (DMN)
     app.MapExternalTaskApi();      // /api/external-tasks (workers in any language)

@@ -81,7 +81,7 @@ internal static class DemoService
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
         // The ticket is registered "then": its SLA instants are in the past or near; the process's timers fire as they would have.
-        var register = new RegisterTicket(provider.GetRequiredService<CrmDbContext>(), new FixedClock(at), provider.GetRequiredService<ProcessEngine>(),
+        var register = new RegisterTicket(provider.GetRequiredService<CrmDbContext>(), provider.GetRequiredService<Crm.Modules.Counterparties.CounterpartyAccess>(), new FixedClock(at), provider.GetRequiredService<ProcessEngine>(),
             provider.GetRequiredService<IServiceTicketProcess>());
         return await register.RunAsync(request, user, CancellationToken.None);
     }

@@ -2033,6 +2033,365 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("ticket_events", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Platform.Access.AccessRight", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Rights")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject", "ObjectType")
+                        .IsUnique();
+
+                    b.ToTable("access_rights", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000001"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "counterparty",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000002"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "person",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000003"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "case",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000004"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "complaint",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000005"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "counterparty",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000006"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "person",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000007"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "case",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000008"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "complaint",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000009"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "counterparty",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000010"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "person",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000011"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "case",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000012"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "complaint",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        });
+                });
+
+            modelBuilder.Entity("Crm.Platform.Access.FieldRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject", "ObjectType", "Field")
+                        .IsUnique();
+
+                    b.ToTable("access_field_rules", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000001"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000002"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "person",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000003"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "case",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000004"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000005"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "person",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000006"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "case",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000007"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "group:finance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000008"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "person",
+                            Subject = "group:finance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000009"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "case",
+                            Subject = "group:finance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000010"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "bankAccounts",
+                            Level = 1,
+                            ObjectType = "counterparty",
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000011"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "bankAccounts",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000012"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "bankAccounts",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000013"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Field = "bankAccounts",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "group:finance"
+                        });
+                });
+
+            modelBuilder.Entity("Crm.Platform.Access.RecordRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Conditions")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject");
+
+                    b.ToTable("access_record_rules", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000001"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Scope = 0,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000002"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Scope = 0,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000003"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Scope = 0,
+                            Subject = "role:compliance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000004"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Scope = 1,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000005"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Scope = 2,
+                            Subject = "everyone"
+                        });
+                });
+
             modelBuilder.Entity("Crm.Platform.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -2026,6 +2026,365 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("ticket_events", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Platform.Access.AccessRight", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rights")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject", "ObjectType")
+                        .IsUnique();
+
+                    b.ToTable("access_rights", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000001"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "counterparty",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000002"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "person",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000003"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "case",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000004"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "complaint",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000005"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "counterparty",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000006"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "person",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000007"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "case",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000008"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "complaint",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000009"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "counterparty",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000010"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "person",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000011"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "case",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000012"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "complaint",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        });
+                });
+
+            modelBuilder.Entity("Crm.Platform.Access.FieldRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ObjectType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject", "ObjectType", "Field")
+                        .IsUnique();
+
+                    b.ToTable("access_field_rules", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000001"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000002"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "person",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000003"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "case",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000004"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000005"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "person",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000006"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "case",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000007"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "group:finance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000008"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "person",
+                            Subject = "group:finance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000009"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "*sensitive",
+                            Level = 2,
+                            ObjectType = "case",
+                            Subject = "group:finance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000010"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "bankAccounts",
+                            Level = 1,
+                            ObjectType = "counterparty",
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000011"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "bankAccounts",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000012"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "bankAccounts",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000300000013"),
+                            ChangedAt = 1309329653760000000L,
+                            Field = "bankAccounts",
+                            Level = 2,
+                            ObjectType = "counterparty",
+                            Subject = "group:finance"
+                        });
+                });
+
+            modelBuilder.Entity("Crm.Platform.Access.RecordRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conditions")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject");
+
+                    b.ToTable("access_record_rules", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000001"),
+                            ChangedAt = 1309329653760000000L,
+                            Scope = 0,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000002"),
+                            ChangedAt = 1309329653760000000L,
+                            Scope = 0,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000003"),
+                            ChangedAt = 1309329653760000000L,
+                            Scope = 0,
+                            Subject = "role:compliance"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000004"),
+                            ChangedAt = 1309329653760000000L,
+                            Scope = 1,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000200000005"),
+                            ChangedAt = 1309329653760000000L,
+                            Scope = 2,
+                            Subject = "everyone"
+                        });
+                });
+
             modelBuilder.Entity("Crm.Platform.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Crm.Workflow.Common;
 using Crm.Modules.Counterparties;
 using Crm.Platform.Identity;
@@ -224,7 +225,7 @@ public abstract class CounterpartyScenarioTests(DatabaseProvider provider) : Eng
         var toLose = await Case("offer", 5_000);
         await Engine.RunAsync<CrmDbContext>(async db =>
         {
-            var service = new CaseService(db, TimeProvider.System);
+            var service = new CaseService(db, new CounterpartyAccess(Engine.Services.GetRequiredService<Crm.Platform.Access.AccessPolicy>(), db, TimeProvider.System), TimeProvider.System);
             await service.MoveAsync(toWin, "won", null, default);
             await service.MoveAsync(toLose, "lost", "price", default);
             await db.SaveChangesAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 #pragma warning disable CA1861 // literal arrays are the readable way to write test data
 using System.Text.Json;
 using Crm.Workflow.Common;
@@ -139,7 +140,7 @@ public abstract class CustomFieldScenarioTests(DatabaseProvider provider) : Engi
         var wonCase = await Engine.RunAsync<CaseService, Guid>(s => s.CreateAsync(new CreateCaseRequest("Wygrana", big, null, 42_000m, "PLN", null, null, "negotiation", "anna"), Finance, default));
         await Engine.RunAsync<CrmDbContext>(async db =>
         {
-            await new CaseService(db, TimeProvider.System).MoveAsync(wonCase, "won", null, default);
+            await new CaseService(db, new CounterpartyAccess(Engine.Services.GetRequiredService<Crm.Platform.Access.AccessPolicy>(), db, TimeProvider.System), TimeProvider.System).MoveAsync(wonCase, "won", null, default);
             await db.SaveChangesAsync();
         });
         await Engine.RunAsync<CrmActivityService, Guid>(s => s.CreateActivityAsync(new CreateActivityRequest(big, "call", "out", Engine.Clock.GetUtcNow().AddDays(-3), 30, "Rozmowa", null,

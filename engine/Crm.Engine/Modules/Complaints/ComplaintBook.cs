@@ -35,7 +35,7 @@ public sealed record ComplaintTask(Guid Id, string Name, string ElementId, strin
 public sealed record ComplaintHistoryItem(DateTimeOffset At, string Kind, string Text, string? By);
 
 /// <summary>The complaint list (with its Excel export) and the complaint page: details, costs, and the whole history.</summary>
-public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
+public sealed class ComplaintBook(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock)
 {
     /// <summary>The message the process waits for while a supplier's expertise is outstanding (correlated by the complaint id).</summary>
     public const string ExpertiseMessage = "complaint-expertise";
@@ -114,7 +114,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
 
     private IQueryable<Complaint> Filtered(ComplaintListQuery query, CurrentUser user)
     {
-        var complaints = ComplaintAccess.Visible(db, user).AsNoTracking();
+        var complaints = ComplaintAccess.Visible(db, recordAccess, user).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = "%" + query.Search.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
@@ -187,7 +187,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
 
     public async Task<ComplaintView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var c = await ComplaintAccess.Visible(db, user).AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
+        var c = await ComplaintAccess.Visible(db, recordAccess, user).AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Complaint {id} does not exist.");
         var counterparty = c.CounterpartyId is { } cid ? await db.Counterparties.Where(x => x.Id == cid).Select(x => x.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var person = c.PersonId is { } pid ? await db.Persons.Where(p => p.Id == pid).Select(p => p.FirstName + " " + p.LastName).FirstOrDefaultAsync(cancellationToken) : null;
@@ -199,7 +199,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
             c.ProductCode, c.ProductName, c.AgainstDocumentId, c.ReceivedOn, c.Channel, c.DefectDescription, c.Demand, c.ClaimedAmount, c.Currency, c.Status, c.Decision,
             c.Justification, c.DecidedBy, c.DecidedAt, c.ApprovedBy, c.Resolution, c.AnswerChannel, c.AnsweredAt, c.Deadline,
             ComplaintDeadlines.DaysLeft(c.Deadline, clock.GetUtcNow()), c.HandlingGroup, c.Owner, c.RegisteredBy, c.FolderId, c.InstanceId, running, awaitsExpertise, c.CreatedAt,
-            c.ClosedAt, ComplaintAccess.MayEdit(c, user) && c.Status != ComplaintStatus.Closed, c.Revision,
+            c.ClosedAt, ComplaintAccess.MayEdit(recordAccess, c, user) && c.Status != ComplaintStatus.Closed, c.Revision,
             [.. costs.Select(k => new ComplaintCostView(k.Id, k.Type, k.Amount, k.Currency, k.On, k.Note, k.By, k.CreatedAt))],
             [.. costs.GroupBy(k => k.Currency).OrderBy(g => g.Key).Select(g => new ComplaintCostTotal(g.Key, g.Sum(k => k.Amount)))],
             ComplaintSettingsService.CostTypesOf(settings));
@@ -208,7 +208,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
     /// <summary>The open tasks of the complaint's process (what is next, and who has it).</summary>
     public async Task<List<ComplaintTask>> OpenTasksAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var instance = await ComplaintAccess.Visible(db, user).Where(c => c.Id == id).Select(c => new { c.InstanceId }).SingleOrDefaultAsync(cancellationToken)
+        var instance = await ComplaintAccess.Visible(db, recordAccess, user).Where(c => c.Id == id).Select(c => new { c.InstanceId }).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"Complaint {id} does not exist.");
         var now = clock.GetUtcNow();
         return instance.InstanceId is not { } instanceId ? [] : [.. (await db.UserTasks.AsNoTracking()
@@ -219,7 +219,7 @@ public sealed class ComplaintBook(CrmDbContext db, TimeProvider clock)
     /// <summary>Everything that happened to the complaint, newest first: its steps, edits (field by field), notes and costs.</summary>
     public async Task<List<ComplaintHistoryItem>> HistoryAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await ComplaintAccess.Visible(db, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (!await ComplaintAccess.Visible(db, recordAccess, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Complaint {id} does not exist.");
         }

@@ -1,3 +1,4 @@
+using Crm.Modules.Counterparties;
 using System.Globalization;
 using Crm.Platform.Common;
 using Crm.Platform.Persistence;
@@ -14,7 +15,7 @@ public sealed record ComplaintCostGroup(string Key, string Currency, decimal Amo
 public sealed record ComplaintCostReport(string By, IReadOnlyList<ComplaintCostGroup> Groups, IReadOnlyList<ComplaintCostTotal> Totals);
 
 /// <summary>The cost register: cost lines per complaint (types from the admin's list) and the report per customer, product, type and month.</summary>
-public sealed class ComplaintCosts(CrmDbContext db, ComplaintEditing editing, TimeProvider clock)
+public sealed class ComplaintCosts(CrmDbContext db, CounterpartyAccess recordAccess, ComplaintEditing editing, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Groupings = ["customer", "product", "type", "month"];
 
@@ -80,7 +81,7 @@ public sealed class ComplaintCosts(CrmDbContext db, ComplaintEditing editing, Ti
             throw ValidationFailedException.For("by", $"Group by one of: {string.Join(", ", Groupings)}.");
         }
 
-        var complaints = ComplaintAccess.Visible(db, user);
+        var complaints = ComplaintAccess.Visible(db, recordAccess, user);
         var costs = db.ComplaintCosts.AsNoTracking().Where(k => complaints.Any(c => c.Id == k.ComplaintId));
         if (from is { } start) costs = costs.Where(k => k.On >= start);
         if (to is { } end) costs = costs.Where(k => k.On <= end);

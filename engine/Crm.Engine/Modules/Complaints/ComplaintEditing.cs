@@ -1,3 +1,4 @@
+using Crm.Modules.Counterparties;
 using System.Globalization;
 using Crm.Modules.Documents;
 using Crm.Platform.Persistence;
@@ -13,7 +14,7 @@ public sealed record UpdateComplaintRequest(int Revision, string? Subject, strin
 /// Edits of a complaint's details and its notes. Status, decision and resolution belong to the process's steps; every
 /// change lands in the history field by field (who, when, before and after), and the audit trail records it too.
 /// </summary>
-public sealed class ComplaintEditing(CrmDbContext db, RecordFolders folders, TimeProvider clock)
+public sealed class ComplaintEditing(CrmDbContext db, CounterpartyAccess recordAccess, RecordFolders folders, TimeProvider clock)
 {
     public async Task UpdateAsync(Guid id, UpdateComplaintRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -84,9 +85,9 @@ public sealed class ComplaintEditing(CrmDbContext db, RecordFolders folders, Tim
             throw ValidationFailedException.For("text", "Write the note (at most 2000 characters).");
         }
 
-        var complaint = await ComplaintAccess.Visible(db, user).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
+        var complaint = await ComplaintAccess.Visible(db, recordAccess, user).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Complaint {id} does not exist.");
-        if (!ComplaintAccess.MayEdit(complaint, user))
+        if (!ComplaintAccess.MayEdit(recordAccess, complaint, user))
         {
             throw new ForbiddenException("Only the complaint's owner, its handling group and process owners add notes.");
         }
@@ -98,9 +99,9 @@ public sealed class ComplaintEditing(CrmDbContext db, RecordFolders folders, Tim
     /// <summary>The tracked complaint, when the caller may edit it and it is not closed.</summary>
     internal async Task<Complaint> EditableAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var complaint = await ComplaintAccess.Visible(db, user).SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
+        var complaint = await ComplaintAccess.Visible(db, recordAccess, user).SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Complaint {id} does not exist.");
-        if (!ComplaintAccess.MayEdit(complaint, user))
+        if (!ComplaintAccess.MayEdit(recordAccess, complaint, user))
         {
             throw new ForbiddenException("Only the complaint's owner, its handling group and process owners change it.");
         }

@@ -1,3 +1,4 @@
+using Crm.Modules.Counterparties;
 using Crm.Platform.Persistence;
 using Crm.Workflow.Common;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ public sealed record ComplaintClassification(string HandlingGroup, DateOnly Dead
 /// decide, approve (four eyes), answer, accept by default when the deadline passed, resolve, close. The process's
 /// handlers call these with the complaint id from the process's protected variables, never one a client sent.
 /// </summary>
-public sealed class ComplaintSteps(CrmDbContext db, Crm.Modules.Documents.RecordFolders folders, TimeProvider clock)
+public sealed class ComplaintSteps(CrmDbContext db, CounterpartyAccess recordAccess, Crm.Modules.Documents.RecordFolders folders, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Decisions = ["accepted", "rejected"];
     public static readonly IReadOnlyList<string> AnswerChannels = ["letter", "email", "phone", "in-person"];
@@ -149,9 +150,9 @@ public sealed class ComplaintSteps(CrmDbContext db, Crm.Modules.Documents.Record
     /// <summary>An expertise arrived (the process waiting for it goes on): recorded in the history.</summary>
     public async Task<Complaint> ExpertiseAsync(Guid id, string? summary, CurrentUser user, CancellationToken cancellationToken)
     {
-        var complaint = await ComplaintAccess.Visible(db, user).SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
+        var complaint = await ComplaintAccess.Visible(db, recordAccess, user).SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Complaint {id} does not exist.");
-        if (!ComplaintAccess.MayEdit(complaint, user))
+        if (!ComplaintAccess.MayEdit(recordAccess, complaint, user))
         {
             throw new ForbiddenException("Only the complaint's owner, its handling group and process owners record an expertise.");
         }

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Platform.Common;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Documents;
@@ -21,7 +22,7 @@ public sealed record RegisteredComplaint(Guid Id, string Number, DateOnly Deadli
 /// see), gives the next number, makes its DMS folder and starts the complaint-handling process, all in one commit.
 /// </summary>
 [ModuleContract]
-public sealed class RegisterComplaint(CrmDbContext db, DocumentAccess documents, RecordFolders folders, TimeProvider clock, ProcessEngine engine, IComplaintProcess process)
+public sealed class RegisterComplaint(CrmDbContext db, CounterpartyAccess recordAccess, DocumentAccess documents, RecordFolders folders, TimeProvider clock, ProcessEngine engine, IComplaintProcess process)
 {
     public static readonly IReadOnlyList<string> Kinds = ["consumer", "business"];
     public static readonly IReadOnlyList<string> AgainstTypes = ["sale", "contract", "product", "document", "other"];
@@ -36,6 +37,7 @@ public sealed class RegisterComplaint(CrmDbContext db, DocumentAccess documents,
 
     public async Task<RegisteredComplaint> RunAsync(RegisterComplaintRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Complaint, AccessRights.Create);
         if (user.Roles.Contains(Roles.Compliance) && !user.IsProcessOwner && !user.Roles.Contains(Roles.Staff))
         {
             throw new ForbiddenException("Compliance officers read complaints; staff register them.");
@@ -122,14 +124,14 @@ public sealed class RegisterComplaint(CrmDbContext db, DocumentAccess documents,
     /// <summary>Each id must be something the caller may see (else the complaint would reveal that it exists).</summary>
     private async Task RequireVisibleLinksAsync(RegisterComplaintRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (request.CounterpartyId is { } company && !await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == company, cancellationToken))
+        if (request.CounterpartyId is { } company && !await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == company, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {company} does not exist.");
         }
 
         if (request.PersonId is { } personId)
         {
-            var person = await PersonAccess.Visible(db, user).Where(p => p.Id == personId).Select(p => new { p.CounterpartyId }).SingleOrDefaultAsync(cancellationToken)
+            var person = await PersonAccess.Visible(db, recordAccess, user).Where(p => p.Id == personId).Select(p => new { p.CounterpartyId }).SingleOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException($"Person {personId} does not exist.");
             if (request.CounterpartyId is { } of && person.CounterpartyId is { } works && works != of)
             {

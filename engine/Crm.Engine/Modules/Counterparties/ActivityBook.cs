@@ -19,7 +19,7 @@ public sealed record ActivityListQuery(string? Show = null, string? Employee = n
     IReadOnlyList<Fields.FieldFilter>? Filters = null, string? Sort = null, bool Descending = false, IReadOnlyList<string>? Columns = null, Guid? PersonId = null);
 
 /// <summary>The activity list (planned contacts, overdue first), closing activities and planning the next one in the chain.</summary>
-public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities, TimeProvider clock)
+public sealed class ActivityBook(CrmDbContext db, CounterpartyAccess recordAccess, CrmActivityService activities, TimeProvider clock)
 {
     public async Task<PagedList<ActivityListItem>> ListAsync(ActivityListQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -86,7 +86,7 @@ public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities,
     private (IQueryable<Activity> Rows, string Show, DateTimeOffset Now) Filtered(ActivityListQuery query, CurrentUser user)
     {
         var now = clock.GetUtcNow();
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         var rows = db.Activities.AsNoTracking().Where(a => companies.Any(c => c.Id == a.CounterpartyId));
         var employee = string.IsNullOrWhiteSpace(query.Employee) ? user.UserName : query.Employee.Trim();
         if (employee != "*") rows = rows.Where(a => a.Employee == employee);
@@ -177,7 +177,7 @@ public sealed class ActivityBook(CrmDbContext db, CrmActivityService activities,
 
     private async Task<Activity> RequireAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         return await db.Activities.Where(a => a.Id == id && companies.Any(c => c.Id == a.CounterpartyId)).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"Activity {id} does not exist.");
     }

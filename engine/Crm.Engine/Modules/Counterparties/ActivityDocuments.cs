@@ -28,7 +28,7 @@ public sealed record DocumentChoice(Guid Id, string Title, string? Type);
 /// Documents of activities. A link is kept on the activity's side (attaching needs read access to the document, not the right
 /// to change it); documents whose own links name the activity count too. Every read shows only documents the caller may read.
 /// </summary>
-public sealed class ActivityDocuments(CrmDbContext db, DocumentAccess access, TimeProvider clock)
+public sealed class ActivityDocuments(CrmDbContext db, CounterpartyAccess recordAccess, DocumentAccess access, TimeProvider clock)
 {
     /// <summary>
     /// Readable documents attached to these activities, by activity (activities without any are left out): one query for a whole timeline.
@@ -113,7 +113,7 @@ public sealed class ActivityDocuments(CrmDbContext db, DocumentAccess access, Ti
     public async Task<List<DocumentActivity>> ActivitiesOfAsync(Guid documentId, CurrentUser user, CancellationToken cancellationToken)
     {
         await RequireReadableAsync([documentId], user, cancellationToken);
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         var attached = db.Set<ActivityDocument>().Where(l => l.DocumentId == documentId);
         return await db.Activities.AsNoTracking().Where(a => attached.Any(l => l.ActivityId == a.Id) && companies.Any(c => c.Id == a.CounterpartyId))
             .OrderByDescending(a => a.At).Take(100)
@@ -147,7 +147,7 @@ public sealed class ActivityDocuments(CrmDbContext db, DocumentAccess access, Ti
 
     private async Task<Activity> RequireActivityAsync(Guid activityId, CurrentUser user, CancellationToken cancellationToken)
     {
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         return await db.Activities.AsNoTracking().Where(a => a.Id == activityId && companies.Any(c => c.Id == a.CounterpartyId)).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"Activity {activityId} does not exist.");
     }

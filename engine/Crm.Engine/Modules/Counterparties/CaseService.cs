@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
@@ -24,7 +25,7 @@ public sealed record FunnelConversion(string From, string To, int Reached, int W
 public sealed record FunnelOwner(string Owner, int Open, decimal OpenValue, int Won, decimal WonValue, int Lost);
 
 /// <summary>Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel.</summary>
-public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflow.Runtime.ProcessEngine? engine = null, ISalesCycleProcess? salesCycle = null)
+public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock, Crm.Workflow.Runtime.ProcessEngine? engine = null, ISalesCycleProcess? salesCycle = null)
 {
     /// <summary>The built-in, editable process that drives a new sales case through its phases.</summary>
     public const string SalesProcess = "sales-cycle";
@@ -35,6 +36,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflo
 
     public async Task<Guid> CreateAsync(CreateCaseRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Case, AccessRights.Create);
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Title)) errors["title"] = ["Give the case a title."];
         if (request.Value is < 0) errors["value"] = ["The value cannot be negative."];
@@ -47,7 +49,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflo
             throw new ValidationFailedException(errors);
         }
 
-        if (request.CounterpartyId is { } counterpartyId && !await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
+        if (request.CounterpartyId is { } counterpartyId && !await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
         }
@@ -57,7 +59,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflo
         {
             var person = await db.Persons.AsNoTracking().Where(p => p.Id == personId).Select(p => new { p.CounterpartyId }).SingleOrDefaultAsync(cancellationToken);
             var visible = person is not null && (person.CounterpartyId is not { } of
-                || await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == of, cancellationToken));
+                || await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == of, cancellationToken));
             if (!visible)
             {
                 throw new NotFoundException($"Person {personId} does not exist.");
@@ -195,7 +197,7 @@ public sealed class CaseService(CrmDbContext db, TimeProvider clock, Crm.Workflo
 
     public async Task<List<CrmCase>> ForCounterpartyAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
         }

@@ -1,6 +1,7 @@
 using Crm.Modules.Counterparties.Cases;
 using Crm.Modules.Counterparties.Fields;
 using Crm.Modules.Counterparties.Reports;
+using Crm.Platform.Access;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,6 +13,10 @@ public static class CounterpartiesModule
 {
     public static IServiceCollection AddCounterpartiesModule(this IServiceCollection services)
     {
+        services.AddCrmAccessPolicy();
+        services.TryAddScoped<CounterpartyAccess>();
+        services.TryAddScoped<IAccessFieldCatalogue, CrmAccessCatalogue>();
+        services.TryAddScoped<AccessPreview>();
         services.TryAddScoped<CounterpartyService>();
         services.TryAddScoped<CounterpartyMasterData>();
         services.TryAddScoped<CounterpartyMerge>();
@@ -45,6 +50,7 @@ public static class CounterpartiesModule
         app.MapCaseApi();
         app.MapTimeCostApi();
         app.MapFieldAdministrationApi();
+        app.MapAccessPreviewApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Platform.Persistence;
 using Crm.Workflow.Common;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ public sealed record BankAccountView(Guid Id, string Iban, string? Bank, DateOnl
 /// bank accounts, blocks. Every change is revision-checked (two people editing at once: the second is told to reload)
 /// and audited with who, when, before and after (<see cref="CrmAuditRule"/>), which the company's history shows.
 /// </summary>
-public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
+public sealed class CounterpartyMasterData(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock)
 {
     public async Task RenameAsync(Guid id, RenameRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -55,10 +56,7 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
     /// <summary>Archived: out of the default lists (a filter shows them), still found by search; a successor may be named.</summary>
     public async Task ArchiveAsync(Guid id, ArchiveRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!user.IsProcessOwner)
-        {
-            throw new ForbiddenException("Only managers archive counterparties.");
-        }
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Delete);
 
         var c = await LoadAsync(id, request.Revision, user, cancellationToken);
         if (request.SuccessorId is { } successor)
@@ -68,7 +66,7 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
                 throw ValidationFailedException.For("successorId", "A counterparty cannot be its own successor.");
             }
 
-            if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(x => x.Id == successor && !x.Archived, cancellationToken))
+            if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(x => x.Id == successor && !x.Archived, cancellationToken))
             {
                 throw ValidationFailedException.For("successorId", "The successor does not exist or is archived itself.");
             }
@@ -209,7 +207,7 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
         var c = await LoadAsync(id, request.Revision, user, cancellationToken);
         var block = await db.Set<CounterpartyBlock>().SingleOrDefaultAsync(b => b.Id == blockId && b.CounterpartyId == id, cancellationToken)
             ?? throw new NotFoundException($"Block {blockId} does not exist.");
-        if (block.SetBy != user.UserName && !CounterpartyAccess.SeesSensitive(user))
+        if (block.SetBy != user.UserName && !recordAccess.SeesTradeTerms(user))
         {
             throw new ForbiddenException("Only whoever set the block, managers and finance lift it.");
         }
@@ -233,9 +231,14 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
 
     public async Task<List<BankAccountView>> BankAccountsAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {id} does not exist.");
+        }
+
+        if (!recordAccess.Fields(user).CanRead(CounterpartyFieldRights.BankAccounts))
+        {
+            return [];
         }
 
         var rows = await db.Set<BankAccount>().AsNoTracking().Where(b => b.CounterpartyId == id).ToListAsync(cancellationToken);
@@ -245,7 +248,7 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
     /// <summary>The company's history of master-data changes (who, when, before and after), for whoever sees the company.</summary>
     public async Task<List<MasterDataChange>> ChangesAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {id} does not exist.");
         }
@@ -256,7 +259,8 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
             .OrderByDescending(a => a.Sequence).Take(200)
             .Select(a => new MasterDataChange(a.At, a.Actor, a.Action, a.Data)).ToListAsync(cancellationToken);
         // Credit terms are not for everyone's eyes, not even in the history.
-        return CounterpartyAccess.SeesSensitive(user) ? rows
+        var gate = recordAccess.Fields(user);
+        return gate.CanRead("creditLimit") && gate.CanRead("paymentDays") ? rows
             : [.. rows.Select(r => r.Data is { } data && (data.Contains("\"CreditLimit\"", StringComparison.Ordinal) || data.Contains("\"PaymentDays\"", StringComparison.Ordinal)) ? r with { Data = null } : r)];
     }
 
@@ -264,8 +268,9 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
 
     private async Task<Counterparty> LoadAsync(Guid id, int revision, CurrentUser user, CancellationToken cancellationToken)
     {
-        var c = await CounterpartyAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
+        var c = await recordAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Counterparty {id} does not exist.");
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Edit);
         return c.Revision == revision ? c
             : throw new ConflictException($"'{c.Name}' was changed by someone else since you opened it; reload and make your change again.");
     }
@@ -285,11 +290,11 @@ public sealed class CounterpartyMasterData(CrmDbContext db, TimeProvider clock)
         }
     }
 
-    private static void RequireFinance(CurrentUser user, string what)
+    private void RequireFinance(CurrentUser user, string what)
     {
-        if (!CounterpartyAccess.SeesSensitive(user))
+        if (!recordAccess.Fields(user).CanWrite(CounterpartyFieldRights.BankAccounts))
         {
-            throw new ForbiddenException($"Only managers and the finance group {what}.");
+            throw new ForbiddenException($"Your rights do not let you {what} (shipped: managers and the finance group).");
         }
     }
 

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Modules.Counterparties.Fields;
 using Crm.Platform.Common;
 using Crm.Platform.Audit;
@@ -32,21 +33,18 @@ public sealed record MergeResult(Guid SurvivorId, Guid DuplicateId, IReadOnlyDic
 /// the duplicate's name joins the survivor's name history; the duplicate is archived with the survivor as its
 /// successor. One commit; audited on both (each moved person and case is audited too).
 /// </summary>
-public sealed class CounterpartyMerge(CrmDbContext db, TimeProvider clock, IEnumerable<ICounterpartyReferences> references)
+public sealed class CounterpartyMerge(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock, IEnumerable<ICounterpartyReferences> references)
 {
     public async Task<MergeResult> MergeAsync(Guid survivorId, MergeRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!user.IsProcessOwner)
-        {
-            throw new ForbiddenException("Only managers merge counterparties.");
-        }
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Delete);
 
         if (request.DuplicateId == survivorId)
         {
             throw ValidationFailedException.For("duplicateId", "Choose another counterparty to merge into this one.");
         }
 
-        var visible = CounterpartyAccess.Visible(db.Counterparties, user);
+        var visible = recordAccess.Visible(db.Counterparties, user);
         var survivor = await visible.SingleOrDefaultAsync(c => c.Id == survivorId, cancellationToken) ?? throw new NotFoundException($"Counterparty {survivorId} does not exist.");
         var duplicate = await visible.SingleOrDefaultAsync(c => c.Id == request.DuplicateId, cancellationToken)
             ?? throw ValidationFailedException.For("duplicateId", "The duplicate does not exist.");

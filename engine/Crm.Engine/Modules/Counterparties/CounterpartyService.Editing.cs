@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Workflow.Common;
 using Crm.Modules.Counterparties.Fields;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,9 @@ public sealed partial class CounterpartyService
 {
     public async Task UpdateAsync(Guid id, UpdateCounterpartyRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
-        var c = await CounterpartyAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
+        var c = await recordAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Counterparty {id} does not exist.");
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Edit);
         if (c.Revision != request.Revision)
         {
             throw new ConflictException($"'{c.Name}' was changed by someone else since you opened it; reload and make your change again.");
@@ -31,9 +33,22 @@ public sealed partial class CounterpartyService
         Error("vatEu", string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.CheckVatEu(request.VatEu));
         Error("creditLimit", request.CreditLimit is < 0 ? "The credit limit cannot be negative." : null);
         Error("paymentDays", request.PaymentDays is < 0 or > 365 ? "Payment days are 0 to 365." : null);
-        var sees = CounterpartyAccess.SeesSensitive(user);
-        Error("creditLimit", request.CreditLimit is not null && !sees ? "You may not change the credit limit." : null);
-        Error("paymentDays", request.PaymentDays is not null && !sees ? "You may not change payment terms." : null);
+        var gate = recordAccess.Fields(user);
+        // The form sends every field back: only a field given another value than it has is a change.
+        bool Changed(string? given, string? current) => given is not null && Clean(given) != current;
+        CounterpartyFieldRights.RefuseUnwritable(gate,
+        [
+            ("shortName", Changed(request.ShortName, c.ShortName)), ("nip", request.Nip is not null && NormalizeNip(request.Nip) != c.Nip),
+            ("regon", request.Regon is not null && (string.IsNullOrWhiteSpace(request.Regon) ? null : TaxIdentifiers.Normalize(request.Regon)) != c.Regon),
+            ("vatEu", request.VatEu is not null && (string.IsNullOrWhiteSpace(request.VatEu) ? null : TaxIdentifiers.Normalize(request.VatEu)) != c.VatEu),
+            ("industry", Changed(request.Industry, c.Industry)), ("priority", Changed(request.Priority, c.Priority)),
+            ("classification", Changed(request.Classification, c.Classification)), ("source", Changed(request.Source, c.Source)),
+            ("categories", request.Categories is not null && string.Join(',', request.Categories.Select(x => x.Trim().ToLowerInvariant())) != (c.Categories ?? "")),
+            ("region", Changed(request.Region, c.Region)), ("owner", Changed(request.Owner, c.Owner)),
+            ("currency", request.Currency is not null && Clean(request.Currency)?.ToUpperInvariant() != c.Currency),
+            ("paymentDays", request.PaymentDays is not null && request.PaymentDays != c.PaymentDays),
+            ("creditLimit", request.CreditLimit is not null && request.CreditLimit != c.CreditLimit),
+        ], Error);
         // The region decides who sees the record, the owner who answers for it: managers move them; an owner may hand over.
         Error("region", request.Region is not null && Clean(request.Region) != c.Region && !user.IsProcessOwner ? "Only managers move a counterparty to another region." : null);
         Error("owner", request.Owner is not null && Clean(request.Owner) != c.Owner && !user.IsProcessOwner && c.Owner != user.UserName
@@ -45,7 +60,7 @@ public sealed partial class CounterpartyService
         }
         var context = await FieldContextAsync(cancellationToken);
         CheckDictionaries(context, request.Industry, request.Priority, request.Classification, request.Source, request.Categories, Error);
-        var values = CustomFieldService.Validate(context, request.CustomFields, sees, Error, partial: true);
+        var values = CustomFieldService.Validate(context, request.CustomFields, gate, Error, partial: true);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -85,9 +100,13 @@ public sealed partial class CounterpartyService
             c.Categories = request.Categories.Count > 0 ? string.Join(',', request.Categories.Select(x => x.Trim().ToLowerInvariant())) : null;
         }
 
-        if (sees)
+        if (gate.CanWrite("paymentDays"))
         {
             c.PaymentDays = request.PaymentDays ?? c.PaymentDays;
+        }
+
+        if (gate.CanWrite("creditLimit"))
+        {
             c.CreditLimit = request.CreditLimit ?? c.CreditLimit;
         }
 

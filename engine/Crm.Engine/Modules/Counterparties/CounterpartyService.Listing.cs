@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Platform.Common;
 using System.Globalization;
 using Crm.Workflow.Common;
@@ -25,8 +26,8 @@ public sealed partial class CounterpartyService
         Guid? after = null, CounterpartyListOptions? options = null)
     {
         var context = options is { Filters.Count: > 0 } or { Columns.Count: > 0 } or { Sort: not null } ? await FieldContextAsync(cancellationToken) : FieldContext.Empty;
-        var columns = options?.Columns is { Count: > 0 } ? CounterpartyColumns.Resolve(options.Columns, context, user) : null;
-        var sort = CounterpartySorts.Resolve(options?.Sort, options?.Descending == true, context, user);
+        var columns = options?.Columns is { Count: > 0 } ? CounterpartyColumns.Resolve(options.Columns, context, recordAccess.Fields(user)) : null;
+        var sort = CounterpartySorts.Resolve(options?.Sort, options?.Descending == true, context, recordAccess.Fields(user));
         var branches = Filtered(search, category, options?.Filters, context, user, options?.Archived == true);
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -53,7 +54,7 @@ public sealed partial class CounterpartyService
         var rows = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
         if (columns is not null)
         {
-            var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, [.. rows.Select(r => r.Id)], columns, user, clock.GetUtcNow(), cancellationToken);
+            var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, [.. rows.Select(r => r.Id)], columns, recordAccess.Fields(user), clock.GetUtcNow(), cancellationToken);
             rows = [.. rows.Select(r => r with { Values = values.GetValueOrDefault(r.Id) })];
         }
 
@@ -66,8 +67,9 @@ public sealed partial class CounterpartyService
     /// </summary>
     public async Task<byte[]> ExportAsync(string? search, string? category, CounterpartyListOptions options, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Export);
         var context = await FieldContextAsync(cancellationToken);
-        var columns = CounterpartyColumns.Resolve(options.Columns, context, user);
+        var columns = CounterpartyColumns.Resolve(options.Columns, context, recordAccess.Fields(user));
         var branches = Filtered(search, category, options.Filters, context, user, options.Archived);
         if (await Union(branches).Take(ExportCap + 1).CountAsync(cancellationToken) > ExportCap)
         {
@@ -78,7 +80,7 @@ public sealed partial class CounterpartyService
         var rows = new List<IReadOnlyList<object?>>();
         void Add(List<Guid> ids, Dictionary<Guid, Dictionary<string, object?>> values) =>
             rows.AddRange(ids.Where(values.ContainsKey).Select(id => (IReadOnlyList<object?>)[.. columns.Select(c => values[id].GetValueOrDefault(c.Key))]));
-        if (CounterpartySorts.Resolve(options.Sort, options.Descending, context, user) is { } sort)
+        if (CounterpartySorts.Resolve(options.Sort, options.Descending, context, recordAccess.Fields(user)) is { } sort)
         {
             // Another order than the name: all ids in that order at once, values in batches.
             await RequireSortableSizeAsync(branches, sort, cancellationToken);
@@ -86,7 +88,7 @@ public sealed partial class CounterpartyService
             foreach (var batch in ordered.Chunk(1_000))
             {
                 List<Guid> ids = [.. batch];
-                Add(ids, await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, user, now, cancellationToken));
+                Add(ids, await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, recordAccess.Fields(user), now, cancellationToken));
             }
         }
         else
@@ -94,7 +96,7 @@ public sealed partial class CounterpartyService
             (string Name, Guid Id)? after = null;
             while (await PageIdsAsync(branches, search, 0, 1_000, after, cancellationToken) is { Count: > 0 } ids)
             {
-                Add(ids, await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, user, now, cancellationToken));
+                Add(ids, await CounterpartyColumns.ValuesAsync(db, customFields, context, ids, columns, recordAccess.Fields(user), now, cancellationToken));
                 after = await KeyOfAsync(ids[^1], cancellationToken);
             }
         }
@@ -106,11 +108,11 @@ public sealed partial class CounterpartyService
 
     /// <summary>The fields this user can show as columns and filter on.</summary>
     public async Task<List<ListField>> ListFieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
-        CounterpartyFilters.Catalogue(await FieldContextAsync(cancellationToken), user);
+        CounterpartyFilters.Catalogue(await FieldContextAsync(cancellationToken), recordAccess.Fields(user));
 
     /// <summary>The visible, filtered counterparties as disjoint parts (<see cref="CounterpartyAccess.Branches"/>), each narrowed alike.</summary>
     private List<IQueryable<Counterparty>> Filtered(string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user, bool archived = false) =>
-        [.. CounterpartyAccess.Branches(db.Counterparties.AsNoTracking(), user).Select(branch => Narrowed(branch.Where(c => c.Archived == archived), search, category, filters, context, user))];
+        [.. recordAccess.Branches(db.Counterparties.AsNoTracking(), user).Select(branch => Narrowed(branch.Where(c => c.Archived == archived), search, category, filters, context, user))];
 
     private IQueryable<Counterparty> Narrowed(IQueryable<Counterparty> query, string? search, string? category, IReadOnlyList<FieldFilter>? filters, FieldContext context, CurrentUser user)
     {
@@ -134,7 +136,7 @@ public sealed partial class CounterpartyService
             query = query.Where(CounterpartyFilters.HasCategory(category));
         }
 
-        return filters is { Count: > 0 } ? CounterpartyFilters.Apply(query, filters, context, user, db, clock.GetUtcNow()) : query;
+        return filters is { Count: > 0 } ? CounterpartyFilters.Apply(query, filters, context, recordAccess.Fields(user), db, clock.GetUtcNow()) : query;
     }
 
     /// <summary>Other orders than the name have no index to walk: they sort every matching row, so the list must be narrowed to this many first.</summary>
@@ -191,7 +193,7 @@ public sealed partial class CounterpartyService
 
     public async Task SaveColumnsAsync(CurrentUser user, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
-        CounterpartyColumns.Resolve(columns, await FieldContextAsync(cancellationToken), user);   // refuses unknown or hidden columns
+        CounterpartyColumns.Resolve(columns, await FieldContextAsync(cancellationToken), recordAccess.Fields(user));   // refuses unknown or hidden columns
         await ListPreferences.SaveAsync(db, user, "counterparties", columns, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Platform.Common;
 using System.Globalization;
 using System.Text;
@@ -74,7 +75,7 @@ public sealed record DuplicateCandidate(Guid? Id, string? Name, string? Nip, str
 }
 
 /// <summary>The register of companies and natural persons: validation with checksums, duplicates, record- and field-level access.</summary>
-public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider clock, CustomFieldService customFields)
+public sealed partial class CounterpartyService(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock, CustomFieldService customFields)
 {
     /// <summary>Custom field definitions and dictionaries of counterparties: load once, validate many (imports).</summary>
     public Task<FieldContext> FieldContextAsync(CancellationToken cancellationToken) => customFields.ContextAsync("counterparty", cancellationToken);
@@ -137,10 +138,18 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
 
         var nip = NormalizeNip(request.Nip);
         CheckDictionaries(context, request.Industry, request.Priority, request.Classification, request.Source, request.Categories, Error);
-        var sees = CounterpartyAccess.SeesSensitive(user);
-        Error("creditLimit", request.CreditLimit is not null && !sees ? "You may not set the credit limit." : null);
-        Error("paymentDays", request.PaymentDays is not null && !sees ? "You may not set payment terms." : null);
-        var values = CustomFieldService.Validate(context, request.CustomFields, sees, Error);
+        var gate = recordAccess.Fields(user);
+        static bool Given(string? value) => !string.IsNullOrWhiteSpace(value);
+        CounterpartyFieldRights.RefuseUnwritable(gate,
+        [
+            ("shortName", Given(request.ShortName)), ("nip", Given(request.Nip)), ("regon", Given(request.Regon)), ("vatEu", Given(request.VatEu)),
+            ("industry", Given(request.Industry)), ("priority", Given(request.Priority)), ("classification", Given(request.Classification)),
+            ("source", Given(request.Source)), ("categories", request.Categories is { Count: > 0 }), ("region", Given(request.Region)),
+            ("owner", Given(request.Owner) && Clean(request.Owner) != user.UserName), ("currency", Given(request.Currency)),
+            ("paymentDays", request.PaymentDays is not null), ("creditLimit", request.CreditLimit is not null),
+            (CounterpartyFieldRights.BankAccounts, request.BankAccounts is { Count: > 0 }),
+        ], Error);
+        var values = CustomFieldService.Validate(context, request.CustomFields, gate, Error);
 
         var counterparty = new Counterparty
         {
@@ -181,6 +190,7 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
 
     public async Task<Guid> CreateAsync(CreateCounterpartyRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Create);
         var context = await FieldContextAsync(cancellationToken);
         var (errors, counterparty, values) = Build(request, user, context);
         if (errors.Count > 0)
@@ -209,7 +219,7 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
         }
 
         var ids = found.Select(f => f.Id!.Value).ToList();
-        var visible = await CounterpartyAccess.Visible(db.Counterparties, user).Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+        var visible = await recordAccess.Visible(db.Counterparties, user).Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
         var hidden = ids.Except(visible).ToList();
         var whom = await db.Counterparties.AsNoTracking().Where(c => hidden.Contains(c.Id)).Select(c => new { c.Id, c.Owner, c.Region }).ToDictionaryAsync(c => c.Id, cancellationToken);
         return [.. found.Select(f => visible.Contains(f.Id!.Value) ? f
@@ -240,35 +250,37 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
 
     public async Task<CounterpartyView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var c = await CounterpartyAccess.Visible(db.Counterparties, user).AsNoTracking()
+        var c = await recordAccess.Visible(db.Counterparties, user).AsNoTracking()
             .Include(x => x.Addresses).Include(x => x.BankAccounts).Include(x => x.Blocks).Include(x => x.PreviousNames)
             .AsSplitQuery().SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Counterparty {id} does not exist.");
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var openCases = await db.Cases.CountAsync(x => x.CounterpartyId == id && x.Outcome == CaseOutcome.Open, cancellationToken);
         var lastContact = await db.Activities.Where(a => a.CounterpartyId == id && a.Status == ActivityStatus.Done).MaxAsync(a => (DateTimeOffset?)a.At, cancellationToken);
-        var sensitive = CounterpartyAccess.SeesSensitive(user);
+        var gate = recordAccess.Fields(user);
         var context = await FieldContextAsync(cancellationToken);
-        var custom = await customFields.ValuesAsync(context, [id], sensitive, cancellationToken);
+        var custom = await customFields.ValuesAsync(context, [id], gate, cancellationToken);
         var won = await db.Cases.Where(x => x.CounterpartyId == id && x.Outcome == CaseOutcome.Won).Select(x => x.Value).ToListAsync(cancellationToken);
-        return new CounterpartyView(c.Id, c.Kind.ToString(), c.Name, c.ShortName, c.Nip, c.Regon, c.VatEu, c.Archived, c.Industry, c.Priority, c.Source,
-            (c.Categories ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), c.Region, c.Owner, sensitive ? c.PaymentDays : null, sensitive ? c.CreditLimit : null,
-            c.Currency, !sensitive,
+        return new CounterpartyView(c.Id, c.Kind.ToString(), c.Name, gate.Shown("shortName", c.ShortName), gate.Shown("nip", c.Nip), gate.Shown("regon", c.Regon),
+            gate.Shown("vatEu", c.VatEu), c.Archived, gate.Shown("industry", c.Industry), gate.Shown("priority", c.Priority), gate.Shown("source", c.Source),
+            gate.CanRead("categories") ? (c.Categories ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries) : [], gate.Shown("region", c.Region),
+            gate.Shown("owner", c.Owner), gate.Shown("paymentDays", c.PaymentDays), gate.Shown("creditLimit", c.CreditLimit),
+            gate.Shown("currency", c.Currency), !gate.CanRead("creditLimit"),
             [.. c.Addresses.OrderBy(a => a.Kind).ThenByDescending(a => a.ValidFrom).Select(View)],
-            [.. c.BankAccounts.Where(b => b.RetiredOn == null).Select(b => b.Iban)],   // the accounts in use; retired ones are listed on /bank-accounts
+            [.. c.BankAccounts.Where(b => b.RetiredOn == null && gate.CanRead(CounterpartyFieldRights.BankAccounts)).Select(b => b.Iban)],   // the accounts in use; retired ones are listed on /bank-accounts
             [.. c.Blocks.OrderByDescending(b => b.From).Select(b => new BlockView(b.Kind.ToString(), b.Reason, b.From, b.To, b.LiftedBy is null && b.From <= today && (b.To is null || b.To >= today))
                 { Id = b.Id, SetBy = b.SetBy, LiftedBy = b.LiftedBy, LiftReason = b.LiftReason })],
             [.. c.PreviousNames.OrderByDescending(p => p.ValidUntil).Select(p => p.Name)],
             openCases, lastContact is { } last ? (int)(clock.GetUtcNow() - last).TotalDays : null)
         {
-            Classification = c.Classification, Turnover = won.Sum(), Revision = c.Revision, CustomFields = custom[id],
+            Classification = gate.Shown("classification", c.Classification), Turnover = won.Sum(), Revision = c.Revision, CustomFields = custom[id],
         };
     }
 
     /// <summary>The addresses valid on a day (one per kind and start; delivery addresses may be several).</summary>
     public async Task<List<AddressView>> AddressesOnAsync(Guid id, DateOnly on, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {id} does not exist.");
         }
@@ -281,7 +293,7 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
     /// <summary>A new name from a day on; the old one is kept in the history.</summary>
     public async Task RenameAsync(Guid id, string newName, DateOnly from, CurrentUser user, CancellationToken cancellationToken)
     {
-        var c = await CounterpartyAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
+        var c = await recordAccess.Visible(db.Counterparties, user).SingleOrDefaultAsync(x => x.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Counterparty {id} does not exist.");
         if (string.IsNullOrWhiteSpace(newName))
         {
@@ -342,52 +354,3 @@ public sealed partial class CounterpartyService(CrmDbContext db, TimeProvider cl
     }
 }
 
-/// <summary>
-/// Record level: admins, process owners and compliance see every counterparty; others those they own or whose
-/// region is one of their groups. Field level: credit limit and payment terms for admins, process owners and the
-/// finance group only.
-/// </summary>
-[ModuleContract]
-public static class CounterpartyAccess
-{
-    public const string FinanceGroup = "finance";
-
-    public static IQueryable<Counterparty> Visible(IQueryable<Counterparty> query, CurrentUser user)
-    {
-        if (user.IsProcessOwner || user.Roles.Contains(Roles.Compliance))
-        {
-            return query;
-        }
-
-        var name = user.UserName;
-        var groups = user.Groups.ToList();
-        return query.Where(c => c.Owner == name || (c.Region != null && groups.Contains(c.Region)));
-    }
-
-    /// <summary>
-    /// The rows of <see cref="Visible"/> as disjoint parts whose UNION ALL is the whole: one per group (region) and one
-    /// for the caller's own rows outside those regions; a single part for those who see everything. A list sorted by
-    /// name takes the first rows of each part from its (Region|Owner, SearchName, Id) index and merges them, where the
-    /// OR of <see cref="Visible"/> makes PostgreSQL read and sort a whole region.
-    /// </summary>
-    public static IReadOnlyList<IQueryable<Counterparty>> Branches(IQueryable<Counterparty> query, CurrentUser user)
-    {
-        if (user.IsProcessOwner || user.Roles.Contains(Roles.Compliance))
-        {
-            return [query];
-        }
-
-        var name = user.UserName;
-        var groups = user.Groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var branches = new List<IQueryable<Counterparty>> { query.Where(c => c.Owner == name && (c.Region == null || !groups.Contains(c.Region))) };
-        foreach (var group in groups)
-        {
-            var region = group;   // its own parameter per branch
-            branches.Add(query.Where(c => c.Region == region));
-        }
-
-        return branches;
-    }
-
-    public static bool SeesSensitive(CurrentUser user) => user.IsProcessOwner || user.Groups.Contains(FinanceGroup);
-}

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Platform.Common;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
@@ -19,7 +20,7 @@ public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, 
 }
 
 /// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>
-public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments documents, TimeProvider clock, IEnumerable<ICounterpartyTimelineSource> sources)
+public sealed class CrmActivityService(CrmDbContext db, CounterpartyAccess recordAccess, ActivityDocuments documents, TimeProvider clock, IEnumerable<ICounterpartyTimelineSource> sources)
 {
     /// <summary>Every field error of a person (empty when it may be created), without touching the database.</summary>
     public static Dictionary<string, string[]> ValidatePerson(CreatePersonRequest request)
@@ -37,6 +38,7 @@ public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments docume
 
     public async Task<Guid> CreatePersonAsync(CreatePersonRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Person, AccessRights.Create);
         var errors = ValidatePerson(request);
         if (errors.Count > 0)
         {
@@ -140,7 +142,7 @@ public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments docume
     {
         await RequireVisibleAsync(counterpartyId, user, cancellationToken);
         var persons = await db.Persons.AsNoTracking().Where(p => p.CounterpartyId == counterpartyId).OrderBy(p => p.LastName).ToListAsync(cancellationToken);
-        if (!CounterpartyAccess.SeesSensitive(user))
+        if (!recordAccess.Fields(user, AccessObjects.Person).CanRead(PersonCard.PersonalData, sensitive: true))
         {
             // Personal data: field-level.
             persons.ForEach(p => (p.Birthday, p.NameDay, p.Anniversaries, p.Family, p.Hobbies, p.PrivateAddress) = (null, null, null, null, null, null));
@@ -152,12 +154,12 @@ public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments docume
     /// <summary>A note or activity may name only a person and a case the writer can see (else it would reveal that they exist).</summary>
     private async Task RequireVisibleLinksAsync(Guid? personId, Guid? caseId, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (personId is { } pid && !await PersonAccess.Visible(db, user).AnyAsync(p => p.Id == pid, cancellationToken))
+        if (personId is { } pid && !await PersonAccess.Visible(db, recordAccess, user).AnyAsync(p => p.Id == pid, cancellationToken))
         {
             throw new NotFoundException($"Person {pid} does not exist.");
         }
 
-        if (caseId is { } cid && !await Cases.CaseAccess.Visible(db, user).AnyAsync(c => c.Id == cid, cancellationToken))
+        if (caseId is { } cid && !await Cases.CaseAccess.Visible(db, recordAccess, user).AnyAsync(c => c.Id == cid, cancellationToken))
         {
             throw new NotFoundException($"Case {cid} does not exist.");
         }
@@ -165,7 +167,7 @@ public sealed class CrmActivityService(CrmDbContext db, ActivityDocuments docume
 
     private async Task RequireVisibleAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == counterpartyId, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
         }

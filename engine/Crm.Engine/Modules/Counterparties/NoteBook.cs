@@ -20,7 +20,7 @@ public sealed record NoteQuery(Guid? PersonId = null, Guid? ActivityId = null, G
 /// (an activity's counterparty and case, a task's case, a case's or person's counterparty) so it shows on every timeline it
 /// belongs to; a tie that contradicts another (an activity of another company) is refused by field.
 /// </summary>
-public sealed class NoteBook(CrmDbContext db, TimeProvider clock)
+public sealed class NoteBook(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock)
 {
     public const int MaxLength = 8000;
 
@@ -41,7 +41,7 @@ public sealed class NoteBook(CrmDbContext db, TimeProvider clock)
             Text = request.Text.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, ActivityId = request.ActivityId, CaseId = request.CaseId,
             TaskId = request.TaskId, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow(),
         };
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         if (request.ActivityId is { } activityId)
         {
             var activity = await db.Activities.AsNoTracking().Where(a => a.Id == activityId && companies.Any(c => c.Id == a.CounterpartyId)).SingleOrDefaultAsync(cancellationToken)
@@ -57,14 +57,14 @@ public sealed class NoteBook(CrmDbContext db, TimeProvider clock)
                 .Where(t => t.Id == taskId).Select(t => new { t.InstanceId }).SingleOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException($"Task {taskId} does not exist.");
             // The case the task's process drives, when the writer may see it.
-            note.CaseId ??= await CaseAccess.Visible(db, user).Where(c => c.InstanceId == task.InstanceId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+            note.CaseId ??= await CaseAccess.Visible(db, recordAccess, user).Where(c => c.InstanceId == task.InstanceId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
         }
 
         if (note.CaseId is { } caseId)
         {
             // A case named by the writer must fit; one only implied (by the activity or task) is dropped when it does not.
             var named = request.CaseId == caseId;
-            var item = await CaseAccess.Visible(db, user).AsNoTracking().Where(c => c.Id == caseId).Select(c => new { c.CounterpartyId }).SingleOrDefaultAsync(cancellationToken);
+            var item = await CaseAccess.Visible(db, recordAccess, user).AsNoTracking().Where(c => c.Id == caseId).Select(c => new { c.CounterpartyId }).SingleOrDefaultAsync(cancellationToken);
             if (item is null && named)
             {
                 throw new NotFoundException($"Case {caseId} does not exist.");
@@ -83,7 +83,7 @@ public sealed class NoteBook(CrmDbContext db, TimeProvider clock)
 
         if (request.PersonId is { } personId)
         {
-            var person = await PersonAccess.Visible(db, user).AsNoTracking().Where(p => p.Id == personId).Select(p => new { p.CounterpartyId }).SingleOrDefaultAsync(cancellationToken)
+            var person = await PersonAccess.Visible(db, recordAccess, user).AsNoTracking().Where(p => p.Id == personId).Select(p => new { p.CounterpartyId }).SingleOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException($"Person {personId} does not exist.");
             if (person.CounterpartyId is { } personCounterparty)
             {
@@ -125,12 +125,12 @@ public sealed class NoteBook(CrmDbContext db, TimeProvider clock)
     /// <summary>The notes on one person, activity or task, newest first: the caller must see that record, and sees only notes whose counterparty and case they may see.</summary>
     public async Task<List<NoteView>> ListAsync(NoteQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         var notes = db.Notes.AsNoTracking();
         switch (query)
         {
             case { PersonId: { } personId, ActivityId: null, TaskId: null }:
-                if (!await PersonAccess.Visible(db, user).AnyAsync(p => p.Id == personId, cancellationToken)) throw new NotFoundException($"Person {personId} does not exist.");
+                if (!await PersonAccess.Visible(db, recordAccess, user).AnyAsync(p => p.Id == personId, cancellationToken)) throw new NotFoundException($"Person {personId} does not exist.");
                 notes = notes.Where(n => n.PersonId == personId);
                 break;
             case { ActivityId: { } activityId, PersonId: null, TaskId: null }:
@@ -145,7 +145,7 @@ public sealed class NoteBook(CrmDbContext db, TimeProvider clock)
                 throw ValidationFailedException.For("personId", "Name one person, activity or task.");
         }
 
-        var cases = CaseAccess.Visible(db, user);
+        var cases = CaseAccess.Visible(db, recordAccess, user);
         return await notes.Where(n => (n.CounterpartyId == null || companies.Any(c => c.Id == n.CounterpartyId)) && (n.CaseId == null || cases.Any(c => c.Id == n.CaseId)))
             .OrderByDescending(n => n.CreatedAt).Take(200)
             .Select(n => new NoteView(n.Id, n.Text, n.CreatedBy, n.CreatedAt, n.CounterpartyId, n.PersonId,

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using System.Text.Json;
 using Crm.Workflow.Common;
 using Crm.Modules.Counterparties.Fields;
@@ -35,8 +36,11 @@ public sealed record UpdatePersonRequest(
     string? Hobbies = null, string? PrivateAddress = null, IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>The person page: read with field-level rules, edit with a revision check, superiors within the company without loops.</summary>
-public sealed class PersonCard(CrmDbContext db, CustomFieldService customFields, TimeProvider clock)
+public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess, CustomFieldService customFields, TimeProvider clock)
 {
+    /// <summary>The field rules' name for birthday, name day, anniversaries, family, hobbies, private address and private contacts (sensitive).</summary>
+    public const string PersonalData = "personal";
+
     public static readonly IReadOnlyList<string> Genders = ["female", "male"];
 
     /// <summary>The entity name of admin-defined person fields (<see cref="CustomFieldService.Entities"/>).</summary>
@@ -44,12 +48,13 @@ public sealed class PersonCard(CrmDbContext db, CustomFieldService customFields,
 
     public async Task<PersonView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var person = await PersonAccess.Visible(db, user).AsNoTracking().Include(p => p.Contacts).SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
+        var person = await PersonAccess.Visible(db, recordAccess, user).AsNoTracking().Include(p => p.Contacts).SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Person {id} does not exist.");
-        var personal = CounterpartyAccess.SeesSensitive(user);
+        var gate = recordAccess.Fields(user, AccessObjects.Person);
+        var personal = gate.CanRead(PersonalData, sensitive: true);
         var company = person.CounterpartyId is { } cid ? await db.Counterparties.Where(c => c.Id == cid).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var context = await customFields.ContextAsync(PersonEntity, cancellationToken);
-        var values = await customFields.ValuesAsync(context, [id], personal, cancellationToken);
+        var values = await customFields.ValuesAsync(context, [id], gate, cancellationToken);
         var colleagues = person.CounterpartyId is { } companyId
             ? await db.Persons.AsNoTracking().Where(p => p.CounterpartyId == companyId && p.Id != id).OrderBy(p => p.LastName).ThenBy(p => p.FirstName)
                 .Select(p => new PersonRef(p.Id, p.FirstName + " " + p.LastName)).ToListAsync(cancellationToken)
@@ -67,17 +72,19 @@ public sealed class PersonCard(CrmDbContext db, CustomFieldService customFields,
 
     public async Task UpdateAsync(Guid id, UpdatePersonRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
-        var visible = await PersonAccess.Visible(db, user).AnyAsync(p => p.Id == id, cancellationToken);
+        var visible = await PersonAccess.Visible(db, recordAccess, user).AnyAsync(p => p.Id == id, cancellationToken);
         var person = visible ? await db.Persons.Include(p => p.Contacts).SingleAsync(p => p.Id == id, cancellationToken) : throw new NotFoundException($"Person {id} does not exist.");
         if (person.Revision != request.Revision)
         {
             throw new ConflictException("Someone changed this person after you opened them; reload to see their change.");
         }
 
-        var personal = CounterpartyAccess.SeesSensitive(user);
+        recordAccess.Require(user, AccessObjects.Person, AccessRights.Edit);
+        var gate = recordAccess.Fields(user, AccessObjects.Person);
+        var personal = gate.CanWrite(PersonalData, sensitive: true);
         var errors = await ValidateAsync(person, request, personal, cancellationToken);
         var context = await customFields.ContextAsync(PersonEntity, cancellationToken);
-        var values = CustomFieldService.Validate(context, request.CustomFields, personal, (field, message) =>
+        var values = CustomFieldService.Validate(context, request.CustomFields, gate, (field, message) =>
         {
             if (message is not null) errors[field] = [message];
         }, partial: true);

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using Crm.Platform.Common;
 using Crm.Workflow.Common;
@@ -17,30 +18,36 @@ public sealed record PersonListItem(Guid Id, string FirstName, string LastName, 
 
 /// <summary>
 /// Record level for persons: a person of a company is visible with that company (<see cref="CounterpartyAccess.Visible"/>);
-/// a standalone person (no company) to whoever created them; admins, process owners and compliance see all.
+/// a standalone person (no company) to whoever created them; those whose record rules open all counterparties see all;
+/// nobody without the read right on persons.
 /// </summary>
 [ModuleContract]
 public static class PersonAccess
 {
-    public static IQueryable<ContactPerson> Visible(CrmDbContext db, CurrentUser user)
+    public static IQueryable<ContactPerson> Visible(CrmDbContext db, CounterpartyAccess recordAccess, CurrentUser user)
     {
-        if (user.IsProcessOwner || user.Roles.Contains(Roles.Compliance))
+        if (!recordAccess.Can(user, AccessObjects.Person, AccessRights.Read))
+        {
+            return db.Persons.Where(p => false);
+        }
+
+        if (recordAccess.SeesAll(user, AccessObjects.Person))
         {
             return db.Persons;
         }
 
         var name = user.UserName;
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         return db.Persons.Where(p => p.CounterpartyId == null ? p.CreatedBy == name : companies.Any(c => c.Id == p.CounterpartyId));
     }
 }
 
 /// <summary>The persons list: everyone the caller may see, with or without a company, searchable by name and e-mail.</summary>
-public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFields)
+public sealed class PersonDirectory(CrmDbContext db, CounterpartyAccess recordAccess, CustomFieldService customFields)
 {
     /// <summary>The fields the persons list can filter on for this user (built-in and admin-defined).</summary>
     public async Task<List<ListField>> FieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
-        RecordFilters.PersonCatalogue(await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user));
+        RecordFilters.PersonCatalogue(await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken), recordAccess.Fields(user, AccessObjects.Person));
 
     /// <summary>The columns the list shows besides the name, until the user chooses.</summary>
     public static readonly IReadOnlyList<string> DefaultColumns = ["company", "position", "email", "phone", "marketingConsent"];
@@ -66,7 +73,7 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
         var rows = await Sorted(query, sort, descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken);
         if (columns?.Any(c => c.StartsWith("cf.", StringComparison.Ordinal)) == true)
         {
-            var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+            var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], recordAccess.Fields(user, AccessObjects.Person), cancellationToken);
             rows = [.. rows.Select(r => r with { Values = values.GetValueOrDefault(r.Id)?.ToDictionary(v => "cf." + v.Key, v => PersonDirectory.Cell(v.Value)) })];
         }
 
@@ -77,6 +84,7 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
     public async Task<byte[]> ExportAsync(string? search, string? sort, bool descending, IReadOnlyList<FieldFilter>? filters, CurrentUser user, CancellationToken cancellationToken,
         IReadOnlyList<string>? columns = null)
     {
+        recordAccess.Require(user, AccessObjects.Person, AccessRights.Export);
         var chosen = ListPreferences.Resolve(columns, DefaultColumns, await ColumnsAsync(user, cancellationToken));
         var query = await FilteredAsync(search, filters, user, cancellationToken);
         if (await query.Take(CounterpartyService.ExportCap + 1).CountAsync(cancellationToken) > CounterpartyService.ExportCap)
@@ -85,7 +93,7 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
         }
 
         var rows = await Sorted(query, sort, descending).Select(Item()).ToListAsync(cancellationToken);
-        var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+        var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], recordAccess.Fields(user, AccessObjects.Person), cancellationToken);
         Crm.Platform.Audit.Audited.Export(db, user.UserName, "persons", null, new { search }, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Persons", ["Last name", "First name", .. chosen.Select(f => f.Label)],
@@ -118,10 +126,10 @@ public sealed class PersonDirectory(CrmDbContext db, CustomFieldService customFi
 
     private async Task<IQueryable<ContactPerson>> FilteredAsync(string? search, IReadOnlyList<FieldFilter>? filters, CurrentUser user, CancellationToken cancellationToken)
     {
-        var query = PersonAccess.Visible(db, user).AsNoTracking();
+        var query = PersonAccess.Visible(db, recordAccess, user).AsNoTracking();
         if (filters is { Count: > 0 })
         {
-            query = RecordFilters.ApplyToPersons(query, filters, await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user), db);
+            query = RecordFilters.ApplyToPersons(query, filters, await customFields.ContextAsync(PersonCard.PersonEntity, cancellationToken), recordAccess.Fields(user, AccessObjects.Person), db);
         }
 
         if (!string.IsNullOrWhiteSpace(search))

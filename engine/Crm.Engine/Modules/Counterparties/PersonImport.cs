@@ -18,7 +18,7 @@ public sealed record PersonImportReport(int Rows, int Valid, int Invalid, int Du
 /// person is linked to the visible company its ORG/company column names (by NIP or name); same e-mail as an
 /// existing person is reported as a likely duplicate. A preview changes nothing.
 /// </summary>
-public sealed class PersonImport(CrmDbContext db, CrmActivityService activities)
+public sealed class PersonImport(CrmDbContext db, CounterpartyAccess recordAccess, CrmActivityService activities)
 {
     public const int MaxRows = 20_000;
 
@@ -142,7 +142,7 @@ public sealed class PersonImport(CrmDbContext db, CrmActivityService activities)
             {
                 results.Add(new PersonImportRow(record.Line, name, "invalid", errors, note, null));
             }
-            else if (!importDuplicates && email is not null && await PersonAccess.Visible(db, user).AnyAsync(p => p.Email != null && p.Email.ToLower() == email, cancellationToken))
+            else if (!importDuplicates && email is not null && await PersonAccess.Visible(db, recordAccess, user).AnyAsync(p => p.Email != null && p.Email.ToLower() == email, cancellationToken))
             {
                 results.Add(new PersonImportRow(record.Line, name, "duplicate", errors, $"A person with {request.Email} exists already.", null));
             }
@@ -169,7 +169,7 @@ public sealed class PersonImport(CrmDbContext db, CrmActivityService activities)
     /// <summary>A NIP (digits) or a company name: exactly one visible match links, otherwise none.</summary>
     private async Task<Guid?> FindCompanyAsync(string company, CurrentUser user, CancellationToken cancellationToken)
     {
-        var visible = CounterpartyAccess.Visible(db.Counterparties, user).Where(c => !c.Archived);
+        var visible = recordAccess.Visible(db.Counterparties, user).Where(c => !c.Archived);
         var nip = CounterpartyService.NormalizeNip(company);
         if (nip is { Length: 10 } && nip.All(char.IsAsciiDigit))
         {

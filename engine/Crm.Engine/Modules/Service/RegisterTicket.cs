@@ -17,7 +17,7 @@ public sealed record RegisteredTicket(Guid Id, string Number, DateTimeOffset Rea
 /// counterparty's priority; the SLA policy for classification and tier sets the targets; the clocks start in the
 /// business calendar's working time; the number, the ticket and its service-ticket process commit together.
 /// </summary>
-public sealed class RegisterTicket(CrmDbContext db, TimeProvider clock, ProcessEngine engine, IServiceTicketProcess process)
+public sealed class RegisterTicket(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock, ProcessEngine engine, IServiceTicketProcess process)
 {
     public static readonly IReadOnlyList<string> Priorities = ["low", "normal", "high", "critical"];
 
@@ -46,12 +46,12 @@ public sealed class RegisterTicket(CrmDbContext db, TimeProvider clock, ProcessE
         var tier = "C";
         if (request.CounterpartyId is { } company)
         {
-            var priority = await CounterpartyAccess.Visible(db.Counterparties, user).Where(c => c.Id == company).Select(c => new { c.Priority }).SingleOrDefaultAsync(cancellationToken)
+            var priority = await recordAccess.Visible(db.Counterparties, user).Where(c => c.Id == company).Select(c => new { c.Priority }).SingleOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException($"Counterparty {company} does not exist.");
             tier = priority.Priority is "A" or "B" ? priority.Priority : "C";
         }
 
-        if (request.PersonId is { } personId && !await PersonAccess.Visible(db, user).AnyAsync(p => p.Id == personId && (request.CounterpartyId == null || p.CounterpartyId == request.CounterpartyId), cancellationToken))
+        if (request.PersonId is { } personId && !await PersonAccess.Visible(db, recordAccess, user).AnyAsync(p => p.Id == personId && (request.CounterpartyId == null || p.CounterpartyId == request.CounterpartyId), cancellationToken))
         {
             throw new NotFoundException($"Person {personId} does not exist.");
         }

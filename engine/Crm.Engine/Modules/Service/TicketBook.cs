@@ -1,3 +1,4 @@
+using Crm.Modules.Counterparties;
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using System.Globalization;
 using Crm.Platform.Common;
@@ -37,7 +38,7 @@ public sealed record TicketStatsRow(string Key, int Tickets, int Resolved, doubl
 public sealed record TicketStats(string By, IReadOnlyList<TicketStatsRow> Rows);
 
 /// <summary>Queues, lists, the ticket page and statistics of the service desk; every query filters by what the caller may see.</summary>
-public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
+public sealed class TicketBook(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock)
 {
     /// <summary>The message a ticket waiting for the customer waits for, correlated by the ticket id.</summary>
     public const string CustomerReplyMessage = "ticket-customer-reply";
@@ -52,9 +53,9 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
     {
         // A group's queue, asked by a member: membership already grants every ticket in it, so the query is a plain
         // range of the (group, open, queue instant) index instead of the visibility OR per row.
-        var tickets = !string.IsNullOrWhiteSpace(query.Group) && (TicketAccess.SeesAll(user) || user.Groups.Contains(query.Group))
+        var tickets = !string.IsNullOrWhiteSpace(query.Group) && (TicketAccess.SeesAll(recordAccess, user) || user.Groups.Contains(query.Group))
             ? db.Tickets.AsNoTracking()
-            : TicketAccess.Visible(db, user).AsNoTracking();
+            : TicketAccess.Visible(db, recordAccess, user).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Group)) tickets = tickets.Where(t => t.Group == query.Group);
         if (query.OpenOnly) tickets = tickets.Where(t => t.IsOpen);
         if (!string.IsNullOrWhiteSpace(query.Classification)) tickets = tickets.Where(t => t.Classification == query.Classification);
@@ -95,11 +96,11 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
 
     public async Task<TicketView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var t = await TicketAccess.Visible(db, user).AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken) ?? throw new NotFoundException($"Ticket {id} does not exist.");
+        var t = await TicketAccess.Visible(db, recordAccess, user).AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken) ?? throw new NotFoundException($"Ticket {id} does not exist.");
         var company = t.CounterpartyId is { } cid ? await db.Counterparties.Where(c => c.Id == cid).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var person = t.PersonId is { } pid ? await db.Persons.Where(p => p.Id == pid).Select(p => p.FirstName + " " + p.LastName).FirstOrDefaultAsync(cancellationToken) : null;
         // Only a case the viewer may see is named.
-        var caseTitle = t.CaseId is { } caseId ? await Crm.Modules.Counterparties.Cases.CaseAccess.Visible(db, user).Where(c => c.Id == caseId).Select(c => c.Title).FirstOrDefaultAsync(cancellationToken) : null;
+        var caseTitle = t.CaseId is { } caseId ? await Crm.Modules.Counterparties.Cases.CaseAccess.Visible(db, recordAccess, user).Where(c => c.Id == caseId).Select(c => c.Title).FirstOrDefaultAsync(cancellationToken) : null;
         var complaint = t.ComplaintId is { } complaintId ? await db.Complaints.Where(c => c.Id == complaintId).Select(c => c.Number).FirstOrDefaultAsync(cancellationToken) : null;
         var awaits = t.InstanceId is { } instance && t.Stage == TicketStage.WaitingForCustomer
             && await db.MessageSubscriptions.AnyAsync(m => m.InstanceId == instance && m.MessageName == CustomerReplyMessage, cancellationToken);
@@ -114,7 +115,7 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
 
     public async Task<List<TicketHistoryItem>> HistoryAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await TicketAccess.Visible(db, user).AnyAsync(t => t.Id == id, cancellationToken))
+        if (!await TicketAccess.Visible(db, recordAccess, user).AnyAsync(t => t.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Ticket {id} does not exist.");
         }
@@ -125,7 +126,7 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
 
     public async Task<List<TicketTask>> OpenTasksAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var instance = await TicketAccess.Visible(db, user).Where(t => t.Id == id).Select(t => new { t.InstanceId }).SingleOrDefaultAsync(cancellationToken)
+        var instance = await TicketAccess.Visible(db, recordAccess, user).Where(t => t.Id == id).Select(t => new { t.InstanceId }).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"Ticket {id} does not exist.");
         return instance.InstanceId is not { } instanceId ? [] : await db.UserTasks.AsNoTracking()
             .Where(t => t.InstanceId == instanceId && t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.ParentTaskId == null).OrderBy(t => t.CreatedAt)
@@ -141,7 +142,7 @@ public sealed class TicketBook(CrmDbContext db, TimeProvider clock)
             throw ValidationFailedException.For("by", $"Group by one of: {string.Join(", ", StatsGroupings)}.");
         }
 
-        var tickets = TicketAccess.Visible(db, user).AsNoTracking();
+        var tickets = TicketAccess.Visible(db, recordAccess, user).AsNoTracking();
         if (from is { } start) tickets = tickets.Where(t => t.CreatedAt >= new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         if (to is { } end) tickets = tickets.Where(t => t.CreatedAt < new DateTimeOffset(end.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         var rows = await tickets.Select(t => new { t.Group, t.Classification, t.CreatedAt, t.ReactionMinutes, t.HandlingMinutes, t.IsOpen, Breached = t.ReactionBreached || t.ResolutionBreached })

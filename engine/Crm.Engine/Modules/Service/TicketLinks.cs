@@ -1,3 +1,4 @@
+using Crm.Modules.Counterparties;
 using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties.Cases;
 using Crm.Platform.Persistence;
@@ -8,12 +9,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Modules.Service;
 
 /// <summary>A ticket linked to a sales case, or turned into a complaint (registered from the ticket and linked back, in one commit).</summary>
-public sealed class TicketLinks(CrmDbContext db, RegisterComplaint registerComplaint, ProcessEngine engine, TimeProvider clock)
+public sealed class TicketLinks(CrmDbContext db, CounterpartyAccess recordAccess, RegisterComplaint registerComplaint, ProcessEngine engine, TimeProvider clock)
 {
     public async Task LinkCaseAsync(Guid ticketId, Guid? caseId, CurrentUser user, CancellationToken cancellationToken)
     {
         var ticket = await WorkableAsync(ticketId, user, cancellationToken);
-        if (caseId is { } id && !await CaseAccess.Visible(db, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (caseId is { } id && !await CaseAccess.Visible(db, recordAccess, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Case {id} does not exist.");
         }
@@ -52,7 +53,7 @@ public sealed class TicketLinks(CrmDbContext db, RegisterComplaint registerCompl
 
     private async Task<Ticket> WorkableAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var ticket = await TicketAccess.Visible(db, user).SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"Ticket {id} does not exist.");
+        var ticket = await TicketAccess.Visible(db, recordAccess, user).SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"Ticket {id} does not exist.");
         return TicketAccess.MayWork(ticket, user) ? ticket : throw new ForbiddenException("Only the ticket's group, its assignee and process owners change it.");
     }
 }

@@ -1,3 +1,4 @@
+using Crm.Modules.Counterparties;
 using Crm.Platform.Identity;
 using Crm.Platform.Persistence;
 using Crm.Workflow.Common;
@@ -13,7 +14,7 @@ public sealed record SlaPlan(DateTimeOffset WarnAt, DateTimeOffset DueAt);
 /// first response, wait for the customer (the clock stops), resume, warn, breach, resolve, close. Handlers call these
 /// with the ticket id from the process's protected variables.
 /// </summary>
-public sealed class TicketSteps(CrmDbContext db, TimeProvider clock)
+public sealed class TicketSteps(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock)
 {
     public const string Reaction = "reaction", Resolution = "resolution";
 
@@ -110,7 +111,7 @@ public sealed class TicketSteps(CrmDbContext db, TimeProvider clock)
     /// <summary>Records that the customer answered (work right checked); the process's message follows in the same commit.</summary>
     public async Task<Ticket> CustomerRepliedAsync(Guid id, string? summary, CurrentUser user, CancellationToken cancellationToken)
     {
-        var ticket = await TicketAccess.Visible(db, user).SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"Ticket {id} does not exist.");
+        var ticket = await TicketAccess.Visible(db, recordAccess, user).SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw new NotFoundException($"Ticket {id} does not exist.");
         if (!TicketAccess.MayWork(ticket, user))
         {
             throw new ForbiddenException("Only the ticket's group, its assignee and process owners record the customer's answer.");

@@ -6,13 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Modules.Service;
 
 /// <summary>A company's timeline shows its tickets' main steps (only of tickets the viewer may see).</summary>
-internal sealed class TicketTimelineSource(CrmDbContext db) : ICounterpartyTimelineSource
+internal sealed class TicketTimelineSource(CrmDbContext db, CounterpartyAccess recordAccess) : ICounterpartyTimelineSource
 {
     private static readonly string[] Shown = ["registered", "responded", "waiting", "customer-replied", "sla-breach", "resolved", "closed", "complaint"];
 
     public async Task<IReadOnlyList<TimelineItem>> TimelineAsync(Guid counterpartyId, CurrentUser user, int limit, CancellationToken cancellationToken)
     {
-        var tickets = TicketAccess.Visible(db, user).Where(t => t.CounterpartyId == counterpartyId);
+        var tickets = TicketAccess.Visible(db, recordAccess, user).Where(t => t.CounterpartyId == counterpartyId);
         var rows = await db.TicketEvents.AsNoTracking()
             .Where(e => Shown.Contains(e.Kind) && tickets.Any(t => t.Id == e.TicketId))
             .OrderByDescending(e => e.At).Take(limit)

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using Crm.Platform.Common;
 using System.Text.Json;
@@ -42,17 +43,22 @@ public sealed record UpdateCaseRequest(int Revision, string? Title, decimal? Val
 [ModuleContract]
 public static class CaseAccess
 {
-    public static bool SeesAll(CurrentUser user) => user.IsProcessOwner || user.Roles.Contains(Roles.Compliance);
+    public static bool SeesAll(CounterpartyAccess recordAccess, CurrentUser user) => recordAccess.SeesAll(user, AccessObjects.Case);
 
-    public static IQueryable<CrmCase> Visible(CrmDbContext db, CurrentUser user)
+    public static IQueryable<CrmCase> Visible(CrmDbContext db, CounterpartyAccess recordAccess, CurrentUser user)
     {
-        if (SeesAll(user))
+        if (!recordAccess.Can(user, AccessObjects.Case, AccessRights.Read))
+        {
+            return db.Cases.Where(c => false);
+        }
+
+        if (SeesAll(recordAccess, user))
         {
             return db.Cases;
         }
 
         var name = user.UserName;
-        var companies = CounterpartyAccess.Visible(db.Counterparties, user);
+        var companies = recordAccess.Visible(db.Counterparties, user);
         return db.Cases.Where(c => c.Owner == name || (c.CounterpartyId != null && companies.Any(x => x.Id == c.CounterpartyId)));
     }
 
@@ -61,14 +67,14 @@ public static class CaseAccess
 }
 
 /// <summary>The case list and the case page: details, edits with a revision check, manual phase moves, and the whole history in one timeline.</summary>
-public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess documents, ActivityDocuments activityDocuments, CustomFieldService customFields, TimeProvider clock)
+public sealed class CaseBook(CrmDbContext db, CounterpartyAccess recordAccess, CaseService cases, DocumentAccess documents, ActivityDocuments activityDocuments, CustomFieldService customFields, TimeProvider clock)
 {
     /// <summary>The entity name of admin-defined case fields (<see cref="CustomFieldService.Entities"/>).</summary>
     public const string CaseEntity = "case";
 
     /// <summary>The fields the case list can filter on for this user (built-in and admin-defined).</summary>
     public async Task<List<ListField>> FieldsAsync(CurrentUser user, CancellationToken cancellationToken) =>
-        RecordFilters.CaseCatalogue(await customFields.ContextAsync(CaseEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user));
+        RecordFilters.CaseCatalogue(await customFields.ContextAsync(CaseEntity, cancellationToken), recordAccess.Fields(user, AccessObjects.Case));
 
     public static readonly IReadOnlyList<string> SortFields = ["created", "title", "value", "probability", "expectedClose", "phase", "owner"];
 
@@ -83,7 +89,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         var rows = await Sorted(cases, query.Sort, query.Descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken);
         if (query.Columns?.Any(c => c.StartsWith("cf.", StringComparison.Ordinal)) == true)
         {
-            var (_, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+            var (_, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], recordAccess.Fields(user, AccessObjects.Case), cancellationToken);
             rows = [.. rows.Select(r => r with { Values = values.GetValueOrDefault(r.Id)?.ToDictionary(v => "cf." + v.Key, v => PersonDirectory.Cell(v.Value)) })];
         }
         return new CaseList(new PagedList<CaseListItem>(rows, total, page, pageSize), groups);
@@ -92,6 +98,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
     /// <summary>The list as .xlsx with the same group, search, filters and order, and the case fields the caller may read.</summary>
     public async Task<byte[]> ExportAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Case, AccessRights.Export);
         var cases = InGroup(await FilteredAsync(query, user, cancellationToken), query.Group);
         if (await cases.Take(CounterpartyService.ExportCap + 1).CountAsync(cancellationToken) > CounterpartyService.ExportCap)
         {
@@ -100,7 +107,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
 
         var chosen = ListPreferences.Resolve(query.Columns, DefaultColumns, await ColumnsAsync(user, cancellationToken));
         var rows = await Sorted(cases, query.Sort, query.Descending).Select(Item()).ToListAsync(cancellationToken);
-        var (_, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+        var (_, values) = await customFields.ColumnsAsync(CaseEntity, [.. rows.Select(r => r.Id)], recordAccess.Fields(user, AccessObjects.Case), cancellationToken);
         Crm.Platform.Audit.Audited.Export(db, user.UserName, "cases", null, new { query.Group, query.Search }, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync(cancellationToken);
         return ExcelWriter.Write("Cases", ["Title", .. chosen.Select(f => f.Label)],
@@ -141,7 +148,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
 
     private async Task<IQueryable<CrmCase>> FilteredAsync(CaseListQuery query, CurrentUser user, CancellationToken cancellationToken)
     {
-        var cases = CaseAccess.Visible(db, user).AsNoTracking();
+        var cases = CaseAccess.Visible(db, recordAccess, user).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = "%" + query.Search.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
@@ -152,7 +159,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         if (!string.IsNullOrWhiteSpace(query.Phase)) cases = cases.Where(c => c.Phase == query.Phase);
         if (query.CounterpartyId is { } counterpartyId) cases = cases.Where(c => c.CounterpartyId == counterpartyId);
         return query.Filters is { Count: > 0 }
-            ? RecordFilters.ApplyToCases(cases, query.Filters, await customFields.ContextAsync(CaseEntity, cancellationToken), CounterpartyAccess.SeesSensitive(user), db)
+            ? RecordFilters.ApplyToCases(cases, query.Filters, await customFields.ContextAsync(CaseEntity, cancellationToken), recordAccess.Fields(user, AccessObjects.Case), db)
             : cases;
     }
 
@@ -173,13 +180,13 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
 
     public async Task<CaseView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var item = await CaseAccess.Visible(db, user).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
+        var item = await CaseAccess.Visible(db, recordAccess, user).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Case {id} does not exist.");
         var counterparty = item.CounterpartyId is { } cid ? await db.Counterparties.Where(c => c.Id == cid).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) : null;
         var person = item.PersonId is { } pid ? await db.Persons.Where(p => p.Id == pid).Select(p => p.FirstName + " " + p.LastName).FirstOrDefaultAsync(cancellationToken) : null;
         var phases = await CasePhases.LoadAsync(db, cancellationToken);
         var context = await customFields.ContextAsync(CaseEntity, cancellationToken);
-        var values = await customFields.ValuesAsync(context, [id], CounterpartyAccess.SeesSensitive(user), cancellationToken);
+        var values = await customFields.ValuesAsync(context, [id], recordAccess.Fields(user, AccessObjects.Case), cancellationToken);
         return new CaseView(item.Id, item.Title, item.Group, item.Phase, item.Owner, item.CounterpartyId, counterparty, item.PersonId, person, item.Value, item.Currency,
             item.Probability, item.ExpectedClose, item.Outcome, item.LostReason, item.CreatedAt, item.ClosedAt, item.InstanceId, await ProcessRunningAsync(item, cancellationToken),
             CaseAccess.MayEdit(item, user), phases.Open, item.Revision)
@@ -194,7 +201,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
     /// </summary>
     public async Task<List<TimelineItem>> TimelineAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var item = await CaseAccess.Visible(db, user).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
+        var item = await CaseAccess.Visible(db, recordAccess, user).AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException($"Case {id} does not exist.");
         var now = clock.GetUtcNow();
         var key = id.ToString();
@@ -235,7 +242,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         if (request.Currency is { } currency && !System.Text.RegularExpressions.Regex.IsMatch(currency, "^[A-Z]{3}$")) errors["currency"] = ["A currency is three capital letters (ISO 4217)."];
         if (request.Owner is { } owner && !await db.Users.AnyAsync(u => u.UserName == owner, cancellationToken)) errors["owner"] = [$"There is no user '{owner}'."];
         var context = await customFields.ContextAsync(CaseEntity, cancellationToken);
-        var values = CustomFieldService.Validate(context, request.CustomFields, CounterpartyAccess.SeesSensitive(user), (field, message) =>
+        var values = CustomFieldService.Validate(context, request.CustomFields, recordAccess.Fields(user, AccessObjects.Case), (field, message) =>
         {
             if (message is not null) errors[field] = [message];
         }, partial: true);
@@ -255,7 +262,7 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
         if (request.CustomFields is { Count: > 0 } given)
         {
             var touched = context.Fields.Where(f => given.ContainsKey(f.Key)).ToList();
-            var before = (await customFields.ValuesAsync(context, [id], true, cancellationToken)).GetValueOrDefault(id);
+            var before = (await customFields.ValuesAsync(context, [id], FieldGate.Everything, cancellationToken)).GetValueOrDefault(id);
             await customFields.StoreAsync(id, [.. touched.Select(f => f.Id)], values, cancellationToken);
             foreach (var field in touched)
             {
@@ -304,8 +311,9 @@ public sealed class CaseBook(CrmDbContext db, CaseService cases, DocumentAccess 
 
     private async Task<CrmCase> RequireEditableAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var visible = await CaseAccess.Visible(db, user).AnyAsync(c => c.Id == id, cancellationToken);
+        var visible = await CaseAccess.Visible(db, recordAccess, user).AnyAsync(c => c.Id == id, cancellationToken);
         var item = visible ? await db.Cases.SingleAsync(c => c.Id == id, cancellationToken) : throw new NotFoundException($"Case {id} does not exist.");
+        recordAccess.Require(user, AccessObjects.Case, AccessRights.Edit);
         return CaseAccess.MayEdit(item, user) ? item : throw new ForbiddenException("Only the case's owner (or a manager) may change it.");
     }
 

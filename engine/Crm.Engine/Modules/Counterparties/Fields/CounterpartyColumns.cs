@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,9 @@ public static class CounterpartyColumns
     public static readonly IReadOnlyList<string> Default = ["name", "nip", "city", "categories", "owner"];
 
     /// <summary>The requested columns, each checked against what the user may read (unknown or sensitive ones are refused by name).</summary>
-    public static List<ListField> Resolve(IReadOnlyList<string>? columns, FieldContext context, CurrentUser user)
+    public static List<ListField> Resolve(IReadOnlyList<string>? columns, FieldContext context, FieldGate gate)
     {
-        var catalogue = CounterpartyFilters.Catalogue(context, user).ToDictionary(f => f.Key, StringComparer.Ordinal);
+        var catalogue = CounterpartyFilters.Catalogue(context, gate).ToDictionary(f => f.Key, StringComparer.Ordinal);
         var keys = columns is { Count: > 0 } ? columns : Default;
         var unknown = keys.Where(k => !catalogue.ContainsKey(k)).ToList();
         return unknown.Count > 0
@@ -27,7 +28,7 @@ public static class CounterpartyColumns
 
     public static async Task<Dictionary<Guid, Dictionary<string, object?>>> ValuesAsync(
         CrmDbContext db, CustomFieldService customFields, FieldContext context, IReadOnlyList<Guid> ids, IReadOnlyList<ListField> columns,
-        CurrentUser user, DateTimeOffset now, CancellationToken cancellationToken)
+        FieldGate gate, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var rows = await db.Counterparties.AsNoTracking().Where(c => ids.Contains(c.Id))
@@ -57,7 +58,7 @@ public static class CounterpartyColumns
         }
 
         var custom = columns.Any(c => c.Key.StartsWith("cf.", StringComparison.Ordinal))
-            ? await customFields.ValuesAsync(context, ids, CounterpartyAccess.SeesSensitive(user), cancellationToken)
+            ? await customFields.ValuesAsync(context, ids, gate, cancellationToken)
             : [];
         var result = new Dictionary<Guid, Dictionary<string, object?>>();
         foreach (var id in ids)

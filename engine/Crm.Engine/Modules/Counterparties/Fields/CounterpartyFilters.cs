@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Platform.Common;
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using System.Globalization;
@@ -41,9 +42,8 @@ public sealed record FieldFilter(string Field, string Op, string? Value)
 /// </summary>
 public static class CounterpartyFilters
 {
-    public static List<ListField> Catalogue(FieldContext context, CurrentUser user)
+    public static List<ListField> Catalogue(FieldContext context, FieldGate gate)
     {
-        var sensitive = CounterpartyAccess.SeesSensitive(user);
         List<ListField> fields =
         [
             new("name", "Name", "text", false, false, []),
@@ -70,30 +70,49 @@ public static class CounterpartyFilters
             new("daysSinceLastContact", "Days since last contact", "number", false, true, []),
             new("turnover", "Turnover (won cases)", "number", false, true, []),
         ];
-        fields.AddRange(RecordFilters.CustomFields(context, sensitive));
-        return [.. fields.Where(f => !f.Sensitive || sensitive)];
+        fields.AddRange(RecordFilters.CustomFields(context, gate));
+        return [.. fields.Where(f => f.Key == "name" || gate.CanRead(f.Key, f.Sensitive))];
     }
 
-    public static IQueryable<Counterparty> Apply(IQueryable<Counterparty> query, IReadOnlyList<FieldFilter> filters, FieldContext context, CurrentUser user,
+    public static IQueryable<Counterparty> Apply(IQueryable<Counterparty> query, IReadOnlyList<FieldFilter> filters, FieldContext context, FieldGate gate,
         CrmDbContext db, DateTimeOffset now)
     {
-        var catalogue = Catalogue(context, user).ToDictionary(f => f.Key, StringComparer.Ordinal);
+        var catalogue = Catalogue(context, gate).ToDictionary(f => f.Key, StringComparer.Ordinal);
         foreach (var filter in filters)
         {
-            if (!catalogue.TryGetValue(filter.Field, out var field))
-            {
-                throw ValidationFailedException.For("filter", $"'{filter.Field}' is not a field you can filter on.");
-            }
-
-            if (!FieldFilter.Operators.Contains(filter.Op))
-            {
-                throw ValidationFailedException.For("filter", $"Use one of the operators {string.Join(", ", FieldFilter.Operators)} (not '{filter.Op}').");
-            }
-
-            query = query.Where(Condition(field, filter, context, db, now));
+            query = query.Where(Condition(filter, catalogue, context, db, now));
         }
 
         return query;
+    }
+
+    /// <summary>All of <paramref name="filters"/> as one condition over every field: a record rule's, written by an admin.</summary>
+    public static Expression<Func<Counterparty, bool>> AllOf(IReadOnlyList<FieldFilter> filters, FieldContext context, CrmDbContext db, DateTimeOffset now)
+    {
+        var catalogue = Catalogue(context, FieldGate.Everything).ToDictionary(f => f.Key, StringComparer.Ordinal);
+        Expression<Func<Counterparty, bool>>? all = null;
+        foreach (var filter in filters)
+        {
+            var condition = Condition(filter, catalogue, context, db, now);
+            all = all is null ? condition : FieldConditions.Combine(all, condition, all: true);
+        }
+
+        return all ?? (c => true);
+    }
+
+    private static Expression<Func<Counterparty, bool>> Condition(FieldFilter filter, Dictionary<string, ListField> catalogue, FieldContext context, CrmDbContext db, DateTimeOffset now)
+    {
+        if (!catalogue.TryGetValue(filter.Field, out var field))
+        {
+            throw ValidationFailedException.For("filter", $"'{filter.Field}' is not a field you can filter on.");
+        }
+
+        if (!FieldFilter.Operators.Contains(filter.Op))
+        {
+            throw ValidationFailedException.For("filter", $"Use one of the operators {string.Join(", ", FieldFilter.Operators)} (not '{filter.Op}').");
+        }
+
+        return Condition(field, filter, context, db, now);
     }
 
     private static Expression<Func<Counterparty, bool>> Condition(ListField field, FieldFilter filter, FieldContext context, CrmDbContext db, DateTimeOffset now)

@@ -10,7 +10,7 @@ public sealed record RelationNode(Guid Id, string? Name, string Kind, bool Visib
 public sealed record RelationTree(RelationNode Root, IReadOnlyList<RelationNode> Partners);
 
 /// <summary>Head office → branch and parent → subsidiary trees (kept acyclic), partnerships, and named groups of counterparties.</summary>
-public sealed class CounterpartyRelations(CrmDbContext db)
+public sealed class CounterpartyRelations(CrmDbContext db, CounterpartyAccess recordAccess)
 {
     private const int MaxDepth = 12, MaxNodes = 500;
 
@@ -26,7 +26,7 @@ public sealed class CounterpartyRelations(CrmDbContext db)
             throw ValidationFailedException.For("childId", "A counterparty cannot be related to itself.");
         }
 
-        var visible = await CounterpartyAccess.Visible(db.Counterparties, user).Where(c => c.Id == parentId || c.Id == childId).CountAsync(cancellationToken);
+        var visible = await recordAccess.Visible(db.Counterparties, user).Where(c => c.Id == parentId || c.Id == childId).CountAsync(cancellationToken);
         if (visible < 2)
         {
             throw new NotFoundException("One of the counterparties does not exist.");
@@ -53,7 +53,7 @@ public sealed class CounterpartyRelations(CrmDbContext db)
 
     public async Task RemoveAsync(Guid parentId, Guid childId, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == parentId || c.Id == childId, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == parentId || c.Id == childId, cancellationToken))
         {
             throw new NotFoundException("The counterparty does not exist.");
         }
@@ -64,7 +64,7 @@ public sealed class CounterpartyRelations(CrmDbContext db)
     /// <summary>The whole tree the counterparty belongs to (from its top-most parent down), and its partners.</summary>
     public async Task<RelationTree> TreeAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {id} does not exist.");
         }
@@ -84,7 +84,7 @@ public sealed class CounterpartyRelations(CrmDbContext db)
         var partners = await db.Set<CounterpartyRelation>().AsNoTracking().Where(r => r.Kind == RelationKind.Partner && (r.ParentId == id || r.ChildId == id))
             .Select(r => r.ParentId == id ? r.ChildId : r.ParentId).ToListAsync(cancellationToken);
         var ids = edges.Select(e => e.ChildId).Append(rootId).Concat(partners).Distinct().ToList();
-        var names = await CounterpartyAccess.Visible(db.Counterparties, user).Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Name })
+        var names = await recordAccess.Visible(db.Counterparties, user).Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Name })
             .ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         RelationNode Node(Guid nodeId, string kind) => new(nodeId, names.GetValueOrDefault(nodeId), kind, names.ContainsKey(nodeId), nodeId == id,
             [.. edges.Where(e => e.ParentId == nodeId).Select(e => Node(e.ChildId, e.Kind.ToString().ToLowerInvariant()))]);
@@ -116,7 +116,7 @@ public sealed class CounterpartyRelations(CrmDbContext db)
 
     public async Task<List<string>> GroupsOfAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {id} does not exist.");
         }
@@ -134,7 +134,7 @@ public sealed class CounterpartyRelations(CrmDbContext db)
             throw ValidationFailedException.For("group", "Give the group name (at most 100 characters).");
         }
 
-        if (!await CounterpartyAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
+        if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == id, cancellationToken))
         {
             throw new NotFoundException($"Counterparty {id} does not exist.");
         }

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using System.Linq.Expressions;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
@@ -20,14 +21,14 @@ public static class CounterpartySorts
     public static bool Supports(ListField field) => BuiltIn.Contains(field.Key) || (field.Key.StartsWith("cf.", StringComparison.Ordinal) && field.Kind != "multichoice");
 
     /// <summary>The field to sort on, checked against what the caller may read; null for the default order (by name, ascending).</summary>
-    public static ListField? Resolve(string? sort, bool descending, FieldContext context, CurrentUser user)
+    public static ListField? Resolve(string? sort, bool descending, FieldContext context, FieldGate gate)
     {
         if (string.IsNullOrWhiteSpace(sort) || (sort == "name" && !descending))
         {
             return null;
         }
 
-        var field = CounterpartyFilters.Catalogue(context, user).FirstOrDefault(f => f.Key == sort.Trim());
+        var field = CounterpartyFilters.Catalogue(context, gate).FirstOrDefault(f => f.Key == sort.Trim());
         return field is { Sortable: true } ? field : throw ValidationFailedException.For("sort", $"'{sort}' is not a field you can sort on.");
     }
 

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -31,7 +32,7 @@ public sealed record FieldContext(IReadOnlyList<CustomFieldDefinition> Fields, I
 }
 
 /// <summary>Admin-defined custom fields: their definitions, validation of values (type, required, pattern, range, choices) and storage.</summary>
-public sealed class CustomFieldService(CrmDbContext db)
+public sealed class CustomFieldService(CrmDbContext db, CounterpartyAccess recordAccess)
 {
     public static readonly IReadOnlyList<string> Entities = ["counterparty", "person", "case"];
 
@@ -51,7 +52,7 @@ public sealed class CustomFieldService(CrmDbContext db)
     public async Task<List<CustomFieldView>> ListAsync(string entity, CurrentUser user, CancellationToken cancellationToken)
     {
         var context = await ContextAsync(entity, cancellationToken);
-        return [.. context.Fields.Where(f => !f.Sensitive || CounterpartyAccess.SeesSensitive(user)).Select(View)];
+        return [.. context.Fields.Where(f => recordAccess.Fields(user, entity).CanRead("cf." + f.Key, f.Sensitive)).Select(View)];
     }
 
     public async Task<Guid> DefineAsync(DefineFieldRequest request, CurrentUser user, CancellationToken cancellationToken)
@@ -134,9 +135,9 @@ public sealed class CustomFieldService(CrmDbContext db)
 
     /// <summary>
     /// Checks the submitted values against the definitions and returns the rows to store (field errors under
-    /// <c>customFields.&lt;key&gt;</c>). Sensitive fields the user may not write are refused, never dropped silently.
+    /// <c>customFields.&lt;key&gt;</c>). Fields the user may not write (field rules, sensitive fields) are refused, never dropped silently.
     /// </summary>
-    public static List<CustomFieldValue> Validate(FieldContext context, IReadOnlyDictionary<string, JsonElement>? input, bool seesSensitive,
+    public static List<CustomFieldValue> Validate(FieldContext context, IReadOnlyDictionary<string, JsonElement>? input, FieldGate gate,
         Action<string, string?> error, bool partial = false)
     {
         var values = new List<CustomFieldValue>();
@@ -156,8 +157,9 @@ public sealed class CustomFieldService(CrmDbContext db)
             }
 
             var texts = present ? Texts(raw) : [];
-            // Setting and clearing (sending null or nothing) a sensitive field both need the right to it.
-            if (present && field.Sensitive && !seesSensitive)
+            // Setting and clearing (sending null or nothing) a field both need the right to write it.
+            var writable = gate.CanWrite("cf." + field.Key, field.Sensitive);
+            if (present && !writable)
             {
                 error(name, $"You may not set '{field.Label}'.");
                 continue;
@@ -165,7 +167,7 @@ public sealed class CustomFieldService(CrmDbContext db)
 
             if (texts.Count == 0)
             {
-                error(name, field.Required && (!field.Sensitive || seesSensitive) ? $"{field.Label} is required." : null);
+                error(name, field.Required && writable ? $"{field.Label} is required." : null);
                 continue;
             }
 
@@ -252,10 +254,10 @@ public sealed class CustomFieldService(CrmDbContext db)
         }
     }
 
-    /// <summary>Display values of the given entities: key → text (multi-choice joined with ", "); sensitive fields only for those allowed.</summary>
-    public async Task<Dictionary<Guid, Dictionary<string, object?>>> ValuesAsync(FieldContext context, IReadOnlyCollection<Guid> ids, bool seesSensitive, CancellationToken cancellationToken)
+    /// <summary>Display values of the given entities: key → text (multi-choice joined with ", "); only the fields the gate lets the user read.</summary>
+    public async Task<Dictionary<Guid, Dictionary<string, object?>>> ValuesAsync(FieldContext context, IReadOnlyCollection<Guid> ids, FieldGate gate, CancellationToken cancellationToken)
     {
-        var fields = context.Fields.Where(f => !f.Sensitive || seesSensitive).ToDictionary(f => f.Id);
+        var fields = context.Fields.Where(f => gate.CanRead("cf." + f.Key, f.Sensitive)).ToDictionary(f => f.Id);
         var fieldIds = fields.Keys.ToList();
         var result = ids.ToDictionary(id => id, _ => new Dictionary<string, object?>(StringComparer.Ordinal));
         if (fieldIds.Count == 0 || ids.Count == 0)
@@ -282,20 +284,20 @@ public sealed class CustomFieldService(CrmDbContext db)
 
     /// <summary>A JSON value as the list of texts it gives (arrays for multi-choice; null and "" are no value).</summary>
     /// <summary>An entity's readable custom fields as export columns, and their values for these records (read in batches of 1 000).</summary>
-    public async Task<(List<ListField> Fields, Dictionary<Guid, Dictionary<string, object?>> Values)> ColumnsAsync(string entity, IReadOnlyList<Guid> ids, bool seesSensitive,
+    public async Task<(List<ListField> Fields, Dictionary<Guid, Dictionary<string, object?>> Values)> ColumnsAsync(string entity, IReadOnlyList<Guid> ids, FieldGate gate,
         CancellationToken cancellationToken)
     {
         var context = await ContextAsync(entity, cancellationToken);
         var values = new Dictionary<Guid, Dictionary<string, object?>>();
         foreach (var batch in ids.Chunk(1_000))
         {
-            foreach (var (id, fields) in await ValuesAsync(context, batch, seesSensitive, cancellationToken))
+            foreach (var (id, fields) in await ValuesAsync(context, batch, gate, cancellationToken))
             {
                 values[id] = fields;
             }
         }
 
-        return ([.. RecordFilters.CustomFields(context, seesSensitive)], values);
+        return ([.. RecordFilters.CustomFields(context, gate)], values);
     }
 
     public static IReadOnlyList<string> Texts(JsonElement value) => value.ValueKind switch

@@ -198,6 +198,14 @@ public static class FieldConditions
         Expression.Lambda<Func<TEntity, bool>>(new Substitute(test.Parameters[0], selector.Body).Visit(test.Body), selector.Parameters);
 
 
+    /// <summary>Either condition (<paramref name="all"/> false) or both (true), on one parameter so EF translates it.</summary>
+    public static Expression<Func<TEntity, bool>> Combine<TEntity>(Expression<Func<TEntity, bool>> left, Expression<Func<TEntity, bool>> right, bool all)
+    {
+        var body = new Substitute(right.Parameters[0], left.Parameters[0]).Visit(right.Body);
+        return Expression.Lambda<Func<TEntity, bool>>(all ? Expression.AndAlso(left.Body, body) : Expression.OrElse(left.Body, body), left.Parameters);
+    }
+
+
     public static double ParseNumber(ListField field, string? value) =>
         double.TryParse((value ?? "").Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) ? n : throw Invalid(field, "a number");
 

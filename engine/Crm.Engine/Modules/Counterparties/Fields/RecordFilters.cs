@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using System.Linq.Expressions;
 using Crm.Workflow.Common;
 using Crm.Modules.Counterparties.Cases;
@@ -11,7 +12,7 @@ namespace Crm.Modules.Counterparties.Fields;
 /// </summary>
 public static class RecordFilters
 {
-    public static List<ListField> PersonCatalogue(FieldContext context, bool seesSensitive) =>
+    public static List<ListField> PersonCatalogue(FieldContext context, FieldGate gate) => Readable(gate,
     [
         new("firstName", "First name", "text", false, false, []),
         new("lastName", "Last name", "text", false, false, []),
@@ -24,10 +25,10 @@ public static class RecordFilters
         new("roles", "Roles", "text", false, false, []),
         new("marketingConsent", "Marketing consent", "bool", false, false, []),
         new("createdAt", "Created", "date", false, false, []),
-        .. CustomFields(context, seesSensitive),
-    ];
+        .. CustomFields(context, gate),
+    ]);
 
-    public static List<ListField> CaseCatalogue(FieldContext context, bool seesSensitive) =>
+    public static List<ListField> CaseCatalogue(FieldContext context, FieldGate gate) => Readable(gate,
     [
         new("title", "Title", "text", false, false, []),
         new("counterparty", "Counterparty", "text", false, false, []),
@@ -38,8 +39,8 @@ public static class RecordFilters
         new("currency", "Currency", "text", false, false, []),
         new("lostReason", "Reason lost", "text", false, false, []),
         new("createdAt", "Created", "date", false, false, []),
-        .. CustomFields(context, seesSensitive),
-    ];
+        .. CustomFields(context, gate),
+    ]);
 
     public static List<ListField> ActivityCatalogue() =>
     [
@@ -91,11 +92,11 @@ public static class RecordFilters
         };
     }
 
-    public static IQueryable<ContactPerson> ApplyToPersons(IQueryable<ContactPerson> query, IReadOnlyList<FieldFilter>? filters, FieldContext context, bool seesSensitive, CrmDbContext db)
+    public static IQueryable<ContactPerson> ApplyToPersons(IQueryable<ContactPerson> query, IReadOnlyList<FieldFilter>? filters, FieldContext context, FieldGate gate, CrmDbContext db)
     {
         foreach (var filter in filters ?? [])
         {
-            var field = Field(PersonCatalogue(context, seesSensitive), filter);
+            var field = Field(PersonCatalogue(context, gate), filter);
             query = query.Where(field.Key switch
             {
                 "firstName" => FieldConditions.Text<ContactPerson>(p => p.FirstName, filter),
@@ -116,11 +117,11 @@ public static class RecordFilters
         return query;
     }
 
-    public static IQueryable<CrmCase> ApplyToCases(IQueryable<CrmCase> query, IReadOnlyList<FieldFilter>? filters, FieldContext context, bool seesSensitive, CrmDbContext db)
+    public static IQueryable<CrmCase> ApplyToCases(IQueryable<CrmCase> query, IReadOnlyList<FieldFilter>? filters, FieldContext context, FieldGate gate, CrmDbContext db)
     {
         foreach (var filter in filters ?? [])
         {
-            var field = Field(CaseCatalogue(context, seesSensitive), filter);
+            var field = Field(CaseCatalogue(context, gate), filter);
             query = query.Where(field.Key switch
             {
                 "title" => FieldConditions.Text<CrmCase>(c => c.Title, filter),
@@ -140,8 +141,8 @@ public static class RecordFilters
     }
 
     /// <summary>The admin-defined fields of an entity as list fields (those the caller may read).</summary>
-    public static IEnumerable<ListField> CustomFields(FieldContext context, bool seesSensitive) =>
-        context.Fields.Where(f => !f.Sensitive || seesSensitive).Select(f => new ListField("cf." + f.Key, f.Label, f.Type switch
+    public static IEnumerable<ListField> CustomFields(FieldContext context, FieldGate gate) =>
+        context.Fields.Where(f => gate.CanRead("cf." + f.Key, f.Sensitive)).Select(f => new ListField("cf." + f.Key, f.Label, f.Type switch
         {
             CustomFieldType.Number => "number",
             CustomFieldType.Date => "date",
@@ -150,6 +151,8 @@ public static class RecordFilters
             CustomFieldType.Choice or CustomFieldType.Dictionary => "choice",
             _ => "text",
         }, f.Sensitive, false, context.Choices(f)));
+
+    private static List<ListField> Readable(FieldGate gate, List<ListField> fields) => [.. fields.Where(f => gate.CanRead(f.Key, f.Sensitive))];
 
     private static ListField Field(List<ListField> catalogue, FieldFilter filter) =>
         catalogue.FirstOrDefault(f => f.Key == filter.Field) ?? throw ValidationFailedException.For("filter", $"'{filter.Field}' is not a field you can filter on.");

@@ -15,7 +15,7 @@ public sealed record TimeCostResult(DateOnly From, DateOnly To, decimal HourlyRa
 /// Time and cost per customer: the duration of done activities in a period, summed per counterparty the caller
 /// may see, priced at an hourly rate (configured default <c>Crm:Reports:HourlyRate</c>, or one given per run).
 /// </summary>
-public sealed class TimeCostReport(CrmDbContext db, IOptions<CrmOptions> options)
+public sealed class TimeCostReport(CrmDbContext db, CounterpartyAccess recordAccess, IOptions<CrmOptions> options)
 {
     public const int MaxRows = 1_000;
 
@@ -34,7 +34,7 @@ public sealed class TimeCostReport(CrmDbContext db, IOptions<CrmOptions> options
 
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var visible = CounterpartyAccess.Visible(db.Counterparties, user);
+        var visible = recordAccess.Visible(db.Counterparties, user);
         var activities = db.Activities.AsNoTracking().Where(a => a.Status == ActivityStatus.Done && a.At >= start && a.At < end);
         if (!string.IsNullOrWhiteSpace(employee))
         {
