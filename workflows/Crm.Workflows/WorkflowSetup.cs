@@ -16,6 +16,8 @@ using Crm.Workflows.DocumentCheckout;
 using Crm.Workflows.MandatoryReading;
 using Crm.Workflows.SalesCycle;
 using Crm.Workflows.ServiceTicket;
+using Crm.Workflows.GdprErasure;
+using Crm.Modules.Counterparties.Gdpr;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Workflows;
@@ -82,6 +84,13 @@ public static class WorkflowSetup
         services.AddScoped<IProcessObjectAccess, SalesCycleObjectAccess>();
         services.AddServiceTaskHandler<MoveCaseHandler>();
         services.AddServiceTaskHandler<RemindCaseOwnerHandler>();
+        // gdpr-erasure (GdprErasure/)
+        services.AddScoped<IErasureProcess, ErasureProcess>();
+        services.AddProtectedVariables(ErasureProcess.Key, ErasureVariables.Names);
+        services.AddScoped<IProcessObjectAccess, ErasureObjectAccess>();
+        services.AddSingleton<ITaskCompletionGuard, ErasureFourEyes>();
+        services.AddServiceTaskHandler<ErasePersonHandler>();
+        services.AddServiceTaskHandler<RejectErasureHandler>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Crm.Modules.Counterparties.Cases;
 using Crm.Modules.Counterparties.Fields;
 using Crm.Modules.Counterparties.Reports;
+using Crm.Modules.Counterparties.Gdpr;
 using Crm.Platform.Access;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,8 @@ public static class CounterpartiesModule
         services.TryAddScoped<CounterpartyAccess>();
         services.TryAddScoped<IAccessFieldCatalogue, CrmAccessCatalogue>();
         services.TryAddScoped<AccessPreview>();
+        services.TryAddScoped<PersonErasure>();
+        services.TryAddScoped<RetentionRules>();
         services.TryAddScoped<CounterpartyService>();
         services.TryAddScoped<CounterpartyMasterData>();
         services.TryAddScoped<CounterpartyMerge>();
@@ -51,6 +54,7 @@ public static class CounterpartiesModule
         app.MapTimeCostApi();
         app.MapFieldAdministrationApi();
         app.MapAccessPreviewApi();
+        app.MapErasureApi();
         return app;
     }
 }

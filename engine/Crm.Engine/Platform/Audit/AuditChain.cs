@@ -48,6 +48,7 @@ internal static class AuditChain
             entry.Sequence = ++sequence;
             entry.At = AuditEntry.Normalize(entry.At == default ? clock.GetUtcNow() : entry.At);
             entry.PreviousHash = previous;
+            entry.DataDigest = entry.Data is null ? null : AuditEntry.Digest(entry.Data);
             entry.Hash = key is null ? entry.ComputeHash() : entry.ComputeKeyedHash(key);
             previous = entry.Hash;
         }

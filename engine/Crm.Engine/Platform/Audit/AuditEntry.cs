@@ -24,6 +24,14 @@ public sealed class AuditEntry
     /// <summary>Details as JSON.</summary>
     public string? Data { get; set; }
     public string? Ip { get; set; }
+    /// <summary>
+    /// SHA-256 of <see cref="Data"/>, set when the row is chained (rows from before have none). The row's hash covers the
+    /// digest instead of the data, so a GDPR erasure can blank the data of rows about the erased person and the chain
+    /// still verifies: <see cref="RedactedFor"/> names the erasure, whose own row is in the chain.
+    /// </summary>
+    public string? DataDigest { get; set; }
+    /// <summary>The erasure request that pseudonymised <see cref="Data"/> (then exactly <see cref="RedactedData"/>); null for intact rows.</summary>
+    public string? RedactedFor { get; set; }
     public string PreviousHash { get; set; } = "";
     public string Hash { get; set; } = "";
 
@@ -37,7 +45,15 @@ public sealed class AuditEntry
 
     private string Content() => string.Join('\u001f',
         Sequence.ToString(CultureInfo.InvariantCulture), At.UtcTicks.ToString(CultureInfo.InvariantCulture), Actor, Action,
-        SubjectType ?? "", SubjectId ?? "", Data ?? "", Ip ?? "", PreviousHash);
+        SubjectType ?? "", SubjectId ?? "", DataDigest is null ? Data ?? "" : "sha256:" + DataDigest, Ip ?? "", PreviousHash);
+
+    public static string Digest(string data) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data)));
+
+    /// <summary>What a pseudonymised row's data reads: nothing of the person, only the erasure that blanked it.</summary>
+    public static string RedactedData(string erasure) => $"{{\"pseudonymised\":\"{erasure}\"}}";
+
+    /// <summary>The action of the row an erasure writes when it is carried out (<see cref="RedactedFor"/> points at its subject id).</summary>
+    public const string ErasureAction = "gdpr.erasure-executed";
 
     /// <summary>
     /// Millisecond precision in UTC: what both stores keep exactly (PostgreSQL microseconds, SQLite's packed
@@ -59,6 +75,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.SubjectId).HasMaxLength(100);
         builder.Property(a => a.Data).HasMaxLength(4000);
         builder.Property(a => a.Ip).HasMaxLength(64);
+        builder.Property(a => a.DataDigest).HasMaxLength(64);
+        builder.Property(a => a.RedactedFor).HasMaxLength(40);
         builder.Property(a => a.PreviousHash).HasMaxLength(64);
         builder.Property(a => a.Hash).HasMaxLength(64);
         builder.HasIndex(a => new { a.Actor, a.At });

@@ -29,6 +29,8 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
         var previous = AuditEntry.Genesis;
         long expected = 1, checkedRows = 0;
         var keyed = false;
+        var erasures = new HashSet<string>(StringComparer.Ordinal);
+        var blanked = new Dictionary<string, long>(StringComparer.Ordinal);   // erasure → first row it blanked
         while (true)
         {
             var rows = await db.AuditLog.AsNoTracking().Where(a => a.Sequence >= expected).OrderBy(a => a.Sequence).Take(Batch).ToListAsync(cancellationToken);
@@ -53,6 +55,28 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
                     return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its keyed hash (altered or forged).");
                 }
 
+                // The hash covers the data's digest: intact data must match it; blanked data must read exactly as an
+                // erasure leaves it, and that erasure must be on record (checked at the end).
+                if (row.DataDigest is not null && row.RedactedFor is null && AuditEntry.Digest(row.Data ?? "") != row.DataDigest)
+                {
+                    return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its keyed hash (altered or forged).");
+                }
+
+                if (row.RedactedFor is { } erasure)
+                {
+                    if (row.DataDigest is null || row.Data != AuditEntry.RedactedData(erasure))
+                    {
+                        return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its keyed hash (altered or forged).");
+                    }
+
+                    blanked.TryAdd(erasure, row.Sequence);
+                }
+
+                if (row.Action == AuditEntry.ErasureAction && row.SubjectId is { } erasureId)
+                {
+                    erasures.Add(erasureId);
+                }
+
                 previous = row.Hash;
                 expected++;
                 checkedRows++;
@@ -60,6 +84,11 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
 
             if (rows.Count < Batch)
             {
+                if (blanked.FirstOrDefault(b => !erasures.Contains(b.Key)) is { Key: not null } unexplained)
+                {
+                    return new AuditVerification(false, checkedRows, unexplained.Value, "The row was blanked, but no erasure on record did it.");
+                }
+
                 return await checkpoints.CheckAsync(cancellationToken) is { } anchorBroken
                     ? new AuditVerification(false, checkedRows, expected, anchorBroken)
                     : new AuditVerification(true, checkedRows, null, null);
