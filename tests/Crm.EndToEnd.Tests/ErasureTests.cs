@@ -33,7 +33,8 @@ public sealed class ErasureTests(BrowserFixture browser) : IClassFixture<Browser
         var ewa = await browser.NewPageAsync();
         await ewa.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Ftasks");
         await browser.SignInAsync(ewa, "ewa", CrmAppFactory.DemoPassword);
-        await ewa.GetByText("Approve the erasure of Erased person", new() { Exact = false }).First.ClickAsync();
+        await ewa.GetByRole(AriaRole.Tab, new() { Name = "Group tasks" }).ClickAsync();
+        await ewa.GetByTestId("task-table").GetByText("Approve the erasure of Erased person", new() { Exact = false }).First.ClickAsync();
         await Assertions.Expect(ewa.GetByTestId("task-links")).ToContainTextAsync("Erasure request");
         await ewa.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
         await ewa.GetByTestId("claim").ClickAsync();
