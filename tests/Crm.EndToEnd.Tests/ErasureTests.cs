@@ -48,7 +48,8 @@ public sealed class ErasureTests(BrowserFixture browser) : IClassFixture<Browser
         await ewa.GotoAsync(browser.BaseUrl + "/gdpr");
         await Assertions.Expect(ewa.GetByTestId("erasures-table")).ToContainTextAsync("erased");
         await ewa.GetByTestId("erasures-table").Locator("tbody tr").First.ClickAsync();
-        await Assertions.Expect(ewa.GetByTestId("certificate")).ToBeVisibleAsync();
+        await Assertions.Expect(ewa).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/gdpr/erasures/[0-9a-f-]+$"));
+        await Assertions.Expect(ewa.GetByTestId("certificate")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Assertions.Expect(ewa.GetByTestId("certificate-audit")).ToContainTextAsync("pseudonymised");
         await ewa.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "erasure-certificate.png"), FullPage = true });
 

@@ -17,13 +17,16 @@ public sealed class PermissionsTests(BrowserFixture browser) : IClassFixture<Bro
         // Rights: everyone's row for complaints, opened by a click, all rights off.
         var rights = page.GetByTestId("rights-table");
         await rights.Locator("tr", new() { HasText = "Everyone" }).Filter(new() { HasText = "Complaints" }).ClickAsync();
+        ILocator Right(string right) => page.Locator($"input[data-testid=right-{right}], [data-testid=right-{right}] input").First;
+        await Assertions.Expect(Right("export")).ToBeCheckedAsync();   // the row is in the form
         foreach (var right in new[] { "read", "create", "edit", "export" })
         {
-            await page.Locator($"input[data-testid=right-{right}], [data-testid=right-{right}] input").First.UncheckAsync();
+            await Right(right).UncheckAsync();
+            await Assertions.Expect(Right(right)).Not.ToBeCheckedAsync();
         }
 
         await page.GetByTestId("rights-save").ClickAsync();
-        await Assertions.Expect(page.GetByText("Saved; in force now.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Saved; in force now.")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(rights.Locator("tr", new() { HasText = "Everyone" }).Filter(new() { HasText = "Complaints" })).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "permissions-rights.png"), FullPage = true });
 

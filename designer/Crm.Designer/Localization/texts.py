@@ -1030,7 +1030,7 @@ T = {
   "Erasure_Erased": ('erased', 'usunięto'),
   "Erasure_Rejected": ('rejected', 'odrzucono'),
   "RequestErasure": ('Request erasure (GDPR)', 'Wnioskuj o usunięcie danych (RODO)'),
-  "RequestErasureHint": ("A second person of the approvers' group approves the erasure; until then nothing changes. Say what the request was: who asked, when, how.", 'Usunięcie zatwierdza druga osoba z grupy zatwierdzających; do tego czasu nic się nie zmienia. Opisz żądanie: kto, kiedy i jak o nie wystąpił.'),
+  "RequestErasureHint": ("A second person (a compliance officer or admin) approves the erasure; until then nothing changes. Say how and when the request came, without the person's name or contact data: the reason is kept on the certificate.", "Usunięcie zatwierdza druga osoba (compliance lub administrator); do tego czasu nic się nie zmienia. Opisz, jak i kiedy wpłynęło żądanie, bez imienia i danych kontaktowych osoby: powód zostaje na zaświadczeniu."),
   "ErasureReason": ('Reason', 'Powód'),
   "SendForApproval": ('Send for approval', 'Wyślij do zatwierdzenia'),
   "ErasureRequested": ('Sent for approval.', 'Wysłano do zatwierdzenia.'),

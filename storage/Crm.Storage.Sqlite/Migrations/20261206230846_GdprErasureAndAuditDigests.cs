@@ -75,14 +75,15 @@ namespace Crm.Storage.Sqlite.Migrations
                 column: "RequestedAt");
             // The audit trail stays append-only, with one exception a GDPR erasure needs: a row chained with a data digest
             // may have its data replaced by the pseudonym of the erasure that names it, every other column unchanged.
+            // (A comparison with NULL is NULL in SQLite: COALESCE makes "not proven allowed" refuse.)
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS audit_log_no_update;");
             migrationBuilder.Sql("""
                 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-                WHEN NOT (OLD."DataDigest" IS NOT NULL AND OLD."RedactedFor" IS NULL AND NEW."RedactedFor" IS NOT NULL
+                WHEN NOT COALESCE((OLD."DataDigest" IS NOT NULL AND OLD."RedactedFor" IS NULL AND NEW."RedactedFor" IS NOT NULL
                     AND NEW."Data" = '{"pseudonymised":"' || NEW."RedactedFor" || '"}'
                     AND NEW."Id" = OLD."Id" AND NEW."Sequence" = OLD."Sequence" AND NEW."At" = OLD."At" AND NEW."Actor" = OLD."Actor"
                     AND NEW."Action" = OLD."Action" AND NEW."SubjectType" IS OLD."SubjectType" AND NEW."SubjectId" IS OLD."SubjectId"
-                    AND NEW."Ip" IS OLD."Ip" AND NEW."PreviousHash" = OLD."PreviousHash" AND NEW."Hash" = OLD."Hash" AND NEW."DataDigest" = OLD."DataDigest")
+                    AND NEW."Ip" IS OLD."Ip" AND NEW."PreviousHash" = OLD."PreviousHash" AND NEW."Hash" = OLD."Hash" AND NEW."DataDigest" = OLD."DataDigest"), 0)
                 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
                 """);
         }

@@ -8,6 +8,7 @@ using Crm.Workflows.DocumentCheckout;
 using Crm.Workflows.MandatoryReading;
 using Crm.Workflows.SalesCycle;
 using Crm.Workflows.ServiceTicket;
+using Crm.Workflows.GdprErasure;
 using Xunit;
 
 namespace Crm.Engine.Tests.Processes;
@@ -31,6 +32,7 @@ public sealed class BuiltInProcessTests
         { "ComplaintHandling", ComplaintProcess.Key, [ComplaintProcess.AnalyseTaskId, ComplaintProcess.DecideTaskId, ComplaintProcess.ApproveTaskId, ComplaintProcess.AnswerTaskId,
             ComplaintProcess.ResolveTaskId], typeof(ComplaintVariables) },
         { "ServiceTicket", TicketProcess.Key, [TicketProcess.RespondTaskId, TicketProcess.WorkTaskId], typeof(TicketVariables) },
+        { "GdprErasure", ErasureProcess.Key, [ErasureProcess.ApproveTaskId], typeof(ErasureVariables) },
     };
 
     [Theory]
@@ -66,7 +68,7 @@ public sealed class BuiltInProcessTests
     {
         var folders = typeof(WorkflowSetup).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".bpmn", StringComparison.Ordinal))
             .Select(n => n.Split('.')[2]).Order().ToList();
-        Assert.Equal(["ArticlePublication", "ComplaintHandling", "DocumentCheckout", "MandatoryReading", "SalesCycle", "ServiceTicket"], folders);
+        Assert.Equal(["ArticlePublication", "ComplaintHandling", "DocumentCheckout", "GdprErasure", "MandatoryReading", "SalesCycle", "ServiceTicket"], folders);
     }
 
     private static XDocument Load(string folder)

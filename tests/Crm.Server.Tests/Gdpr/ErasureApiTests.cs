@@ -65,7 +65,7 @@ public abstract class ErasureApiTests(DatabaseProvider provider)
         // The certificate, and the audit rows about her: kept, pseudonymised, the chain verifying.
         var certificate = await ewa.GetFromJsonAsync<JsonElement>($"/api/gdpr/erasures/{requestId}/certificate");
         Assert.Equal("kasia", certificate.GetProperty("certificate").GetProperty("approvedBy").GetString());
-        Assert.True(certificate.GetProperty("certificate").GetProperty("auditRowsPseudonymised").GetInt32() >= 3);   // created, edited, exported
+        Assert.True(certificate.GetProperty("certificate").GetProperty("auditRowsPseudonymised").GetInt32() >= 2);   // edited, exported (and the erasure's own edit, written blanked)
         Assert.Equal(64, certificate.GetProperty("request").GetProperty("certificateDigest").GetString()!.Length);
         var about = (await ewa.GetFromJsonAsync<JsonElement>($"/api/audit?subjectId={person}&limit=100")).EnumerateArray().ToList();
         Assert.NotEmpty(about);
@@ -81,11 +81,12 @@ public abstract class ErasureApiTests(DatabaseProvider provider)
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         var victim = await db.AuditLog.AsNoTracking().Where(a => a.DataDigest != null && a.RedactedFor == null && a.Data != null).OrderBy(a => a.Sequence).FirstAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlAsync($"UPDATE audit_log SET \"Data\" = {"{}"} WHERE \"Sequence\" = {victim.Sequence}"));
-        var fake = Guid.NewGuid().ToString();
-        await db.Database.ExecuteSqlAsync($"UPDATE audit_log SET \"Data\" = {AuditEntry.RedactedData(fake)}, \"RedactedFor\" = {fake} WHERE \"Sequence\" = {victim.Sequence}");
+        // Blanked in the name of the real erasure, it is still caught: the erasure recorded which rows it blanked.
+        var real = requestId.ToString();
+        await db.Database.ExecuteSqlAsync($"UPDATE audit_log SET \"Data\" = {AuditEntry.RedactedData(real)}, \"RedactedFor\" = {real} WHERE \"Sequence\" = {victim.Sequence}");
         var check = await ewa.GetFromJsonAsync<JsonElement>("/api/audit/verify");
         Assert.False(check.GetProperty("ok").GetBoolean());
-        Assert.Equal(victim.Sequence, check.GetProperty("firstBrokenId").GetInt64());
+        Assert.Contains("not the ones it recorded", check.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

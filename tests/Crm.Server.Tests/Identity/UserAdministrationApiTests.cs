@@ -126,6 +126,10 @@ public abstract class UserAdministrationApiTests(DatabaseProvider provider) : Se
         Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().PostAsJsonAsync("/api/auth/token", new TokenRequest("piotr", CrmAppFactory.DemoPassword))).StatusCode);
 
         using var piotrClient = await App.CreateClientAsAsync("piotr", reset.TemporaryPassword);
+        var gated = await piotrClient.GetAsync("/api/counterparties");
+        Assert.Equal(HttpStatusCode.Forbidden, gated.StatusCode);   // a temporary password opens no API but changing it
+        Assert.Contains("Change your password first", await gated.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await piotrClient.GetAsync("/api/users/me")).StatusCode);
         var wrong = await piotrClient.PostAsJsonAsync("/api/users/me/password", new { currentPassword = "not-it", newPassword = "Piotr-New-2026" });
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         var tooShort = await piotrClient.PostAsJsonAsync("/api/users/me/password", new { currentPassword = reset.TemporaryPassword, newPassword = "short" });

@@ -12,7 +12,7 @@ public sealed class ErasePersonHandler(PersonErasure erasure) : ServiceTaskHandl
 {
     protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ErasureVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
     {
-        await erasure.EraseAsync(variables.ErasureId, context.UserName ?? "system", variables.Comment, variables.DocumentsDecision, cancellationToken);
+        await erasure.EraseAsync(variables.ErasureId, context.InstanceId, context.UserName ?? "", variables.Comment, variables.DocumentsDecision, cancellationToken);
         return new Dictionary<string, JsonNode?> { ["erased"] = true };
     }
 }

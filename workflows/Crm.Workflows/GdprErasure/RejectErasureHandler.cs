@@ -11,7 +11,7 @@ public sealed class RejectErasureHandler(PersonErasure erasure) : ServiceTaskHan
 {
     protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(ErasureVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
     {
-        await erasure.RejectAsync(variables.ErasureId, context.UserName ?? "system", variables.Comment, cancellationToken);
+        await erasure.RejectAsync(variables.ErasureId, context.InstanceId, context.UserName ?? "", variables.Comment, cancellationToken);
         return null;
     }
 }

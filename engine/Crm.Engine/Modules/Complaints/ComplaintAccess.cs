@@ -35,5 +35,5 @@ public static class ComplaintAccess
     /// <summary>Editing details, costs and notes: with the edit right on complaints, the owner, the handling group, process owners. Compliance reads only.</summary>
     public static bool MayEdit(CounterpartyAccess recordAccess, Complaint complaint, CurrentUser user) =>
         recordAccess.Can(user, AccessObjects.Complaint, AccessRights.Edit)
-        && complaint.Owner == user.UserName || user.Groups.Contains(complaint.HandlingGroup) || user.IsProcessOwner;
+        && (complaint.Owner == user.UserName || user.Groups.Contains(complaint.HandlingGroup) || user.IsProcessOwner);
 }

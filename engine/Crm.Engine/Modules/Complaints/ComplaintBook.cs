@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
 using Crm.Modules.Counterparties;
 using Crm.Platform.Common;
@@ -74,6 +75,7 @@ public sealed class ComplaintBook(CrmDbContext db, CounterpartyAccess recordAcce
     /// <summary>The list as .xlsx with the same search, filters and order, and the chosen columns (all when none are given).</summary>
     public async Task<byte[]> ExportAsync(ComplaintListQuery query, IReadOnlyList<string>? columns, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Complaint, AccessRights.Export);
         var chosen = columns is { Count: > 0 } ? columns : Columns;
         if (chosen.FirstOrDefault(c => !Columns.Contains(c)) is { } unknown)
         {

@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Modules.Counterparties;
 using System.Globalization;
 using Crm.Platform.Common;
@@ -106,6 +107,7 @@ public sealed class ComplaintCosts(CrmDbContext db, CounterpartyAccess recordAcc
 
     public async Task<byte[]> ExportAsync(string? by, DateOnly? from, DateOnly? to, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Complaint, AccessRights.Export);
         var report = await ReportAsync(by, from, to, user, cancellationToken);
         Crm.Platform.Audit.Audited.Export(db, user.UserName, "complaint-costs", null, new { report.By, from, to }, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);

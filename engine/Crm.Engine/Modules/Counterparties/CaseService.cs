@@ -141,8 +141,9 @@ public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess
     /// <summary>Open cases per phase (count, value, value weighted by probability), won and lost with reasons; by owner and period when given.</summary>
     public async Task<FunnelReport> FunnelAsync(string? owner, DateOnly? from, DateOnly? to, CurrentUser user, CancellationToken cancellationToken)
     {
-        var query = db.Cases.AsNoTracking();
-        if (!user.IsProcessOwner && !user.Roles.Contains(Roles.Compliance))
+        // The funnel of all cases for those whose rules open every record; the others see their own cases' funnel.
+        var query = Cases.CaseAccess.Visible(db, recordAccess, user).AsNoTracking();
+        if (!Cases.CaseAccess.SeesAll(recordAccess, user))
         {
             query = query.Where(c => c.Owner == user.UserName);
         }
@@ -202,7 +203,9 @@ public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess
             throw new NotFoundException($"Counterparty {counterpartyId} does not exist.");
         }
 
-        return await db.Cases.AsNoTracking().Where(c => c.CounterpartyId == counterpartyId).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken);
+        return recordAccess.Can(user, AccessObjects.Case, AccessRights.Read)
+            ? await db.Cases.AsNoTracking().Where(c => c.CounterpartyId == counterpartyId).OrderByDescending(c => c.CreatedAt).ToListAsync(cancellationToken)
+            : [];
     }
 
 }

@@ -85,7 +85,8 @@ public sealed class CounterpartyAccess(AccessPolicy policy, CrmDbContext db, Tim
     public bool SeesAll(CurrentUser user, string objectType = AccessObjects.Counterparty)
     {
         var snapshot = policy.Current;
-        return snapshot.Rights(user, objectType).HasFlag(AccessRights.Read) && snapshot.RecordRules(user).Any(r => r.Scope == RecordScope.All);
+        return snapshot.Rights(user, objectType).HasFlag(AccessRights.Read) && snapshot.Rights(user, AccessObjects.Counterparty).HasFlag(AccessRights.Read)
+            && snapshot.RecordRules(user).Any(r => r.Scope == RecordScope.All);
     }
 
     public bool Can(CurrentUser user, string objectType, AccessRights right) => policy.Can(user, objectType, right);

@@ -258,10 +258,14 @@ public sealed class CounterpartyMasterData(CrmDbContext db, CounterpartyAccess r
             .Where(a => a.SubjectType == "counterparty" && a.SubjectId == subject && a.Action.StartsWith("crm.counterparty-"))
             .OrderByDescending(a => a.Sequence).Take(200)
             .Select(a => new MasterDataChange(a.At, a.Actor, a.Action, a.Data)).ToListAsync(cancellationToken);
-        // Credit terms are not for everyone's eyes, not even in the history.
+        // What a field rule hides is hidden in the history too: an entry naming such a field shows who and when, not the values.
         var gate = recordAccess.Fields(user);
-        return gate.CanRead("creditLimit") && gate.CanRead("paymentDays") ? rows
-            : [.. rows.Select(r => r.Data is { } data && (data.Contains("\"CreditLimit\"", StringComparison.Ordinal) || data.Contains("\"PaymentDays\"", StringComparison.Ordinal)) ? r with { Data = null } : r)];
+        var hidden = CounterpartyFieldRights.BuiltIn.Where(f => !gate.CanRead(f.Key))
+            .Select(f => "\"" + char.ToUpperInvariant(f.Key[0]) + f.Key[1..] + "\"").ToList();
+        var accountsHidden = !gate.CanRead(CounterpartyFieldRights.BankAccounts);
+        return [.. rows.Select(r => r.Data is { } data
+            && (hidden.Any(field => data.Contains(field, StringComparison.Ordinal)) || (accountsHidden && r.Action.Contains("bank-account", StringComparison.Ordinal)))
+                ? r with { Data = null } : r)];
     }
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -51,7 +51,11 @@ public sealed partial class CounterpartyService
                 c.Addresses.Where(a => a.Kind == AddressKind.Registered && a.ValidFrom <= today && (a.ValidTo == null || a.ValidTo >= today)).Select(a => a.City).FirstOrDefault(),
                 c.Categories, c.Owner, c.Blocks.Any(b => b.LiftedBy == null && b.From <= today && (b.To == null || b.To >= today))))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
-        var rows = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+        var gate = recordAccess.Fields(user);
+        var rows = ids.Where(found.ContainsKey).Select(id => found[id] with
+        {
+            Nip = gate.Shown("nip", found[id].Nip), Categories = gate.Shown("categories", found[id].Categories), Owner = gate.Shown("owner", found[id].Owner),
+        }).ToList();
         if (columns is not null)
         {
             var values = await CounterpartyColumns.ValuesAsync(db, customFields, context, [.. rows.Select(r => r.Id)], columns, recordAccess.Fields(user), clock.GetUtcNow(), cancellationToken);
@@ -120,7 +124,7 @@ public sealed partial class CounterpartyService
         {
             // A search of digits (and separators) is a NIP prefix; anything else is a name (prefix or infix, trigram-indexed).
             var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
-            if (digits.Length >= 3 && search.All(ch => char.IsAsciiDigit(ch) || ch is '-' or ' '))
+            if (digits.Length >= 3 && search.All(ch => char.IsAsciiDigit(ch) || ch is '-' or ' ') && recordAccess.Fields(user).CanRead("nip"))
             {
                 query = query.Where(c => c.Nip != null && c.Nip.StartsWith(digits));
             }

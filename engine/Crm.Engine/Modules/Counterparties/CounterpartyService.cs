@@ -222,7 +222,8 @@ public sealed partial class CounterpartyService(CrmDbContext db, CounterpartyAcc
         var visible = await recordAccess.Visible(db.Counterparties, user).Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
         var hidden = ids.Except(visible).ToList();
         var whom = await db.Counterparties.AsNoTracking().Where(c => hidden.Contains(c.Id)).Select(c => new { c.Id, c.Owner, c.Region }).ToDictionaryAsync(c => c.Id, cancellationToken);
-        return [.. found.Select(f => visible.Contains(f.Id!.Value) ? f
+        var seesNip = recordAccess.Fields(user).CanRead("nip");
+        return [.. found.Select(f => visible.Contains(f.Id!.Value) ? f with { Nip = seesNip ? f.Nip : null }
             : new DuplicateCandidate(null, null, null, f.Reason, string.Join(", ", new[] { whom[f.Id!.Value].Owner, whom[f.Id!.Value].Region is { } r ? $"region {r}" : null }.OfType<string>()) is { Length: > 0 } ask ? ask : "an administrator"))];
     }
 

@@ -141,6 +141,11 @@ public sealed class CrmActivityService(CrmDbContext db, CounterpartyAccess recor
     public async Task<List<ContactPerson>> PersonsAsync(Guid counterpartyId, CurrentUser user, CancellationToken cancellationToken)
     {
         await RequireVisibleAsync(counterpartyId, user, cancellationToken);
+        if (!recordAccess.Can(user, AccessObjects.Person, AccessRights.Read))
+        {
+            return [];
+        }
+
         var persons = await db.Persons.AsNoTracking().Where(p => p.CounterpartyId == counterpartyId).OrderBy(p => p.LastName).ToListAsync(cancellationToken);
         if (!recordAccess.Fields(user, AccessObjects.Person).CanRead(PersonCard.PersonalData, sensitive: true))
         {

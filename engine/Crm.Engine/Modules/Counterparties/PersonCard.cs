@@ -110,7 +110,7 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
 
         (person.MarketingConsent, person.ConsentSource) = (request.MarketingConsent, request.MarketingConsent ? Clean(request.ConsentSource) : null);
         person.ConsentAt = request.MarketingConsent ? person.ConsentAt : null;
-        var contacts = (request.Contacts ?? []).Where(c => !string.IsNullOrWhiteSpace(c.Value)).Select(c => new PersonContact
+        var contacts = (request.Contacts ?? []).Where(c => !string.IsNullOrWhiteSpace(c.Value) && (personal || !c.Private)).Select(c => new PersonContact
         {
             PersonId = id, Kind = c.Kind!.Trim().ToLowerInvariant(), Value = c.Value!.Trim(), Label = Clean(c.Label), Private = c.Private,
         }).ToList();
@@ -154,12 +154,19 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
                 _ => "The kind is email or phone.",
             };
             if (problem is not null) errors[$"contacts[{i}]"] = [problem];
-            else if (contact.Private && !personal) errors[$"contacts[{i}]"] = ["Private contacts are personal data: you may not set them."];
+            else if (contact.Private && !personal && !person.Contacts.Any(c => c.Private && c.Value == value))
+            {
+                errors[$"contacts[{i}]"] = ["Private contacts are personal data: you may not set them."];
+            }
         }
 
-        var personalGiven = request.Birthday is not null || Clean(request.NameDay) is not null || Clean(request.Anniversaries) is not null || Clean(request.Family) is not null
-            || Clean(request.Hobbies) is not null || Clean(request.PrivateAddress) is not null;
-        if (personalGiven && !personal)
+        // Those who may read but not write personal data get it back from the form unchanged: only a change is refused.
+        // (Empty is what a form sends for data it did not show: not a change either.)
+        static bool Differs(string? given, string? stored) => Clean(given) is { } value && value != stored;
+        var personalChanged = (request.Birthday is { } birthday && birthday != person.Birthday) || Differs(request.NameDay, person.NameDay)
+            || Differs(request.Anniversaries, person.Anniversaries) || Differs(request.Family, person.Family) || Differs(request.Hobbies, person.Hobbies)
+            || Differs(request.PrivateAddress, person.PrivateAddress);
+        if (personalChanged && !personal)
         {
             errors["personal"] = ["Birthday, name day, anniversaries, family, hobbies and the private address are personal data: you may not set them."];
         }

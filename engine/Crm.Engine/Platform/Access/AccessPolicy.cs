@@ -19,6 +19,7 @@ public sealed class AccessPolicy(IServiceScopeFactory scopes, TimeProvider clock
 
     private readonly Lock _reloading = new();
     private volatile AccessSnapshot? _snapshot;
+    private long _generation;   // moves with every change on this node: a reload that began before it is not kept
 
     public AccessSnapshot Current
     {
@@ -48,7 +49,14 @@ public sealed class AccessPolicy(IServiceScopeFactory scopes, TimeProvider clock
                     return fresh;
                 }
 
-                return _snapshot = Load();
+                var generation = Interlocked.Read(ref _generation);
+                var loaded = Load();
+                if (Interlocked.Read(ref _generation) == generation)
+                {
+                    _snapshot = loaded;
+                }
+
+                return loaded;
             }
             finally
             {
@@ -58,7 +66,11 @@ public sealed class AccessPolicy(IServiceScopeFactory scopes, TimeProvider clock
     }
 
     /// <summary>After a rule changed here: the next question reads the rules again.</summary>
-    public void Invalidate() => _snapshot = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _snapshot = null;
+    }
 
     public bool Can(CurrentUser user, string objectType, AccessRights right) => Current.Rights(user, objectType).HasFlag(right);
 
@@ -75,13 +87,14 @@ public sealed class AccessPolicy(IServiceScopeFactory scopes, TimeProvider clock
     private AccessSnapshot Load()
     {
         // Synchronous on purpose: callers build queries synchronously, and this runs once per MaxAge per node.
+        var loadedAt = clock.GetUtcNow();   // before reading: a change committed meanwhile is read again on time
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         return new AccessSnapshot(
             [.. db.Set<AccessRight>().AsNoTracking()],
             [.. db.Set<RecordRule>().AsNoTracking()],
             [.. db.Set<FieldRule>().AsNoTracking()],
-            clock.GetUtcNow());
+            loadedAt);
     }
 
     public static string Verb(AccessRights right) => right switch
@@ -140,11 +153,22 @@ public sealed class FieldGate(IReadOnlyDictionary<string, FieldLevel> levels)
     /// <summary>For the product's own work (rules, merges): every field.</summary>
     public static readonly FieldGate Everything = new(new Dictionary<string, FieldLevel>(StringComparer.Ordinal) { [AccessObjects.SensitiveFields] = FieldLevel.Write });
 
-    /// <summary>A field named by a rule for this user goes by that rule; else an ordinary field is writable and a sensitive one goes by the sensitive-fields rules.</summary>
-    public FieldLevel Level(string field, bool sensitive) =>
-        levels.TryGetValue(field, out var named) ? named
-        : !sensitive ? FieldLevel.Write
-        : levels.TryGetValue(AccessObjects.SensitiveFields, out var level) ? level : FieldLevel.Hidden;
+    /// <summary>
+    /// The most generous of the rules that apply: those naming the field, and for a sensitive field the sensitive-fields
+    /// rules too. With none, an ordinary field is writable and a sensitive one hidden.
+    /// </summary>
+    public FieldLevel Level(string field, bool sensitive)
+    {
+        var named = levels.TryGetValue(field, out var n) ? n : (FieldLevel?)null;
+        var wildcard = sensitive && levels.TryGetValue(AccessObjects.SensitiveFields, out var w) ? w : (FieldLevel?)null;
+        return (named, wildcard) switch
+        {
+            (null, null) => sensitive ? FieldLevel.Hidden : FieldLevel.Write,
+            ({ } a, null) => a,
+            (null, { } b) => b,
+            ({ } a, { } b) => a > b ? a : b,
+        };
+    }
 
     public bool CanRead(string field, bool sensitive) => Level(field, sensitive) >= FieldLevel.Read;
 

@@ -3,31 +3,55 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Platform.Audit;
 
-/// <summary>What pseudonymising the audit rows about someone did: rows blanked, and older rows it could not touch.</summary>
-public sealed record AuditRedactionResult(int Pseudonymised, int KeptFromBefore);
+/// <summary>What pseudonymising the audit rows about someone did: the rows blanked (by sequence), and older rows it could not touch.</summary>
+public sealed record AuditRedactionResult(IReadOnlyList<long> Blanked, int KeptFromBefore)
+{
+    /// <summary>What the erasure's own audit row records, so the verifier can tell these rows from any others blanked.</summary>
+    public string BlankedDigest => AuditEntry.Digest(string.Join(',', Blanked));
+}
 
 /// <summary>
 /// GDPR erasure in the audit trail: rows about an erased person keep who did what and when, but their data is replaced
 /// by a pointer to the erasure. Rows chained with a data digest (<see cref="AuditEntry.DataDigest"/>) can be blanked and
-/// the chain still verifies; rows written before digests existed would break it, so they are left and counted (they
-/// are read by compliance and admins only). The database trigger allows exactly this change and nothing else.
+/// the chain still verifies; the erasure's own row records which rows it blanked (<see cref="AuditRedactionResult.BlankedDigest"/>),
+/// so the verifier refuses a row blanked by anyone else. Rows written before digests existed would break the chain, so
+/// they are left and counted (only compliance and admins read the audit trail). Rows about the person written by the
+/// same unit of work are written pseudonymised (<see cref="CrmDbContext.PseudonymiseNewAuditRowsAbout"/>).
 /// </summary>
 public static class AuditRedaction
 {
-    /// <summary>Blanks the rows whose subject is <paramref name="subjectId"/> or whose data names it; saved with the caller's changes.</summary>
+    /// <summary>Blanks the stored rows whose subject is <paramref name="subjectId"/> or whose data names it; saved with the caller's changes.</summary>
     public static async Task<AuditRedactionResult> PseudonymiseAsync(CrmDbContext db, string subjectId, string erasure, CancellationToken cancellationToken)
     {
         var rows = await db.AuditLog.Where(a => a.RedactedFor == null && a.Action != AuditEntry.ErasureAction
                 && (a.SubjectId == subjectId || (a.Data != null && a.Data.Contains(subjectId))))
-            .ToListAsync(cancellationToken);
-        var blanked = 0;
+            .OrderBy(a => a.Sequence).ToListAsync(cancellationToken);
+        var blanked = new List<long>();
         foreach (var row in rows.Where(r => r.DataDigest is not null))
         {
             row.Data = AuditEntry.RedactedData(erasure);
             row.RedactedFor = erasure;
-            blanked++;
+            blanked.Add(row.Sequence);
         }
 
+        db.PseudonymiseNewAuditRowsAbout(subjectId, erasure);
         return new AuditRedactionResult(blanked, rows.Count(r => r.DataDigest is null));
+    }
+
+    /// <summary>Writes the unit of work's new rows about an erased subject pseudonymised (called when they are chained).</summary>
+    internal static void Apply(CrmDbContext db, IEnumerable<AuditEntry> pending)
+    {
+        foreach (var entry in pending.Where(e => e.Action != AuditEntry.ErasureAction && e.RedactedFor is null))
+        {
+            foreach (var (subject, erasure) in db.AuditPseudonyms)
+            {
+                if (entry.SubjectId == subject || entry.Data?.Contains(subject, StringComparison.Ordinal) == true)
+                {
+                    entry.Data = AuditEntry.RedactedData(erasure);
+                    entry.RedactedFor = erasure;
+                    break;
+                }
+            }
+        }
     }
 }

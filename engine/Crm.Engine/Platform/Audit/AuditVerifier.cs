@@ -29,8 +29,8 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
         var previous = AuditEntry.Genesis;
         long expected = 1, checkedRows = 0;
         var keyed = false;
-        var erasures = new HashSet<string>(StringComparer.Ordinal);
-        var blanked = new Dictionary<string, long>(StringComparer.Ordinal);   // erasure → first row it blanked
+        var erasures = new Dictionary<string, (long Sequence, string? Blanked)>(StringComparer.Ordinal);   // erasure → its row and what it says it blanked
+        var blanked = new Dictionary<string, List<long>>(StringComparer.Ordinal);                         // erasure → rows found blanked for it
         while (true)
         {
             var rows = await db.AuditLog.AsNoTracking().Where(a => a.Sequence >= expected).OrderBy(a => a.Sequence).Take(Batch).ToListAsync(cancellationToken);
@@ -64,17 +64,21 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
 
                 if (row.RedactedFor is { } erasure)
                 {
-                    if (row.DataDigest is null || row.Data != AuditEntry.RedactedData(erasure))
+                    if (row.DataDigest is null || row.Data != AuditEntry.RedactedData(erasure) || row.Action == AuditEntry.ErasureAction)
                     {
                         return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its keyed hash (altered or forged).");
                     }
 
-                    blanked.TryAdd(erasure, row.Sequence);
+                    // Written pseudonymised, its hash covers that; blanked later, its erasure must say so.
+                    if (AuditEntry.Digest(row.Data) != row.DataDigest)
+                    {
+                        (blanked.TryGetValue(erasure, out var rowsOf) ? rowsOf : blanked[erasure] = []).Add(row.Sequence);
+                    }
                 }
 
                 if (row.Action == AuditEntry.ErasureAction && row.SubjectId is { } erasureId)
                 {
-                    erasures.Add(erasureId);
+                    erasures[erasureId] = (row.Sequence, ErasedRows(row.Data));
                 }
 
                 previous = row.Hash;
@@ -84,15 +88,37 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
 
             if (rows.Count < Batch)
             {
-                if (blanked.FirstOrDefault(b => !erasures.Contains(b.Key)) is { Key: not null } unexplained)
+                if (blanked.FirstOrDefault(b => !erasures.ContainsKey(b.Key)) is { Key: not null } unexplained)
                 {
-                    return new AuditVerification(false, checkedRows, unexplained.Value, "The row was blanked, but no erasure on record did it.");
+                    return new AuditVerification(false, checkedRows, unexplained.Value[0], "The row was blanked, but no erasure on record did it.");
+                }
+
+                foreach (var (erasure, (sequence, recorded)) in erasures)
+                {
+                    var found = blanked.GetValueOrDefault(erasure) ?? [];
+                    if (recorded is null || AuditEntry.Digest(string.Join(',', found)) != recorded)
+                    {
+                        return new AuditVerification(false, checkedRows, found.Count > 0 ? found[0] : sequence, "The rows blanked for an erasure are not the ones it recorded.");
+                    }
                 }
 
                 return await checkpoints.CheckAsync(cancellationToken) is { } anchorBroken
                     ? new AuditVerification(false, checkedRows, expected, anchorBroken)
                     : new AuditVerification(true, checkedRows, null, null);
             }
+        }
+    }
+
+    /// <summary>The digest of the rows an erasure blanked, as its own row recorded it.</summary>
+    private static string? ErasedRows(string? data)
+    {
+        try
+        {
+            return data is null ? null : System.Text.Json.JsonDocument.Parse(data).RootElement.TryGetProperty("blanked", out var value) ? value.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 

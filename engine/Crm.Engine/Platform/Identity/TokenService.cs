@@ -85,7 +85,7 @@ public sealed class TokenService(CrmDbContext db, TimeProvider clock, IOptions<C
                 t.CreatedAt,
                 t.LastUsedAt,
                 Claims = new UserClaims(t.User!.Id, t.User.UserName, t.User.DisplayName, t.User.SecurityStamp, t.User.IsDemo,
-                    t.User.Roles.Select(r => r.Role).ToList(), t.User.Groups.Select(g => g.Group!.Name).ToList()),
+                    t.User.Roles.Select(r => r.Role).ToList(), t.User.Groups.Select(g => g.Group!.Name).ToList()) { MustChangePassword = t.User.MustChangePassword },
             })
             .SingleOrDefaultAsync(cancellationToken);
         // Tokens made before every token had an expiry live at most the admin's maximum from their creation.

@@ -15,10 +15,11 @@ public static class CounterpartyColumns
     {
         var catalogue = CounterpartyFilters.Catalogue(context, gate).ToDictionary(f => f.Key, StringComparer.Ordinal);
         var keys = columns is { Count: > 0 } ? columns : Default;
-        var unknown = keys.Where(k => !catalogue.ContainsKey(k)).ToList();
+        // A default column a field rule hides is left out (the list still opens); any other hidden or unknown one is refused.
+        var unknown = keys.Where(k => !catalogue.ContainsKey(k) && !Default.Contains(k)).ToList();
         return unknown.Count > 0
             ? throw ValidationFailedException.For("columns", $"Not a column you can see: {string.Join(", ", unknown)}.")
-            : [.. keys.Distinct(StringComparer.Ordinal).Select(k => catalogue[k])];
+            : [.. keys.Distinct(StringComparer.Ordinal).Where(catalogue.ContainsKey).Select(k => catalogue[k])];
     }
 
     private sealed record RowData(

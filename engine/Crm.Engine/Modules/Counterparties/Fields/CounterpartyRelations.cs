@@ -1,3 +1,4 @@
+using Crm.Platform.Access;
 using Crm.Workflow.Common;
 using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,7 @@ public sealed class CounterpartyRelations(CrmDbContext db, CounterpartyAccess re
 
     public async Task AddAsync(Guid parentId, Guid childId, string? kind, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Edit);
         if (!Enum.TryParse<RelationKind>(kind, ignoreCase: true, out var relation) || !Enum.IsDefined(relation))
         {
             throw ValidationFailedException.For("kind", "Use one of: branch, subsidiary, partner.");
@@ -53,6 +55,7 @@ public sealed class CounterpartyRelations(CrmDbContext db, CounterpartyAccess re
 
     public async Task RemoveAsync(Guid parentId, Guid childId, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Edit);
         if (!await recordAccess.Visible(db.Counterparties, user).AnyAsync(c => c.Id == parentId || c.Id == childId, cancellationToken))
         {
             throw new NotFoundException("The counterparty does not exist.");
@@ -128,6 +131,7 @@ public sealed class CounterpartyRelations(CrmDbContext db, CounterpartyAccess re
     /// <summary>Puts the counterparty in the named group (created on first use) or takes it out.</summary>
     public async Task SetMembershipAsync(Guid id, string? group, bool member, CurrentUser user, CancellationToken cancellationToken)
     {
+        recordAccess.Require(user, AccessObjects.Counterparty, AccessRights.Edit);
         var name = group?.Trim() ?? "";
         if (name.Length is 0 or > 100)
         {

@@ -13,7 +13,11 @@ public sealed record DefineFieldRequest(
     IReadOnlyList<string>? Options = null, string? DictionaryKey = null, bool Sensitive = false);
 
 public sealed record CustomFieldView(Guid Id, string Entity, string Key, string Label, string Type, bool Required, string? Pattern, double? Min, double? Max,
-    IReadOnlyList<string> Options, string? DictionaryKey, bool Sensitive);
+    IReadOnlyList<string> Options, string? DictionaryKey, bool Sensitive)
+{
+    /// <summary>Whether the field rules let the user who listed it change it (forms show it read-only and do not send it otherwise).</summary>
+    public bool Writable { get; init; } = true;
+}
 
 /// <summary>
 /// What validation and rendering of custom fields need, loaded once per request: the active field definitions
@@ -52,7 +56,8 @@ public sealed class CustomFieldService(CrmDbContext db, CounterpartyAccess recor
     public async Task<List<CustomFieldView>> ListAsync(string entity, CurrentUser user, CancellationToken cancellationToken)
     {
         var context = await ContextAsync(entity, cancellationToken);
-        return [.. context.Fields.Where(f => recordAccess.Fields(user, entity).CanRead("cf." + f.Key, f.Sensitive)).Select(View)];
+        var gate = recordAccess.Fields(user, entity);
+        return [.. context.Fields.Where(f => gate.CanRead("cf." + f.Key, f.Sensitive)).Select(f => View(f) with { Writable = gate.CanWrite("cf." + f.Key, f.Sensitive) })];
     }
 
     public async Task<Guid> DefineAsync(DefineFieldRequest request, CurrentUser user, CancellationToken cancellationToken)

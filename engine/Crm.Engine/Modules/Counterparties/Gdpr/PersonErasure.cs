@@ -103,14 +103,13 @@ public sealed class PersonErasure(CrmDbContext db, CounterpartyAccess recordAcce
             : throw new ConflictException("The erasure has not been carried out, so there is no certificate yet.");
     }
 
-    /// <summary>The approver said yes (called by the process, in its engine command): erase, pseudonymise, certify.</summary>
-    public async Task<ErasureCertificate> EraseAsync(Guid requestId, string approvedBy, string? note, string? documentsDecision, CancellationToken cancellationToken)
+    /// <summary>
+    /// The approver said yes (called by the request's own process instance, in its engine command): erase, pseudonymise,
+    /// certify. Nothing is saved here: the engine's one commit saves the erasure with the process step, or neither.
+    /// </summary>
+    public async Task<ErasureCertificate> EraseAsync(Guid requestId, Guid instanceId, string approvedBy, string? note, string? documentsDecision, CancellationToken cancellationToken)
     {
-        var request = await db.Set<ErasureRequest>().SingleAsync(r => r.Id == requestId, cancellationToken);
-        if (request.Status != ErasureStatus.AwaitingApproval)
-        {
-            throw new ConflictException($"The request is {request.Status}, not awaiting approval.");
-        }
+        var request = await RequireDecidableAsync(requestId, instanceId, approvedBy, cancellationToken);
 
         var person = await db.Persons.Include(p => p.Contacts).SingleAsync(p => p.Id == request.PersonId, cancellationToken);
         (person.FirstName, person.LastName) = ("Erased", "person " + request.PersonLabel[^8..]);
@@ -127,8 +126,8 @@ public sealed class PersonErasure(CrmDbContext db, CounterpartyAccess recordAcce
         var now = clock.GetUtcNow();
         (request.Status, request.DecidedBy, request.DecidedAt, request.DecisionNote, request.DocumentsDecision) =
             (ErasureStatus.Erased, approvedBy, now, note, documentsDecision ?? "keep");
-        await db.SaveChangesAsync(cancellationToken);   // the edit's own audit row (names before and after) is pseudonymised next
 
+        // Stored rows about her are blanked; the rows this very change writes (names before and after) are written blanked.
         var subject = request.Id.ToString();
         var audit = await AuditRedaction.PseudonymiseAsync(db, person.Id.ToString(), subject, cancellationToken);
         var kept = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -142,29 +141,51 @@ public sealed class PersonErasure(CrmDbContext db, CounterpartyAccess recordAcce
         }
 
         var certificate = new ErasureCertificate(request.Id, request.PersonLabel, request.Reason, request.RequestedBy, request.RequestedAt, approvedBy, now,
-            ClearedFields, contacts, values.Count, notes.Count, audit.Pseudonymised, audit.KeptFromBefore, Documents(request), request.DocumentsDecision!, kept);
+            ClearedFields, contacts, values.Count, notes.Count, audit.Blanked.Count, audit.KeptFromBefore, Documents(request), request.DocumentsDecision!, kept);
         request.Certificate = JsonSerializer.Serialize(certificate, Json);
         request.CertificateDigest = AuditEntry.Digest(request.Certificate);
         db.AuditLog.Add(Audited.Row(approvedBy, AuditEntry.ErasureAction, "erasure", subject, now, null, new
         {
-            person = request.PersonLabel, requestedBy = request.RequestedBy, approvedBy, auditRowsPseudonymised = audit.Pseudonymised, certificate = request.CertificateDigest,
+            person = request.PersonLabel, requestedBy = request.RequestedBy, approvedBy, blankedRows = audit.Blanked.Count, blanked = audit.BlankedDigest,
+            certificate = request.CertificateDigest,
         }));
-        await db.SaveChangesAsync(cancellationToken);
         return certificate;
     }
 
-    /// <summary>The approver said no (called by the process).</summary>
-    public async Task RejectAsync(Guid requestId, string rejectedBy, string? note, CancellationToken cancellationToken)
+    /// <summary>The approver said no (called by the request's own process instance; saved by its engine command).</summary>
+    public async Task RejectAsync(Guid requestId, Guid instanceId, string rejectedBy, string? note, CancellationToken cancellationToken)
     {
-        var request = await db.Set<ErasureRequest>().SingleAsync(r => r.Id == requestId, cancellationToken);
+        var request = await RequireDecidableAsync(requestId, instanceId, rejectedBy, cancellationToken);
+        (request.Status, request.DecidedBy, request.DecidedAt, request.DecisionNote) = (ErasureStatus.Rejected, rejectedBy, clock.GetUtcNow(), note);
+        db.AuditLog.Add(Audited.Row(rejectedBy, "gdpr.erasure-rejected", "erasure", request.Id.ToString(), clock.GetUtcNow(), null, new { person = request.PersonLabel, note }));
+    }
+
+    /// <summary>
+    /// Four eyes, enforced here and not only on the task: the decision comes from the instance the request started, from a
+    /// compliance officer or admin, and never from whoever asked.
+    /// </summary>
+    private async Task<ErasureRequest> RequireDecidableAsync(Guid requestId, Guid instanceId, string decidedBy, CancellationToken cancellationToken)
+    {
+        var request = await db.Set<ErasureRequest>().SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken)
+            ?? throw new NotFoundException($"Erasure request {requestId} does not exist.");
+        if (request.InstanceId != instanceId)
+        {
+            throw new ForbiddenException("Only the request's own approval process decides it.");
+        }
+
         if (request.Status != ErasureStatus.AwaitingApproval)
         {
             throw new ConflictException($"The request is {request.Status}, not awaiting approval.");
         }
 
-        (request.Status, request.DecidedBy, request.DecidedAt, request.DecisionNote) = (ErasureStatus.Rejected, rejectedBy, clock.GetUtcNow(), note);
-        db.AuditLog.Add(Audited.Row(rejectedBy, "gdpr.erasure-rejected", "erasure", request.Id.ToString(), clock.GetUtcNow(), null, new { person = request.PersonLabel, note }));
-        await db.SaveChangesAsync(cancellationToken);
+        if (decidedBy == request.RequestedBy)
+        {
+            throw new ForbiddenException("Four eyes: whoever asked for an erasure may not decide it.");
+        }
+
+        var roles = await db.UserRoles.AsNoTracking().Where(r => db.Users.Any(u => u.Id == r.UserId && u.UserName == decidedBy && u.IsActive)).Select(r => r.Role).ToListAsync(cancellationToken);
+        return roles.Contains(Roles.Admin) || roles.Contains(Roles.Compliance) ? request
+            : throw new ForbiddenException("Only a compliance officer or an admin decides an erasure.");
     }
 
     public static string Pseudonym(Guid personId) => "Erased person " + personId.ToString("N")[^8..];
