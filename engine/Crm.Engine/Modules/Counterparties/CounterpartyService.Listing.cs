@@ -137,7 +137,9 @@ public sealed partial class CounterpartyService
 
         if (!string.IsNullOrWhiteSpace(category))
         {
-            query = query.Where(CounterpartyFilters.HasCategory(category));
+            // Filtering on a field one may not read would reveal its values.
+            query = recordAccess.Fields(user).CanRead("categories") ? query.Where(CounterpartyFilters.HasCategory(category))
+                : throw ValidationFailedException.For("category", "Categories are not a field you can filter on.");
         }
 
         return filters is { Count: > 0 } ? CounterpartyFilters.Apply(query, filters, context, recordAccess.Fields(user), db, clock.GetUtcNow()) : query;

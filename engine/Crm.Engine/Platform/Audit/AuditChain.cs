@@ -23,7 +23,7 @@ internal static class AuditChain
         var key = services?.GetService(typeof(AuditKey)) as AuditKey;
         AuditRules.Derive(db, clock.GetUtcNow());
         var pending = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        AuditRedaction.Apply(db, pending);
+        AuditRedaction.Apply(pending);
         if (pending.Count == 0)
         {
             return null;

@@ -16,7 +16,8 @@ public sealed record AuditRedactionResult(IReadOnlyList<long> Blanked, int KeptF
 /// the chain still verifies; the erasure's own row records which rows it blanked (<see cref="AuditRedactionResult.BlankedDigest"/>),
 /// so the verifier refuses a row blanked by anyone else. Rows written before digests existed would break the chain, so
 /// they are left and counted (only compliance and admins read the audit trail). Rows about the person written by the
-/// same unit of work are written pseudonymised (<see cref="CrmDbContext.PseudonymiseNewAuditRowsAbout"/>).
+/// same unit of work are written pseudonymised: the erasure's own new row names the subject, so the rule lives and dies
+/// with the unit of work (a failed or retried one leaves nothing behind on a pooled context).
 /// </summary>
 public static class AuditRedaction
 {
@@ -34,24 +35,43 @@ public static class AuditRedaction
             blanked.Add(row.Sequence);
         }
 
-        db.PseudonymiseNewAuditRowsAbout(subjectId, erasure);
-        return new AuditRedactionResult(blanked, rows.Count(r => r.DataDigest is null));
+        return new AuditRedactionResult(blanked, rows.Count(r => r.DataDigest is null && r.Data is not null));
     }
 
-    /// <summary>Writes the unit of work's new rows about an erased subject pseudonymised (called when they are chained).</summary>
-    internal static void Apply(CrmDbContext db, IEnumerable<AuditEntry> pending)
+    /// <summary>Writes the unit of work's new rows about a subject erased in it pseudonymised (called when they are chained).</summary>
+    internal static void Apply(IReadOnlyList<AuditEntry> pending)
     {
+        var erased = pending.Where(e => e.Action == AuditEntry.ErasureAction && e.SubjectId is not null)
+            .Select(e => (Subject: SubjectOf(e.Data), Erasure: e.SubjectId!)).Where(p => p.Subject is not null).ToList();
+        if (erased.Count == 0)
+        {
+            return;
+        }
+
         foreach (var entry in pending.Where(e => e.Action != AuditEntry.ErasureAction && e.RedactedFor is null))
         {
-            foreach (var (subject, erasure) in db.AuditPseudonyms)
+            foreach (var (subject, erasure) in erased)
             {
-                if (entry.SubjectId == subject || entry.Data?.Contains(subject, StringComparison.Ordinal) == true)
+                if (entry.SubjectId == subject || entry.Data?.Contains(subject!, StringComparison.Ordinal) == true)
                 {
                     entry.Data = AuditEntry.RedactedData(erasure);
                     entry.RedactedFor = erasure;
                     break;
                 }
             }
+        }
+    }
+
+    private static string? SubjectOf(string? data)
+    {
+        try
+        {
+            return data is not null && System.Text.Json.JsonDocument.Parse(data).RootElement.TryGetProperty("subject", out var subject)
+                && subject.ValueKind == System.Text.Json.JsonValueKind.String ? subject.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 }

@@ -31,6 +31,7 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
         var keyed = false;
         var erasures = new Dictionary<string, (long Sequence, string? Blanked)>(StringComparer.Ordinal);   // erasure → its row and what it says it blanked
         var blanked = new Dictionary<string, List<long>>(StringComparer.Ordinal);                         // erasure → rows found blanked for it
+        var named = new Dictionary<string, long>(StringComparer.Ordinal);                                  // erasure → first row naming it
         while (true)
         {
             var rows = await db.AuditLog.AsNoTracking().Where(a => a.Sequence >= expected).OrderBy(a => a.Sequence).Take(Batch).ToListAsync(cancellationToken);
@@ -69,7 +70,9 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
                         return new AuditVerification(false, checkedRows, row.Sequence, "The row's content does not match its keyed hash (altered or forged).");
                     }
 
-                    // Written pseudonymised, its hash covers that; blanked later, its erasure must say so.
+                    // Written pseudonymised, its hash covers that; blanked later, its erasure must say so. Either way the
+                    // erasure it names must be on record.
+                    named.TryAdd(erasure, row.Sequence);
                     if (AuditEntry.Digest(row.Data) != row.DataDigest)
                     {
                         (blanked.TryGetValue(erasure, out var rowsOf) ? rowsOf : blanked[erasure] = []).Add(row.Sequence);
@@ -88,9 +91,9 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
 
             if (rows.Count < Batch)
             {
-                if (blanked.FirstOrDefault(b => !erasures.ContainsKey(b.Key)) is { Key: not null } unexplained)
+                if (named.FirstOrDefault(b => !erasures.ContainsKey(b.Key)) is { Key: not null } unexplained)
                 {
-                    return new AuditVerification(false, checkedRows, unexplained.Value[0], "The row was blanked, but no erasure on record did it.");
+                    return new AuditVerification(false, checkedRows, unexplained.Value, "The row was blanked, but no erasure on record did it.");
                 }
 
                 foreach (var (erasure, (sequence, recorded)) in erasures)
@@ -114,7 +117,8 @@ public sealed class AuditVerifier(CrmDbContext db, AuditKey key, AuditCheckpoint
     {
         try
         {
-            return data is null ? null : System.Text.Json.JsonDocument.Parse(data).RootElement.TryGetProperty("blanked", out var value) ? value.GetString() : null;
+            return data is not null && System.Text.Json.JsonDocument.Parse(data).RootElement.TryGetProperty("blanked", out var value)
+                && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
         }
         catch (System.Text.Json.JsonException)
         {

@@ -144,10 +144,11 @@ public sealed class PersonErasure(CrmDbContext db, CounterpartyAccess recordAcce
             ClearedFields, contacts, values.Count, notes.Count, audit.Blanked.Count, audit.KeptFromBefore, Documents(request), request.DocumentsDecision!, kept);
         request.Certificate = JsonSerializer.Serialize(certificate, Json);
         request.CertificateDigest = AuditEntry.Digest(request.Certificate);
+        // Its row names whom it erased (an id): the rows this unit of work writes about them are written pseudonymised.
         db.AuditLog.Add(Audited.Row(approvedBy, AuditEntry.ErasureAction, "erasure", subject, now, null, new
         {
-            person = request.PersonLabel, requestedBy = request.RequestedBy, approvedBy, blankedRows = audit.Blanked.Count, blanked = audit.BlankedDigest,
-            certificate = request.CertificateDigest,
+            subject = person.Id.ToString(), person = request.PersonLabel, requestedBy = request.RequestedBy, approvedBy, blankedRows = audit.Blanked.Count,
+            blanked = audit.BlankedDigest, certificate = request.CertificateDigest,
         }));
         return certificate;
     }
