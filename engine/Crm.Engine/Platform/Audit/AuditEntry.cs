@@ -52,6 +52,26 @@ public sealed class AuditEntry
     /// <summary>What a pseudonymised row's data reads: nothing of the person, only the erasure that blanked it.</summary>
     public static string RedactedData(string erasure) => $"{{\"pseudonymised\":\"{erasure}\"}}";
 
+    /// <summary>A string property of a row's JSON data (null when absent, not a string, or the data is not JSON).</summary>
+    public static string? DataProperty(string? data, string name)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(data);
+            return document.RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root && root.TryGetProperty(name, out var value)
+                && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The action of the row an erasure writes when it is carried out (<see cref="RedactedFor"/> points at its subject id).</summary>
     public const string ErasureAction = "gdpr.erasure-executed";
 

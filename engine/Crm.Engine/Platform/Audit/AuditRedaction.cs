@@ -42,7 +42,7 @@ public static class AuditRedaction
     internal static void Apply(IReadOnlyList<AuditEntry> pending)
     {
         var erased = pending.Where(e => e.Action == AuditEntry.ErasureAction && e.SubjectId is not null)
-            .Select(e => (Subject: SubjectOf(e.Data), Erasure: e.SubjectId!)).Where(p => p.Subject is not null).ToList();
+            .Select(e => (Subject: AuditEntry.DataProperty(e.Data, "subject"), Erasure: e.SubjectId!)).Where(p => p.Subject is not null).ToList();
         if (erased.Count == 0)
         {
             return;
@@ -59,19 +59,6 @@ public static class AuditRedaction
                     break;
                 }
             }
-        }
-    }
-
-    private static string? SubjectOf(string? data)
-    {
-        try
-        {
-            return data is not null && System.Text.Json.JsonDocument.Parse(data).RootElement.TryGetProperty("subject", out var subject)
-                && subject.ValueKind == System.Text.Json.JsonValueKind.String ? subject.GetString() : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
         }
     }
 }
