@@ -1,3 +1,4 @@
+#pragma warning disable CA1861 // literal arrays are the readable way to write test data
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -62,6 +63,40 @@ public abstract class GdprExportTests(DatabaseProvider provider) : ServerTestBas
         using var second = JsonDocument.Parse(await new StreamReader(again.GetEntry("person.json")!.Open()).ReadToEndAsync());
         Assert.Contains(second.RootElement.GetProperty("access and changes (audit trail)").EnumerateArray(),
             a => a.GetProperty("action").GetString() == "gdpr.exported" && a.GetProperty("actor").GetString() == "ewa");
+    }
+
+    [Fact]
+    public async Task TheExport_NamesOnlyDocumentsTheOfficerMayRead_AndCountsTheOthers()
+    {
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        using var anna = await App.CreateClientAsAsync("anna");
+        using var ewa = await App.CreateClientAsAsync("ewa");
+        var company = await IdAsync(await kasia.PostAsJsonAsync("/api/counterparties", new { name = "Drukarnia Pod Wagą", region = "sales" }));
+        var person = await IdAsync(await anna.PostAsJsonAsync("/api/persons", new { counterpartyId = company, firstName = "Olga", lastName = "Papier" }));
+        var folders = await anna.GetFromJsonAsync<JsonElement>("/api/folders");
+        var umowy = folders.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "Umowy").GetProperty("id").GetString()!;
+        var upload = new MultipartFormDataContent { { new StringContent(umowy), "folderId" }, { new ByteArrayContent("Umowa poufna"u8.ToArray()), "file", "umowa-poufna-olga.txt" } };
+        var document = await IdAsync(await anna.PostAsync("/api/documents", upload));
+        await IdAsync(await anna.PostAsJsonAsync("/api/activities", new { counterpartyId = company, personId = person, type = "email", subject = "Contract", status = "done", documentIds = new[] { document } }));
+
+        async Task<JsonElement> DocumentsSectionAsync(HttpClient client)
+        {
+            using var zip = new ZipArchive(await (await client.GetAsync($"/api/persons/{person}/gdpr-export")).Content.ReadAsStreamAsync(), ZipArchiveMode.Read);
+            using var json = JsonDocument.Parse(await new StreamReader(zip.GetEntry("person.json")!.Open()).ReadToEndAsync());
+            return json.RootElement.GetProperty("documents").Clone();
+        }
+
+        // Compliance reads the contracts folder: named in her export.
+        Assert.Contains("umowa-poufna-olga", (await DocumentsSectionAsync(ewa)).GetRawText(), StringComparison.Ordinal);
+
+        // The document narrowed to the sales group: the admin still sees it named; for the compliance officer it is only counted.
+        Assert.Equal(HttpStatusCode.OK, (await kasia.PutAsJsonAsync($"/api/documents/{document}/permissions",
+            new[] { new { principalType = "group", principalId = "sales", rights = new[] { "read", "download", "write" } } })).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await ewa.GetAsync($"/api/documents/{document}")).StatusCode);
+        Assert.Contains("umowa-poufna-olga", (await DocumentsSectionAsync(kasia)).GetRawText(), StringComparison.Ordinal);
+        var hers = (await DocumentsSectionAsync(ewa)).GetRawText();
+        Assert.DoesNotContain("umowa-poufna-olga", hers, StringComparison.Ordinal);
+        Assert.Contains("\"withheld\": 1", hers, StringComparison.Ordinal);
     }
 
     private static async Task<Guid> IdAsync(HttpResponseMessage response)

@@ -34,7 +34,7 @@ public sealed record PersonExportFile(byte[] Content, string FileName);
 /// mention them, the audit rows about them, and every other module's rows (<see cref="IPersonDataSource"/>).
 /// The export itself is an audit row.
 /// </summary>
-public sealed class PersonDataExport(CrmDbContext db, TimeProvider clock, IEnumerable<IPersonDataSource> sources)
+public sealed class PersonDataExport(CrmDbContext db, Crm.Modules.Documents.DocumentAccess documents, TimeProvider clock, IEnumerable<IPersonDataSource> sources)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -85,8 +85,12 @@ public sealed class PersonDataExport(CrmDbContext db, TimeProvider clock, IEnume
 
         var activityIds = activities.Select(a => a.Id).ToList();
         var documentIds = await db.Set<ActivityDocument>().AsNoTracking().Where(l => activityIds.Contains(l.ActivityId)).Select(l => l.DocumentId).Distinct().ToListAsync(cancellationToken);
-        sections.Add(("documents", [.. (await db.Documents.AsNoTracking().Where(d => documentIds.Contains(d.Id)).ToListAsync(cancellationToken))
-            .Select(d => Row(("id", d.Id), ("title", d.Title), ("type", d.Type), ("owner", d.Owner), ("receivedAt", d.ReceivedAt)))]));
+        // Only documents the exporting officer may read are named (titles can be telling); the others are counted.
+        var readable = (await documents.ReadableAsync(user, cancellationToken)).AsNoTracking().Where(d => documentIds.Contains(d.Id));
+        var withheld = documentIds.Count - await readable.CountAsync(cancellationToken);
+        sections.Add(("documents", [.. (await readable.ToListAsync(cancellationToken))
+            .Select(d => Row(("id", d.Id), ("title", d.Title), ("type", d.Type), ("owner", d.Owner), ("receivedAt", d.ReceivedAt))),
+            .. Enumerable.Repeat(Row(("withheld", withheld), ("why", "documents you may not read; ask their folder's managers")), withheld > 0 ? 1 : 0)]));
 
         // Tasks link to a person through their linking variables (personId), stored as JSON text on the task.
         var idText = personId.ToString();
