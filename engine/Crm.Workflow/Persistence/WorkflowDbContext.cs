@@ -67,6 +67,37 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
         return result;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> (reads, then saves) in one transaction that no other writer of the same
+    /// <paramref name="lockKey"/> interleaves with: PostgreSQL takes the advisory lock, SQLite its write lock (behind
+    /// the write gate, entered first as every save does). For a check that must still hold when its save commits.
+    /// </summary>
+    public async Task<T> SerializedAsync<T>(long lockKey, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        var gate = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<IWriteGate>().FirstOrDefault();
+        if (gate is not null)
+        {
+            await gate.EnterAsync(this, cancellationToken);
+        }
+
+        try
+        {
+            await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+            if (!IsSqlite)
+            {
+                await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", cancellationToken);
+            }
+
+            var result = await work();
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            gate?.Leave(this);
+        }
+    }
+
     /// <summary>The save itself; a derived context wraps it (e.g. to chain audit rows in the same transaction).</summary>
     protected virtual Task<int> SaveChangesCoreAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken) =>
         base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);

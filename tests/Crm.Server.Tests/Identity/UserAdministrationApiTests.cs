@@ -216,6 +216,36 @@ public abstract class UserAdministrationApiTests(DatabaseProvider provider) : Se
         Assert.Contains("expiresInDays", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TwoAdminsRemovingEachOtherAtOnce_LeaveOneAdmin_WhoWorksOn()
+    {
+        using var admin = await App.CreateClientAsAsync("admin");
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        var adminId = await UserIdAsync(admin, "admin");
+        var kasiaId = await UserIdAsync(admin, "kasia");
+        for (var round = 0; round < 3; round++)
+        {
+            // Each demotes the other at the same instant: exactly one may win.
+            var results = await Task.WhenAll(
+                admin.PutAsJsonAsync($"/api/users/{kasiaId}", new { displayName = "Katarzyna Wójcik", roles = L("staff"), groups = L("office") }),
+                kasia.PutAsJsonAsync($"/api/users/{adminId}", new { displayName = "Administrator", roles = L("staff"), groups = Array.Empty<string>() }));
+            Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.OK));
+            // The other is refused: the last admin (400), or no longer an admin by the time it is authorised (403).
+            Assert.Equal(1, results.Count(r => r.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden));
+
+            // The one left is an admin and works on: gives the other the role back for the next round.
+            var (winner, loserId) = results[0].StatusCode == HttpStatusCode.OK ? (admin, kasiaId) : (kasia, adminId);
+            Assert.Equal(HttpStatusCode.OK, (await winner.GetAsync("/api/users")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await winner.PutAsJsonAsync($"/api/users/{loserId}",
+                loserId == kasiaId ? new { displayName = "Katarzyna Wójcik", roles = L("admin", "staff"), groups = L("office") }
+                    : new { displayName = "Administrator", roles = L("admin"), groups = Array.Empty<string>() })).StatusCode);
+        }
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        Assert.Equal(2, await db.UserRoles.CountAsync(r => r.Role == "admin"));
+    }
+
     private static string[] L(params string[] values) => values;
 
     private static async Task<Guid> UserIdAsync(HttpClient admin, string userName) =>

@@ -85,9 +85,10 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
             errors["managerId"] = [problem];
         }
 
-        if (user.Roles.Any(r => r.Role == Roles.Admin) && !roles.Contains(Roles.Admin) && !await AnotherActiveAdminAsync(id, cancellationToken))
+        var removesAdmin = user.IsActive && user.Roles.Any(r => r.Role == Roles.Admin) && !roles.Contains(Roles.Admin);
+        if (removesAdmin && !await AnotherActiveAdminAsync(id, cancellationToken))
         {
-            errors["roles"] = ["This is the last active administrator; give another user the admin role first."];
+            errors["roles"] = [LastAdmin];
         }
 
         if (errors.Count > 0)
@@ -101,7 +102,14 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
         user.Roles.RemoveAll(r => !roles.Contains(r.Role));
         user.Roles.AddRange(roles.Where(r => user.Roles.All(x => x.Role != r)).Select(r => new UserRole { Role = r }));
         var current = user.Groups.Select(m => m.Group!.Name).ToList();
-        await db.SaveChangesAsync(cancellationToken);
+        if (removesAdmin)
+        {
+            await SaveRemovingAnAdminAsync(id, () => ValidationFailedException.For("roles", LastAdmin), cancellationToken);
+        }
+        else
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
 
         // Memberships go through the directory: joining a group starts what it implies (e.g. mandatory readings).
         foreach (var joined in groups.Where(g => !current.Contains(g.Name)))
@@ -143,7 +151,14 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
                 await RevokeTokensAsync(id, includeNamed: true, cancellationToken);   // enabling again does not bring them back
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            if (!active && user.Roles.Any(r => r.Role == Roles.Admin))
+            {
+                await SaveRemovingAnAdminAsync(id, () => new ConflictException("This is the last active administrator."), cancellationToken);
+            }
+            else
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
             tokens.Clear();
         }
 
@@ -292,6 +307,24 @@ public sealed class UserAdministration(CrmDbContext db, IPasswordHasher<User> ha
 
         return null;
     }
+
+    private const string LastAdmin = "This is the last active administrator; give another user the admin role first.";
+    private const long LastAdminLock = 0x4352_4D41_444D_494E;   // "CRMADMIN"
+
+    /// <summary>
+    /// Demoting or disabling an admin checks again, under a lock and in the save's own transaction, that another active
+    /// admin remains: two admins removing each other at the same instant leave one, not none.
+    /// </summary>
+    private Task<int> SaveRemovingAnAdminAsync(Guid id, Func<Exception> lastOne, CancellationToken cancellationToken) =>
+        db.SerializedAsync(LastAdminLock, async () =>
+        {
+            if (!await AnotherActiveAdminAsync(id, cancellationToken))
+            {
+                throw lastOne();
+            }
+
+            return await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
 
     private Task<bool> AnotherActiveAdminAsync(Guid exceptId, CancellationToken cancellationToken) =>
         db.Users.AnyAsync(u => u.Id != exceptId && u.IsActive && u.Roles.Any(r => r.Role == Roles.Admin), cancellationToken);
