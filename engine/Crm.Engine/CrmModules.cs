@@ -3,6 +3,7 @@ using Crm.Modules.Counterparties;
 using Crm.Modules.Service;
 using Crm.Modules.Documents;
 using Crm.Modules.Knowledge;
+using Crm.Modules.Mail;
 using Crm.Platform.Audit;
 using Crm.Platform.Identity;
 using Crm.Platform.Notifications;
@@ -33,6 +34,7 @@ public static class CrmModules
         services.AddCounterpartiesModule();
         services.AddComplaintsModule();
         services.AddServiceModule();
+        services.AddMailModule();
         return services;
     }
 }

@@ -14,6 +14,7 @@ using Crm.Platform.Audit;
 using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Service;
+using Crm.Modules.Mail;
 using Crm.Modules.Documents;
 using Crm.Workflows;
 using Crm.Server.Hosting;
@@ -47,6 +48,7 @@ try
     builder.Services.AddCounterpartiesModule();                                // counterparties, persons, activities, cases
     builder.Services.AddComplaintsModule();                                    // complaints, their costs and settings
     builder.Services.AddServiceModule();                                       // service desk: tickets, SLA, queues
+    builder.Services.AddMailModule();                                          // mail accounts, import, outbox
     builder.Services.AddCrmWorkflows();                                        // built-in processes and their handlers
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
@@ -88,6 +90,7 @@ try
     app.MapCounterpartiesModule(); // /api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases
     app.MapComplaintsModule();     // /api/complaints, /api/complaint-costs, /api/complaint-settings
     app.MapServiceModule();        // /api/tickets, /api/service-settings, /api/sla-policies
+    app.MapMailModule();           // /api/admin/mail-accounts, /api/mail
     app.MapDocumentsModule();      // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}

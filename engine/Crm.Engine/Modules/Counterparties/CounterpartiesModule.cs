@@ -27,6 +27,7 @@ public static class CounterpartiesModule
         services.TryAddScoped<CrmActivityService>();
         services.TryAddScoped<NoteBook>();
         services.TryAddScoped<ActivityDocuments>();
+        services.TryAddScoped<Correspondents>();
         services.TryAddScoped<PersonDirectory>();
         services.TryAddScoped<PersonCard>();
         services.TryAddScoped<ActivityBook>();

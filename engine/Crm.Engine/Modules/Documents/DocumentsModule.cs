@@ -17,6 +17,7 @@ public static class DocumentsModule
         services.TryAddScoped<DocumentService>();
         services.TryAddScoped<FolderService>();
         services.TryAddScoped<RecordFolders>();
+        services.TryAddScoped<RecordDocuments>();
         services.TryAddScoped<Checkout.CheckOut>();
         services.TryAddScoped<Checkout.CheckIn>();
         services.TryAddScoped<Checkout.CancelCheckOut>();

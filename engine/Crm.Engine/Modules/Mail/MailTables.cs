@@ -1,0 +1,12 @@
+using Crm.Modules.Mail;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Platform.Persistence;
+
+/// <summary>The mail module's tables in the product's one context (a mail, its documents and its activity commit together).</summary>
+public sealed partial class CrmDbContext
+{
+    public DbSet<MailAccount> MailAccounts => Set<MailAccount>();
+    public DbSet<MailMessage> MailMessages => Set<MailMessage>();
+    public DbSet<MailAttachment> MailAttachments => Set<MailAttachment>();
+}

@@ -1,0 +1,75 @@
+using Crm.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Modules.Mail;
+
+/// <summary>Mail settings (<c>Crm:Mail</c>).</summary>
+public sealed class MailOptions
+{
+    public const string Section = "Crm:Mail";
+
+    /// <summary>How often each account's mailbox is read and the outbox is sent.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often the outbox is looked at (sending should not wait for the next import).</summary>
+    public TimeSpan SendInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public int MaxSendAttempts { get; set; } = 8;
+    /// <summary>Set false to run neither import nor sending on this node (a node for the web only).</summary>
+    public bool Worker { get; set; } = true;
+}
+
+/// <summary>Imports every enabled account each poll interval and sends the outbox in between.</summary>
+public sealed class MailWorker(IServiceScopeFactory scopes, IOptions<MailOptions> options, ILogger<MailWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Worker)
+        {
+            return;
+        }
+
+        var nextImport = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<MailOutbox>().SendDueAsync(stoppingToken);
+                if (DateTimeOffset.UtcNow >= nextImport)
+                {
+                    nextImport = DateTimeOffset.UtcNow + options.Value.PollInterval;
+                    await ImportAllAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Mail pass failed; trying again shortly");
+            }
+
+            await Task.Delay(options.Value.SendInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ImportAllAsync(CancellationToken stoppingToken)
+    {
+        List<Guid> ids;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            ids = await scope.ServiceProvider.GetRequiredService<CrmDbContext>().MailAccounts.AsNoTracking()
+                .Where(a => a.ImportEnabled && !a.Archived && a.ImapHost != null).Select(a => a.Id).ToListAsync(stoppingToken);
+        }
+
+        foreach (var id in ids)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var run = await scope.ServiceProvider.GetRequiredService<MailImport>().RunAsync(id, stoppingToken);
+            if (run.Imported > 0)
+            {
+                logger.LogInformation("Imported {Count} mail(s) from account {Account} ({Unassigned} unassigned)", run.Imported, id, run.Unassigned);
+            }
+        }
+    }
+}
