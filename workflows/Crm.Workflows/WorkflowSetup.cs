@@ -28,6 +28,9 @@ public static class WorkflowSetup
     /// <summary>Each built-in process: its starter (the contract its module owns) and its handlers.</summary>
     public static IServiceCollection AddCrmWorkflows(this IServiceCollection services)
     {
+        // Mail/: any process sends e-mail through the outbox (service task, message throw or end event)
+        services.AddServiceTaskHandler<Mail.SendMailHandler>();
+
         // document-checkout (DocumentCheckout/)
         services.AddScoped<ICheckoutProcess, CheckoutProcess>();
         services.AddProtectedVariables(CheckoutProcess.Key, [.. CheckoutVariables.Names, "action", "file"]);

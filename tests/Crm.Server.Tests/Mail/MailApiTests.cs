@@ -207,6 +207,56 @@ public abstract class MailApiTests(DatabaseProvider provider) : ServerTestBase(p
         Assert.Equal(company, reply.GetProperty("counterpartyId").GetGuid());
     }
 
+    [Fact]
+    public async Task AProcessSendsMail_ThroughAMessageEndEvent_OnceEvenWhenTheStepIsRetried()
+    {
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        var mailbox = $"proces-{_suffix}@test.local";
+        var customer = $"klient-proc-{_suffix}@test.local";
+        await MailTestKit.CreateAccountAsync(kasia, $"Process {_suffix}", mailbox, "office");
+        var company = await CreatedIdAsync(await kasia.PostAsJsonAsync("/api/counterparties", new { name = $"Proces {_suffix}", region = "office" }));
+        var bpmn = $$"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:crm="http://workflow-crm.org/schema/bpmn/1.0" id="d" targetNamespace="t">
+              <bpmn:process id="confirm-{{_suffix}}" isExecutable="true">
+                <bpmn:startEvent id="start"/>
+                <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="mailed"/>
+                <bpmn:endEvent id="mailed" crm:handler="crm.mail.send">
+                  <bpmn:extensionElements>
+                    <crm:input name="account" value="Process {{_suffix}}"/>
+                    <crm:input name="to" value="${customerEmail}"/>
+                    <crm:input name="subject" value="Potwierdzenie zamówienia ${orderNo}"/>
+                    <crm:input name="body" value="Dziękujemy za zamówienie ${orderNo}."/>
+                    <crm:input name="counterpartyId" value="${companyId}"/>
+                  </bpmn:extensionElements>
+                  <bpmn:messageEventDefinition/>
+                </bpmn:endEvent>
+              </bpmn:process>
+            </bpmn:definitions>
+            """;
+        var deployed = await kasia.PostAsync("/api/process-definitions", new StringContent(bpmn, Encoding.UTF8, "application/xml"));
+        Assert.True(deployed.IsSuccessStatusCode, await deployed.Content.ReadAsStringAsync());
+        var started = await kasia.PostAsJsonAsync("/api/process-instances", new { processKey = $"confirm-{_suffix}", variables = new { customerEmail = customer, orderNo = "ZAM/7", companyId = company.ToString() } });
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+
+        // The step retried with the same idempotency key finds the mail it queued.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var outbox = scope.ServiceProvider.GetRequiredService<MailOutbox>();
+            var input = new ComposeMail(Guid.Empty, customer, null, "Retry", "x", null, null, null, null, null);
+            var once = await outbox.QueueForProcessAsync($"Process {_suffix}", input, "kasia", "same-step", CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<CrmDbContext>().SaveChangesAsync();
+            var again = await outbox.QueueForProcessAsync($"Process {_suffix}", input, "kasia", "same-step", CancellationToken.None);
+            Assert.Equal(once.Id, again.Id);
+        }
+
+        Assert.Equal(2, await SendDueAsync());
+        var received = await MailTestKit.WaitForAsync(customer, 2);
+        Assert.Equal(2, received.Count);
+        Assert.Contains(received, m => m.Subject == "Potwierdzenie zamówienia ZAM/7" && m.TextBody?.Contains("zamówienie ZAM/7", StringComparison.Ordinal) == true);
+        Assert.Contains("Potwierdzenie zamówienia ZAM/7", await kasia.GetStringAsync($"/api/counterparties/{company}/timeline"), StringComparison.Ordinal);
+    }
+
     private async Task<int> SendDueAsync()
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -101,6 +101,25 @@ public sealed class Correspondents(CrmDbContext db, CounterpartyAccess recordAcc
         }
     }
 
+    /// <summary>For a mail a process sends with no user behind the step: the company exists and the person and case are its own.</summary>
+    public async Task RequireExistsAsync(MailFilingTarget target, CancellationToken cancellationToken)
+    {
+        if (!await db.Counterparties.AnyAsync(c => c.Id == target.CounterpartyId, cancellationToken))
+        {
+            throw new NotFoundException($"Counterparty {target.CounterpartyId} does not exist.");
+        }
+
+        if (target.PersonId is { } personId && !await db.Persons.AnyAsync(p => p.Id == personId && p.CounterpartyId == target.CounterpartyId, cancellationToken))
+        {
+            throw new NotFoundException($"Person {personId} does not exist at this counterparty.");
+        }
+
+        if (target.CaseId is { } caseId && !await db.Cases.AnyAsync(c => c.Id == caseId && c.CounterpartyId == target.CounterpartyId, cancellationToken))
+        {
+            throw new NotFoundException($"Case {caseId} does not exist at this counterparty.");
+        }
+    }
+
     /// <summary>Companies the user sees among these ids (a mail list shows a filing only to those who see the company).</summary>
     public async Task<HashSet<Guid>> VisibleOfAsync(IReadOnlyCollection<Guid> counterpartyIds, CurrentUser user, CancellationToken cancellationToken) =>
         counterpartyIds.Count == 0 ? [] :

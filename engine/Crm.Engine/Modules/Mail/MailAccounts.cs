@@ -186,7 +186,17 @@ public sealed class MailAccounts(CrmDbContext db, IDataProtectionProvider protec
         }
     }
 
-    private string Secret(MailAccount account) => account.ProtectedSecret is null ? "" : Protector.Unprotect(account.ProtectedSecret);
+    private string Secret(MailAccount account)
+    {
+        try
+        {
+            return account.ProtectedSecret is null ? "" : Protector.Unprotect(account.ProtectedSecret);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException("The stored password cannot be read with this server's data-protection keys: nodes must share Crm:DataProtection:KeysPath, or an admin enters the password again.");
+        }
+    }
 
     private static SecureSocketOptions Security(string mode) => mode switch
     {

@@ -25,12 +25,9 @@ public sealed record QueuedMail(Guid Id, string MessageId, MailState State);
 /// transfer and marked sent right after the server accepted it; a node that dies mid-transfer leaves a claim that
 /// expires and is tried again (the server discarded the incomplete message).
 /// </summary>
-public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDocuments documents, Correspondents correspondents, MailFiling filing,
+public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDocuments documents, Correspondents correspondents, MailFiling filing, Crm.Platform.Identity.UserDirectory users,
     IOptions<MailOptions> options, TimeProvider clock, ILogger<MailOutbox> logger)
 {
-    /// <summary>How long a claimed send may take before another pass takes it over.</summary>
-    public static readonly TimeSpan SendClaim = TimeSpan.FromMinutes(3);
-
     public async Task<QueuedMail> QueueAsync(ComposeMail input, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
         var account = await db.MailAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == input.AccountId && !a.Archived, cancellationToken);
@@ -39,6 +36,39 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
             throw ValidationFailedException.For("accountId", "Choose an account you may send from.");
         }
 
+        var queued = await AddAsync(account, input, user, user.UserName, from, null, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return queued;
+    }
+
+    /// <summary>
+    /// A mail a process sends (the send-e-mail handler, a message throw or end event): added to the step's unit of work,
+    /// with a Message-ID derived from the step's idempotency key, so a retried step finds its mail instead of queuing a
+    /// second one. Attachments and the company it is filed on are checked against the user who completed the step; a
+    /// step run by the job executor (no user) may file on an existing company but attach nothing.
+    /// </summary>
+    public async Task<QueuedMail> QueueForProcessAsync(string accountName, ComposeMail input, string? userName, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var account = await db.MailAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Name == accountName && !a.Archived, cancellationToken)
+            ?? throw ValidationFailedException.For("account", $"There is no mail account named '{accountName}'.");
+        var domain = account.Address[(account.Address.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        var messageId = $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)))[..32]}.process@{domain}";
+        if (await db.MailMessages.AsNoTracking().Where(m => m.Direction == "out" && m.MessageKey == messageId).Select(m => new QueuedMail(m.Id, messageId, m.State)).FirstOrDefaultAsync(cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var user = userName is null ? null : await users.CurrentUserAsync(userName, cancellationToken);
+        if (user is null && input.DocumentIds is { Count: > 0 })
+        {
+            throw ValidationFailedException.For("documentIds", "A mail with attachments is sent by a step a user completes: their download right is checked.");
+        }
+
+        return await AddAsync(account, input, user, userName ?? "process", AccessContext.Internal, messageId, cancellationToken);
+    }
+
+    private async Task<QueuedMail> AddAsync(MailAccount account, ComposeMail input, CurrentUser? user, string sender, AccessContext from, string? messageId, CancellationToken cancellationToken)
+    {
         var errors = new Dictionary<string, string[]>();
         var to = Addresses(input.To, "to", errors, required: true);
         var cc = Addresses(input.Cc, "cc", errors, required: false);
@@ -61,7 +91,14 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         if (input.CounterpartyId is { } company)
         {
             target = new MailFilingTarget(company, input.PersonId, input.CaseId);
-            await correspondents.RequireVisibleAsync(target, user, cancellationToken);
+            if (user is null)
+            {
+                await correspondents.RequireExistsAsync(target, cancellationToken);
+            }
+            else
+            {
+                await correspondents.RequireVisibleAsync(target, user, cancellationToken);
+            }
         }
 
         var message = new MimeMessage();
@@ -71,7 +108,7 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         message.Subject = input.Subject!.Trim();
         message.Date = clock.GetUtcNow();
         var domain = account.Address[(account.Address.IndexOf('@', StringComparison.Ordinal) + 1)..];
-        message.MessageId = MimeUtils.GenerateMessageId(domain);
+        message.MessageId = messageId ?? MimeUtils.GenerateMessageId(domain);
         if (input.ReplyToMailId is { } replyTo)
         {
             var earlier = await db.MailMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == replyTo, cancellationToken);
@@ -91,11 +128,11 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
             AccountId = account.Id, Direction = "out", State = MailState.Queued, MessageKey = message.MessageId, MessageIdHeader = message.MessageId, ContentHash = "",
             InReplyTo = message.InReplyTo, References = MailFiling.Clip(string.Join(' ', message.References), 8000), Subject = MailFiling.Clip(message.Subject, 1000)!,
             From = message.From.ToString(), To = MailFiling.Clip(message.To.ToString(), 4000)!, Cc = MailFiling.Clip(cc.Count == 0 ? null : message.Cc.ToString(), 4000),
-            Date = message.Date, Preview = MailFiling.Clip(input.Body, 2000), CreatedAt = clock.GetUtcNow(), HandledBy = user.UserName, NextAttemptAt = clock.GetUtcNow(),
+            Date = message.Date, Preview = MailFiling.Clip(input.Body, 2000), CreatedAt = clock.GetUtcNow(), HandledBy = MailFiling.Clip(sender, 100), NextAttemptAt = clock.GetUtcNow(),
         };
         foreach (var documentId in documentIds)
         {
-            var bytes = await documents.ReadForSendingAsync(documentId, user, from, "mail:" + message.MessageId, cancellationToken);
+            var bytes = await documents.ReadForSendingAsync(documentId, user!, from, "mail:" + message.MessageId, cancellationToken);
             body.Attachments.Add(bytes.FileName, bytes.Content, ContentType.Parse(bytes.ContentType));
             mail.Attachments.Add(new MailAttachment { DocumentId = documentId, FileName = MailFiling.Clip(bytes.FileName, 500)!, Size = bytes.Content.Length });
         }
@@ -106,7 +143,7 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         var eml = raw.ToArray();
         mail.ContentHash = MailFiling.HashOf(eml);
         var stored = await documents.StoreAsync(MailFiling.FileNameOf(message.Subject, ".eml"), new MemoryStream(eml, writable: false), cancellationToken);
-        mail.EmlDocumentId = documents.Add(account.DocumentFolderId, message.Subject, stored, user.UserName, from);
+        mail.EmlDocumentId = documents.Add(account.DocumentFolderId, message.Subject, stored, MailFiling.Clip(sender, 100)!, from);
         if (target is not null)
         {
             mail.CounterpartyId = target.CounterpartyId;
@@ -116,7 +153,6 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         }
 
         db.MailMessages.Add(mail);
-        await db.SaveChangesAsync(cancellationToken);
         return new QueuedMail(mail.Id, message.MessageId, mail.State);
     }
 
@@ -140,7 +176,7 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
     {
         // Claim: only one pass (on any node) moves the row to Sending with a fresh deadline.
         var now = clock.GetUtcNow();
-        var claimUntil = now + SendClaim;
+        var claimUntil = now + options.Value.SendClaim;
         if (await db.MailMessages.Where(m => m.Id == id && (m.State == MailState.Queued || m.State == MailState.Sending) && m.NextAttemptAt <= now)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, MailState.Sending).SetProperty(m => m.NextAttemptAt, claimUntil)
                     .SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.Revision, m => m.Revision + 1), cancellationToken) != 1)

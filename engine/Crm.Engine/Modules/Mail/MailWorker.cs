@@ -17,6 +17,8 @@ public sealed class MailOptions
     /// <summary>How often the outbox is looked at (sending should not wait for the next import).</summary>
     public TimeSpan SendInterval { get; set; } = TimeSpan.FromSeconds(5);
     public int MaxSendAttempts { get; set; } = 8;
+    /// <summary>How long one attempt may hold a mail before another pass (on any node) takes it over: longer than a slow send.</summary>
+    public TimeSpan SendClaim { get; set; } = TimeSpan.FromMinutes(3);
     /// <summary>Set false to run neither import nor sending on this node (a node for the web only).</summary>
     public bool Worker { get; set; } = true;
 }

@@ -59,6 +59,23 @@ public sealed class UserDirectory(CrmDbContext db, IPasswordHasher<User> hasher,
         return user.Count == 0 ? null : user[0];
     }
 
+    /// <summary>
+    /// An active user as the product acts for them outside a request (the one who completed a process step):
+    /// their roles and groups as stored now. Null for an unknown or deactivated user.
+    /// </summary>
+    public async Task<CurrentUser?> CurrentUserAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        var who = await db.Users.AsNoTracking().Where(u => u.UserName == userName && u.IsActive).Select(u => new { u.Id, u.UserName }).SingleOrDefaultAsync(cancellationToken);
+        if (who is null)
+        {
+            return null;
+        }
+
+        var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId == who.Id).Select(r => r.Role).ToListAsync(cancellationToken);
+        var groups = await db.GroupMembers.AsNoTracking().Where(m => m.UserId == who.Id).Select(m => m.Group!.Name).ToListAsync(cancellationToken);
+        return new CurrentUser(who.Id, who.UserName, roles.ToHashSet(StringComparer.Ordinal), groups.ToHashSet(StringComparer.Ordinal));
+    }
+
     public Task<List<UserView>> ListUsersAsync(CancellationToken cancellationToken = default) =>
         LoadAsync(db.Users, cancellationToken);
 
