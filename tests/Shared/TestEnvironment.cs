@@ -29,6 +29,15 @@ public static class TestEnvironment
 
     public static string RequireChromium() => Require(Chromium, "CRM_TEST_CHROMIUM", "Chromium");
 
+    /// <summary>LibreOffice is installed, not started by ./test.sh: the caller says whether it was found.</summary>
+    public static void RequireLibreOffice(bool installed)
+    {
+        if (!installed)
+        {
+            Missing("Needs LibreOffice: no soffice or libreoffice on PATH or in /usr/bin. Install it (apt-get install libreoffice-writer libreoffice-calc).");
+        }
+    }
+
     private static string Require(string? value, string variable, string what)
     {
         if (value is not null)
@@ -36,14 +45,18 @@ public static class TestEnvironment
             return value;
         }
 
-        var message = $"Needs {what}: {variable} is not set. Run ./test.sh, which starts it.";
+        Missing($"Needs {what}: {variable} is not set. Run ./test.sh, which starts it.");
+        return "";
+    }
+
+    private static void Missing(string message)
+    {
         if (ServicesRequired)
         {
             Assert.Fail(message);
         }
 
         Assert.Skip(message);
-        return "";
     }
 
     private static string? Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
