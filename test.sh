@@ -25,6 +25,7 @@ command -v dovecot >/dev/null || need+=(dovecot-imapd dovecot-lmtpd)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 # Content pipeline: poppler's pdftotext/pdftoppm and tesseract OCR with Polish and English data.
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)   # documents from templates as PDF
 { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx pol; } || need+=(tesseract-ocr tesseract-ocr-pol tesseract-ocr-eng)
 if [ ${#need[@]} -gt 0 ]; then
   step "installing ${need[*]}"

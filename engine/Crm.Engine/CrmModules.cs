@@ -4,6 +4,7 @@ using Crm.Modules.Service;
 using Crm.Modules.Documents;
 using Crm.Modules.Knowledge;
 using Crm.Modules.Mail;
+using Crm.Modules.Templates;
 using Crm.Platform.Audit;
 using Crm.Platform.Identity;
 using Crm.Platform.Notifications;
@@ -35,6 +36,7 @@ public static class CrmModules
         services.AddComplaintsModule();
         services.AddServiceModule();
         services.AddMailModule();
+        services.AddTemplatesModule();
         return services;
     }
 }

@@ -80,6 +80,7 @@ public static class StartupInitializer
             await DemoCrm.LoadAsync(services);
             await DemoComplaints.LoadAsync(services);
             await DemoService.LoadAsync(services);
+            await DemoTemplates.LoadAsync(services);
             services.GetRequiredService<DemoState>().MarkLoaded(demo!.Users[0].UserName, demo.Password);
             logger.LogInformation("Demo data loaded from {Folder}", folder);
         }

@@ -12,6 +12,7 @@ public static class ComplaintsModule
     {
         services.TryAddScoped<RegisterComplaint>();
         services.TryAddScoped<ComplaintBook>();
+        services.TryAddScoped<ComplaintLetterData>();
         services.TryAddScoped<ComplaintEditing>();
         services.TryAddScoped<ComplaintCosts>();
         services.TryAddScoped<ComplaintSteps>();

@@ -152,6 +152,19 @@ public sealed class Correspondents(CrmDbContext db, CounterpartyAccess recordAcc
         return names;
     }
 
+    /// <summary>Records a generated letter as a done, outgoing letter activity of the company with the document (no commit).</summary>
+    public Guid FileLetter(MailFilingTarget target, DateTimeOffset at, string employee, string title, Guid documentId)
+    {
+        var activity = new Activity
+        {
+            Type = ActivityType.Letter, Direction = "out", At = at, Employee = employee.Length > 100 ? employee[..100] : employee, CounterpartyId = target.CounterpartyId,
+            PersonId = target.PersonId, CaseId = target.CaseId, Subject = title.Length > 300 ? title[..300] : title, Status = ActivityStatus.Done,
+        };
+        db.Activities.Add(activity);
+        db.Add(new ActivityDocument { ActivityId = activity.Id, DocumentId = documentId, LinkedBy = activity.Employee, LinkedAt = at });
+        return activity.Id;
+    }
+
     /// <summary>Records the mail as a done e-mail activity of the company with its documents (no commit: it lands with the mail row).</summary>
     public Guid FileEmail(MailFilingTarget target, string direction, DateTimeOffset at, string employee, string subject, string? summary, IReadOnlyCollection<Guid> documentIds)
     {

@@ -28,6 +28,7 @@ public static class CounterpartiesModule
         services.TryAddScoped<NoteBook>();
         services.TryAddScoped<ActivityDocuments>();
         services.TryAddScoped<Correspondents>();
+        services.TryAddScoped<LetterData>();
         services.TryAddScoped<PersonDirectory>();
         services.TryAddScoped<PersonCard>();
         services.TryAddScoped<ActivityBook>();

@@ -10,6 +10,14 @@ namespace Crm.Modules.Documents;
 [ModuleContract]
 public sealed record DocumentBytes(Guid DocumentId, int Version, string FileName, string ContentType, byte[] Content);
 
+/// <summary>A template document (.docx, .xlsx) a user may use.</summary>
+[ModuleContract]
+public sealed record TemplateDocument(Guid Id, string Title, string FileName, string Folder);
+
+/// <summary>A folder the user may add documents to, with its path.</summary>
+[ModuleContract]
+public sealed record WritableFolder(Guid Id, string Path);
+
 /// <summary>
 /// Documents another module files for a record of its own (a mail's .eml and attachments): stored in a record folder
 /// in the caller's unit of work, so the document, its version, its register rows and the record commit together.
@@ -89,6 +97,75 @@ public sealed class RecordDocuments(CrmDbContext db, DocumentService documents, 
 
         return titles;
     }
+
+    /// <summary>The Word and Excel files under the top folder <paramref name="topFolder"/> (and its subfolders) the user may download.</summary>
+    public async Task<List<TemplateDocument>> TemplatesAsync(string topFolder, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var folders = await db.Folders.AsNoTracking().Select(f => new { f.Id, f.Name, f.ParentId }).ToListAsync(cancellationToken);
+        var byId = folders.ToDictionary(f => f.Id);
+        string? TopOf(Guid id)
+        {
+            var folder = byId[id];
+            while (folder.ParentId is { } parent)
+            {
+                folder = byId[parent];
+            }
+
+            return folder.Name;
+        }
+
+        var under = folders.Where(f => TopOf(f.Id) == topFolder).Select(f => f.Id).ToList();
+        var readable = await access.ReadableAsync(user, cancellationToken);
+        var rows = await readable.Where(d => under.Contains(d.FolderId))
+            .Join(db.DocumentVersions, d => new { d.Id, Number = d.CurrentVersion }, v => new { Id = v.DocumentId, v.Number }, (d, v) => new { d.Id, d.Title, v.FileName, d.FolderId })
+            .ToListAsync(cancellationToken);
+        var kept = new List<TemplateDocument>();
+        foreach (var row in rows.Where(r => TemplateExtensions.Contains(Path.GetExtension(r.FileName).ToLowerInvariant())).OrderBy(r => r.Title, StringComparer.CurrentCultureIgnoreCase))
+        {
+            if ((await access.RightsAsync(await db.Documents.AsNoTracking().SingleAsync(d => d.Id == row.Id, cancellationToken), user, cancellationToken)).HasFlag(DocumentRights.Download))
+            {
+                kept.Add(new TemplateDocument(row.Id, row.Title, row.FileName, byId[row.FolderId].Name));
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// A template's bytes for filling (download right: the output carries its content to whoever reads the output),
+    /// with a "copied" register row in the caller's unit of work.
+    /// </summary>
+    public async Task<DocumentBytes> ReadTemplateAsync(Guid templateId, CurrentUser? user, AccessContext from, Guid? usedFor, CancellationToken cancellationToken)
+    {
+        var document = user is null ? await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == templateId, cancellationToken) ?? throw new NotFoundException($"Document {templateId} does not exist.")
+            : (await access.RequireAsync(templateId, DocumentRights.Download, user, cancellationToken)).Document;
+        var row = await db.DocumentVersions.AsNoTracking().SingleAsync(v => v.DocumentId == templateId && v.Number == document.CurrentVersion, cancellationToken);
+        if (!TemplateExtensions.Contains(Path.GetExtension(row.FileName).ToLowerInvariant()))
+        {
+            throw ValidationFailedException.For("templateId", "A template is a Word (.docx) or Excel (.xlsx) file.");
+        }
+
+        var bytes = await ReadAsync(row.Sha256, cancellationToken);
+        documents.Record(templateId, row.Number, DocumentEventKind.Copied, user?.UserName ?? "process", from, new { usedAsTemplateFor = usedFor, bytes = row.Size });
+        return new DocumentBytes(templateId, row.Number, row.FileName, row.ContentType, bytes);
+    }
+
+    /// <summary>The folders the user may add documents to, with their paths, for choosing where output goes.</summary>
+    public async Task<List<WritableFolder>> WritableFoldersAsync(CurrentUser user, CancellationToken cancellationToken)
+    {
+        var rights = await access.FolderRightsAsync(user, cancellationToken);
+        var folders = await db.Folders.AsNoTracking().Select(f => new { f.Id, f.Name, f.ParentId }).ToListAsync(cancellationToken);
+        var byId = folders.ToDictionary(f => f.Id);
+        string PathOf(Guid id) => byId[id].ParentId is { } parent ? PathOf(parent) + " / " + byId[id].Name : byId[id].Name;
+        return [.. folders.Where(f => rights.GetValueOrDefault(f.Id).HasFlag(DocumentRights.Write)).Select(f => new WritableFolder(f.Id, PathOf(f.Id))).OrderBy(f => f.Path, StringComparer.CurrentCultureIgnoreCase)];
+    }
+
+    /// <summary>Checks the user may add documents to the folder (404 when they cannot see it, 403 when only read).</summary>
+    public Task RequireWritableAsync(Guid folderId, CurrentUser user, CancellationToken cancellationToken) =>
+        access.RequireFolderAsync(folderId, DocumentRights.Write, user, cancellationToken);
+
+    // Macro-enabled files are not templates: a letter must not carry code.
+    private static readonly HashSet<string> TemplateExtensions = [".docx", ".xlsx", ".dotx", ".xltx"];
 
     private async Task<byte[]> ReadAsync(string sha256, CancellationToken cancellationToken)
     {
