@@ -85,6 +85,7 @@ public sealed class MailTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         await WaitForMailAsync(host, mailbox);
         await page.GotoAsync(browser.BaseUrl + "/admin/mail");
+        await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });
         await page.GetByTestId("mail-accounts").Locator("tbody tr").Filter(new() { HasText = mailbox }).GetByTestId("mail-account-import").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToBeVisibleAsync(new() { Timeout = 20_000 });   // imported now, or by the worker a moment before
         var unassigned = page.GetByTestId("mail-table").Locator("tbody tr").Filter(new() { HasText = $"Pytanie o dostawę {_suffix}" });

@@ -55,7 +55,7 @@ public abstract class LetterApiTests(DatabaseProvider provider) : ServerTestBase
         Assert.Contains("Listowa Sp. z o.o.", text, StringComparison.Ordinal);
         Assert.Contains("ul. Pocztowa 1", text, StringComparison.Ordinal);
         Assert.Contains("Szanowna Pani Adresatka,", text, StringComparison.Ordinal);
-        Assert.Contains("anna", text, StringComparison.Ordinal);
+        Assert.Contains("Anna Nowak", text, StringComparison.Ordinal);   // the author's name
         Assert.DoesNotContain("{{", text, StringComparison.Ordinal);
         Assert.Contains("Pismo do klienta", await anna.GetStringAsync($"/api/counterparties/{company}/timeline"), StringComparison.Ordinal);   // a letter on the history
 

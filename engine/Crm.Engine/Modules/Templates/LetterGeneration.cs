@@ -6,6 +6,7 @@ using Crm.Modules.Templates.Filling;
 using Crm.Platform.Common;
 using Crm.Platform.Persistence;
 using Crm.Workflow.Common;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Modules.Templates;
 
@@ -101,9 +102,11 @@ public sealed class LetterGeneration(CrmDbContext db, RecordDocuments documents,
     /// <summary>The values: today, the author, the company/person/case and the complaint with its cost lines.</summary>
     private async Task<(TemplateData Data, Guid? Company, Guid? ComplaintFolder)> DataAsync(LetterSubject about, CurrentUser? user, CancellationToken cancellationToken)
     {
+        var me = user is null ? null : await db.Users.AsNoTracking().Where(u => u.UserName == user.UserName).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(cancellationToken);
         var data = new TemplateData()
             .Set("today", clock.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-            .Set("me.name", user?.UserName);
+            .Set("me.name", me?.DisplayName ?? user?.UserName)
+            .Set("me.email", me?.Email);
         Guid? folder = null;
         var target = about;
         if (about.ComplaintId is { } complaintId)
