@@ -369,8 +369,9 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
         [.. Enum.GetValues<DocumentRights>().Where(r => r is not (DocumentRights.None or DocumentRights.All) && rights.HasFlag(r)).Select(r => r.ToString().ToLowerInvariant())]);
 }
 
-/// <summary>Bytes already in the object store, with what we know about them.</summary>
-/// <summary>Stored bytes. <paramref name="OriginalFileName"/> is what the client sent, kept for the register when it differs.</summary>
+/// <summary>Bytes already in the object store, with what we know about them (other modules pass it back to <see cref="RecordDocuments"/>).
+/// <paramref name="OriginalFileName"/> is what the client sent, kept for the register when it differs.</summary>
+[ModuleContract]
 public sealed record StoredFile(string FileName, string ContentType, string Sha256, long Size, string? OriginalFileName = null)
 {
     public DocumentVersion ToVersion(Guid documentId, int number, string? comment, string author, DateTimeOffset at) => new()

@@ -46,6 +46,7 @@ public sealed class MailAccount
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+[Crm.Platform.Common.ModuleContract]
 public enum MailState
 {
     /// <summary>Imported and filed on a company (and maybe a person and a case).</summary>

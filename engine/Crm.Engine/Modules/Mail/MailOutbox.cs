@@ -12,9 +12,12 @@ using MimeKit.Utils;
 
 namespace Crm.Modules.Mail;
 
+/// <summary>A mail to queue; also what other modules (a mail merge) send through.</summary>
+[ModuleContract]
 public sealed record ComposeMail(Guid AccountId, string? To, string? Cc, string? Subject, string? Body, IReadOnlyList<Guid>? DocumentIds,
     Guid? CounterpartyId, Guid? PersonId, Guid? CaseId, Guid? ReplyToMailId);
 
+[ModuleContract]
 public sealed record QueuedMail(Guid Id, string MessageId, MailState State);
 
 /// <summary>
@@ -25,6 +28,7 @@ public sealed record QueuedMail(Guid Id, string MessageId, MailState State);
 /// transfer and marked sent right after the server accepted it; a node that dies mid-transfer leaves a claim that
 /// expires and is tried again (the server discarded the incomplete message).
 /// </summary>
+[ModuleContract]
 public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDocuments documents, Correspondents correspondents, MailFiling filing, Crm.Platform.Identity.UserDirectory users,
     IOptions<MailOptions> options, TimeProvider clock, ILogger<MailOutbox> logger)
 {
