@@ -121,6 +121,17 @@ public abstract class MailApiTests(DatabaseProvider provider) : ServerTestBase(p
         Assert.Contains("Reklamacja łóżka", await kasia.GetStringAsync($"/api/counterparties/{other}/timeline"), StringComparison.Ordinal);
         Assert.Empty((await jan.GetFromJsonAsync<JsonElement>("/api/mail/messages?show=unassigned")).EnumerateArray());
 
+        // Registered in the correspondence register in one click: e-mail, the company, the .eml as its document.
+        var registered = await jan.PostAsJsonAsync($"/api/correspondence/from-mail/{waitingId}", new { answerDeadline = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(14)) });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var entry = await registered.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("KP/", entry.GetProperty("number").GetString(), StringComparison.Ordinal);
+        Assert.Equal("email", entry.GetProperty("channel").GetString());
+        Assert.Equal(other, entry.GetProperty("counterpartyId").GetGuid());
+        Assert.Equal(1, entry.GetProperty("documents").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, (await jan.PostAsJsonAsync($"/api/correspondence/from-mail/{waitingId}", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anna.PostAsJsonAsync($"/api/correspondence/from-mail/{first}", new { })).StatusCode);
+
         // The same mailbox read again by a second account and twice at once: nothing is filed twice.
         var again = await MailTestKit.CreateAccountAsync(kasia, $"Office copy {_suffix}", mailbox, "office");
         await using (var scope = App.Services.CreateAsyncScope())

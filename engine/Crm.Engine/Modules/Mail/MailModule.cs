@@ -1,3 +1,4 @@
+using Crm.Modules.Mail.Register;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,10 +20,12 @@ public static class MailModule
         services.TryAddScoped<MailImport>();
         services.TryAddScoped<MailOutbox>();
         services.TryAddScoped<MailBook>();
+        services.TryAddScoped<Register.CorrespondenceRegister>();
+        services.TryAddScoped<Register.CorrespondenceReminders>();
         services.AddHostedService<MailWorker>();
         return services;
     }
 
-    /// <summary>/api/admin/mail-accounts, /api/mail.</summary>
-    public static IEndpointRouteBuilder MapMailModule(this IEndpointRouteBuilder app) => app.MapMailApi();
+    /// <summary>/api/admin/mail-accounts, /api/mail, /api/correspondence.</summary>
+    public static IEndpointRouteBuilder MapMailModule(this IEndpointRouteBuilder app) => app.MapMailApi().MapCorrespondenceApi();
 }

@@ -44,6 +44,7 @@ public sealed class MailWorker(IServiceScopeFactory scopes, IOptions<MailOptions
                 {
                     nextImport = DateTimeOffset.UtcNow + options.Value.PollInterval;
                     await ImportAllAsync(stoppingToken);
+                    await scope.ServiceProvider.GetRequiredService<Register.CorrespondenceReminders>().RunAsync(stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
