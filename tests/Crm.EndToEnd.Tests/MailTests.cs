@@ -104,6 +104,16 @@ public sealed class MailTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Assertions.Expect(page.GetByTestId("mail-filed-on")).ToContainTextAsync(companyName);
         await Assertions.Expect(unassigned).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "mail-assigned.png"), FullPage = true });
+
+        // One click puts it in the correspondence register; the register lists it and prints it.
+        await page.GetByTestId("register-mail").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Registered as KP/" })).ToBeVisibleAsync();
+        await page.GetByTestId("nav-correspondence").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("register-table")).ToContainTextAsync($"Pytanie o dostawę {_suffix}");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "correspondence-register.png"), FullPage = true });
+        await page.GotoAsync(browser.BaseUrl + "/correspondence/print?direction=in");
+        await Assertions.Expect(page.GetByTestId("register-printout")).ToContainTextAsync($"Pytanie o dostawę {_suffix}");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "correspondence-print.png"), FullPage = true });
         await page.CloseAsync();
     }
 
