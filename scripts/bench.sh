@@ -4,8 +4,9 @@
 # (j) async jobs/s with one and two processes and timer lag under load, and the ratios a/c and b/c.
 # (d) documents against a real S3 server (API vs raw Minio transfers, indexing, search at 100 000 documents).
 # (l) phase b's round trip at 4, 16 and 64 clients: errors (target 0) and p99 latency (target < 1 s).
+# (e) e-mail and templates: 10 000 messages imported from Dovecot over IMAP (target >= 50/s), 1 000 letters from a Word template, 20 as PDF.
 # (t) the service desk queue of a group with 100 000 open tickets (first page p95 target < 200 ms).
-# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|l|j|i|t|k|m|d|d-io|d-index]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, PostgreSQL only, not in the default run)
+# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|l|j|i|t|k|m|d|d-io|d-index|e]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, PostgreSQL only, not in the default run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}; EXTRA=("${@:3}")
@@ -17,7 +18,7 @@ dotnet build "$ROOT/engine/Crm.Server" -c Release -nologo -v q -clp:ErrorsOnly
 SERVER="$ROOT/engine/Crm.Server/bin/Release/net10.0/Crm.Server.dll"
 BENCH="$ROOT/tests/Crm.Bench/bin/Release/net10.0/Crm.Bench.dll"
 rm -rf "$RUN"; mkdir -p "$RUN/sqlite"
-trap '"$ROOT/scripts/services/pg-stop.sh" "$RUN/pg" >/dev/null 2>&1 || true; "$ROOT/scripts/services/ceph-rgw-stop.sh" "$RUN/ceph" >/dev/null 2>&1 || true' EXIT
+trap '"$ROOT/scripts/services/pg-stop.sh" "$RUN/pg" >/dev/null 2>&1 || true; "$ROOT/scripts/services/ceph-rgw-stop.sh" "$RUN/ceph" >/dev/null 2>&1 || true; "$ROOT/scripts/services/mail-stop.sh" "$RUN/mail" >/dev/null 2>&1 || true' EXIT
 echo "==> starting PostgreSQL with default durability on 127.0.0.1:$PORT"
 DURABLE=1 "$ROOT/scripts/services/pg-start.sh" "$RUN/pg" "$PORT" > "$RUN/pg.log" 2>&1
 S3_ARGS=()
@@ -30,6 +31,14 @@ if command -v radosgw >/dev/null; then
 else
   echo "    (radosgw missing: run ./test.sh once to install it; phase d is skipped)"
 fi
+MAIL_ARGS=()
+if command -v dovecot >/dev/null; then
+  echo "==> starting Dovecot + SMTP relay for phase e"
+  SMTP_PORT=53625 IMAP_PORT=53243 LMTP_PORT=53524 SASL_PORT=53445 MTA=aiosmtpd "$ROOT/scripts/services/mail-start.sh" "$RUN/mail" > "$RUN/mail.log" 2>&1 \
+    && MAIL_ARGS=(--mail 127.0.0.1:53625:53243) || echo "    (the mail stack did not start; phase e is skipped: see $RUN/mail.log)"
+else
+  echo "    (dovecot missing: run ./test.sh once to install it; phase e is skipped)"
+fi
 runuser -u postgres -- psql -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SHOW fsync" | sed "s/^/    fsync = /"
-dotnet "$BENCH" --provider postgres --db "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=crm_bench;Maximum Pool Size=50" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" "${S3_ARGS[@]}" "${EXTRA[@]}"
-dotnet "$BENCH" --provider sqlite --db "$RUN/sqlite" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" "${EXTRA[@]}"
+dotnet "$BENCH" --provider postgres --db "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=crm_bench;Maximum Pool Size=50" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" "${S3_ARGS[@]}" "${MAIL_ARGS[@]}" "${EXTRA[@]}"
+dotnet "$BENCH" --provider sqlite --db "$RUN/sqlite" --server "$SERVER" --clients "$CLIENTS" --seconds "$SECONDS_PER_PHASE" "${MAIL_ARGS[@]}" "${EXTRA[@]}"

@@ -6,6 +6,8 @@ internal sealed record BenchOptions(string Provider, string Database, string Ser
     public string? S3Endpoint { get; init; }
     public string S3AccessKey { get; init; } = "";
     public string S3SecretKey { get; init; } = "";
+    /// <summary>A mail stack for phase e (host, SMTP port, IMAP port; any user, password "pass"); phase e is skipped without it.</summary>
+    public (string Host, int SmtpPort, int ImapPort)? Mail { get; init; }
 
     public bool IsPostgres => Provider == "postgres";
 
@@ -30,6 +32,8 @@ internal sealed record BenchOptions(string Provider, string Database, string Ser
             S3Endpoint = Array.IndexOf(args, "--s3") >= 0 ? Get("--s3") : null,
             S3AccessKey = Array.IndexOf(args, "--s3-access") >= 0 ? Get("--s3-access") : "",
             S3SecretKey = Array.IndexOf(args, "--s3-secret") >= 0 ? Get("--s3-secret") : "",
+            Mail = Array.IndexOf(args, "--mail") >= 0 && Get("--mail").Split(':') is [var host, var smtp, var imap]
+                ? (host, int.Parse(smtp, System.Globalization.CultureInfo.InvariantCulture), int.Parse(imap, System.Globalization.CultureInfo.InvariantCulture)) : null,
         };
     }
 }

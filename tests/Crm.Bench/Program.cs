@@ -94,6 +94,20 @@ if (options.Only is null or "d" or "d-index" or "d-io")
     }
 }
 
+CorrespondenceFigures? correspondence = null;
+if (options.Only is null or "e")
+{
+    if (options.Mail is null)
+    {
+        Console.WriteLine("\n== e) e-mail and templates: skipped (no --mail host:smtp:imap)");
+    }
+    else
+    {
+        using var phase = Phase("e) e-mail and templates: 10 000 messages imported over IMAP, letters from a Word template (with and without PDF)");
+        correspondence = await CorrespondenceBench.RunAsync(options, 10_000, 1_000, 20, phase.Progress);
+    }
+}
+
 var c = results[0].PerSecond;
 Console.WriteLine();
 Console.WriteLine($"Results ({options.Provider}, {options.Clients} clients)");
@@ -133,6 +147,11 @@ if (tickets is not null)
 if (crm is not null)
 {
     CounterpartyBench.Print(crm);
+}
+
+if (correspondence is not null)
+{
+    CorrespondenceBench.Print(correspondence);
 }
 
 if (documents is not null)

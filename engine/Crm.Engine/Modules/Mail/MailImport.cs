@@ -87,6 +87,9 @@ public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFilin
                     }
                 }
 
+                // A long run must not drag every filed mail along in the change tracker (each save would scan them all).
+                db.ChangeTracker.Clear();
+                account = await db.MailAccounts.SingleAsync(a => a.Id == accountId, cancellationToken);
                 if (target is not null)
                 {
                     await folder.MoveToAsync(uid, target, cancellationToken);   // after the commit: a failed move only makes the next run skip it as known

@@ -45,6 +45,7 @@ public sealed class MailMerge(CrmDbContext db, LetterGeneration letters, LetterD
             progress?.Report(new MergeProgress(made + skipped.Count, recipients.Count, null));
             var letter = await letters.AddAsync(new GenerateLetter(request.TemplateId, new LetterSubject(company, person, null, null), request.FolderId, null, request.Pdf), user, user.UserName, from, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();   // 500 letters must not make each save scan the ones before
             made++;
             if (request.Mail is { } mail)
             {
