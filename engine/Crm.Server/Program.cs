@@ -45,6 +45,7 @@ try
     // business modules
     builder.Services.AddDocumentsModule();                                     // folders, documents, register, search index
     builder.Services.AddCrmSearchWorker();                                     // keeps this node's index current
+    builder.Services.AddDocumentExpiryReminders();                             // mails owners before documents expire
     builder.Services.AddKnowledgeModule();                                     // articles, mandatory reading, compliance
     builder.Services.AddCounterpartiesModule();                                // counterparties, persons, activities, cases
     builder.Services.AddComplaintsModule();                                    // complaints, their costs and settings

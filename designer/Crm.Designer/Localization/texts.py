@@ -1167,6 +1167,20 @@ T = {
   "RegisterColumn_deadline": ("Answer due", "Termin odpowiedzi"),
   "RegisterColumn_documents": ("Documents", "Dokumenty"),
   "RegisterColumn_registeredBy": ("Registered by", "Zarejestrował(a)"),
+  "Validity": ("Validity", "Ważność"),
+  "ValidTo": ("Valid to", "Ważny do"),
+  "ExpiringDocuments": ("Expiring documents", "Wygasające dokumenty"),
+  "ExpiringIntro": ("Documents you may read whose validity ends soon. The owner of a document and the owner of its counterparty get an e-mail before the date (how many days before depends on the document type).",
+                    "Dokumenty, które możesz czytać i których ważność wkrótce się kończy. Właściciel dokumentu i opiekun kontrahenta dostają e-mail przed tą datą (ile dni wcześniej, zależy od rodzaju dokumentu)."),
+  "NextDays": ("Next {0} days", "Najbliższe {0} dni"),
+  "IncludeExpired": ("Include expired", "Pokaż też wygasłe"),
+  "DaysLeftColumn": ("Days left", "Zostało dni"),
+  "Expired": ("expired", "wygasł"),
+  "NoExpiringDocuments": ("No document expires in this period.", "W tym okresie nie wygasa żaden dokument."),
+  "ReminderOn": ("reminder on {0}", "przypomnienie {0}"),
+  "ReminderSent": ("reminder sent", "przypomnienie wysłane"),
+  "DocumentsWithValidity": ("Documents with validity", "Dokumenty z terminem ważności"),
+  "NoDocumentsWithValidity": ("No documents are linked to this company.", "Żaden dokument nie jest powiązany z tą firmą."),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

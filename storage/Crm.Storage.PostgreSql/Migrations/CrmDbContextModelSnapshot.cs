@@ -1255,11 +1255,17 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("CounterpartyId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("CurrentVersion")
                         .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("ExpiryRemindedFor")
+                        .HasColumnType("date");
 
                     b.Property<Guid>("FolderId")
                         .HasColumnType("uuid");
@@ -1319,9 +1325,19 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("ValidTo")
+                        .HasColumnType("date");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("CounterpartyId");
+
                     b.HasIndex("Owner");
+
+                    b.HasIndex("ValidTo");
 
                     b.HasIndex("FolderId", "Title");
 

@@ -1248,11 +1248,17 @@ namespace Crm.Storage.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CounterpartyId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("CurrentVersion")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ExpiryRemindedFor")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("FolderId")
                         .HasColumnType("TEXT");
@@ -1312,9 +1318,19 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ValidTo")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("CounterpartyId");
+
                     b.HasIndex("Owner");
+
+                    b.HasIndex("ValidTo");
 
                     b.HasIndex("FolderId", "Title");
 

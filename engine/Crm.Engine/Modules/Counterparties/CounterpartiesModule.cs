@@ -2,6 +2,7 @@ using Crm.Modules.Counterparties.Cases;
 using Crm.Modules.Counterparties.Fields;
 using Crm.Modules.Counterparties.Reports;
 using Crm.Modules.Counterparties.Gdpr;
+using Crm.Modules.Documents.Validity;
 using Crm.Platform.Access;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,8 @@ public static class CounterpartiesModule
         services.TryAddScoped<DictionaryService>();
         services.TryAddScoped<CounterpartyRelations>();
         services.TryAddScoped<TimeCostReport>();
+        services.AddScoped<IDocumentCounterparties, DocumentCounterparties>();
+        services.AddScoped<ICounterpartyReferences, DocumentCounterpartyReferences>();
         return services;
     }
 

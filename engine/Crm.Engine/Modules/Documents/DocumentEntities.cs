@@ -80,6 +80,14 @@ public sealed class Document
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Optimistic concurrency: two check-outs at once, exactly one wins.</summary>
     public int Revision { get; set; }
+    /// <summary>First day the document (contract, certificate, power of attorney ...) is in force.</summary>
+    public DateOnly? ValidFrom { get; set; }
+    /// <summary>Last day the document is in force; owners are reminded before it (<see cref="DocumentOptions.ExpiryReminderDays"/>).</summary>
+    public DateOnly? ValidTo { get; set; }
+    /// <summary>The counterparty the document belongs to: an id only (the counterparties module knows the rest).</summary>
+    public Guid? CounterpartyId { get; set; }
+    /// <summary>The <see cref="ValidTo"/> a reminder was sent for: each date is reminded once, a new date again.</summary>
+    public DateOnly? ExpiryRemindedFor { get; set; }
 }
 
 /// <summary>Narrowing entries on a document: rights are the folder's rights AND these.</summary>
@@ -144,6 +152,8 @@ public enum DocumentEventKind
     Copied,
     /// <summary>A search result showed a snippet of the text (read right).</summary>
     SnippetShown,
+    /// <summary>The owners were mailed that the document expires soon (or has expired).</summary>
+    ExpiryReminder,
 }
 
 /// <summary>The register: every view, download, preview and change of a document (or a folder's permissions).</summary>
@@ -196,6 +206,8 @@ internal sealed class DocumentConfigurations :
         builder.HasOne<Folder>().WithMany().HasForeignKey(d => d.FolderId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(d => new { d.FolderId, d.Title });
         builder.HasIndex(d => d.Owner);
+        builder.HasIndex(d => d.ValidTo);
+        builder.HasIndex(d => d.CounterpartyId);
     }
 
     public void Configure(EntityTypeBuilder<DocumentPermissionEntry> builder)

@@ -24,7 +24,24 @@ public sealed class DocumentOptions
     public string LockLimit { get; set; } = "P5D";
 
     /// <summary>The document-type dictionary; a document's type must be one of these.</summary>
-    public List<string> Types { get; set; } = ["contract", "invoice", "letter", "offer", "procedure", "protocol", "report", "other"];
+    public List<string> Types { get; set; } =
+        ["contract", "invoice", "letter", "offer", "procedure", "protocol", "report", "certificate", "power-of-attorney", "insurance", "other"];
+
+    /// <summary>Days before a document's valid-to date that its owners are reminded, by document type.</summary>
+    public Dictionary<string, int> ExpiryReminderDays { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["contract"] = 30,
+        ["insurance"] = 30,
+        ["certificate"] = 14,
+        ["power-of-attorney"] = 14,
+    };
+
+    /// <summary>Reminder lead for a type not in <see cref="ExpiryReminderDays"/> (and for documents without a type).</summary>
+    public int DefaultExpiryReminderDays { get; set; } = 30;
+
+    /// <summary>How many days before its valid-to date a document of <paramref name="type"/> is reminded.</summary>
+    public int ReminderDaysFor(string? type) =>
+        Math.Max(0, type is not null && ExpiryReminderDays.TryGetValue(type, out var days) ? days : DefaultExpiryReminderDays);
 }
 
 public sealed record UploadedFile(string FileName, Stream Content);

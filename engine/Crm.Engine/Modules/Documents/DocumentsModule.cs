@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Crm.Modules.Documents.Validity;
 using Crm.Storage.Search;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,10 @@ public static class DocumentsModule
         services.TryAddScoped<Checkout.CheckIn>();
         services.TryAddScoped<Checkout.CancelCheckOut>();
         services.TryAddScoped<Checkout.ForceUnlock>();
+        // Validity dates; the counterparties module supplies IDocumentCounterparties.
+        services.TryAddScoped<DocumentValidityBook>();
+        services.TryAddScoped<SetDocumentValidity>();
+        services.TryAddScoped<ExpiryReminders>();
         services.AddSingleton<Crm.Workflow.Tasks.ITaskCompletionGuard, Checkout.CheckInTaskGuard>();
         // The check-out process reminds the holder itself, when its own timer says so.
         services.AddSingleton(new Crm.Platform.Notifications.OwnReminders(Checkout.CheckInTaskGuard.FormKey));
@@ -59,10 +64,14 @@ public static class DocumentsModule
         return services;
     }
 
-    /// <summary>/api/folders, /api/documents, /api/access-log, /api/search.</summary>
-    public static IEndpointRouteBuilder MapDocumentsModule(this IEndpointRouteBuilder app) => app.MapDocumentApi();
+    /// <summary>/api/folders, /api/documents (with validity and the expiring list), /api/access-log, /api/search.</summary>
+    public static IEndpointRouteBuilder MapDocumentsModule(this IEndpointRouteBuilder app) => app.MapDocumentApi().MapDocumentValidityApi();
 
     /// <summary>Keeps this node's index current from the outbox, and collects unreferenced blobs.</summary>
     public static IServiceCollection AddCrmSearchWorker(this IServiceCollection services) =>
         services.AddHostedService<SearchIndexWorker>().AddHostedService<BlobCollectorWorker>();
+
+    /// <summary>Mails owners before their documents expire (every hour, while SMTP is configured).</summary>
+    public static IServiceCollection AddDocumentExpiryReminders(this IServiceCollection services) =>
+        services.AddHostedService<ExpiryReminderWorker>();
 }
