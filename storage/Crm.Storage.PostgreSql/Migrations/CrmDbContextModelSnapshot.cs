@@ -2119,6 +2119,127 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("mail_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceCounter", b =>
+                {
+                    b.Property<string>("Direction")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Last")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Direction", "Year");
+
+                    b.ToTable("correspondence_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceDocument", b =>
+                {
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("EntryId", "DocumentId");
+
+                    b.ToTable("correspondence_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("AnswerDeadline")
+                        .HasColumnType("date");
+
+                    b.Property<Guid?>("AnsweredById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("CounterpartyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("DeadlineRemindedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<Guid?>("MailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("ReplyToId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("Date");
+
+                    b.HasIndex("MailId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("Direction", "Year", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("correspondence", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Modules.Service.ServiceSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -3985,6 +4106,15 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceDocument", b =>
+                {
+                    b.HasOne("Crm.Modules.Mail.Register.CorrespondenceEntry", null)
+                        .WithMany("Documents")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Crm.Modules.Service.TicketEvent", b =>
                 {
                     b.HasOne("Crm.Modules.Service.Ticket", null)
@@ -4093,6 +4223,11 @@ namespace Crm.Storage.PostgreSql.Migrations
             modelBuilder.Entity("Crm.Modules.Mail.MailMessage", b =>
                 {
                     b.Navigation("Attachments");
+                });
+
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceEntry", b =>
+                {
+                    b.Navigation("Documents");
                 });
 
             modelBuilder.Entity("Crm.Platform.Identity.Group", b =>

@@ -2112,6 +2112,127 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("mail_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceCounter", b =>
+                {
+                    b.Property<string>("Direction")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Last")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Direction", "Year");
+
+                    b.ToTable("correspondence_counters", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceDocument", b =>
+                {
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EntryId", "DocumentId");
+
+                    b.ToTable("correspondence_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("AnswerDeadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AnsweredById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CounterpartyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeadlineRemindedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegisteredBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplyToId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("Date");
+
+                    b.HasIndex("MailId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("Direction", "Year", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("correspondence", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Modules.Service.ServiceSettings", b =>
                 {
                     b.Property<int>("Id")
@@ -3976,6 +4097,15 @@ namespace Crm.Storage.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceDocument", b =>
+                {
+                    b.HasOne("Crm.Modules.Mail.Register.CorrespondenceEntry", null)
+                        .WithMany("Documents")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Crm.Modules.Service.TicketEvent", b =>
                 {
                     b.HasOne("Crm.Modules.Service.Ticket", null)
@@ -4084,6 +4214,11 @@ namespace Crm.Storage.Sqlite.Migrations
             modelBuilder.Entity("Crm.Modules.Mail.MailMessage", b =>
                 {
                     b.Navigation("Attachments");
+                });
+
+            modelBuilder.Entity("Crm.Modules.Mail.Register.CorrespondenceEntry", b =>
+                {
+                    b.Navigation("Documents");
                 });
 
             modelBuilder.Entity("Crm.Platform.Identity.Group", b =>
