@@ -1116,6 +1116,7 @@ T = {
   "MatchedBy_person": ("matched by the sender", "rozpoznano po nadawcy"),
   "MatchedBy_domain": ("matched by the company's domain", "rozpoznano po domenie firmy"),
   "MatchedBy_thread": ("a reply in a thread", "odpowiedź w wątku"),
+  "MatchedBy_case-number": ("the case number in the subject", "numer sprawy w temacie"),
   "MatchedBy_staff": ("assigned by staff", "przypisane ręcznie"),
   "LetterFromTemplate": ("Letter from template", "Pismo z szablonu"),
   "NoTemplates": ("No templates you may use. Templates are the Word and Excel files in the documents folder 'Templates'.", "Brak szablonów do użycia. Szablony to pliki Word i Excel w folderze dokumentów 'Templates'."),

@@ -435,6 +435,20 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.ToTable("bank_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseCounter", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Last")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("case_counters", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -803,6 +817,10 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("Number")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
                     b.Property<int>("Outcome")
                         .HasColumnType("integer");
 
@@ -841,6 +859,9 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
 
                     b.HasIndex("Group", "Phase");
 
@@ -1878,6 +1899,12 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.Property<Guid>("DocumentFolderId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("FailingAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("FailingUid")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Group")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -2229,7 +2256,8 @@ namespace Crm.Storage.PostgreSql.Migrations
 
                     b.HasIndex("Date");
 
-                    b.HasIndex("MailId");
+                    b.HasIndex("MailId")
+                        .IsUnique();
 
                     b.HasIndex("Number")
                         .IsUnique();

@@ -430,6 +430,20 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.ToTable("bank_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseCounter", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Last")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("case_counters", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Modules.Counterparties.Cases.CaseEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -796,6 +810,10 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Number")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Outcome")
                         .HasColumnType("INTEGER");
 
@@ -834,6 +852,9 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CounterpartyId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
 
                     b.HasIndex("Group", "Phase");
 
@@ -1871,6 +1892,12 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.Property<Guid>("DocumentFolderId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailingAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailingUid")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Group")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -2222,7 +2249,8 @@ namespace Crm.Storage.Sqlite.Migrations
 
                     b.HasIndex("Date");
 
-                    b.HasIndex("MailId");
+                    b.HasIndex("MailId")
+                        .IsUnique();
 
                     b.HasIndex("Number")
                         .IsUnique();

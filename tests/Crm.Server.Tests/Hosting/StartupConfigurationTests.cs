@@ -72,7 +72,7 @@ public sealed class StartupConfigurationTests
         Assert.True(run.ExitCode == 0, run.StdErr + run.StdOut);
         Assert.Contains("Rebuilding the search index", run.StdOut, StringComparison.Ordinal);
         Assert.Contains("100%", run.StdOut, StringComparison.Ordinal);
-        Assert.Contains("Indexed 5 documents", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Indexed 7 documents", run.StdOut, StringComparison.Ordinal);   // the demo binders and the two templates
     }
 
     private static void AssertCleanFailure((int ExitCode, string StdErr, string StdOut) run, string setting)

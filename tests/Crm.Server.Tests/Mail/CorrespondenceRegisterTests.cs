@@ -48,7 +48,7 @@ public abstract class CorrespondenceRegisterTests(DatabaseProvider provider) : S
         Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
         Assert.Equal($"KW/{year}/000001", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString());
         Assert.Empty((await jan.GetFromJsonAsync<JsonElement>("/api/correspondence?awaitingAnswer=true")).EnumerateArray());
-        var linked = (await jan.GetFromJsonAsync<JsonElement>("/api/correspondence?text=Wezwanie")).EnumerateArray().Single();
+        var linked = (await jan.GetFromJsonAsync<JsonElement>("/api/correspondence?direction=in&text=wezwanie")).EnumerateArray().Single();
         Assert.Equal($"KW/{year}/000001", linked.GetProperty("answeredByNumber").GetString());
 
         // Sales sees none of the office's letters and cannot register for the office.

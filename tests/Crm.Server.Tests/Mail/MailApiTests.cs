@@ -268,6 +268,28 @@ public abstract class MailApiTests(DatabaseProvider provider) : ServerTestBase(p
         Assert.Contains("Potwierdzenie zamówienia ZAM/7", await kasia.GetStringAsync($"/api/counterparties/{company}/timeline"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ACaseNumberInTheSubject_FilesAStrangersMailOnThatCase()
+    {
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        var mailbox = $"sprawy-{_suffix}@test.local";
+        var account = await MailTestKit.CreateAccountAsync(kasia, $"Cases {_suffix}", mailbox, "office");
+        var company = await CreatedIdAsync(await kasia.PostAsJsonAsync("/api/counterparties", new { name = $"Sprawa {_suffix}", region = "office" }));
+        var caseId = await CreatedIdAsync(await kasia.PostAsJsonAsync("/api/cases", new { title = "Dostawa okien", counterpartyId = company, value = 1000 }));
+        var number = (await kasia.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}")).GetProperty("number").GetString()!;
+        Assert.Matches(@"^SPR/\d{4}/\d+$", number);
+
+        await MailTestKit.DeliverAsync(MailTestKit.Mail($"obcy-{_suffix}@example.org", mailbox, $"Re: [{number.ToLowerInvariant()}] termin dostawy", "Kiedy?"));
+        await MailTestKit.WaitForAsync(mailbox, 1);
+        var run = await (await kasia.PostAsync($"/api/admin/mail-accounts/{account}/import", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, run.GetProperty("imported").GetInt32());
+        var filed = (await kasia.GetFromJsonAsync<JsonElement>($"/api/mail/messages?show=filed&accountId={account}")).EnumerateArray().Single();
+        Assert.Equal("case-number", filed.GetProperty("matchedBy").GetString());
+        var view = await kasia.GetFromJsonAsync<JsonElement>($"/api/mail/messages/{filed.GetProperty("id").GetGuid()}");
+        Assert.Equal(caseId, view.GetProperty("caseId").GetGuid());
+        Assert.Contains("termin dostawy", await kasia.GetStringAsync($"/api/cases/{caseId}/timeline"), StringComparison.Ordinal);
+    }
+
     private async Task<int> SendDueAsync()
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -84,15 +84,20 @@ public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess
         };
         if (engine is null || salesCycle is null || phase != phases.First)
         {
-            db.Cases.Add(item);
-            db.Add(new CaseEvent { CaseId = item.Id, At = item.CreatedAt, Kind = "created", Text = item.Phase, By = user.UserName });
-            await db.SaveChangesAsync(cancellationToken);
-            return item.Id;
+            return await ConflictRetry.RunAsync(db, async () =>
+            {
+                await Cases.CaseNumbers.AssignAsync(db, item, cancellationToken);
+                db.Cases.Add(item);
+                db.Add(new CaseEvent { CaseId = item.Id, At = item.CreatedAt, Kind = "created", Text = item.Phase, By = user.UserName });
+                await db.SaveChangesAsync(cancellationToken);
+                return item.Id;
+            }, cancellationToken);
         }
 
         // The case and its sales cycle start in one commit; the owner's first task is "qualify".
         return await engine.ExecuteAsync(async unit =>
         {
+            await Cases.CaseNumbers.AssignAsync(db, item, cancellationToken);
             db.Cases.Add(item);
             db.Add(new CaseEvent { CaseId = item.Id, At = item.CreatedAt, Kind = "created", Text = item.Phase, By = user.UserName });
             item.InstanceId = await salesCycle.StartAsync(unit, item, user.UserName, cancellationToken);

@@ -75,6 +75,15 @@ public sealed class Correspondents(CrmDbContext db, CounterpartyAccess recordAcc
     public Task<string?> OwnerOfAsync(Guid counterpartyId, CancellationToken cancellationToken) =>
         db.Counterparties.AsNoTracking().Where(c => c.Id == counterpartyId).Select(c => c.Owner).FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>The company, person and case a case number (SPR/2026/12) names; null when no case with a company has it.</summary>
+    public async Task<MailFilingTarget?> CaseByNumberAsync(string number, CancellationToken cancellationToken) =>
+        await db.Cases.AsNoTracking().Where(c => c.Number == number && c.CounterpartyId != null)
+            .Select(c => new MailFilingTarget(c.CounterpartyId!.Value, c.PersonId, c.Id)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The case's number, for a mail's subject.</summary>
+    public Task<string?> CaseNumberAsync(Guid caseId, CancellationToken cancellationToken) =>
+        db.Cases.AsNoTracking().Where(c => c.Id == caseId).Select(c => c.Number).FirstOrDefaultAsync(cancellationToken);
+
     /// <summary>The case's company, when the case exists and has one.</summary>
     public Task<Guid?> CounterpartyOfCaseAsync(Guid caseId, CancellationToken cancellationToken) =>
         db.Cases.AsNoTracking().Where(c => c.Id == caseId).Select(c => c.CounterpartyId).FirstOrDefaultAsync(cancellationToken);

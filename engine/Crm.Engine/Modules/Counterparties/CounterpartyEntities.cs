@@ -230,6 +230,8 @@ public enum CaseOutcome
 public sealed class CrmCase
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
+    /// <summary>SPR/2026/12: given when the case is created (cases made before numbers existed have none); mail finds its case by it.</summary>
+    public string? Number { get; set; }
     public required string Title { get; set; }
     public CaseGroup Group { get; set; }
     public required string Phase { get; set; }
@@ -390,6 +392,8 @@ internal sealed class CounterpartyConfiguration :
     public void Configure(EntityTypeBuilder<CrmCase> builder)
     {
         builder.ToTable("cases");
+        builder.Property(c => c.Number).HasMaxLength(30);
+        builder.HasIndex(c => c.Number).IsUnique();
         builder.Property(c => c.Title).HasMaxLength(300);
         builder.Property(c => c.Phase).HasMaxLength(100);
         builder.Property(c => c.Owner).HasMaxLength(100);

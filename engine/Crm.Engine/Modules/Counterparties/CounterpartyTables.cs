@@ -11,4 +11,5 @@ public sealed partial class CrmDbContext
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<CrmNote> Notes => Set<CrmNote>();
     public DbSet<CrmCase> Cases => Set<CrmCase>();
+    public DbSet<Crm.Modules.Counterparties.Cases.CaseCounter> CaseCounters => Set<Crm.Modules.Counterparties.Cases.CaseCounter>();
 }

@@ -44,7 +44,7 @@ public sealed class RecordDocuments(CrmDbContext db, DocumentService documents, 
     /// Adds document and version 1 to the unit of work (no commit): the caller's record and the document land together.
     /// No right is checked here: the folder is the record's own and the caller acts for the product (an import).
     /// </summary>
-    public Guid Add(Guid folderId, string title, StoredFile stored, string createdBy, AccessContext from)
+    public Guid Add(Guid folderId, string title, StoredFile stored, string createdBy, AccessContext from, string? onlyFor = null)
     {
         var now = clock.GetUtcNow();
         var safeTitle = string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(stored.FileName) : title.Trim();
@@ -53,6 +53,14 @@ public sealed class RecordDocuments(CrmDbContext db, DocumentService documents, 
             FolderId = folderId, Title = safeTitle.Length > 300 ? safeTitle[..300] : safeTitle, Owner = createdBy, CurrentVersion = 1, CreatedAt = now, UpdatedAt = now,
         };
         db.Documents.Add(document);
+        if (onlyFor is not null)
+        {
+            // Narrower than the folder: the bytes carry files only this user was allowed to download (admins see all).
+            document.HasOwnPermissions = true;
+            db.DocumentPermissions.Add(new DocumentPermissionEntry { DocumentId = document.Id, PrincipalType = PrincipalType.User, PrincipalId = onlyFor, Rights = DocumentRights.Read | DocumentRights.Download });
+            access.Invalidate();
+        }
+
         db.DocumentVersions.Add(stored.ToVersion(document.Id, 1, null, createdBy, now));
         documents.Record(document.Id, null, DocumentEventKind.Created, createdBy, from, null);
         documents.Record(document.Id, 1, DocumentEventKind.VersionAdded, createdBy, from, new { stored.FileName, stored.OriginalFileName, stored.Size });
@@ -135,10 +143,16 @@ public sealed class RecordDocuments(CrmDbContext db, DocumentService documents, 
     /// A template's bytes for filling (download right: the output carries its content to whoever reads the output),
     /// with a "copied" register row in the caller's unit of work.
     /// </summary>
-    public async Task<DocumentBytes> ReadTemplateAsync(Guid templateId, CurrentUser? user, AccessContext from, Guid? usedFor, CancellationToken cancellationToken)
+    public async Task<DocumentBytes> ReadTemplateAsync(Guid templateId, CurrentUser? user, AccessContext from, Guid? usedFor, CancellationToken cancellationToken, string? topFolder = null)
     {
         var document = user is null ? await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.Id == templateId, cancellationToken) ?? throw new NotFoundException($"Document {templateId} does not exist.")
             : (await access.RequireAsync(templateId, DocumentRights.Download, user, cancellationToken)).Document;
+        if (user is null && topFolder is not null && await TopFolderOfAsync(document.FolderId, cancellationToken) != topFolder)
+        {
+            // Nobody's rights to check: only a file of the templates folder is a template.
+            throw new NotFoundException($"Template {templateId} does not exist in the folder '{topFolder}'.");
+        }
+
         var row = await db.DocumentVersions.AsNoTracking().SingleAsync(v => v.DocumentId == templateId && v.Number == document.CurrentVersion, cancellationToken);
         if (!TemplateExtensions.Contains(Path.GetExtension(row.FileName).ToLowerInvariant()))
         {
@@ -148,6 +162,18 @@ public sealed class RecordDocuments(CrmDbContext db, DocumentService documents, 
         var bytes = await ReadAsync(row.Sha256, cancellationToken);
         documents.Record(templateId, row.Number, DocumentEventKind.Copied, user?.UserName ?? "process", from, new { usedAsTemplateFor = usedFor, bytes = row.Size });
         return new DocumentBytes(templateId, row.Number, row.FileName, row.ContentType, bytes);
+    }
+
+    private async Task<string> TopFolderOfAsync(Guid folderId, CancellationToken cancellationToken)
+    {
+        var folders = await db.Folders.AsNoTracking().Select(f => new { f.Id, f.Name, f.ParentId }).ToDictionaryAsync(f => f.Id, cancellationToken);
+        var folder = folders[folderId];
+        while (folder.ParentId is { } parent)
+        {
+            folder = folders[parent];
+        }
+
+        return folder.Name;
     }
 
     /// <summary>The folders the user may add documents to, with their paths, for choosing where output goes.</summary>

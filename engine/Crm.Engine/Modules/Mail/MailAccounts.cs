@@ -19,6 +19,7 @@ public sealed record MailAccountView(Guid Id, string Name, string Address, strin
     DateTimeOffset? LastRunAt, int LastRunImported, string? LastError, Guid DocumentFolderId);
 
 /// <summary>An account a user may send from.</summary>
+[ModuleContract]
 public sealed record SenderChoice(Guid Id, string Name, string Address, bool Shared);
 
 public sealed record ConnectionCheck(bool ImapOk, string? ImapMessage, bool SmtpOk, string? SmtpMessage);
@@ -27,6 +28,7 @@ public sealed record ConnectionCheck(bool ImapOk, string? ImapMessage, bool Smtp
 /// Mail accounts (admins): shared mailboxes for a group and personal ones for a user, the password encrypted with the
 /// data-protection keys. Each account gets a DMS folder for its mail, readable by those who use the account.
 /// </summary>
+[ModuleContract]
 public sealed class MailAccounts(CrmDbContext db, IDataProtectionProvider protection, RecordFolders folders, TimeProvider clock)
 {
     public const string TopFolder = "Mail";
@@ -67,7 +69,15 @@ public sealed class MailAccounts(CrmDbContext db, IDataProtectionProvider protec
         Apply(account, input);
         account.DocumentFolderId = await folders.CreateAsync(TopFolder, account.Name, Grants(account), user.UserName, cancellationToken);
         db.MailAccounts.Add(account);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException("Another account with this name was added a moment ago.");   // the unique name index
+        }
+
         return View(account);
     }
 

@@ -34,7 +34,11 @@ public static class MailApi
             .WithName("CheckMailAccount").WithSummary("Signs in to the IMAP and SMTP servers and says what they answered.");
         admin.MapPost("/{id:guid}/import", async (Guid id, CurrentUser user, MailAccounts accounts, MailImport import, CancellationToken ct) =>
             {
-                await accounts.GetAsync(id, user, ct);   // admins only
+                if ((await accounts.GetAsync(id, user, ct)).ImapHost is null)   // admins only
+                {
+                    throw ValidationFailedException.For("imapHost", "This account has no IMAP server: there is nothing to import.");
+                }
+
                 return TypedResults.Ok(await import.RunAsync(id, ct));
             })
             .WithName("ImportMailNow").WithSummary("Runs the account's import now (skipped when another node is importing it).");

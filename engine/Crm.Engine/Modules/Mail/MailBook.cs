@@ -60,9 +60,12 @@ public sealed class MailBook(CrmDbContext db, Correspondents correspondents, Rec
         var names = visible ? await correspondents.NamesAsync([.. new[] { mail.CounterpartyId, mail.PersonId, mail.CaseId }.OfType<Guid>()], cancellationToken) : [];
         var readable = await documents.ReadableTitlesAsync([.. mail.Attachments.Select(a => a.DocumentId), .. mail.EmlDocumentId is { } e ? new[] { e } : []], user, cancellationToken);
         var account = (await AccountNamesAsync(cancellationToken)).GetValueOrDefault(mail.AccountId, "?");
-        return new MailView(mail.Id, mail.AccountId, account, mail.Direction, mail.State, mail.Date, mail.From, mail.To, mail.Cc, mail.Subject, mail.Preview,
+        // Someone who sees the company but not the mailbox sees that the mail exists, not its text or files,
+        // unless they may read its .eml anyway.
+        var full = (await usable.IdsAsync(user, cancellationToken)).Contains(mail.AccountId) || (mail.EmlDocumentId is { } own && readable.ContainsKey(own));
+        return new MailView(mail.Id, mail.AccountId, account, mail.Direction, mail.State, mail.Date, mail.From, mail.To, mail.Cc, mail.Subject, full ? mail.Preview : null,
             mail.EmlDocumentId is { } eml && readable.ContainsKey(eml) ? eml : null,
-            [.. mail.Attachments.Select(a => new MailAttachmentView(a.DocumentId, a.FileName, a.Size, readable.ContainsKey(a.DocumentId)))],
+            full ? [.. mail.Attachments.Select(a => new MailAttachmentView(a.DocumentId, a.FileName, a.Size, readable.ContainsKey(a.DocumentId)))] : [],
             visible ? mail.CounterpartyId : null, visible ? names.GetValueOrDefault(mail.CounterpartyId!.Value) : null,
             visible ? mail.PersonId : null, visible && mail.PersonId is { } p ? names.GetValueOrDefault(p) : null,
             visible ? mail.CaseId : null, visible && mail.CaseId is { } k ? names.GetValueOrDefault(k) : null,

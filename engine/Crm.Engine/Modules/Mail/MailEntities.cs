@@ -35,6 +35,9 @@ public sealed class MailAccount
     /// <summary>Resume point: the folder's UIDVALIDITY and the last UID filed.</summary>
     public long UidValidity { get; set; }
     public long LastUid { get; set; }
+    /// <summary>A message that failed to file and how many runs it failed on: skipped after three.</summary>
+    public long? FailingUid { get; set; }
+    public int FailingAttempts { get; set; }
     /// <summary>A node's claim on the next import run (several nodes never read one mailbox at once).</summary>
     public string? LeasedBy { get; set; }
     public DateTimeOffset? LeaseUntil { get; set; }

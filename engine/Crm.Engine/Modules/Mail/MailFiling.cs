@@ -19,8 +19,21 @@ public sealed partial class MailFiling(CrmDbContext db, RecordDocuments document
     private const int PreviewLength = 2000;
 
     /// <summary>The key that makes a mail unique: its Message-ID, or the hash of its bytes when it has none.</summary>
-    public static string KeyOf(MimeMessage message, string contentHash) =>
-        string.IsNullOrWhiteSpace(message.MessageId) ? "sha256:" + contentHash : message.MessageId.Trim('<', '>', ' ') is var id && id.Length <= 1000 ? id : "sha256:" + contentHash;
+    public static string KeyOf(MimeMessage message, string contentHash)
+    {
+        if (string.IsNullOrWhiteSpace(message.MessageId))
+        {
+            return "sha256:" + contentHash;
+        }
+
+        // Index entries have a byte limit: a long or non-ASCII id is kept by its hash.
+        var id = Clean(message.MessageId.Trim('<', '>', ' '));
+        return id.Length <= 300 && id.All(char.IsAscii) ? id : "id-sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
+    }
+
+    /// <summary>Text a database column takes: no NUL and no other control characters but line breaks and tabs.</summary>
+    public static string Clean(string text) =>
+        text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) ? new string([.. text.Where(c => !char.IsControl(c) || c is '\n' or '\r' or '\t')]) : text;
 
     public static string HashOf(byte[] raw) => Convert.ToHexStringLower(SHA256.HashData(raw));
 
@@ -35,7 +48,7 @@ public sealed partial class MailFiling(CrmDbContext db, RecordDocuments document
         var mail = new MailMessage
         {
             AccountId = account.Id, Direction = "in", MessageKey = KeyOf(message, hash), ContentHash = hash,
-            MessageIdHeader = Clip(message.MessageId?.Trim('<', '>', ' '), 1000), InReplyTo = Clip(message.InReplyTo?.Trim('<', '>', ' '), 1000),
+            MessageIdHeader = Clip(message.MessageId?.Trim('<', '>', ' '), 300), InReplyTo = Clip(message.InReplyTo?.Trim('<', '>', ' '), 300),
             References = Clip(string.Join(' ', message.References), 8000), Subject = subject, From = Clip(message.From.ToString(), 1000) ?? "",
             To = Clip(message.To.ToString(), 4000) ?? "", Cc = Clip(message.Cc.Count == 0 ? null : message.Cc.ToString(), 4000),
             Date = message.Date == DateTimeOffset.MinValue ? clock.GetUtcNow() : message.Date, Preview = PreviewOf(message), Uid = uid, CreatedAt = clock.GetUtcNow(),
@@ -93,7 +106,8 @@ public sealed partial class MailFiling(CrmDbContext db, RecordDocuments document
         }
 
         documentIds.AddRange(mail.Attachments.Select(a => a.DocumentId));
-        var summary = $"{(mail.Direction == "in" ? "From" : "To")}: {(mail.Direction == "in" ? mail.From : mail.To)}\n\n{mail.Preview}";
+        // The text stays in the .eml, readable by whoever may read the account's mail; the timeline names the sender only.
+        var summary = $"{(mail.Direction == "in" ? "From" : "To")}: {(mail.Direction == "in" ? mail.From : mail.To)}";
         mail.ActivityId = correspondents.FileEmail(target, mail.Direction, mail.Date, Clip(employee, 100)!, mail.Subject, Clip(summary, 4000), documentIds);
         return Task.CompletedTask;
     }
@@ -104,7 +118,15 @@ public sealed partial class MailFiling(CrmDbContext db, RecordDocuments document
         var text = message.TextBody;
         if (string.IsNullOrWhiteSpace(text) && message.HtmlBody is { } html)
         {
-            text = System.Net.WebUtility.HtmlDecode(Tags().Replace(Scripts().Replace(html, " "), " "));
+            var page = html.Length > 200_000 ? html[..200_000] : html;
+            try
+            {
+                text = System.Net.WebUtility.HtmlDecode(Tags().Replace(Scripts().Replace(page, " "), " "));
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                text = System.Net.WebUtility.HtmlDecode(page);   // a pathological page: its raw text is a good enough preview
+            }
         }
 
         if (string.IsNullOrWhiteSpace(text))
@@ -122,7 +144,7 @@ public sealed partial class MailFiling(CrmDbContext db, RecordDocuments document
         return (name.Length == 0 ? "mail" : name.Length > 80 ? name[..80] : name) + extension;
     }
 
-    internal static string? Clip(string? value, int max) => value is null ? null : value.Length > max ? value[..max] : value;
+    internal static string? Clip(string? value, int max) => value is null ? null : Clean(value.Length > max ? value[..max] : value);
 
     [GeneratedRegex(@"<(script|style)[^>]*>.*?</\1>", RegexOptions.IgnoreCase | RegexOptions.Singleline, 1000)]
     private static partial Regex Scripts();

@@ -8,7 +8,7 @@ using MimeKit;
 namespace Crm.Modules.Mail;
 
 /// <summary>What one import run did.</summary>
-public sealed record ImportRun(int Imported, int Duplicates, int Unassigned, bool Skipped, string? Error);
+public sealed record ImportRun(int Imported, int Duplicates, int Unassigned, bool Skipped, string? Error, int SkippedMessages = 0);
 
 /// <summary>
 /// One import run of one account: claims the account (a lease, so two nodes never read one mailbox at once), reads the
@@ -31,7 +31,8 @@ public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFilin
             return new ImportRun(0, 0, 0, true, null);
         }
 
-        int imported = 0, duplicates = 0, unassigned = 0;
+        int imported = 0, duplicates = 0, unassigned = 0, failures = 0;
+        string? skippedNote = null;
         string? error = null;
         try
         {
@@ -52,44 +53,43 @@ public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFilin
             foreach (var uid in uids)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                byte[] raw;
-                await using (var stream = await folder.GetStreamAsync(uid, "", cancellationToken))
-                using (var buffer = new MemoryStream())
+                if (!await RenewAsync(accountId, cancellationToken))
                 {
-                    await stream.CopyToAsync(buffer, cancellationToken);
-                    raw = buffer.ToArray();
+                    break;   // the lease ran out and another node took the account over: it goes on from our last commit
                 }
 
-                var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
-                var key = MailFiling.KeyOf(message, MailFiling.HashOf(raw));
-                if (await filing.KnownAsync(key, cancellationToken))
+                MailMessage? filed;
+                try
+                {
+                    filed = await FileOneAsync(folder, uid, accountId, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One odd message must not stop the mailbox for good: it is tried on three runs, then skipped
+                    // (left where it is on the server) and named in the account's last error.
+                    db.ChangeTracker.Clear();
+                    var skipped = await RecordFailureAsync(accountId, uid.Id, ex, cancellationToken);
+                    logger.LogWarning(ex, "Mail {Uid} of account {Account} could not be filed{Skipped}", uid.Id, accountId, skipped ? "; skipped after three runs" : "; tried again next run");
+                    if (skipped)
+                    {
+                        failures++;
+                        skippedNote = $"UID {uid.Id} skipped after three attempts (left in the mailbox): {ex.Message}";
+                        continue;
+                    }
+
+                    throw;
+                }
+
+                if (filed is null)
                 {
                     duplicates++;
-                    account.LastUid = uid.Id;
-                    await db.SaveChangesAsync(cancellationToken);
                 }
                 else
                 {
-                    var mail = await filing.AddIncomingAsync(account, message, raw, uid.Id, cancellationToken);
-                    account.LastUid = uid.Id;
-                    account.LeaseUntil = clock.GetUtcNow() + Lease;
-                    if (await SaveOrDuplicateAsync(key, cancellationToken))
-                    {
-                        imported++;
-                        unassigned += mail.State == MailState.Unassigned ? 1 : 0;
-                    }
-                    else
-                    {
-                        duplicates++;
-                        account = await db.MailAccounts.SingleAsync(a => a.Id == accountId, cancellationToken);
-                        account.LastUid = Math.Max(account.LastUid, uid.Id);
-                        await db.SaveChangesAsync(cancellationToken);
-                    }
+                    imported++;
+                    unassigned += filed.State == MailState.Unassigned ? 1 : 0;
                 }
 
-                // A long run must not drag every filed mail along in the change tracker (each save would scan them all).
-                db.ChangeTracker.Clear();
-                account = await db.MailAccounts.SingleAsync(a => a.Id == accountId, cancellationToken);
                 if (target is not null)
                 {
                     await folder.MoveToAsync(uid, target, cancellationToken);   // after the commit: a failed move only makes the next run skip it as known
@@ -109,10 +109,73 @@ public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFilin
             var now = clock.GetUtcNow();
             await db.MailAccounts.Where(a => a.Id == accountId && a.LeasedBy == Node).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.LeasedBy, (string?)null).SetProperty(a => a.LeaseUntil, (DateTimeOffset?)null).SetProperty(a => a.LastRunAt, now)
-                .SetProperty(a => a.LastRunImported, imported).SetProperty(a => a.LastError, MailFiling.Clip(error, 2000)), CancellationToken.None);
+                .SetProperty(a => a.LastRunImported, imported).SetProperty(a => a.LastError, MailFiling.Clip(error ?? skippedNote, 2000)), CancellationToken.None);
         }
 
-        return new ImportRun(imported, duplicates, unassigned, false, error);
+        return new ImportRun(imported, duplicates, unassigned, false, error, failures);
+    }
+
+    /// <summary>Files one message with the new resume point in one commit; null when it was known (filed before).</summary>
+    private async Task<MailMessage?> FileOneAsync(IMailFolder folder, UniqueId uid, Guid accountId, CancellationToken cancellationToken)
+    {
+        byte[] raw;
+        await using (var stream = await folder.GetStreamAsync(uid, "", cancellationToken))
+        using (var buffer = new MemoryStream())
+        {
+            await stream.CopyToAsync(buffer, cancellationToken);
+            raw = buffer.ToArray();
+        }
+
+        var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
+        var key = MailFiling.KeyOf(message, MailFiling.HashOf(raw));
+        db.ChangeTracker.Clear();   // a long run must not drag every filed mail along in the change tracker
+        var account = await db.MailAccounts.SingleAsync(a => a.Id == accountId, cancellationToken);
+        MailMessage? mail = null;
+        if (!await filing.KnownAsync(key, cancellationToken))
+        {
+            mail = await filing.AddIncomingAsync(account, message, raw, uid.Id, cancellationToken);
+        }
+
+        account.LastUid = uid.Id;
+        (account.FailingUid, account.FailingAttempts) = (null, 0);
+        if (mail is not null && !await SaveOrDuplicateAsync(key, cancellationToken))
+        {
+            mail = null;   // another run filed it a moment ago: only the resume point moves on
+            account = await db.MailAccounts.SingleAsync(a => a.Id == accountId, cancellationToken);
+            account.LastUid = Math.Max(account.LastUid, uid.Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else if (mail is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return mail;
+    }
+
+    /// <summary>Counts a failed attempt at one message; true (and the resume point moved past it) on the third.</summary>
+    private async Task<bool> RecordFailureAsync(Guid accountId, long uid, Exception ex, CancellationToken cancellationToken)
+    {
+        var account = await db.MailAccounts.SingleAsync(a => a.Id == accountId, cancellationToken);
+        account.FailingAttempts = account.FailingUid == uid ? account.FailingAttempts + 1 : 1;
+        account.FailingUid = uid;
+        var skip = account.FailingAttempts >= 3;
+        if (skip)
+        {
+            account.LastUid = Math.Max(account.LastUid, uid);
+            (account.FailingUid, account.FailingAttempts) = (null, 0);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        db.ChangeTracker.Clear();
+        return skip;
+    }
+
+    /// <summary>Extends this node's lease; false when it is no longer ours.</summary>
+    private async Task<bool> RenewAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + Lease;
+        return await db.MailAccounts.Where(a => a.Id == accountId && a.LeasedBy == Node).ExecuteUpdateAsync(s => s.SetProperty(a => a.LeaseUntil, until), cancellationToken) == 1;
     }
 
     /// <summary>Commits the filed mail; false when another run filed the same mail first (the unique key said so).</summary>

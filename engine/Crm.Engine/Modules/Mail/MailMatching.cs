@@ -9,8 +9,9 @@ namespace Crm.Modules.Mail;
 public sealed record MailMatch(MailFilingTarget Target, string MatchedBy);
 
 /// <summary>
-/// Finds where an incoming mail belongs, most certain first: the thread (a reply to a mail we filed), the sender as a
-/// contact person (one company), the sender's company domain. Nothing found: the unassigned-mail inbox.
+/// Finds where an incoming mail belongs, most certain first: the thread (a reply to a mail we filed), a case number in
+/// the subject, the sender as a contact person (one company), the sender's company domain. Nothing found: the
+/// unassigned-mail inbox.
 /// </summary>
 public sealed class MailMatching(CrmDbContext db, Correspondents correspondents)
 {
@@ -25,6 +26,15 @@ public sealed class MailMatching(CrmDbContext db, Correspondents correspondents)
             if (earlier is not null)
             {
                 return new MailMatch(new MailFilingTarget(earlier.CounterpartyId!.Value, earlier.PersonId, earlier.CaseId), "thread");
+            }
+        }
+
+        // A case number in the subject ("[SPR/2026/12]"): the sender wrote about that case.
+        foreach (var number in Crm.Modules.Counterparties.Cases.CaseNumbers.Find(message.Subject))
+        {
+            if (await correspondents.CaseByNumberAsync(number, cancellationToken) is { } onCase)
+            {
+                return new MailMatch(onCase, "case-number");
             }
         }
 

@@ -22,6 +22,9 @@ public static class MailModule
         services.TryAddScoped<MailBook>();
         services.TryAddScoped<Register.CorrespondenceRegister>();
         services.TryAddScoped<Register.CorrespondenceReminders>();
+        services.AddScoped<Crm.Modules.Counterparties.ICounterpartyReferences, MailCounterpartyReferences>();
+        services.AddScoped<Crm.Modules.Counterparties.ICounterpartyReferences, CorrespondenceCounterpartyReferences>();
+        services.AddScoped<Crm.Modules.Counterparties.IPersonDataSource, MailPersonData>();
         services.AddHostedService<MailWorker>();
         return services;
     }

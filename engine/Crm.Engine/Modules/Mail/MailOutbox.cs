@@ -32,6 +32,9 @@ public sealed record QueuedMail(Guid Id, string MessageId, MailState State);
 public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDocuments documents, Correspondents correspondents, MailFiling filing, Crm.Platform.Identity.UserDirectory users,
     IOptions<MailOptions> options, TimeProvider clock, ILogger<MailOutbox> logger)
 {
+    /// <summary>What most mail servers accept in one message (attachments grow by a third in transfer encoding).</summary>
+    public const long MaxAttachmentBytes = 25L * 1024 * 1024;
+
     public async Task<QueuedMail> QueueAsync(ComposeMail input, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
         var account = await db.MailAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == input.AccountId && !a.Archived, cancellationToken);
@@ -63,6 +66,12 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         }
 
         var user = userName is null ? null : await users.CurrentUserAsync(userName, cancellationToken);
+        if (user is not null && !MailAccounts.MayUse(account, user))
+        {
+            // The account may come from an expression over a form's values: the user behind the step must be allowed to use it.
+            throw ValidationFailedException.For("account", $"{user.UserName} may not send from the account '{accountName}'.");
+        }
+
         if (user is null && input.DocumentIds is { Count: > 0 })
         {
             throw ValidationFailedException.For("documentIds", "A mail with attachments is sent by a step a user completes: their download right is checked.");
@@ -116,7 +125,9 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         if (input.ReplyToMailId is { } replyTo)
         {
             var earlier = await db.MailMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == replyTo, cancellationToken);
-            if (earlier?.MessageIdHeader is { } parent && (earlier.CounterpartyId is null || earlier.CounterpartyId == target?.CounterpartyId))
+            var earlierAccount = earlier is null ? null : await db.MailAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == earlier.AccountId, cancellationToken);
+            var seesEarlier = earlierAccount is not null && (user is null ? earlierAccount.Id == account.Id : MailAccounts.MayUse(earlierAccount, user));
+            if (earlier?.MessageIdHeader is { } parent && seesEarlier && (earlier.CounterpartyId is null || earlier.CounterpartyId == target?.CounterpartyId))
             {
                 message.InReplyTo = parent;
                 foreach (var reference in (earlier.References ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Append(parent).Distinct().TakeLast(20))
@@ -137,6 +148,11 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         foreach (var documentId in documentIds)
         {
             var bytes = await documents.ReadForSendingAsync(documentId, user!, from, "mail:" + message.MessageId, cancellationToken);
+            if (mail.Attachments.Sum(a => a.Size) + bytes.Content.Length > MaxAttachmentBytes)
+            {
+                throw ValidationFailedException.For("documentIds", $"Attachments of at most {MaxAttachmentBytes / 1024 / 1024} MB in all: mail servers refuse bigger messages.");
+            }
+
             body.Attachments.Add(bytes.FileName, bytes.Content, ContentType.Parse(bytes.ContentType));
             mail.Attachments.Add(new MailAttachment { DocumentId = documentId, FileName = MailFiling.Clip(bytes.FileName, 500)!, Size = bytes.Content.Length });
         }
@@ -147,7 +163,8 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
         var eml = raw.ToArray();
         mail.ContentHash = MailFiling.HashOf(eml);
         var stored = await documents.StoreAsync(MailFiling.FileNameOf(message.Subject, ".eml"), new MemoryStream(eml, writable: false), cancellationToken);
-        mail.EmlDocumentId = documents.Add(account.DocumentFolderId, message.Subject, stored, MailFiling.Clip(sender, 100)!, from);
+        // With attachments the .eml carries their bytes: only the sender (and admins) may read it, as they were the one allowed to download them.
+        mail.EmlDocumentId = documents.Add(account.DocumentFolderId, message.Subject, stored, MailFiling.Clip(sender, 100)!, from, documentIds.Count > 0 ? user!.UserName : null);
         if (target is not null)
         {
             mail.CounterpartyId = target.CounterpartyId;
@@ -190,6 +207,22 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
 
         var mail = await db.MailMessages.Include(m => m.Attachments).SingleAsync(m => m.Id == id, cancellationToken);
         var account = await db.MailAccounts.AsNoTracking().SingleAsync(a => a.Id == mail.AccountId, cancellationToken);
+        if (account.Archived || account.SmtpHost is null)
+        {
+            mail.State = MailState.Failed;
+            mail.LastError = "The account was archived or has no SMTP server any more.";
+            await db.SaveChangesAsync(CancellationToken.None);
+            return false;
+        }
+
+        // A big message may take longer than the claim: stretch it by the size (1 s per 100 KB), so nobody takes it over mid-transfer.
+        var size = mail.Attachments.Sum(a => a.Size);
+        if (size > 10 * 1024 * 1024)
+        {
+            mail.NextAttemptAt = clock.GetUtcNow() + options.Value.SendClaim + TimeSpan.FromSeconds(size / (100 * 1024));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         try
         {
             var message = await MimeMessage.LoadAsync(new MemoryStream(await documents.ReadOwnAsync(mail.EmlDocumentId!.Value, cancellationToken)), cancellationToken);
@@ -211,6 +244,13 @@ public sealed class MailOutbox(CrmDbContext db, MailAccounts accounts, RecordDoc
             await db.SaveChangesAsync(CancellationToken.None);
             await CopyToSentAsync(account, message, cancellationToken);
             return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another pass took the mail over (our claim ran out): it is theirs now; the rest of the batch goes on.
+            logger.LogWarning("Mail {Mail} was taken over by another pass while this one sent it", id);
+            db.ChangeTracker.Clear();
+            return false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not DbUpdateException)
         {

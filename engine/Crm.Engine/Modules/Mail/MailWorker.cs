@@ -23,7 +23,7 @@ public sealed class MailOptions
     public bool Worker { get; set; } = true;
 }
 
-/// <summary>Imports every enabled account each poll interval and sends the outbox in between.</summary>
+/// <summary>Imports every enabled account each poll interval (and reminds of answers due); sends the outbox every send interval.</summary>
 public sealed class MailWorker(IServiceScopeFactory scopes, IOptions<MailOptions> options, ILogger<MailWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,26 +33,31 @@ public sealed class MailWorker(IServiceScopeFactory scopes, IOptions<MailOptions
             return;
         }
 
-        var nextImport = DateTimeOffset.MinValue;
+        // Two loops: a long import must not hold up the outbox.
+        await Task.WhenAll(
+            LoopAsync("sending", options.Value.SendInterval, async scope => await scope.ServiceProvider.GetRequiredService<MailOutbox>().SendDueAsync(stoppingToken), stoppingToken),
+            LoopAsync("import", options.Value.PollInterval, async scope =>
+            {
+                await ImportAllAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<Register.CorrespondenceReminders>().RunAsync(stoppingToken);
+            }, stoppingToken));
+    }
+
+    private async Task LoopAsync(string name, TimeSpan interval, Func<AsyncServiceScope, Task> pass, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<MailOutbox>().SendDueAsync(stoppingToken);
-                if (DateTimeOffset.UtcNow >= nextImport)
-                {
-                    nextImport = DateTimeOffset.UtcNow + options.Value.PollInterval;
-                    await ImportAllAsync(stoppingToken);
-                    await scope.ServiceProvider.GetRequiredService<Register.CorrespondenceReminders>().RunAsync(stoppingToken);
-                }
+                await pass(scope);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Mail pass failed; trying again shortly");
+                logger.LogWarning(ex, "Mail {Pass} pass failed; trying again in {Interval}", name, interval);
             }
 
-            await Task.Delay(options.Value.SendInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(interval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

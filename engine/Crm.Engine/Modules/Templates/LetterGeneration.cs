@@ -38,7 +38,7 @@ public sealed class LetterGeneration(CrmDbContext db, RecordDocuments documents,
         var template = await documents.ReadTemplateAsync(templateId, user, AccessContext.Internal, null, cancellationToken);
         db.ChangeTracker.Clear();   // a preview records nothing
         var kind = KindOf(template.FileName);
-        var placeholders = TemplatePlaceholders.List(new MemoryStream(template.Content), kind);
+        var placeholders = Readable(kind, () => TemplatePlaceholders.List(new MemoryStream(template.Content), kind));
         var filled = Fill(template.Content, kind, data);
         return new LetterPreview(placeholders, filled.Unknown, data.Values, data.ListNames.ToDictionary(n => n, n => data.Rows(n).Count, StringComparer.OrdinalIgnoreCase), PdfConverter.IsAvailable);
     }
@@ -62,6 +62,12 @@ public sealed class LetterGeneration(CrmDbContext db, RecordDocuments documents,
             throw ValidationFailedException.For("pdf", "PDF output needs LibreOffice on the server (Debian: libreoffice-writer-nogui, libreoffice-calc-nogui); it is not installed here.");
         }
 
+        if (user is null && request.About.ComplaintId is not null && (request.About.CounterpartyId is not null || request.About.PersonId is not null || request.About.CaseId is not null))
+        {
+            // Without a user the complaint decides which company the letter is about: ids from variables cannot add another's data.
+            throw ValidationFailedException.For("counterpartyId", "Without a user behind the step a complaint's letter is about the complaint's own company only.");
+        }
+
         var (data, company, complaintFolder) = await DataAsync(request.About, user, cancellationToken);
         if (user is null && (complaintFolder is null || (request.FolderId is { } asked && asked != complaintFolder)))
         {
@@ -76,7 +82,7 @@ public sealed class LetterGeneration(CrmDbContext db, RecordDocuments documents,
             await documents.RequireWritableAsync(folderId, user, cancellationToken);
         }
 
-        var template = await documents.ReadTemplateAsync(request.TemplateId, user, from, null, cancellationToken);
+        var template = await documents.ReadTemplateAsync(request.TemplateId, user, from, null, cancellationToken, user is null ? TemplatesFolder : null);
         var kind = KindOf(template.FileName);
         var filled = Fill(template.Content, kind, data);
         var bytes = filled.Bytes;
@@ -84,7 +90,15 @@ public sealed class LetterGeneration(CrmDbContext db, RecordDocuments documents,
         var extension = kind == TemplateKind.Docx ? ".docx" : ".xlsx";
         if (request.Pdf)
         {
-            bytes = await PdfConverter.ConvertAsync(bytes, kind, cancellationToken);
+            try
+            {
+                bytes = await PdfConverter.ConvertAsync(bytes, kind, cancellationToken);
+            }
+            catch (PdfConversionException ex)
+            {
+                throw ValidationFailedException.For("pdf", $"LibreOffice could not make a PDF of this document: {ex.Message}");
+            }
+
             extension = ".pdf";
         }
 
@@ -142,15 +156,19 @@ public sealed class LetterGeneration(CrmDbContext db, RecordDocuments documents,
         return (data, target.CounterpartyId, folder);
     }
 
-    private static TemplateFillResult Fill(byte[] template, TemplateKind kind, TemplateData data)
+    private static TemplateFillResult Fill(byte[] template, TemplateKind kind, TemplateData data) =>
+        Readable(kind, () => kind == TemplateKind.Docx ? DocxFiller.Fill(new MemoryStream(template), data) : XlsxFiller.Fill(new MemoryStream(template), data));
+
+    /// <summary>A broken template (not a zip, bad XML, a value with characters XML cannot hold) is the user's 400, not a crash.</summary>
+    private static T Readable<T>(TemplateKind kind, Func<T> read)
     {
         try
         {
-            return kind == TemplateKind.Docx ? DocxFiller.Fill(new MemoryStream(template), data) : XlsxFiller.Fill(new MemoryStream(template), data);
+            return read();
         }
-        catch (Exception ex) when (ex is DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or InvalidDataException or System.Xml.XmlException)
+        catch (Exception ex) when (ex is DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or InvalidDataException or System.Xml.XmlException or IOException or ArgumentException or InvalidOperationException)
         {
-            throw ValidationFailedException.For("templateId", $"The template cannot be read as a {(kind == TemplateKind.Docx ? "Word" : "Excel")} file: {ex.Message}");
+            throw ValidationFailedException.For("templateId", $"The template cannot be filled as a {(kind == TemplateKind.Docx ? "Word" : "Excel")} file: {ex.Message}");
         }
     }
 

@@ -20,7 +20,7 @@ public sealed record MailMergeResult(int Letters, int Mailed, IReadOnlyList<stri
 /// timeline entry, optionally sent as an e-mail attachment through the outbox. Each letter commits on its own, so
 /// a merge stopped half-way keeps what it made and says how far it got.
 /// </summary>
-public sealed class MailMerge(CrmDbContext db, LetterGeneration letters, LetterData crm, MailOutbox outbox)
+public sealed class MailMerge(CrmDbContext db, LetterGeneration letters, LetterData crm, MailOutbox outbox, MailAccounts accounts)
 {
     public const int MaxCompanies = 500;
 
@@ -36,17 +36,43 @@ public sealed class MailMerge(CrmDbContext db, LetterGeneration letters, LetterD
             throw ValidationFailedException.For("folderId", "Choose the folder the letters go to.");
         }
 
+        if (request.Mail is { } asked)
+        {
+            // Everything about the mail part is checked before the first letter is made.
+            var errors = new Dictionary<string, string[]>();
+            if (!(await accounts.UsableAsync(user, cancellationToken)).Any(a => a.Id == asked.AccountId)) errors["mail.accountId"] = ["Choose an account you may send from."];
+            if (string.IsNullOrWhiteSpace(asked.Subject)) errors["mail.subject"] = ["Give the e-mail a subject."];
+            if (errors.Count > 0)
+            {
+                throw new ValidationFailedException(errors);
+            }
+        }
+
         var recipients = await crm.RecipientsAsync(request.CounterpartyIds, user, cancellationToken);
         var skipped = new List<string>();
         int made = 0, mailed = 0;
         foreach (var (company, person, email) in recipients)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            progress?.Report(new MergeProgress(made + skipped.Count, recipients.Count, null));
-            var letter = await letters.AddAsync(new GenerateLetter(request.TemplateId, new LetterSubject(company, person, null, null), request.FolderId, null, request.Pdf), user, user.UserName, from, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();   // 500 letters must not make each save scan the ones before
-            made++;
+            progress?.Report(new MergeProgress(made, recipients.Count, null));
+            GeneratedLetter letter;
+            try
+            {
+                letter = await letters.AddAsync(new GenerateLetter(request.TemplateId, new LetterSubject(company, person, null, null), request.FolderId, null, request.Pdf), user, user.UserName, from, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                made++;
+            }
+            catch (DomainException ex) when (made > 0)
+            {
+                // One company's letter failed: the others go on; the result names it. (The first failing stops it all: the template itself is wrong.)
+                skipped.Add($"{company}: {Describe(ex)}");
+                continue;
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();   // 500 letters must not make each save scan the ones before
+            }
+
             if (request.Mail is { } mail)
             {
                 if (email is null)
@@ -55,12 +81,23 @@ public sealed class MailMerge(CrmDbContext db, LetterGeneration letters, LetterD
                     continue;
                 }
 
-                await outbox.QueueAsync(new ComposeMail(mail.AccountId, email, null, mail.Subject, mail.Body, [letter.DocumentId], company, person, null, null), user, from, cancellationToken);
-                mailed++;
+                try
+                {
+                    await outbox.QueueAsync(new ComposeMail(mail.AccountId, email, null, mail.Subject, mail.Body, [letter.DocumentId], company, person, null, null), user, from, cancellationToken);
+                    mailed++;
+                }
+                catch (DomainException ex)
+                {
+                    db.ChangeTracker.Clear();
+                    skipped.Add($"{letter.Title}: not mailed ({Describe(ex)})");
+                }
             }
         }
 
         progress?.Report(new MergeProgress(recipients.Count, recipients.Count, null));
         return new MailMergeResult(made, mailed, skipped);
     }
+
+    private static string Describe(DomainException ex) =>
+        ex is ValidationFailedException invalid ? string.Join(" ", invalid.Errors.SelectMany(e => e.Value)) : ex.Message;
 }

@@ -29,6 +29,9 @@ public sealed record CaseView(Guid Id, string Title, CaseGroup Group, string Pha
     string? PersonName, decimal Value, string Currency, int Probability, DateOnly? ExpectedClose, CaseOutcome Outcome, string? LostReason, DateTimeOffset CreatedAt,
     DateTimeOffset? ClosedAt, Guid? InstanceId, bool ProcessRunning, bool CanEdit, IReadOnlyList<string> Phases, int Revision)
 {
+    /// <summary>SPR/2026/12 (null for cases made before numbers existed).</summary>
+    public string? Number { get; init; }
+
     /// <summary>Values of the admin-defined case fields the caller may read, by key.</summary>
     public IReadOnlyDictionary<string, object?> CustomFields { get; init; } = new Dictionary<string, object?>();
 }
@@ -192,6 +195,7 @@ public sealed class CaseBook(CrmDbContext db, CounterpartyAccess recordAccess, C
             CaseAccess.MayEdit(item, user), phases.Open, item.Revision)
         {
             CustomFields = values.GetValueOrDefault(id) ?? [],
+            Number = item.Number,
         };
     }
 

@@ -1,3 +1,4 @@
+using Crm.Workflow.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -19,7 +20,7 @@ namespace Crm.Modules.Documents.Validity;
 /// that fails gives the document back for the next pass.
 /// </summary>
 public sealed class ExpiryReminders(
-    CrmDbContext db, MailSender sender, IDocumentCounterparties counterparties, IOptions<DocumentOptions> options,
+    CrmDbContext db, MailSender sender, IDocumentCounterparties counterparties, DocumentAccess access, IOptions<DocumentOptions> options,
     IOptions<NotificationOptions> notifications, TimeProvider clock, ILogger<ExpiryReminders> logger)
 {
     private const int Batch = 200;
@@ -97,7 +98,9 @@ public sealed class ExpiryReminders(
         }
 
         var counterparty = document.CounterpartyId is { } id ? await counterparties.FindAsync(id, cancellationToken) : null;
-        var names = new[] { document.Owner, counterparty?.Owner }.OfType<string>().Select(n => n.ToUpperInvariant()).Distinct().ToList();
+        // The company's owner hears of the document only when they may read it: its title is not for everyone.
+        var companyOwner = counterparty?.Owner is { } owner && await MayReadAsync(document.Id, owner, cancellationToken) ? owner : null;
+        var names = new[] { document.Owner, companyOwner }.OfType<string>().Select(n => n.ToUpperInvariant()).Distinct().ToList();
         var users = (await db.Users.AsNoTracking()
                 .Where(u => names.Contains(u.NormalizedUserName) && u.IsActive && u.EmailNotifications && u.Email != null && u.Email != "")
                 .OrderBy(u => u.UserName).ToListAsync(cancellationToken))
@@ -126,6 +129,29 @@ public sealed class ExpiryReminders(
         });
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    private async Task<bool> MayReadAsync(Guid documentId, string userName, CancellationToken cancellationToken)
+    {
+        var who = await db.Users.AsNoTracking().Where(u => u.UserName == userName && u.IsActive).Select(u => new { u.Id, u.UserName }).FirstOrDefaultAsync(cancellationToken);
+        if (who is null)
+        {
+            return false;
+        }
+
+        var roles = await db.UserRoles.AsNoTracking().Where(r => r.UserId == who.Id).Select(r => r.Role).ToListAsync(cancellationToken);
+        var groups = await db.GroupMembers.AsNoTracking().Where(m => m.UserId == who.Id).Select(m => m.Group!.Name).ToListAsync(cancellationToken);
+        var user = new CurrentUser(who.Id, who.UserName, roles.ToHashSet(StringComparer.Ordinal), groups.ToHashSet(StringComparer.Ordinal));
+        var document = await db.Documents.AsNoTracking().SingleAsync(d => d.Id == documentId, cancellationToken);
+        access.Invalidate();   // folder rights are cached per scope for one user; this pass asks for many
+        try
+        {
+            return (await access.RightsAsync(document, user, cancellationToken)).HasFlag(DocumentRights.Read);
+        }
+        finally
+        {
+            access.Invalidate();
+        }
     }
 
     private OutgoingMail Compose(Due document, DocumentCounterparty? counterparty, DateOnly today, string to, string toName)

@@ -68,7 +68,7 @@ internal sealed class CorrespondenceConfiguration : IEntityTypeConfiguration<Cor
         builder.Property(e => e.Revision).IsConcurrencyToken();
         builder.HasIndex(e => e.Date);
         builder.HasIndex(e => e.CounterpartyId);
-        builder.HasIndex(e => e.MailId);
+        builder.HasIndex(e => e.MailId).IsUnique();   // a mail is registered once (null for letters: many)
         builder.HasMany(e => e.Documents).WithOne().HasForeignKey(d => d.EntryId).OnDelete(DeleteBehavior.Cascade);
     }
 

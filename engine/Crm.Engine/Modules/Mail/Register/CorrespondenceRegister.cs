@@ -1,3 +1,4 @@
+#pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower(): .NET culture rules do not apply
 using System.Globalization;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Documents;
@@ -29,7 +30,9 @@ public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents corre
 
     public static string Prefix(string direction) => direction == "in" ? "KP" : "KW";
 
-    public async Task<RegisterRow> RegisterAsync(RegisterEntryInput input, CurrentUser user, CancellationToken cancellationToken)
+    public Task<RegisterRow> RegisterAsync(RegisterEntryInput input, CurrentUser user, CancellationToken cancellationToken) => RegisterAsync(input, user, null, cancellationToken);
+
+    private async Task<RegisterRow> RegisterAsync(RegisterEntryInput input, CurrentUser user, Guid? mailId, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (input.Direction is not ("in" or "out")) errors["direction"] = ["Use in or out."];
@@ -76,7 +79,7 @@ public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents corre
             {
                 Number = number, Year = date.Year, Sequence = sequence, Direction = input.Direction!, Date = date, Channel = input.Channel!, CounterpartyId = input.CounterpartyId,
                 PersonId = input.PersonId, Department = input.Department!.Trim(), Subject = input.Subject!.Trim(), ReplyToId = input.ReplyToId, AnswerDeadline = input.AnswerDeadline,
-                RegisteredBy = user.UserName, CreatedAt = clock.GetUtcNow(),
+                RegisteredBy = user.UserName, CreatedAt = clock.GetUtcNow(), MailId = mailId,
                 Documents = [.. documentIds.Select(d => new CorrespondenceDocument { DocumentId = d })],
             };
             db.Correspondence.Add(entry);
@@ -86,7 +89,21 @@ public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents corre
                 answered.Revision++;
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException) when (mailId is not null)
+            {
+                db.ChangeTracker.Clear();
+                if (await db.Correspondence.AsNoTracking().AnyAsync(e => e.MailId == mailId, cancellationToken))
+                {
+                    throw new ConflictException("This mail is in the register already.");   // two clicks at once: the unique index let one through
+                }
+
+                throw;
+            }
+
             return entry.Id;
         }, cancellationToken);
         return (await ListAsync(new RegisterQuery(), user, cancellationToken, only: id)).Single();
@@ -110,10 +127,9 @@ public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents corre
         var ids = new List<Guid>();
         if (mail.EmlDocumentId is { } eml) ids.Add(eml);
         ids.AddRange(mail.Attachments.Select(a => a.DocumentId));
-        var row = await RegisterAsync(new RegisterEntryInput(mail.Direction, DateOnly.FromDateTime(mail.Date.UtcDateTime), "email", mail.CounterpartyId, mail.CounterpartyId is null ? null : mail.PersonId,
-            department ?? account.Group ?? user.Groups.FirstOrDefault(), mail.Subject.Length > 500 ? mail.Subject[..500] : mail.Subject, null, mail.Direction == "in" ? answerDeadline : null, ids), user, cancellationToken);
-        await db.Correspondence.Where(e => e.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.MailId, mailId), cancellationToken);
-        return row;
+        return await RegisterAsync(new RegisterEntryInput(mail.Direction, DateOnly.FromDateTime(mail.Date.UtcDateTime), "email", mail.CounterpartyId, mail.CounterpartyId is null ? null : mail.PersonId,
+            department ?? account.Group ?? user.Groups.FirstOrDefault(), mail.Subject.Length > 500 ? mail.Subject[..500] : mail.Subject, null, mail.Direction == "in" ? answerDeadline : null, ids),
+            user, mailId, cancellationToken);
     }
 
     public async Task<List<RegisterRow>> ListAsync(RegisterQuery query, CurrentUser user, CancellationToken cancellationToken, Guid? only = null)
@@ -123,13 +139,22 @@ public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents corre
         if (query.Direction is "in" or "out") entries = entries.Where(e => e.Direction == query.Direction);
         if (query.From is { } from) entries = entries.Where(e => e.Date >= from);
         if (query.To is { } to) entries = entries.Where(e => e.Date <= to);
-        if (query.CounterpartyId is { } company) entries = entries.Where(e => e.CounterpartyId == company);
+        if (query.CounterpartyId is { } company)
+        {
+            if ((await correspondents.VisibleOfAsync([company], user, cancellationToken)).Count == 0)
+            {
+                throw new NotFoundException($"Counterparty {company} does not exist.");
+            }
+
+            entries = entries.Where(e => e.CounterpartyId == company);
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Department)) entries = entries.Where(e => e.Department == query.Department);
         if (query.AwaitingAnswer) entries = entries.Where(e => e.Direction == "in" && e.AnswerDeadline != null && e.AnsweredById == null);
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
-            var text = query.Text.Trim();
-            entries = entries.Where(e => e.Number.Contains(text) || e.Subject.Contains(text));
+            var text = query.Text.Trim().ToLowerInvariant();
+            entries = entries.Where(e => e.Number.ToLower().Contains(text) || e.Subject.ToLower().Contains(text));
         }
 
         var rows = await entries.OrderByDescending(e => e.Date).ThenByDescending(e => e.Sequence).Take(Math.Clamp(query.Limit, 1, 5000))

@@ -2,6 +2,7 @@ using System.Globalization;
 using Crm.Platform.Notifications;
 using Crm.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Crm.Modules.Mail.Register;
@@ -11,7 +12,7 @@ namespace Crm.Modules.Mail.Register;
 /// once per letter: the row is claimed with a conditional update, so several nodes remind once. Without SMTP nothing
 /// is claimed, so the reminder goes out once mail is configured.
 /// </summary>
-public sealed class CorrespondenceReminders(CrmDbContext db, MailSender sender, IOptions<NotificationOptions> options, TimeProvider clock)
+public sealed class CorrespondenceReminders(CrmDbContext db, MailSender sender, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<CorrespondenceReminders> logger)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -22,9 +23,11 @@ public sealed class CorrespondenceReminders(CrmDbContext db, MailSender sender, 
 
         var now = clock.GetUtcNow();
         var tomorrow = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1);
+        // Only letters whose registrar can be mailed: the others would block the queue forever.
         var due = await db.Correspondence.AsNoTracking()
-            .Where(e => e.Direction == "in" && e.AnswerDeadline != null && e.AnswerDeadline <= tomorrow && e.AnsweredById == null && e.DeadlineRemindedAt == null)
-            .Select(e => new { e.Id, e.Number, e.Subject, e.AnswerDeadline, e.RegisteredBy }).Take(200).ToListAsync(cancellationToken);
+            .Where(e => e.Direction == "in" && e.AnswerDeadline != null && e.AnswerDeadline <= tomorrow && e.AnsweredById == null && e.DeadlineRemindedAt == null
+                && db.Users.Any(u => u.UserName == e.RegisteredBy && u.IsActive && u.Email != null))
+            .OrderBy(e => e.AnswerDeadline).Select(e => new { e.Id, e.Number, e.Subject, e.AnswerDeadline, e.RegisteredBy }).Take(200).ToListAsync(cancellationToken);
         var sent = 0;
         foreach (var entry in due)
         {
@@ -36,8 +39,19 @@ public sealed class CorrespondenceReminders(CrmDbContext db, MailSender sender, 
             }
 
             var deadline = entry.AnswerDeadline!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            await sender.SendAsync([new OutgoingMail(to.Email, to.DisplayName, $"Answer due {deadline}: {entry.Number} {entry.Subject}",
-                $"The incoming letter {entry.Number} ({entry.Subject}) needs an answer by {deadline}.\n\n{options.Value.BaseUrl}correspondence?text={Uri.EscapeDataString(entry.Number)}")], cancellationToken);
+            try
+            {
+                await sender.SendAsync([new OutgoingMail(to.Email, to.DisplayName, $"Answer due {deadline}: {entry.Number} {entry.Subject}",
+                    $"The incoming letter {entry.Number} ({entry.Subject}) needs an answer by {deadline}.\n\n{options.Value.BaseUrl}correspondence?text={Uri.EscapeDataString(entry.Number)}")], cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not sent: give the claim back so the next pass tries again, and stop this pass (the server is likely down).
+                await db.Correspondence.Where(e => e.Id == entry.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.DeadlineRemindedAt, (DateTimeOffset?)null), CancellationToken.None);
+                logger.LogWarning(ex, "Answer reminder for {Number} not sent; tried again next pass", entry.Number);
+                break;
+            }
+
             sent++;
         }
 

@@ -22,11 +22,27 @@ public static class PdfConverter
     public static Task<byte[]> ConvertAsync(byte[] document, TemplateKind kind, CancellationToken cancellationToken = default) =>
         ConvertAsync(document, kind, DefaultTimeout, cancellationToken);
 
+    /// <summary>At most two LibreOffice processes at once on a node: each takes hundreds of MB and a core.</summary>
+    private static readonly SemaphoreSlim Slots = new(2, 2);
+
     /// <summary>The PDF's bytes. The LibreOffice process tree is killed when it outlives the timeout.</summary>
     public static async Task<byte[]> ConvertAsync(byte[] document, TemplateKind kind, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var office = OfficePath
             ?? throw new PdfConversionException("LibreOffice is not installed: neither soffice nor libreoffice is on PATH or in /usr/bin.");
+        await Slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await ConvertWithAsync(office, document, kind, timeout, cancellationToken);
+        }
+        finally
+        {
+            Slots.Release();
+        }
+    }
+
+    private static async Task<byte[]> ConvertWithAsync(string office, byte[] document, TemplateKind kind, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var work = Directory.CreateTempSubdirectory("crm-pdf-");
         try
         {

@@ -6,11 +6,43 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Crm.Storage.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class CorrespondenceRegister : Migration
+    public partial class CorrespondenceRegisterAndCaseNumbers : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "FailingAttempts",
+                table: "mail_accounts",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<long>(
+                name: "FailingUid",
+                table: "mail_accounts",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Number",
+                table: "cases",
+                type: "character varying(30)",
+                maxLength: 30,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "case_counters",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Last = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_counters", x => x.Year);
+                });
+
             migrationBuilder.CreateTable(
                 name: "correspondence",
                 columns: table => new
@@ -72,6 +104,12 @@ namespace Crm.Storage.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_Number",
+                table: "cases",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_correspondence_CounterpartyId",
                 table: "correspondence",
                 column: "CounterpartyId");
@@ -90,7 +128,8 @@ namespace Crm.Storage.PostgreSql.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_correspondence_MailId",
                 table: "correspondence",
-                column: "MailId");
+                column: "MailId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_correspondence_Number",
@@ -103,6 +142,9 @@ namespace Crm.Storage.PostgreSql.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "case_counters");
+
+            migrationBuilder.DropTable(
                 name: "correspondence_counters");
 
             migrationBuilder.DropTable(
@@ -110,6 +152,22 @@ namespace Crm.Storage.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "correspondence");
+
+            migrationBuilder.DropIndex(
+                name: "IX_cases_Number",
+                table: "cases");
+
+            migrationBuilder.DropColumn(
+                name: "FailingAttempts",
+                table: "mail_accounts");
+
+            migrationBuilder.DropColumn(
+                name: "FailingUid",
+                table: "mail_accounts");
+
+            migrationBuilder.DropColumn(
+                name: "Number",
+                table: "cases");
         }
     }
 }
