@@ -25,6 +25,7 @@ public static class MailModule
         services.AddScoped<Crm.Modules.Counterparties.ICounterpartyReferences, MailCounterpartyReferences>();
         services.AddScoped<Crm.Modules.Counterparties.ICounterpartyReferences, CorrespondenceCounterpartyReferences>();
         services.AddScoped<Crm.Modules.Counterparties.IPersonDataSource, MailPersonData>();
+        services.TryAddSingleton<MailIdle>();
         services.AddHostedService<MailWorker>();
         return services;
     }

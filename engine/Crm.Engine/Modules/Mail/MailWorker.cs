@@ -19,12 +19,16 @@ public sealed class MailOptions
     public int MaxSendAttempts { get; set; } = 8;
     /// <summary>How long one attempt may hold a mail before another pass (on any node) takes it over: longer than a slow send.</summary>
     public TimeSpan SendClaim { get; set; } = TimeSpan.FromMinutes(3);
+    /// <summary>Listen with IMAP IDLE where the server offers it (new mail is imported within seconds).</summary>
+    public bool Idle { get; set; } = true;
+    /// <summary>How often IDLE listeners are matched to the accounts (new accounts, switched off ones, lost connections).</summary>
+    public TimeSpan IdleRefresh { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Set false to run neither import nor sending on this node (a node for the web only).</summary>
     public bool Worker { get; set; } = true;
 }
 
 /// <summary>Imports every enabled account each poll interval (and reminds of answers due); sends the outbox every send interval.</summary>
-public sealed class MailWorker(IServiceScopeFactory scopes, IOptions<MailOptions> options, ILogger<MailWorker> logger) : BackgroundService
+public sealed class MailWorker(IServiceScopeFactory scopes, IOptions<MailOptions> options, MailIdle idle, ILogger<MailWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,14 +37,49 @@ public sealed class MailWorker(IServiceScopeFactory scopes, IOptions<MailOptions
             return;
         }
 
-        // Two loops: a long import must not hold up the outbox.
+        // Separate loops: a long import must not hold up the outbox; IDLE wakes the import of one account at once.
         await Task.WhenAll(
             LoopAsync("sending", options.Value.SendInterval, async scope => await scope.ServiceProvider.GetRequiredService<MailOutbox>().SendDueAsync(stoppingToken), stoppingToken),
             LoopAsync("import", options.Value.PollInterval, async scope =>
             {
                 await ImportAllAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<Register.CorrespondenceReminders>().RunAsync(stoppingToken);
-            }, stoppingToken));
+            }, stoppingToken),
+            options.Value.Idle ? LoopAsync("IDLE", options.Value.IdleRefresh, _ => idle.RefreshAsync(stoppingToken), stoppingToken) : Task.CompletedTask,
+            options.Value.Idle ? ImportArrivedAsync(stoppingToken) : Task.CompletedTask);
+    }
+
+    /// <summary>Imports an account as soon as its IDLE listener heard of new mail.</summary>
+    private async Task ImportArrivedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await idle.Arrived.Reader.WaitToReadAsync(stoppingToken))
+            {
+                var accounts = new HashSet<Guid>();
+                while (idle.Arrived.Reader.TryRead(out var id))
+                {
+                    accounts.Add(id);
+                }
+
+                foreach (var id in accounts)
+                {
+                    try
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        await scope.ServiceProvider.GetRequiredService<MailImport>().RunAsync(id, stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        logger.LogWarning(ex, "Import of account {Account} after IDLE failed; the poll tries again", id);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // shutting down
+        }
     }
 
     private async Task LoopAsync(string name, TimeSpan interval, Func<AsyncServiceScope, Task> pass, CancellationToken stoppingToken)
