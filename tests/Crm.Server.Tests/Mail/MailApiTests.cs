@@ -269,6 +269,28 @@ public abstract class MailApiTests(DatabaseProvider provider) : ServerTestBase(p
     }
 
     [Fact]
+    public async Task TwoMailsWithOneMessageId_InOneMailbox_AreBothFiled_AndARerunFilesNeither()
+    {
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        var mailbox = $"skaner-{_suffix}@test.local";
+        var account = await MailTestKit.CreateAccountAsync(kasia, $"Scanner {_suffix}", mailbox, "office");
+        var reused = $"scan@{_suffix}.example";   // a scanner that gives every mail the same Message-ID
+        await MailTestKit.DeliverAsync(MailTestKit.Mail($"skaner-{_suffix}@example.org", mailbox, "Skan 1", "Pierwsza strona", messageId: reused));
+        await MailTestKit.DeliverAsync(MailTestKit.Mail($"skaner-{_suffix}@example.org", mailbox, "Skan 2", "Druga strona", messageId: reused));
+        await MailTestKit.WaitForAsync(mailbox, 2);
+        var run = await (await kasia.PostAsync($"/api/admin/mail-accounts/{account}/import", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(run.GetProperty("imported").GetInt32() == 2, run.GetRawText());
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CrmDbContext>().MailAccounts.Where(a => a.Id == account).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUid, 0L));
+        }
+
+        var again = await (await kasia.PostAsync($"/api/admin/mail-accounts/{account}/import", null)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, again.GetProperty("imported").GetInt32());
+        Assert.Equal(2, again.GetProperty("duplicates").GetInt32());
+    }
+
+    [Fact]
     public async Task ACaseNumberInTheSubject_FilesAStrangersMailOnThatCase()
     {
         using var kasia = await App.CreateClientAsAsync("kasia");

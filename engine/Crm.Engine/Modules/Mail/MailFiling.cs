@@ -41,13 +41,13 @@ public sealed partial class MailFiling(CrmDbContext db, RecordDocuments document
     public Task<bool> KnownAsync(string key, CancellationToken cancellationToken) => db.MailMessages.AnyAsync(m => m.Direction == "in" && m.MessageKey == key, cancellationToken);
 
     /// <summary>Adds the mail, its documents and (when matched) its activity to the unit of work. The caller commits.</summary>
-    public async Task<MailMessage> AddIncomingAsync(MailAccount account, MimeMessage message, byte[] raw, long? uid, CancellationToken cancellationToken)
+    public async Task<MailMessage> AddIncomingAsync(MailAccount account, MimeMessage message, byte[] raw, long? uid, CancellationToken cancellationToken, string? key = null)
     {
         var hash = HashOf(raw);
         var subject = Clip(message.Subject, 1000) ?? "";
         var mail = new MailMessage
         {
-            AccountId = account.Id, Direction = "in", MessageKey = KeyOf(message, hash), ContentHash = hash,
+            AccountId = account.Id, Direction = "in", MessageKey = key ?? KeyOf(message, hash), ContentHash = hash,
             MessageIdHeader = Clip(message.MessageId?.Trim('<', '>', ' '), 300), InReplyTo = Clip(message.InReplyTo?.Trim('<', '>', ' '), 300),
             References = Clip(string.Join(' ', message.References), 8000), Subject = subject, From = Clip(message.From.ToString(), 1000) ?? "",
             To = Clip(message.To.ToString(), 4000) ?? "", Cc = Clip(message.Cc.Count == 0 ? null : message.Cc.ToString(), 4000),

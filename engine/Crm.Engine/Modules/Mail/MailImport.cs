@@ -127,13 +127,22 @@ public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFilin
         }
 
         var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
-        var key = MailFiling.KeyOf(message, MailFiling.HashOf(raw));
+        var hash = MailFiling.HashOf(raw);
+        var key = MailFiling.KeyOf(message, hash);
         db.ChangeTracker.Clear();   // a long run must not drag every filed mail along in the change tracker
         var account = await db.MailAccounts.SingleAsync(a => a.Id == accountId, cancellationToken);
-        MailMessage? mail = null;
-        if (!await filing.KnownAsync(key, cancellationToken))
+        var known = await db.MailMessages.AsNoTracking().Where(m => m.Direction == "in" && m.MessageKey == key).Select(m => new { m.AccountId, m.ContentHash }).FirstOrDefaultAsync(cancellationToken);
+        if (known is not null && known.AccountId == accountId && known.ContentHash != hash && await db.MailMessages.CountAsync(m => m.Direction == "in" && m.AccountId == accountId && m.ContentHash == hash, cancellationToken) == 0)
         {
-            mail = await filing.AddIncomingAsync(account, message, raw, uid.Id, cancellationToken);
+            // Another mail in the same mailbox with the same Message-ID (a sender that reuses ids): a mail of its own.
+            key = MailFiling.Clip($"{key}#{hash[..16]}", 1000)!;
+            known = await db.MailMessages.AsNoTracking().Where(m => m.Direction == "in" && m.MessageKey == key).Select(m => new { m.AccountId, m.ContentHash }).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        MailMessage? mail = null;
+        if (known is null)
+        {
+            mail = await filing.AddIncomingAsync(account, message, raw, uid.Id, cancellationToken, key);
         }
 
         account.LastUid = uid.Id;
