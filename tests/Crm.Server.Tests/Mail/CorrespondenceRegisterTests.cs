@@ -4,6 +4,7 @@ using System.Text.Json;
 using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using DocumentFormat.OpenXml.Packaging;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Crm.Server.Tests.Mail;
@@ -12,8 +13,44 @@ namespace Crm.Server.Tests.Mail;
 /// The correspondence register: numbers per direction and year without gaps or twins under concurrent registration,
 /// an answer linked to the letter it answers, overdue answers, visibility by department, the Excel export.
 /// </summary>
-public abstract class CorrespondenceRegisterTests(DatabaseProvider provider) : ServerTestBase(provider, new Dictionary<string, string?> { ["Crm:Mail:Worker"] = "false" })
+public abstract class CorrespondenceRegisterTests(DatabaseProvider provider) : ServerTestBase(provider, new Dictionary<string, string?>
 {
+    ["Crm:Mail:Worker"] = "false", ["Crm:Notifications:SmtpHost"] = Crm.Tests.TestEnvironment.SmtpHost, ["Crm:Notifications:SmtpPort"] = Crm.Tests.TestEnvironment.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ["Crm:Notifications:Security"] = "None",
+})
+{
+    [Fact]
+    public async Task AnAnswerDueTomorrow_RemindsWhoRegisteredIt_Once()
+    {
+        Crm.Tests.TestEnvironment.RequireMail();
+        using var jan = await App.CreateClientAsAsync("jan");
+        var subject = $"Wezwanie {Guid.NewGuid():N}"[..20];
+        var created = await jan.PostAsJsonAsync("/api/correspondence", new { direction = "in", channel = "post", subject, department = "office", answerDeadline = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)) });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var number = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<Crm.Modules.Mail.Register.CorrespondenceReminders>().RunAsync(CancellationToken.None) >= 1);
+        }
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<Crm.Modules.Mail.Register.CorrespondenceReminders>().RunAsync(CancellationToken.None));   // once
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var inbox = await MailTestKit.ReadAsync("jan@demo.local");
+            if (inbox.Any(m => m.Subject?.Contains(number, StringComparison.Ordinal) == true && m.Subject.Contains(subject, StringComparison.Ordinal)))
+            {
+                break;
+            }
+
+            Assert.True(attempt < 100, "The reminder did not arrive.");
+            await Task.Delay(100);
+        }
+    }
+
     [Fact]
     public async Task TwentyAtOnce_GetConsecutiveNumbers_AnAnswerLinksBack_AndOnlyTheDepartmentSeesThem()
     {
