@@ -105,7 +105,7 @@ public sealed class MailBook(CrmDbContext db, Correspondents correspondents, Rec
         await SaveOrConflictAsync(cancellationToken);
     }
 
-    /// <summary>Sends a failed mail again (its sender or an admin).</summary>
+    /// <summary>Sends a failed mail again (anyone who uses its account).</summary>
     public async Task RetryAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
         var mail = await RequireAsync(id, user, cancellationToken, tracking: true);
