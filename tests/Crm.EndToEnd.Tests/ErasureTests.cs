@@ -46,6 +46,7 @@ public sealed class ErasureTests(BrowserFixture browser) : IClassFixture<Browser
         await Assertions.Expect(ewa).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/tasks$"));
 
         await ewa.GotoAsync(browser.BaseUrl + "/gdpr");
+        await ewa.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });   // a row click before the circuit is live does nothing
         await Assertions.Expect(ewa.GetByTestId("erasures-table")).ToContainTextAsync("erased");
         await ewa.GetByTestId("erasures-table").Locator("tbody tr").First.ClickAsync();
         await Assertions.Expect(ewa).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/gdpr/erasures/[0-9a-f-]+$"));

@@ -26,6 +26,8 @@ public sealed record RegisterRow(Guid Id, string Number, string Direction, DateO
 /// </summary>
 public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents correspondents, RecordDocuments documents, TimeProvider clock)
 {
+    private const long NumberLock = 0x4352_4D4B_4F52_4553;   // "CRMKORES"
+
     public static readonly string[] Channels = ["post", "courier", "email", "epuap", "in-person"];
 
     public static string Prefix(string direction) => direction == "in" ? "KP" : "KW";
@@ -64,7 +66,9 @@ public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents corre
             throw new NotFoundException("A document to register does not exist or you may not read it.");
         }
 
-        var id = await ConflictRetry.RunAsync(db, async () =>
+        // Numbers are handed out one registration at a time (one writer on SQLite, an advisory lock on PostgreSQL):
+        // twenty people registering at once queue instead of retrying against each other on the counter.
+        var id = await ConflictRetry.RunAsync(db, () => db.SerializedAsync(NumberLock, async () =>
         {
             CorrespondenceEntry? answered = null;
             if (input.ReplyToId is { } replyTo)
@@ -105,7 +109,7 @@ public sealed class CorrespondenceRegister(CrmDbContext db, Correspondents corre
             }
 
             return entry.Id;
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
         return (await ListAsync(new RegisterQuery(), user, cancellationToken, only: id)).Single();
     }
 
