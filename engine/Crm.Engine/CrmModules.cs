@@ -4,6 +4,7 @@ using Crm.Modules.Service;
 using Crm.Modules.Documents;
 using Crm.Modules.Knowledge;
 using Crm.Modules.Mail;
+using Crm.Modules.Marketing;
 using Crm.Modules.Templates;
 using Crm.Platform.Audit;
 using Crm.Platform.Identity;
@@ -37,6 +38,7 @@ public static class CrmModules
         services.AddServiceModule();
         services.AddMailModule();
         services.AddTemplatesModule();
+        services.AddMarketingModule();
         return services;
     }
 }

@@ -15,6 +15,7 @@ using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Service;
 using Crm.Modules.Mail;
+using Crm.Modules.Marketing;
 using Crm.Modules.Templates;
 using Crm.Modules.Documents;
 using Crm.Workflows;
@@ -52,6 +53,7 @@ try
     builder.Services.AddServiceModule();                                       // service desk: tickets, SLA, queues
     builder.Services.AddMailModule();                                          // mail accounts, import, outbox
     builder.Services.AddTemplatesModule();                                     // letters from Word/Excel templates, mail merge
+    builder.Services.AddMarketingModule();                                     // campaigns, mass mailing, surveys, loyalty, consents
     builder.Services.AddCrmWorkflows();                                        // built-in processes and their handlers
     builder.Services.AddCrmLocalization();                                     // English and Polish
     builder.Services.AddCrmDesigner();                                         // the web UI
@@ -95,6 +97,7 @@ try
     app.MapServiceModule();        // /api/tickets, /api/service-settings, /api/sla-policies
     app.MapMailModule();           // /api/admin/mail-accounts, /api/mail
     app.MapTemplatesModule();      // /api/templates
+    app.MapMarketingModule();      // /api/campaigns, /api/mailings, /api/surveys, /api/loyalty, /api/consents
     app.MapDocumentsModule();      // /api/folders, /api/documents, /api/access-log, /api/search
     app.MapAccountEndpoints();     // sign-out
     app.MapCultureSwitch();        // /culture/{en|pl}

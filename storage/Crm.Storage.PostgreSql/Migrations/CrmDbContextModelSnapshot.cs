@@ -2687,6 +2687,78 @@ namespace Crm.Storage.PostgreSql.Migrations
                             ObjectType = "complaint",
                             Rights = 31,
                             Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000101"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "campaign",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000102"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "survey",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000103"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "loyalty",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000104"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "campaign",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000105"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "survey",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000106"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "loyalty",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000107"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "campaign",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000108"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "survey",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000109"),
+                            ChangedAt = new DateTimeOffset(new DateTime(2026, 12, 6, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            ObjectType = "loyalty",
+                            Rights = 31,
+                            Subject = "role:process-owner"
                         });
                 });
 

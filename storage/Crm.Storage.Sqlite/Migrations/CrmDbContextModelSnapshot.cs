@@ -2680,6 +2680,78 @@ namespace Crm.Storage.Sqlite.Migrations
                             ObjectType = "complaint",
                             Rights = 31,
                             Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000101"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "campaign",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000102"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "survey",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000103"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "loyalty",
+                            Rights = 23,
+                            Subject = "everyone"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000104"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "campaign",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000105"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "survey",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000106"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "loyalty",
+                            Rights = 31,
+                            Subject = "role:admin"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000107"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "campaign",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000108"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "survey",
+                            Rights = 31,
+                            Subject = "role:process-owner"
+                        },
+                        new
+                        {
+                            Id = new Guid("00000000-0000-4000-8000-000100000109"),
+                            ChangedAt = 1309329653760000000L,
+                            ObjectType = "loyalty",
+                            Rights = 31,
+                            Subject = "role:process-owner"
                         });
                 });
 

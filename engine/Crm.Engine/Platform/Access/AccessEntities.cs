@@ -45,8 +45,17 @@ public static class AccessObjects
     public const string Person = "person";
     public const string Case = "case";
     public const string Complaint = "complaint";
+    public const string Campaign = "campaign";
+    public const string Survey = "survey";
+    public const string Loyalty = "loyalty";
 
-    public static readonly IReadOnlyList<string> All = [Counterparty, Person, Case, Complaint];
+    /// <summary>The object types of round 1's CRM, seeded by the first access migration (their seed ids depend on this order).</summary>
+    public static readonly IReadOnlyList<string> Crm = [Counterparty, Person, Case, Complaint];
+
+    /// <summary>The marketing module's object types (campaigns with their mailings, surveys, loyalty programmes).</summary>
+    public static readonly IReadOnlyList<string> Marketing = [Campaign, Survey, Loyalty];
+
+    public static readonly IReadOnlyList<string> All = [.. Crm, .. Marketing];
 
     /// <summary>The field name a rule uses for every field marked sensitive that no rule names itself.</summary>
     public const string SensitiveFields = "*sensitive";
@@ -121,7 +130,17 @@ internal sealed class AccessConfiguration : IEntityTypeConfiguration<AccessRight
         var n = 0;
         builder.HasData(
             from subject in new[] { AccessSubjects.Everyone, AccessSubjects.Role(Roles.Admin), AccessSubjects.Role(Roles.ProcessOwner) }
-            from type in AccessObjects.All
+            from type in AccessObjects.Crm
+            select new AccessRight
+            {
+                Id = ShippedId(1, ++n), Subject = subject, ObjectType = type, ChangedAt = Shipped,
+                Rights = subject == AccessSubjects.Everyone ? AccessRights.Read | AccessRights.Create | AccessRights.Edit | AccessRights.Export : AccessRights.All,
+            });
+        // Marketing came later: the same defaults, in an id range of their own.
+        n = 100;
+        builder.HasData(
+            from subject in new[] { AccessSubjects.Everyone, AccessSubjects.Role(Roles.Admin), AccessSubjects.Role(Roles.ProcessOwner) }
+            from type in AccessObjects.Marketing
             select new AccessRight
             {
                 Id = ShippedId(1, ++n), Subject = subject, ObjectType = type, ChangedAt = Shipped,

@@ -113,6 +113,9 @@ public sealed class AccessPolicy(IServiceScopeFactory scopes, TimeProvider clock
         AccessObjects.Person => "persons",
         AccessObjects.Case => "sales cases",
         AccessObjects.Complaint => "complaints",
+        AccessObjects.Campaign => "campaigns",
+        AccessObjects.Survey => "surveys",
+        AccessObjects.Loyalty => "loyalty programmes",
         _ => objectType,
     };
 }
