@@ -95,6 +95,21 @@ public static class WorkflowSetup
         services.AddSingleton<ITaskCompletionGuard, ErasureFourEyes>();
         services.AddServiceTaskHandler<ErasePersonHandler>();
         services.AddServiceTaskHandler<RejectErasureHandler>();
+        // campaign-actions and campaign-member (Campaigns/)
+        services.AddScoped<Crm.Modules.Marketing.Campaigns.ICampaignProcess, Campaigns.CampaignProcess>();
+        services.AddOwnedMessage(Campaigns.CampaignProcess.ResponseMessage, "the campaign page (PUT /api/campaigns/{id}/members/{memberId}/state)");
+        services.AddProtectedVariables(Campaigns.CampaignProcess.Key, [.. Campaigns.CampaignVariables.Names, .. Campaigns.CampaignVariables.HandlerSet]);
+        services.AddProtectedVariables(Campaigns.CampaignProcess.MemberKey, [.. Campaigns.MemberVariables.Names, .. Campaigns.MemberVariables.HandlerSet]);
+        services.AddScoped<IProcessObjectAccess, Campaigns.CampaignObjectAccess>();
+        services.AddScoped<IProcessObjectAccess, Campaigns.CampaignMemberObjectAccess>();
+        services.AddSingleton<ITaskCompletionGuard, Campaigns.CampaignFourEyes>();
+        services.AddServiceTaskHandler<Campaigns.RecordCampaignApprovalHandler>();
+        services.AddServiceTaskHandler<Campaigns.LaunchCampaignHandler>();
+        services.AddServiceTaskHandler<Campaigns.PrepareMemberHandler>();
+        services.AddServiceTaskHandler<Campaigns.RecordContactHandler>();
+        services.AddServiceTaskHandler<Campaigns.FollowUpHandler>();
+        services.AddServiceTaskHandler<Campaigns.CloseCampaignHandler>();
+        services.AddServiceTaskHandler<Campaigns.AddCampaignRecipientsHandler>();
         return services;
     }
 

@@ -7,8 +7,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Modules.Counterparties;
 
+/// <summary>A case was won or lost: another module updates what depends on it in the same commit (a campaign member converted).</summary>
+[ModuleContract]
+public interface ICaseOutcomeListener
+{
+    Task ClosedAsync(CrmCase item, CancellationToken cancellationToken);
+}
+
+[ModuleContract]
 public sealed record CreateCaseRequest(string? Title, Guid? CounterpartyId, Guid? PersonId, decimal? Value, string? Currency, int? Probability, DateOnly? ExpectedClose,
-    string? Phase, string? Owner);
+    string? Phase, string? Owner, Guid? CampaignId = null);
 
 public sealed record FunnelPhase(string Phase, int Count, decimal Value, decimal Weighted);
 
@@ -24,8 +32,13 @@ public sealed record FunnelConversion(string From, string To, int Reached, int W
 
 public sealed record FunnelOwner(string Owner, int Open, decimal OpenValue, int Won, decimal WonValue, int Lost);
 
-/// <summary>Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel.</summary>
-public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock, Crm.Workflow.Runtime.ProcessEngine? engine = null, ISalesCycleProcess? salesCycle = null)
+/// <summary>
+/// Cases (sprawy) grouped potential / in progress / closed with ordered phases; the sales funnel. A contract: a
+/// campaign's follow-up opens cases through it.
+/// </summary>
+[ModuleContract]
+public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock, Crm.Workflow.Runtime.ProcessEngine? engine = null, ISalesCycleProcess? salesCycle = null,
+    IEnumerable<ICaseOutcomeListener>? outcomeListeners = null)
 {
     /// <summary>The built-in, editable process that drives a new sales case through its phases.</summary>
     public const string SalesProcess = "sales-cycle";
@@ -80,7 +93,7 @@ public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess
         {
             Title = request.Title!.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, Value = request.Value ?? 0, Currency = request.Currency ?? "PLN",
             Probability = request.Probability ?? phases.DefaultProbability(phase), ExpectedClose = request.ExpectedClose, Phase = phase, Group = phases.GroupOf(phase),
-            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = phases.IndexOf(phase),
+            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = phases.IndexOf(phase), CampaignId = request.CampaignId,
         };
         if (engine is null || salesCycle is null || phase != phases.First)
         {
@@ -139,6 +152,14 @@ public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess
         }
 
         item.Revision++;
+        if (item.Outcome != CaseOutcome.Open)
+        {
+            foreach (var listener in outcomeListeners ?? [])
+            {
+                await listener.ClosedAsync(item, cancellationToken);
+            }
+        }
+
         db.Add(new CaseEvent { CaseId = item.Id, At = clock.GetUtcNow(), Kind = phase is "won" or "lost" ? phase : "phase", Text = phase == "lost" && lostReason is { } reason ? $"lost: {reason}" : phase, By = by });
         return item;
     }

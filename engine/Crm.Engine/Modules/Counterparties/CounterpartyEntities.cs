@@ -250,6 +250,8 @@ public sealed class CrmCase
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public Guid? InstanceId { get; set; }
+    /// <summary>The campaign the case came from (its source, for the campaign's results and ROI).</summary>
+    public Guid? CampaignId { get; set; }
     public int Revision { get; set; }
 }
 
@@ -403,5 +405,6 @@ internal sealed class CounterpartyConfiguration :
         builder.Property(c => c.Revision).IsConcurrencyToken();
         builder.HasIndex(c => new { c.Group, c.Phase });
         builder.HasIndex(c => c.CounterpartyId);
+        builder.HasIndex(c => c.CampaignId);
     }
 }

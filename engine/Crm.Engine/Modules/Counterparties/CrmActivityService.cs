@@ -20,7 +20,8 @@ public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, 
 }
 
 /// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>
-public sealed class CrmActivityService(CrmDbContext db, CounterpartyAccess recordAccess, ActivityDocuments documents, TimeProvider clock, IEnumerable<ICounterpartyTimelineSource> sources)
+public sealed class CrmActivityService(CrmDbContext db, CounterpartyAccess recordAccess, ActivityDocuments documents, TimeProvider clock, IEnumerable<ICounterpartyTimelineSource> sources,
+    IEnumerable<IPersonConsentChanges> consentLedgers)
 {
     /// <summary>Every field error of a person (empty when it may be created), without touching the database.</summary>
     public static Dictionary<string, string[]> ValidatePerson(CreatePersonRequest request)
@@ -58,6 +59,14 @@ public sealed class CrmActivityService(CrmDbContext db, CounterpartyAccess recor
             CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow(),
         };
         db.Persons.Add(person);
+        if (person.MarketingConsent)
+        {
+            foreach (var ledger in consentLedgers)
+            {
+                ledger.Changed(db, person, true, person.ConsentSource, user.UserName, person.ConsentAt!.Value);
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return person.Id;
     }

@@ -36,7 +36,7 @@ public sealed record UpdatePersonRequest(
     string? Hobbies = null, string? PrivateAddress = null, IReadOnlyDictionary<string, JsonElement>? CustomFields = null);
 
 /// <summary>The person page: read with field-level rules, edit with a revision check, superiors within the company without loops.</summary>
-public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess, CustomFieldService customFields, TimeProvider clock)
+public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess, CustomFieldService customFields, TimeProvider clock, IEnumerable<IPersonConsentChanges> consentLedgers)
 {
     /// <summary>The field rules' name for birthday, name day, anniversaries, family, hobbies, private address and private contacts (sensitive).</summary>
     public const string PersonalData = "personal";
@@ -106,6 +106,14 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
         if (request.MarketingConsent && !person.MarketingConsent)
         {
             person.ConsentAt = clock.GetUtcNow();   // GDPR: when the consent was given
+        }
+
+        if (request.MarketingConsent != person.MarketingConsent)
+        {
+            foreach (var ledger in consentLedgers)
+            {
+                ledger.Changed(db, person, request.MarketingConsent, Clean(request.ConsentSource), user.UserName, clock.GetUtcNow());
+            }
         }
 
         (person.MarketingConsent, person.ConsentSource) = (request.MarketingConsent, request.MarketingConsent ? Clean(request.ConsentSource) : null);

@@ -7,6 +7,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using MimeKit;
 
 namespace Crm.Modules.Mail;
 
@@ -174,6 +175,19 @@ public sealed class MailAccounts(CrmDbContext db, IDataProtectionProvider protec
             imap.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether <paramref name="user"/> may send from the account (another module's check before it sends in bulk).</summary>
+    public async Task<bool> MayUseAsync(Guid accountId, CurrentUser user, CancellationToken cancellationToken) =>
+        await db.MailAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId && !a.Archived, cancellationToken) is { } account
+        && account.SmtpHost is not null && MayUse(account, user);
+
+    /// <summary>A signed-in SMTP connection of the account and its sender address, for another module that sends many messages on one connection (a mailing).</summary>
+    public async Task<(SmtpClient Client, MailboxAddress From)> OpenSmtpAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var account = await db.MailAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId && !a.Archived, cancellationToken)
+            ?? throw new NotFoundException("The mail account was archived.");
+        return (await ConnectSmtpAsync(account, cancellationToken), new MailboxAddress(account.DisplayName ?? account.Name, account.Address));
     }
 
     internal async Task<SmtpClient> ConnectSmtpAsync(MailAccount account, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public sealed record ImportRun(int Imported, int Duplicates, int Unassigned, boo
 /// the account's folder. A run that fails resumes after the last mail it committed; a mail filed before (a re-run after
 /// a failed move, a second node, the same mail in two mailboxes) is recognised by its Message-ID or content hash.
 /// </summary>
-public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFiling filing, TimeProvider clock, ILogger<MailImport> logger)
+public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFiling filing, TimeProvider clock, ILogger<MailImport> logger, IEnumerable<IBounceHandler> bounceHandlers)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private static readonly string Node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -143,6 +143,15 @@ public sealed class MailImport(CrmDbContext db, MailAccounts accounts, MailFilin
         if (known is null)
         {
             mail = await filing.AddIncomingAsync(account, message, raw, uid.Id, cancellationToken, key);
+            foreach (var handler in bounceHandlers)
+            {
+                if (await handler.HandleAsync(message, accountId, cancellationToken))
+                {
+                    // A delivery report someone's module understood (a mailing's bounce): kept, but nobody needs to assign it.
+                    (mail.State, mail.HandledBy, mail.MatchedBy) = (MailState.Dismissed, "bounce", "bounce");
+                    break;
+                }
+            }
         }
 
         account.LastUid = uid.Id;

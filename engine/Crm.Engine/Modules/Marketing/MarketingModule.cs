@@ -1,7 +1,7 @@
 using Crm.Modules.Marketing.Campaigns;
 using Crm.Modules.Marketing.Consents;
 using Crm.Modules.Marketing.Loyalty;
-using Crm.Modules.Marketing.Mailing;
+using Crm.Modules.Marketing.Mailings;
 using Crm.Modules.Marketing.Surveys;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

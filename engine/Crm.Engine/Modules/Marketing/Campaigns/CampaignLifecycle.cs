@@ -1,0 +1,183 @@
+using Crm.Modules.Counterparties;
+using Crm.Modules.Marketing.Mailings;
+using Crm.Platform.Persistence;
+using Crm.Workflow.Common;
+using Crm.Workflow.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Modules.Marketing.Campaigns;
+
+public sealed record StartCampaignInput(string? Approver);
+
+/// <summary>What a member's step in the process needs: whose work it is and what to call it.</summary>
+public sealed record MemberStep(Guid MemberId, Guid CounterpartyId, Guid? PersonId, string Owner, string Title, bool HasCall, bool HasMeeting);
+
+/// <summary>
+/// The campaign's way through its process: start (budget approval by another person: four eyes), launch (running,
+/// its planned mailings start, the members become the process's list), each member's work, responses, follow-up cases
+/// and the close with an evaluation. The handlers in workflows/Campaigns call these; the ids they act on come from the
+/// process's protected variables, never from a form.
+/// </summary>
+public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, CampaignMembers members, MailingRecipients recipients, CaseService cases,
+    Crm.Platform.Identity.UserDirectory users, TimeProvider clock, ProcessEngine? engine = null, ICampaignProcess? process = null)
+{
+    public async Task<CampaignView> StartAsync(Guid id, StartCampaignInput input, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var campaign = await campaigns.FindEditableAsync(id, user, cancellationToken);
+        if (engine is null || process is null)
+        {
+            throw new ConflictException("The campaign process is not installed on this server.");
+        }
+
+        if (campaign.Status != CampaignStatus.Draft || campaign.InstanceId is not null)
+        {
+            throw new ConflictException("This campaign was started already.");
+        }
+
+        var approver = input.Approver?.Trim();
+        var approverUser = string.IsNullOrEmpty(approver) ? null : await users.CurrentUserAsync(approver, cancellationToken);
+        if (approverUser is null || !approverUser.IsProcessOwner || approver == campaign.Owner || approver == user.UserName)
+        {
+            throw ValidationFailedException.For("approver", "Choose a process owner other than yourself and the campaign's owner to approve the budget (four eyes).");
+        }
+
+        if (!await db.CampaignMembers.AnyAsync(m => m.CampaignId == id, cancellationToken))
+        {
+            throw ValidationFailedException.For("members", "Build the target list first: the campaign has no members.");
+        }
+
+        await engine.ExecuteAsync(async unit =>
+        {
+            campaign.InstanceId = await process.StartAsync(unit, campaign, approver!, user.UserName, cancellationToken);
+            campaign.Revision++;
+        }, cancellationToken);
+        return await campaigns.GetAsync(id, user, cancellationToken);
+    }
+
+    /// <summary>The approver's decision: approved, the campaign goes on; rejected, it returns to draft with the comment.</summary>
+    public async Task RecordApprovalAsync(Guid id, bool approved, string? comment, string by, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.SingleAsync(c => c.Id == id, cancellationToken);
+        if (!approved)
+        {
+            (campaign.InstanceId, campaign.Evaluation) = (null, Consents.ConsentLedger.Clip($"Budget not approved by {by}: {comment}", 4000));
+        }
+
+        campaign.Revision++;
+    }
+
+    /// <summary>
+    /// Running: the planned mailings start (as the campaign's owner), and the members (opted-out ones left out) are
+    /// numbered 1..n: the process runs one child per number, so its own state stays small whatever the list's size.
+    /// </summary>
+    public async Task<int> LaunchAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.SingleAsync(c => c.Id == id, cancellationToken);
+        if (campaign.Status == CampaignStatus.Draft)
+        {
+            (campaign.Status, campaign.StartsOn) = (CampaignStatus.Running, campaign.StartsOn ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+            campaign.Revision++;
+        }
+
+        var listed = await db.CampaignMembers.Where(m => m.CampaignId == id && m.State != MemberState.OptedOut).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var number = 0;
+        foreach (var member in listed)
+        {
+            member.Sequence = ++number;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var planned = await db.CampaignActions.Where(a => a.CampaignId == id && a.Kind == ActionKind.Mailing && a.MailingId != null).Select(a => a.MailingId!.Value).ToListAsync(cancellationToken);
+        foreach (var mailing in await db.Mailings.Where(m => planned.Contains(m.Id) && m.Status == MailingStatus.Draft).ToListAsync(cancellationToken))
+        {
+            await recipients.StartAsync(mailing, campaign.Owner, cancellationToken);
+        }
+
+        return number;
+    }
+
+    /// <summary>The member with number <paramref name="sequence"/> of the launched list.</summary>
+    public async Task<Guid> MemberAtAsync(Guid campaignId, int sequence, CancellationToken cancellationToken) =>
+        await db.CampaignMembers.Where(m => m.CampaignId == campaignId && m.Sequence == sequence).Select(m => (Guid?)m.Id).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"The campaign has no member number {sequence}.");
+
+    public async Task<MemberStep> MemberStepAsync(Guid campaignId, Guid memberId, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId, cancellationToken);
+        var member = await db.CampaignMembers.AsNoTracking().SingleAsync(m => m.Id == memberId && m.CampaignId == campaignId, cancellationToken);
+        var company = await db.Counterparties.AsNoTracking().Where(c => c.Id == member.CounterpartyId).Select(c => new { c.Name, c.Owner }).SingleAsync(cancellationToken);
+        var person = member.PersonId is { } p ? await db.Persons.AsNoTracking().Where(x => x.Id == p).Select(x => x.FirstName + " " + x.LastName).SingleOrDefaultAsync(cancellationToken) : null;
+        var kinds = await db.CampaignActions.AsNoTracking().Where(a => a.CampaignId == campaignId).Select(a => a.Kind).ToListAsync(cancellationToken);
+        var owner = company.Owner is { } o && await db.Users.AnyAsync(u => u.UserName == o && u.IsActive, cancellationToken) ? o : campaign.Owner;
+        return new MemberStep(memberId, member.CounterpartyId, member.PersonId, owner, person is null ? company.Name : $"{person} ({company.Name})",
+            kinds.Contains(ActionKind.Call), kinds.Contains(ActionKind.Meeting));
+    }
+
+    /// <summary>The member's owner reported the call or meeting: contacted, or responded; not interested opts the member out of this campaign.</summary>
+    public async Task<bool> RecordContactAsync(Guid campaignId, Guid memberId, string outcome, string? note, string by, CancellationToken cancellationToken)
+    {
+        var member = await db.CampaignMembers.SingleAsync(m => m.Id == memberId && m.CampaignId == campaignId, cancellationToken);
+        var state = outcome switch
+        {
+            "responded" => MemberState.Responded,
+            "not-interested" => MemberState.OptedOut,
+            _ => MemberState.Contacted,
+        };
+        if (member.State is not (MemberState.OptedOut or MemberState.Converted) && (state > member.State || state == MemberState.OptedOut))
+        {
+            (member.State, member.StateAt) = (state, clock.GetUtcNow());
+        }
+
+        member.Note = Consents.ConsentLedger.Clip(string.IsNullOrWhiteSpace(note) ? member.Note : $"{by}: {note}", 1000);
+        return member.State is MemberState.Responded or MemberState.Converted;
+    }
+
+    /// <summary>The member responded: a sales case for the member's owner with the campaign as its source (once per member).</summary>
+    public async Task<Guid> FollowUpAsync(Guid campaignId, Guid memberId, CancellationToken cancellationToken)
+    {
+        var member = await db.CampaignMembers.SingleAsync(m => m.Id == memberId && m.CampaignId == campaignId, cancellationToken);
+        if (member.CaseId is { } existing)
+        {
+            return existing;
+        }
+
+        var step = await MemberStepAsync(campaignId, memberId, cancellationToken);
+        var campaign = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId, cancellationToken);
+        var owner = await users.CurrentUserAsync(step.Owner, cancellationToken) ?? throw new ConflictException($"The member's owner {step.Owner} is not an active user.");
+        var caseId = await cases.CreateAsync(new CreateCaseRequest($"{campaign.Name}: {step.Title}", member.CounterpartyId, member.PersonId, null, campaign.Currency, null, null, null,
+            step.Owner, campaignId), owner, cancellationToken);
+        member = await db.CampaignMembers.SingleAsync(m => m.Id == memberId, cancellationToken);
+        member.CaseId = caseId;
+        if (member.State < MemberState.Responded)
+        {
+            (member.State, member.StateAt) = (MemberState.Responded, clock.GetUtcNow());
+        }
+
+        return caseId;
+    }
+
+    public async Task CloseAsync(Guid campaignId, string? evaluation, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.SingleAsync(c => c.Id == campaignId, cancellationToken);
+        (campaign.Status, campaign.ClosedAt) = (CampaignStatus.Closed, clock.GetUtcNow());
+        campaign.EndsOn ??= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        campaign.Evaluation = Consents.ConsentLedger.Clip(evaluation, 4000) ?? campaign.Evaluation;
+        campaign.Revision++;
+    }
+
+    /// <summary>A member's state set by hand; a response ends the process's wait for that member in the same commit.</summary>
+    public async Task<MemberView> SetMemberStateAsync(Guid campaignId, Guid memberId, MemberState state, string? note, CurrentUser user, CancellationToken cancellationToken)
+    {
+        if (state != MemberState.Responded || engine is null || process is null)
+        {
+            return await members.SetStateAsync(campaignId, memberId, state, note, user, cancellationToken);
+        }
+
+        return await engine.ExecuteAsync(async _ =>
+        {
+            var view = await members.SetStateAsync(campaignId, memberId, state, note, user, cancellationToken);
+            await process.MemberRespondedAsync(memberId, user, cancellationToken);
+            return view;
+        }, cancellationToken);
+    }
+}

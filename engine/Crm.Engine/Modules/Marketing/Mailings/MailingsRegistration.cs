@@ -1,0 +1,25 @@
+using Crm.Modules.Mail;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Crm.Modules.Marketing.Mailings;
+
+public static class MailingsRegistration
+{
+    public static IServiceCollection AddMailings(this IServiceCollection services)
+    {
+        services.AddDataProtection();
+        services.AddOptions<MarketingOptions>().BindConfiguration(MarketingOptions.Section);
+        services.TryAddSingleton<MailingLinks>();
+        services.TryAddSingleton<MailingComposer>();
+        services.TryAddScoped<MailingRecipients>();
+        services.TryAddScoped<MailingBook>();
+        services.TryAddScoped<MailingSender>();
+        services.AddScoped<IBounceHandler, MailingBounces>();
+        services.AddHostedService<MarketingWorker>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMailings(this IEndpointRouteBuilder app) => app.MapMailingApi().MapMailingPublicLinks();
+}
