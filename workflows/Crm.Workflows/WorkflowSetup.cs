@@ -99,7 +99,7 @@ public static class WorkflowSetup
         services.AddScoped<Crm.Modules.Marketing.Campaigns.ICampaignProcess, Campaigns.CampaignProcess>();
         services.AddOwnedMessage(Campaigns.CampaignProcess.ResponseMessage, "the campaign page (PUT /api/campaigns/{id}/members/{memberId}/state)");
         services.AddProtectedVariables(Campaigns.CampaignProcess.Key, [.. Campaigns.CampaignVariables.Names, .. Campaigns.CampaignVariables.HandlerSet]);
-        services.AddProtectedVariables(Campaigns.CampaignProcess.MemberKey, [.. Campaigns.MemberVariables.Names, .. Campaigns.MemberVariables.HandlerSet]);
+        services.AddProtectedVariables(Campaigns.CampaignProcess.MemberKey, [.. Campaigns.MemberVariables.Names, .. Campaigns.MemberVariables.HandlerSet], calledBy: [Campaigns.CampaignProcess.Key]);
         services.AddScoped<IProcessObjectAccess, Campaigns.CampaignObjectAccess>();
         services.AddScoped<IProcessObjectAccess, Campaigns.CampaignMemberObjectAccess>();
         services.AddSingleton<ITaskCompletionGuard, Campaigns.CampaignFourEyes>();

@@ -1321,6 +1321,7 @@ T = {
   "ConsentRecorded": ("Recorded in the consent ledger.", "Zapisano w rejestrze zgód."),
   "RecordedBy": ("Recorded by", "Zapisał(a)"),
   "CampaignStarted": ("Sent for budget approval.", "Wysłano do zatwierdzenia budżetu."),
+  "FromCampaign": ("From a campaign", "Z kampanii"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -41,7 +41,7 @@ public sealed partial class ProcessExecution
             throw new ProcessExecutionException(node.Id, $"cannot call process '{key}': {ex.Message}", ex);
         }
 
-        if (engine.Services.GetService(typeof(Tasks.ProtectedVariables)) is Tasks.ProtectedVariables protectedVariables && protectedVariables.Of(definition.Key).Count > 0)
+        if (engine.Services.GetService(typeof(Tasks.ProtectedVariables)) is Tasks.ProtectedVariables protectedVariables && !protectedVariables.MayCall(model.Key, definition.Key))
         {
             // Its start variables (the document, case, article) are the application's to set, never a calling model's.
             throw new ProcessExecutionException(node.Id, $"'{key}' is run by the application for its document, case or article; a call activity cannot start it.");

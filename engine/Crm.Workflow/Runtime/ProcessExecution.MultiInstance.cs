@@ -66,7 +66,9 @@ public sealed partial class ProcessExecution
         }
 
         var count = Evaluate(spec.Cardinality!, variables, node.Id);
-        return count is JsonValue value && value.TryGetValue(out double n) && n >= 0 && n == Math.Floor(n) && n <= 100_000
+        // Any number: a handler's result in the same step is a JsonValue of int (TryGetValue<double> refuses it), a loaded one a JSON number.
+        return count is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0 && n == Math.Floor(n) && n <= 100_000
             ? [.. Enumerable.Range(0, (int)n).Select(_ => (JsonNode?)null)]
             : throw new ProcessExecutionException(node.Id, $"the loop cardinality must be a whole number from 0 to 100000, not {count?.ToJsonString() ?? "null"}.");
     }

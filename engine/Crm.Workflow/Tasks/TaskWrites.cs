@@ -12,7 +12,11 @@ namespace Crm.Workflow.Tasks;
 /// them; only the module's use cases do, in process. Each built-in process declares its own in code (its feature
 /// folder in workflows/), so redeploying the model cannot widen what a task may write.
 /// </summary>
-public sealed record ProtectedProcessVariables(string ProcessKey, IReadOnlyCollection<string> Names);
+public sealed record ProtectedProcessVariables(string ProcessKey, IReadOnlyCollection<string> Names)
+{
+    /// <summary>Built-in processes that start this one through a call activity (their own protected variables feed it).</summary>
+    public IReadOnlyCollection<string> CalledBy { get; init; } = [];
+}
 
 public sealed class ProtectedVariables(IEnumerable<ProtectedProcessVariables> declared)
 {
@@ -20,7 +24,15 @@ public sealed class ProtectedVariables(IEnumerable<ProtectedProcessVariables> de
         .GroupBy(d => d.ProcessKey, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => g.SelectMany(d => d.Names).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
+    private readonly Dictionary<string, HashSet<string>> _callers = declared
+        .GroupBy(d => d.ProcessKey, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.SelectMany(d => d.CalledBy).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
     public IReadOnlySet<string> Of(string processKey) => _byKey.TryGetValue(processKey, out var names) ? names : [];
+
+    /// <summary>Whether a call activity of <paramref name="callerKey"/> may start <paramref name="processKey"/>: always without protected variables, else only its declared built-in caller.</summary>
+    public bool MayCall(string callerKey, string processKey) =>
+        Of(processKey).Count == 0 || (_callers.TryGetValue(processKey, out var callers) && callers.Contains(callerKey));
 
     /// <summary>400 naming every protected variable among <paramref name="names"/> (what = "a task", "a message" ...).</summary>
     public void Refuse(string processKey, IEnumerable<string> names, string what)
@@ -95,9 +107,9 @@ public static class TaskWrites
 public static class ProtectedVariablesRegistration
 {
     /// <summary>Declares the variables the application sets for <paramref name="processKey"/> (a built-in process's starter).</summary>
-    public static IServiceCollection AddProtectedVariables(this IServiceCollection services, string processKey, IEnumerable<string> names)
+    public static IServiceCollection AddProtectedVariables(this IServiceCollection services, string processKey, IEnumerable<string> names, IEnumerable<string>? calledBy = null)
     {
-        services.AddSingleton(new ProtectedProcessVariables(processKey, [.. names]));
+        services.AddSingleton(new ProtectedProcessVariables(processKey, [.. names]) { CalledBy = [.. calledBy ?? []] });
         return services;
     }
 }

@@ -32,7 +32,8 @@ public sealed class PrepareMemberHandler(CampaignLifecycle lifecycle) : ServiceT
 {
     protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(MemberVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
     {
-        var memberId = await lifecycle.MemberAtAsync(variables.CampaignId, variables.MemberSeq, cancellationToken);
+        // memberSeq is the call's loopCounter (0-based); members are numbered from 1.
+        var memberId = await lifecycle.MemberAtAsync(variables.CampaignId, variables.MemberSeq + 1, cancellationToken);
         var step = await lifecycle.MemberStepAsync(variables.CampaignId, memberId, cancellationToken);
         return new Dictionary<string, JsonNode?>
         {

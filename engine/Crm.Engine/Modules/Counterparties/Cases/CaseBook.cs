@@ -32,6 +32,9 @@ public sealed record CaseView(Guid Id, string Title, CaseGroup Group, string Pha
     /// <summary>SPR/2026/12 (null for cases made before numbers existed).</summary>
     public string? Number { get; init; }
 
+    /// <summary>The campaign the case came from (its source).</summary>
+    public Guid? CampaignId { get; init; }
+
     /// <summary>Values of the admin-defined case fields the caller may read, by key.</summary>
     public IReadOnlyDictionary<string, object?> CustomFields { get; init; } = new Dictionary<string, object?>();
 }
@@ -196,6 +199,7 @@ public sealed class CaseBook(CrmDbContext db, CounterpartyAccess recordAccess, C
         {
             CustomFields = values.GetValueOrDefault(id) ?? [],
             Number = item.Number,
+            CampaignId = item.CampaignId,
         };
     }
 

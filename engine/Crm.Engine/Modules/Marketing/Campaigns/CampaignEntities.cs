@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Crm.Modules.Marketing.Campaigns;
 
+[JsonConverter(typeof(JsonStringEnumConverter<CampaignStatus>))]
 public enum CampaignStatus
 {
     Draft = 0,
@@ -13,6 +15,7 @@ public enum CampaignStatus
 }
 
 /// <summary>Where a member stands; a member only moves forward (opting out ends it).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MemberState>))]
 public enum MemberState
 {
     Targeted = 0,
@@ -82,6 +85,7 @@ public sealed class CampaignMember
     public static string KeyOf(Guid counterpartyId, Guid? personId) => $"{counterpartyId:N}:{(personId is { } p ? p.ToString("N") : "-")}";
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<ActionKind>))]
 public enum ActionKind
 {
     Mailing = 0,

@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Crm.Modules.Marketing.Mailings;
 
+[JsonConverter(typeof(JsonStringEnumConverter<MailingStatus>))]
 public enum MailingStatus
 {
     Draft = 0,
@@ -12,6 +14,7 @@ public enum MailingStatus
     Cancelled = 4,
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<RecipientState>))]
 public enum RecipientState
 {
     Pending = 0,

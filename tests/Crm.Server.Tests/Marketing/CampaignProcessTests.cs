@@ -1,0 +1,150 @@
+#pragma warning disable CA1861 // literal filter lists read better inline in a test
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crm.Platform.Persistence;
+using Crm.Tests.Server;
+using Xunit;
+
+namespace Crm.Server.Tests.Marketing;
+
+/// <summary>
+/// A campaign through its process: a target list from the list's filters, budget approval by another process owner
+/// (four eyes), a call task per member for the company's owner, a responder's sales case that is won, the evaluation,
+/// and the results with ROI. Members of companies another user cannot see stay hidden from them.
+/// </summary>
+public abstract class CampaignProcessTests(DatabaseProvider provider) : ServerTestBase(provider, new Dictionary<string, string?> { ["Crm:Mail:Worker"] = "false" })
+{
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Campaign_RunsThroughItsProcess_CallTasksResponseWonCaseAndRoi()
+    {
+        using var anna = await App.CreateClientAsAsync("anna");
+        using var piotr = await App.CreateClientAsAsync("piotr");
+        using var jan = await App.CreateClientAsAsync("jan");
+        var companies = new List<Guid>();
+        foreach (var name in new[] { "Alfa", "Beta", "Gamma" })
+        {
+            companies.Add(await IdAsync(await anna.PostAsJsonAsync("/api/counterparties", new { name = $"Kampania {name} {_suffix}", region = "sales" })));
+        }
+
+        var created = await anna.PostAsJsonAsync("/api/campaigns", new { name = $"Wiosna {_suffix}", type = "telemarketing", budget = 5000, goal = "Nowi klienci" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var invalid = await anna.PostAsJsonAsync("/api/campaigns", new { name = "", type = "nonsense", budget = -1 });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var problem = await invalid.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("type", out _));
+
+        await OkAsync(await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/costs", new { actual = true, description = "Telemarketer", amount = 1000 }));
+        await OkAsync(await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/actions", new { kind = "Call", title = "Zadzwoń z ofertą" }));
+        // Everything would be too much: a list needs a search, category or filter.
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/members/from-filter", new { persons = false })).StatusCode);
+        var added = await (await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/members/from-filter", new { search = _suffix, filters = new[] { "name:contains:Kampania" }, persons = false }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, added.GetProperty("added").GetInt32());
+        var again = await (await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/members/from-filter", new { search = _suffix, persons = false })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, again.GetProperty("added").GetInt32());
+        Assert.Equal(3, again.GetProperty("alreadyOn").GetInt32());
+
+        // Jan (office) may not see the campaign at all; the owner cannot approve their own budget.
+        Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/campaigns/{campaign}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/start", new { approver = "anna" })).StatusCode);
+        var started = await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/start", new { approver = "piotr" });
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/start", new { approver = "piotr" })).StatusCode);
+
+        var approval = await SingleTaskAsync(piotr, "campaign-actions");
+        await OkAsync(await piotr.PostAsJsonAsync($"/api/tasks/{approval}/complete", new { variables = new { approved = "yes" } }));
+        Assert.Equal("Running", (await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}")).GetProperty("status").GetString());
+
+        // One call task per member for the company's owner (anna); a form cannot redirect the step to another member.
+        var calls = await TasksAsync(anna, "campaign-member", 3);
+        Assert.Equal(3, calls.Count);
+        var forged = await anna.PostAsJsonAsync($"/api/tasks/{calls[0]}/complete", new { variables = new { outcome = "responded", memberId = Guid.NewGuid() } });
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{calls[0]}/complete", new { variables = new { outcome = "responded", contactNote = "Chce ofertę" } }));
+        await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{calls[1]}/complete", new { variables = new { outcome = "no-answer" } }));
+        await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{calls[2]}/complete", new { variables = new { outcome = "not-interested" } }));
+
+        var members = (await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/members")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["Contacted", "OptedOut", "Responded"], members.Select(m => m.GetProperty("state").GetString()).Order());
+        var responder = members.Single(m => m.GetProperty("state").GetString() == "Responded");
+        var caseId = responder.GetProperty("caseId").GetGuid();
+        var item = await anna.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
+        Assert.Equal(campaign, item.GetProperty("campaignId").GetGuid());
+
+        // The case is won with its value: the member converts, the campaign earns its revenue.
+        await OkAsync(await anna.PutAsJsonAsync($"/api/cases/{caseId}", new { revision = item.GetProperty("revision").GetInt32(), title = item.GetProperty("title").GetString(), value = 4000 }));
+        // The case runs its own sales cycle: qualify, offer, negotiate and win.
+        foreach (var variables in new object[] { new { decision = "continue" }, new { }, new { outcome = "won" } })
+        {
+            var step = (await TasksAsync(anna, "sales-cycle", 1, item.GetProperty("title").GetString())).Single();
+            await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{step}/complete", new { variables }));
+        }
+
+        var evaluate = await SingleTaskAsync(anna, "campaign-actions");
+        await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{evaluate}/complete", new { variables = new { evaluation = "Telefon działa lepiej niż mail." } }));
+        var closed = await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}");
+        Assert.Equal("Closed", closed.GetProperty("status").GetString());
+
+        var results = await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/results");
+        Assert.Equal(3, results.GetProperty("members").GetInt32());
+        Assert.Equal(1, results.GetProperty("responses").GetInt32());
+        Assert.Equal(1, results.GetProperty("casesOpened").GetInt32());
+        Assert.Equal(1, results.GetProperty("casesWon").GetInt32());
+        Assert.Equal(4000m, results.GetProperty("revenue").GetDecimal());
+        Assert.Equal(1000m, results.GetProperty("actualCost").GetDecimal());
+        Assert.Equal(3m, results.GetProperty("roi").GetDecimal());
+        Assert.Equal(1, results.GetProperty("byState").GetProperty("Converted").GetInt32());
+        var export = await anna.GetAsync($"/api/campaigns/{campaign}/results/export");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.True((await export.Content.ReadAsByteArrayAsync()).Length > 1000);
+    }
+
+    private static async Task<Guid> SingleTaskAsync(HttpClient client, string processKey) => (await TasksAsync(client, processKey, 1)).Single();
+
+    private static async Task<List<Guid>> TasksAsync(HttpClient client, string processKey, int expected, string? businessKey)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/tasks?assignee=me&processKey={processKey}");
+            var ids = page.GetProperty("items").EnumerateArray().Where(t => t.GetProperty("businessKey").GetString() == businessKey).Select(t => t.GetProperty("id").GetGuid()).ToList();
+            if (ids.Count >= expected || attempt == 100)
+            {
+                return ids;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The caller's open tasks of a process, once <paramref name="expected"/> are there (children start after their parent's step commits).</summary>
+    private static async Task<List<Guid>> TasksAsync(HttpClient client, string processKey, int expected)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/tasks?assignee=me&processKey={processKey}");
+            var ids = page.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetGuid()).ToList();
+            if (ids.Count >= expected || attempt == 100)
+            {
+                return ids;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task OkAsync(HttpResponseMessage response) => Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+
+    private static async Task<Guid> IdAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+}
+
+public sealed class CampaignProcessOnSqliteTests() : CampaignProcessTests(DatabaseProvider.Sqlite);
+
+public sealed class CampaignProcessOnPostgreSqlTests() : CampaignProcessTests(DatabaseProvider.PostgreSql);
