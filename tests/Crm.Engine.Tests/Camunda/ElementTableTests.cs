@@ -100,6 +100,7 @@ public sealed partial class ElementTableTests
     {
         ["dmn decisionTable"] = """<decision id="x"><decisionTable id="t"><input id="i"><inputExpression><text>a</text></inputExpression></input><output id="o" name="r"/><rule id="r1"><inputEntry><text>&gt; 1</text></inputEntry><outputEntry><text>"big"</text></outputEntry></rule></decisionTable></decision>""",
         ["dmn literalExpression"] = """<decision id="x"><literalExpression><text>a * 2</text></literalExpression></decision>""",
+        ["dmn requiredDecision"] = """<decision id="x"><informationRequirement><requiredDecision href="#y"/></informationRequirement><literalExpression><text>a * 2</text></literalExpression></decision><decision id="y"><variable name="a"/><literalExpression><text>1</text></literalExpression></decision>""",
     };
 
     [Fact]
