@@ -27,18 +27,82 @@ public sealed class DecisionEvaluationException(string elementId, string message
 /// <summary>Evaluates a decision table against variables: inputs through the expression engine, S-FEEL entries, hit policy.</summary>
 public sealed class DecisionEvaluator(ExpressionEngine expressions)
 {
-    /// <summary>Evaluates; anything that goes wrong is a <see cref="DecisionEvaluationException"/> naming the decision, rule or input.</summary>
-    public DecisionOutcome Evaluate(DecisionTable table, IReadOnlyDictionary<string, JsonNode?> variables)
+    /// <summary>
+    /// Evaluates (its required decisions first, from <paramref name="file"/>, the decisions of its DMN file); anything
+    /// that goes wrong is a <see cref="DecisionEvaluationException"/> naming the decision, rule or input.
+    /// </summary>
+    public DecisionOutcome Evaluate(DecisionTable table, IReadOnlyDictionary<string, JsonNode?> variables, IReadOnlyList<DecisionTable>? file = null)
     {
+        var current = table;
         try
         {
-            return EvaluateTable(table, variables);
+            var context = variables;
+            if (table.Required.Count > 0)
+            {
+                var extended = new Dictionary<string, JsonNode?>(variables, StringComparer.Ordinal);
+                var evaluated = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var key in table.Required)
+                {
+                    EvaluateRequired(key, extended, evaluated, file ?? [table], ref current);
+                }
+
+                context = extended;
+                current = table;
+            }
+
+            return table.Literal is { } literal ? EvaluateLiteral(table, literal, context) : EvaluateTable(table, context);
         }
         catch (Exception ex) when (ex is not DecisionEvaluationException and not OutOfMemoryException)
         {
-            var elementId = ex is ExpressionException expression ? expression.ElementId : table.Key;
+            var elementId = ex is ExpressionException expression ? expression.ElementId : current.Key;
             throw new DecisionEvaluationException(elementId, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// A required decision, after its own requirements (each decision once): its result joins the variables as Camunda 7
+    /// adds it: one result's outputs by their names; several results (or a COLLECT / RULE ORDER table) as a list per output.
+    /// </summary>
+    private void EvaluateRequired(string key, Dictionary<string, JsonNode?> context, HashSet<string> evaluated, IReadOnlyList<DecisionTable> file, ref DecisionTable current)
+    {
+        if (!evaluated.Add(key))
+        {
+            return;
+        }
+
+        var required = file.FirstOrDefault(t => t.Key == key) ?? throw new DecisionEvaluationException(current.Key, $"the required decision '{key}' is not in its file.");
+        foreach (var next in required.Required)
+        {
+            EvaluateRequired(next, context, evaluated, file, ref current);
+        }
+
+        current = required;
+        var outcome = required.Literal is { } literal ? EvaluateLiteral(required, literal, context) : EvaluateTable(required, context);
+        var rows = outcome.Aggregated
+            ? [new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { [outcome.AggregateOutput ?? key] = outcome.Aggregate?.DeepClone() }]
+            : outcome.Results;
+        var listed = !outcome.Aggregated && required.HitPolicy is HitPolicy.Collect or HitPolicy.RuleOrder && required.Literal is null;
+        if (rows.Count == 1 && !listed)
+        {
+            foreach (var (name, value) in rows[0])
+            {
+                context[name] = value?.DeepClone();
+            }
+        }
+        else if (rows.Count > 0)
+        {
+            foreach (var name in rows.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal))
+            {
+                context[name] = new JsonArray([.. rows.Select(r => r.GetValueOrDefault(name)?.DeepClone())]);
+            }
+        }
+    }
+
+    private DecisionOutcome EvaluateLiteral(DecisionTable decision, DecisionLiteral literal, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        var value = Run(literal.Script, variables, decision.Key);
+        var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal) { [literal.VariableName] = value };
+        return new DecisionOutcome(decision.Key, new Dictionary<string, JsonNode?>(StringComparer.Ordinal), [], [result], null, false);
     }
 
     private DecisionOutcome EvaluateTable(DecisionTable table, IReadOnlyDictionary<string, JsonNode?> variables)

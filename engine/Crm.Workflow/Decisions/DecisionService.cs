@@ -26,8 +26,11 @@ public static class DecisionTables
 {
     private static readonly ConcurrentDictionary<Guid, IReadOnlyList<DecisionTable>> Parsed = new();
 
-    public static DecisionTable Of(DecisionDefinition definition) =>
-        Parsed.GetOrAdd(definition.Id, _ => DmnParser.Parse(definition.Xml)).First(t => t.Key == definition.Key);
+    public static DecisionTable Of(DecisionDefinition definition) => FileOf(definition).First(t => t.Key == definition.Key);
+
+    /// <summary>Every decision of the file the definition was deployed with: where its required decisions come from.</summary>
+    public static IReadOnlyList<DecisionTable> FileOf(DecisionDefinition definition) =>
+        Parsed.GetOrAdd(definition.Id, _ => DmnParser.Parse(definition.Xml));
 
     /// <summary>The latest version, or the one asked for; null when none is deployed.</summary>
     public static Task<DecisionDefinition?> FindAsync(WorkflowDbContext db, string key, int? version, CancellationToken cancellationToken) =>
@@ -68,8 +71,10 @@ public sealed class DecisionService(WorkflowDbContext db, DecisionEvaluator eval
             var rows = new List<DecisionDefinition>();
             foreach (var table in tables)
             {
-                // A version per changed decision: the hash is of this decision's own element, not of the whole file.
-                var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(decisions[table.Key])));
+                // A version per changed decision: the hash is of this decision's own element and those of the decisions
+                // it requires (they are evaluated from the same file), not of the whole file.
+                var text = string.Concat(Requirements(table, tables).Order(StringComparer.Ordinal).Select(k => decisions[k]));
+                var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(decisions[table.Key] + text)));
                 var latest = await DecisionTables.FindAsync(db, table.Key, null, cancellationToken);
                 if (latest is not null && latest.XmlHash == hash)
                 {
@@ -127,7 +132,7 @@ public sealed class DecisionService(WorkflowDbContext db, DecisionEvaluator eval
         DecisionOutcome outcome;
         try
         {
-            outcome = evaluator.Evaluate(DecisionTables.Of(row), request.Variables ?? []);
+            outcome = evaluator.Evaluate(DecisionTables.Of(row), request.Variables ?? [], DecisionTables.FileOf(row));
         }
         catch (DecisionEvaluationException ex)
         {
@@ -150,6 +155,25 @@ public sealed class DecisionService(WorkflowDbContext db, DecisionEvaluator eval
         return [.. rows.Select(View)];
     }
 
+    /// <summary>The keys of the decisions a decision requires, directly or through others.</summary>
+    private static HashSet<string> Requirements(DecisionTable table, IReadOnlyList<DecisionTable> file)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(table.Required);
+        while (stack.TryPop(out var key))
+        {
+            if (keys.Add(key) && file.FirstOrDefault(t => t.Key == key) is { } required)
+            {
+                foreach (var next in required.Required)
+                {
+                    stack.Push(next);
+                }
+            }
+        }
+
+        return keys;
+    }
+
     private static void RequireOwner(CurrentUser user)
     {
         if (!user.IsProcessOwner)
@@ -161,7 +185,9 @@ public sealed class DecisionService(WorkflowDbContext db, DecisionEvaluator eval
     private static DecisionView View(DecisionDefinition row)
     {
         var table = DecisionTables.Of(row);
-        return new DecisionView(row.Id, row.Key, row.Version, row.Name, table.HitPolicy.ToString().ToUpperInvariant() + (table.Aggregation == CollectAggregation.None ? "" : " " + table.Aggregation.ToString().ToUpperInvariant()),
+        var kind = table.Literal is not null ? "LITERAL EXPRESSION"
+            : table.HitPolicy.ToString().ToUpperInvariant() + (table.Aggregation == CollectAggregation.None ? "" : " " + table.Aggregation.ToString().ToUpperInvariant());
+        return new DecisionView(row.Id, row.Key, row.Version, row.Name, kind,
             row.DeployedAt, row.DeployedBy,
             [.. table.Inputs.Select(i => new DecisionColumnView(i.Id, i.Label ?? i.Expression, i.Expression, i.TypeRef))],
             [.. table.Outputs.Select(o => new DecisionColumnView(o.Id, o.Label ?? o.Name, o.Name, o.TypeRef))],

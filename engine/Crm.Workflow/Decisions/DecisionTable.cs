@@ -31,7 +31,13 @@ public sealed record DecisionOutput(string Id, string? Label, string Name, strin
 /// <summary>A row: one unary test per input, one output entry per output.</summary>
 public sealed record DecisionRule(string Id, string? Description, IReadOnlyList<UnaryTests> InputEntries, IReadOnlyList<string> OutputEntries);
 
-/// <summary>One decision of a DMN file, parsed and checked; immutable.</summary>
+/// <summary>A literal expression decision: one expression whose value is the result, kept under <see cref="VariableName"/>.</summary>
+public sealed record DecisionLiteral(string VariableName, string Script, string? TypeRef);
+
+/// <summary>
+/// One decision of a DMN file, parsed and checked; immutable. A decision table, or (with <see cref="Literal"/>) a literal
+/// expression with no columns or rules. <see cref="Required"/> names the decisions of the same file it needs first (DRD).
+/// </summary>
 public sealed record DecisionTable(
     string Key,
     string? Name,
@@ -39,7 +45,14 @@ public sealed record DecisionTable(
     CollectAggregation Aggregation,
     IReadOnlyList<DecisionInput> Inputs,
     IReadOnlyList<DecisionOutput> Outputs,
-    IReadOnlyList<DecisionRule> Rules);
+    IReadOnlyList<DecisionRule> Rules)
+{
+    /// <summary>The decisions (ids in this file) whose results this one reads, in document order.</summary>
+    public IReadOnlyList<string> Required { get; init; } = [];
+
+    /// <summary>Set for a literal expression decision.</summary>
+    public DecisionLiteral? Literal { get; init; }
+}
 
 /// <summary>A problem in a DMN file, tied to the decision, rule or column that has it.</summary>
 public sealed record DmnError(string ElementId, string Message);

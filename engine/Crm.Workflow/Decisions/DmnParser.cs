@@ -5,8 +5,9 @@ using Crm.Workflow.Expressions;
 namespace Crm.Workflow.Decisions;
 
 /// <summary>
-/// Reads the decision tables of a DMN file (DMN 1.1 to 1.3, as dmn-js and Camunda Modeler write them; elements are
-/// matched by local name, so every DMN namespace reads the same). Every problem is reported with the id of the
+/// Reads the decisions of a DMN file: decision tables and literal expressions, with the decisions each requires (DRD).
+/// DMN 1.1 to 1.3, as dmn-js and Camunda Modeler write them; elements are matched by local name, so every DMN
+/// namespace reads the same. Every problem is reported with the id of the
 /// decision, rule or column that has it; nothing is deployed while one remains.
 /// </summary>
 public static class DmnParser
@@ -42,24 +43,23 @@ public static class DmnParser
                 continue;
             }
 
-            if (Children(decision, "decisionTable").FirstOrDefault() is not { } table)
-            {
-                errors.Add(new DmnError(key, "Only decision tables are supported (this decision has a literal expression or none)."));
-                continue;
-            }
-
             if (tables.Any(t => t.Key == key))
             {
                 errors.Add(new DmnError(key, "The decision id is used twice."));
                 continue;
             }
 
-            if (ReadTable(key, (string?)decision.Attribute("name"), table, errors) is { } read)
+            var name = (string?)decision.Attribute("name");
+            var read = Children(decision, "decisionTable").FirstOrDefault() is { } table ? ReadTable(key, name, table, errors)
+                : Children(decision, "literalExpression").FirstOrDefault() is { } literal ? ReadLiteral(key, name, decision, literal, errors)
+                : Missing(key, errors);
+            if (read is not null)
             {
-                tables.Add(read);
+                tables.Add(read with { Required = RequiredDecisions(decision) });
             }
         }
 
+        CheckRequirements(tables, errors);
         if (tables.Count == 0 && errors.Count == 0)
         {
             errors.Add(new DmnError("definitions", "The file holds no decision."));
@@ -192,6 +192,88 @@ public static class DmnParser
         }
 
         return errors.Count > before ? null : new DecisionTable(key, name, policy, aggregation, inputs, outputs, rules);
+    }
+
+    private static DecisionTable? Missing(string key, List<DmnError> errors)
+    {
+        errors.Add(new DmnError(key, "The decision has neither a decision table nor a literal expression."));
+        return null;
+    }
+
+    /// <summary>
+    /// A literal expression decision: its text (FEEL, JUEL <c>${…}</c> or JavaScript, as <c>expressionLanguage</c> says) is
+    /// evaluated by the expression engine; the value is kept under the decision's variable name (else its id).
+    /// </summary>
+    private static DecisionTable? ReadLiteral(string key, string? name, XElement decision, XElement literal, List<DmnError> errors)
+    {
+        var text = Children(literal, "text").FirstOrDefault()?.Value;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(new DmnError(key, "The literal expression has no text."));
+            return null;
+        }
+
+        var language = ((string?)literal.Attribute("expressionLanguage") ?? "").Trim().ToLowerInvariant();
+        if (language is not ("" or "feel" or "juel" or "javascript" or "js" or "ecmascript") && !language.Contains("feel", StringComparison.Ordinal))
+        {
+            errors.Add(new DmnError(key, $"The expression language '{language}' is not supported; use FEEL, JUEL or JavaScript."));
+            return null;
+        }
+
+        var script = language is "javascript" or "js" or "ecmascript" ? text.Trim() : FeelText.ToScript(text);
+        if (ExpressionEngine.Check(script) is { } problem)
+        {
+            errors.Add(new DmnError(key, $"The literal expression '{text.Trim()}' does not parse: {problem}"));
+            return null;
+        }
+
+        var variable = Children(decision, "variable").FirstOrDefault();
+        var variableName = (string?)variable?.Attribute("name");
+        return new DecisionTable(key, name, HitPolicy.Unique, CollectAggregation.None, [], [], [])
+        {
+            Literal = new DecisionLiteral(string.IsNullOrWhiteSpace(variableName) ? key : variableName.Trim(), script, (string?)variable?.Attribute("typeRef")),
+        };
+    }
+
+    /// <summary>The decisions a decision requires (<c>informationRequirement/requiredDecision href="#id"</c>).</summary>
+    private static List<string> RequiredDecisions(XElement decision) =>
+        [.. Children(decision, "informationRequirement").SelectMany(r => Children(r, "requiredDecision"))
+            .Select(r => ((string?)r.Attribute("href"))?.Trim() ?? "")
+            .Select(href => href[(href.LastIndexOf('#') + 1)..])
+            .Where(id => id.Length > 0)
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Every required decision is in the file, and no decision requires itself through others.</summary>
+    private static void CheckRequirements(List<DecisionTable> tables, List<DmnError> errors)
+    {
+        var byKey = tables.ToDictionary(t => t.Key, StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            foreach (var missing in table.Required.Where(r => !byKey.ContainsKey(r)))
+            {
+                errors.Add(new DmnError(table.Key, $"The required decision '{missing}' is not in this file."));
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<string>(table.Required);
+            while (stack.Count > 0)
+            {
+                var key = stack.Pop();
+                if (key == table.Key)
+                {
+                    errors.Add(new DmnError(table.Key, "The decision requires itself (through its required decisions)."));
+                    break;
+                }
+
+                if (seen.Add(key) && byKey.TryGetValue(key, out var required))
+                {
+                    foreach (var next in required.Required)
+                    {
+                        stack.Push(next);
+                    }
+                }
+            }
+        }
     }
 
     private static IEnumerable<XElement> Children(XElement parent, string localName) => parent.Elements().Where(e => e.Name.LocalName == localName);

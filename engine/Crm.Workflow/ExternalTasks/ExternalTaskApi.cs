@@ -17,7 +17,7 @@ public static class ExternalTaskApi
         tasks.MapPost("/fetch-and-lock", async (FetchAndLockRequest request, CurrentUser user, ExternalTaskService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.FetchAndLockAsync(request, user, ct)))
             .WithName("FetchAndLockExternalTasks")
-            .WithSummary("{workerId, maxTasks, usePriority, topics: [{topicName, lockDuration (ms), variables?}]}: locks up to maxTasks open tasks of the topics for this worker and returns them with their variables.");
+            .WithSummary("{workerId, maxTasks, usePriority, asyncResponseTimeout (ms, long polling up to 30 s), topics: [{topicName, lockDuration (ms), variables?}]}: locks up to maxTasks open tasks of the topics for this worker and returns them with their variables.");
         tasks.MapPost("/{id:guid}/complete", async (Guid id, CompleteExternalTaskRequest request, CurrentUser user, ExternalTaskService service, CancellationToken ct) =>
             {
                 await service.CompleteAsync(id, request, user, ct);

@@ -8,7 +8,8 @@ namespace Crm.Workflow.ExternalTasks;
 
 public sealed record FetchTopic(string TopicName, long LockDuration, List<string>? Variables);
 
-public sealed record FetchAndLockRequest(string WorkerId, int MaxTasks, List<FetchTopic> Topics, bool UsePriority = false);
+/// <summary><paramref name="AsyncResponseTimeout"/> (ms): with no task to lock, wait up to this long for one (long polling, at most 30 s).</summary>
+public sealed record FetchAndLockRequest(string WorkerId, int MaxTasks, List<FetchTopic> Topics, bool UsePriority = false, long? AsyncResponseTimeout = null);
 
 public sealed record LockedExternalTask(Guid Id, string TopicName, string WorkerId, Guid ProcessInstanceId, string ProcessDefinitionKey, string ActivityId,
     string? BusinessKey, int? Retries, string? ErrorMessage, long Priority, DateTimeOffset LockExpirationTime, Dictionary<string, JsonNode?> Variables);
@@ -34,6 +35,12 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
     private const int MaxBatch = 100;
     private static readonly TimeSpan MaxLock = TimeSpan.FromDays(1);
 
+    /// <summary>The longest a fetch waits for tasks (Camunda allows more; a proxy or client timeout usually cuts it sooner).</summary>
+    public static readonly TimeSpan MaxAsyncResponse = TimeSpan.FromSeconds(30);
+
+    /// <summary>A waiting fetch looks again this often: for tasks another server offered, and retries whose back-off ended.</summary>
+    private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
+
     public async Task<List<LockedExternalTask>> FetchAndLockAsync(FetchAndLockRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
         RequireWorker(user);
@@ -45,6 +52,26 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
 
         var wanted = Math.Clamp(request.MaxTasks, 1, MaxBatch);
         var topics = request.Topics.Select(t => t.TopicName.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var patience = TimeSpan.FromMilliseconds(Math.Clamp(request.AsyncResponseTimeout ?? 0, 0, (long)MaxAsyncResponse.TotalMilliseconds));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var offered = ExternalTaskSignal.Next;   // before looking, so a task saved meanwhile still wakes this fetch
+            var locked = await LockAsync(request, topics, wanted, user, cancellationToken);
+            var left = patience - waited.Elapsed;
+            if (locked.Count > 0 || left <= TimeSpan.Zero)
+            {
+                return await ViewsAsync(locked, request.Topics, cancellationToken);
+            }
+
+            // Long polling: no busy loop; a commit offering a task wakes it, else it looks again after a while.
+            await Task.WhenAny(offered, Task.Delay(left < Recheck ? left : Recheck, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task<List<ExternalTask>> LockAsync(FetchAndLockRequest request, List<string> topics, int wanted, CurrentUser user, CancellationToken cancellationToken)
+    {
         var locked = new List<ExternalTask>();
         for (var round = 0; round < 3 && locked.Count < wanted; round++)
         {
@@ -79,7 +106,7 @@ public sealed class ExternalTaskService(WorkflowDbContext db, ProcessEngine engi
             }
         }
 
-        return await ViewsAsync(locked, request.Topics, cancellationToken);
+        return locked;
     }
 
     public async Task CompleteAsync(Guid id, CompleteExternalTaskRequest request, CurrentUser user, CancellationToken cancellationToken)

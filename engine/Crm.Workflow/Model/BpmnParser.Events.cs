@@ -33,6 +33,7 @@ public sealed partial class BpmnParser
             "escalationEventDefinition" => ReadEscalation(definition, id, kind),
             "conditionalEventDefinition" => ReadConditional(definition, id),
             "compensateEventDefinition" => ReadCompensation(definition, id, kind),
+            "cancelEventDefinition" => new EventSpec(TriggerKind.Cancel),
             _ => null,
         };
     }
@@ -129,6 +130,11 @@ public sealed partial class BpmnParser
             }
 
             return new EventSpec(TriggerKind.Compensation) { CompensationHandlerId = handler };
+        }
+
+        if (kind == NodeKind.StartEvent)
+        {
+            return new EventSpec(TriggerKind.Compensation);   // the start of a compensation event sub-process
         }
 
         if ((string?)definition.Attribute("waitForCompletion") == "false")

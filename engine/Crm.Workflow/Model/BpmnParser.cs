@@ -197,8 +197,10 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
         NodeKind? kind = (local, trigger) switch
         {
             // An error start belongs to an event sub-process (the validator says so otherwise).
-            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition") => NodeKind.StartEvent,
-            ("endEvent", "" or "signalEventDefinition" or "escalationEventDefinition" or "compensateEventDefinition") => NodeKind.EndEvent,
+            // A compensation start belongs to an event sub-process of an embedded sub-process (the validator says so otherwise).
+            ("startEvent", "" or "timerEventDefinition" or "messageEventDefinition" or "signalEventDefinition" or "errorEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition" or "compensateEventDefinition") => NodeKind.StartEvent,
+            // A cancel end event belongs directly inside a transaction (the validator says so otherwise).
+            ("endEvent", "" or "signalEventDefinition" or "escalationEventDefinition" or "compensateEventDefinition" or "cancelEventDefinition") => NodeKind.EndEvent,
             // A message throw or end event runs its handler (send an e-mail, call a system) like a service task;
             // without one it passes, as in Camunda 7.
             ("endEvent" or "intermediateThrowEvent", "messageEventDefinition") when HasHandler(element) => NodeKind.ServiceTask,
@@ -210,7 +212,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("intermediateThrowEvent", "" or "signalEventDefinition" or "linkEventDefinition" or "escalationEventDefinition" or "compensateEventDefinition") => NodeKind.IntermediateThrowEvent,
             // A link catch passes straight through: the flow arrives from its link throws (LinkFlows joins them).
             ("intermediateCatchEvent", "linkEventDefinition") => NodeKind.IntermediateThrowEvent,
-            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition" or "compensateEventDefinition") => NodeKind.BoundaryEvent,
+            ("boundaryEvent", "timerEventDefinition" or "messageEventDefinition" or "errorEventDefinition" or "signalEventDefinition" or "escalationEventDefinition" or "conditionalEventDefinition" or "compensateEventDefinition" or "cancelEventDefinition") => NodeKind.BoundaryEvent,
             ("userTask", "") => NodeKind.UserTask,
             ("serviceTask" or "sendTask", "") => NodeKind.ServiceTask,
             // With a decision reference it evaluates a DMN table; otherwise it runs a handler like a service task.
@@ -227,8 +229,16 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             ("complexGateway", "") => NodeKind.ComplexGateway,
             ("subProcess", "") when (string?)element.Attribute("triggeredByEvent") != "true" => NodeKind.SubProcess,
             ("subProcess", "") => NodeKind.EventSubProcess,
+            // A transaction runs as an embedded sub-process; a cancel end event inside it compensates and cancels it.
+            ("transaction", "") => NodeKind.SubProcess,
             _ => null,
         };
+        if (kind is null && local == "adHocSubProcess")
+        {
+            _errors.Add(new BpmnError(id, "Unsupported element: adHocSubProcess (Camunda 7 does not run ad-hoc sub-processes either); model the free order with a gateway or event sub-processes."));
+            return null;
+        }
+
         if (kind is null)
         {
             var what = definitions.Count > 0 ? $"{local} with {string.Join(", ", definitions.Select(d => d.Name.LocalName))}" : local;
@@ -272,6 +282,7 @@ public sealed partial class BpmnParser(Func<string, bool> isKnownHandler)
             Interrupting = kind != NodeKind.StartEvent || (string?)element.Attribute("isInterrupting") != "false",
             IsForCompensation = (string?)element.Attribute("isForCompensation") == "true",
             Listeners = ReadListeners(element, id),
+            IsTransaction = element.Name.LocalName == "transaction",
         };
     }
 

@@ -13,6 +13,8 @@ public enum TriggerKind
     Condition,
     /// <summary>A receive task without a message: it waits until it is triggered by its element id (API or a module).</summary>
     Trigger,
+    /// <summary>A transaction's cancel end event (thrown) or cancel boundary event (caught): compensate the transaction, then leave it.</summary>
+    Cancel,
 }
 
 public enum TimerKind

@@ -46,9 +46,9 @@ internal sealed class ModelValidator(
         }
         else if (scopeId is null)
         {
-            foreach (var errorStart in starts.Where(s => s.Event?.Trigger is TriggerKind.Error or TriggerKind.Escalation or TriggerKind.Condition))
+            foreach (var errorStart in starts.Where(s => s.Event?.Trigger is TriggerKind.Error or TriggerKind.Escalation or TriggerKind.Condition or TriggerKind.Compensation))
             {
-                errors.Add(new BpmnError(errorStart.Id, $"A{errorStart.Event!.Trigger switch { TriggerKind.Error => "n error", TriggerKind.Escalation => "n escalation", _ => " conditional" }} start event belongs in an event sub-process."));
+                errors.Add(new BpmnError(errorStart.Id, $"A{errorStart.Event!.Trigger switch { TriggerKind.Error => "n error", TriggerKind.Escalation => "n escalation", TriggerKind.Compensation => " compensation", _ => " conditional" }} start event belongs in an event sub-process."));
             }
         }
         else
@@ -127,6 +127,25 @@ internal sealed class ModelValidator(
         {
             errors.Add(new BpmnError(subProcess.Id, "An event sub-process cannot be multi-instance or async."));
         }
+
+        if (starts is [{ Event.Trigger: TriggerKind.Compensation } compensationStart])
+        {
+            // It compensates the sub-process it belongs to, so it needs one (as in Camunda 7).
+            var owner = subProcess.ScopeId is { } ownerId && nodes.TryGetValue(ownerId, out var found) ? found : null;
+            if (owner?.Kind != NodeKind.SubProcess)
+            {
+                errors.Add(new BpmnError(compensationStart.Id, "A compensation event sub-process belongs in an embedded sub-process (it compensates that sub-process)."));
+            }
+            else if (owner.Boundaries.Any(b => b.Event?.Trigger == TriggerKind.Compensation))
+            {
+                errors.Add(new BpmnError(compensationStart.Id, $"'{owner.Id}' has a compensation boundary event and a compensation event sub-process; keep one of them."));
+            }
+            else if (nodes.Values.Count(n => n.Kind == NodeKind.EventSubProcess && n.ScopeId == owner.Id
+                         && nodes.Values.Any(s => s.ScopeId == n.Id && s.Kind == NodeKind.StartEvent && s.Event?.Trigger == TriggerKind.Compensation)) > 1)
+            {
+                errors.Add(new BpmnError(compensationStart.Id, $"'{owner.Id}' has more than one compensation event sub-process."));
+            }
+        }
     }
 
     private void ValidateNode(FlowNode node)
@@ -172,6 +191,7 @@ internal sealed class ModelValidator(
         }
 
         ValidateEvents(node);
+        ValidateTransactionEvents(node);
         if (node.Kind == NodeKind.ParallelGateway)
         {
             foreach (var flow in node.Outgoing.Where(f => f.Condition is not null))
@@ -254,6 +274,32 @@ internal sealed class ModelValidator(
         if (node.AsyncBefore && node.Kind == NodeKind.BoundaryEvent)
         {
             errors.Add(new BpmnError(node.Id, "A boundary event cannot be async; mark the activity after it."));
+        }
+    }
+
+    /// <summary>A cancel end event sits directly in a transaction; a cancel boundary event sits on one, at most one per transaction.</summary>
+    private void ValidateTransactionEvents(FlowNode node)
+    {
+        if (node.Event?.Trigger != TriggerKind.Cancel)
+        {
+            return;
+        }
+
+        if (node.Kind == NodeKind.EndEvent && (node.ScopeId is null || !nodes.TryGetValue(node.ScopeId, out var scope) || !scope.IsTransaction))
+        {
+            errors.Add(new BpmnError(node.Id, "A cancel end event belongs directly inside a transaction."));
+        }
+
+        if (node.Kind == NodeKind.BoundaryEvent && node.Boundary is { } boundary && nodes.TryGetValue(boundary.AttachedToId, out var host))
+        {
+            if (!host.IsTransaction)
+            {
+                errors.Add(new BpmnError(node.Id, "A cancel boundary event belongs on a transaction."));
+            }
+            else if (host.Boundaries.Where(b => b.Event?.Trigger == TriggerKind.Cancel).Skip(1).Any(b => b.Id == node.Id))
+            {
+                errors.Add(new BpmnError(node.Id, $"The transaction '{host.Id}' has more than one cancel boundary event."));
+            }
         }
     }
 }

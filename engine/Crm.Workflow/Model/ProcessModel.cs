@@ -149,6 +149,9 @@ public sealed class FlowNode
     /// <summary>On the start event of an event sub-process: whether it cancels the rest of its scope (<c>isInterrupting</c>, default true).</summary>
     public bool Interrupting { get; init; } = true;
 
+    /// <summary>A <c>bpmn:transaction</c>: runs as a sub-process; a cancel end event inside compensates it and leaves by its cancel boundary.</summary>
+    public bool IsTransaction { get; init; }
+
     /// <summary>Boundary events attached to this activity, in document order.</summary>
     public IReadOnlyList<FlowNode> Boundaries { get; internal set; } = [];
 
@@ -194,6 +197,10 @@ public sealed class ProcessModel
             .Select(n => (SubProcess: n, Start: Nodes.Values.FirstOrDefault(s => s.Kind == NodeKind.StartEvent && s.ScopeId == n.Id)))
             .Where(e => e.Start is not null)
             .Select(e => (e.SubProcess, e.Start!));
+
+    /// <summary>The start event of the compensation event sub-process of a sub-process, or null when it has none.</summary>
+    public FlowNode? CompensationStartOf(string subProcessId) =>
+        EventSubProcessesOf(subProcessId).Select(e => e.Start).FirstOrDefault(s => s.Event?.Trigger == TriggerKind.Compensation);
 
     /// <summary>Nodes that can reach <paramref name="targetId"/> within the same scope (used by inclusive joins).</summary>
     public bool CanReach(string fromId, string targetId, string excludingId)

@@ -39,6 +39,9 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
     {
         var soon = DateTimeOffset.UtcNow.AddSeconds(1);
         var wakesExecutor = ChangeTracker.Entries<Job>().Any(e => e.State == EntityState.Added && e.Entity.DueAt <= soon);
+        // Long-polling workers wake when a task is offered: a new one, or one whose lock was given back.
+        var wakesWorkers = ChangeTracker.Entries<Crm.Workflow.ExternalTasks.ExternalTask>()
+            .Any(e => e.State == EntityState.Added || (e.State == EntityState.Modified && e.Entity.LockExpiresAt is null));
         // The write gate first, before anything the save does opens a transaction (see IWriteGate).
         var gate = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<IWriteGate>().FirstOrDefault();
         int result;
@@ -62,6 +65,11 @@ public abstract class WorkflowDbContext(DbContextOptions options) : DbContext(op
         if (wakesExecutor)
         {
             WakeSignal.Jobs.Raise();
+        }
+
+        if (wakesWorkers)
+        {
+            Crm.Workflow.ExternalTasks.ExternalTaskSignal.Raise();
         }
 
         return result;

@@ -134,6 +134,15 @@ public sealed class CompensationRecord
     public long Sequence { get; set; }
     /// <summary>The completed sub-processes (innermost first) it was recorded in, so <c>activityRef</c> can name one of them.</summary>
     public List<string>? Within { get; set; }
+
+    /// <summary>
+    /// A sub-process compensated by its compensation event sub-process (<see cref="HandlerId"/> is that start event): the
+    /// records of its own completed activities, which a compensation thrown inside the event sub-process runs.
+    /// </summary>
+    public List<CompensationRecord>? Inner { get; set; }
+
+    /// <summary>Such a sub-process's own variables when it completed: the event sub-process sees them again.</summary>
+    public Dictionary<string, JsonNode?>? Variables { get; set; }
 }
 
 /// <summary>A compensation thrown in a scope: handlers run newest first; the thrower (if it waits) goes on after the last.</summary>
@@ -143,6 +152,12 @@ public sealed class CompensationRun
     public required string ScopeId { get; set; }
     public string? ThrowerTokenId { get; set; }
     public List<string> Remaining { get; set; } = [];
+
+    /// <summary>The records of <see cref="Remaining"/> handlers that are compensation event sub-processes (their scope comes back).</summary>
+    public List<CompensationRecord>? Scopes { get; set; }
+
+    /// <summary>A cancel end event started it: after the last handler, the transaction scope ends and leaves by its cancel boundary.</summary>
+    public string? CancelsScopeId { get; set; }
 }
 
 public enum WaitKind
@@ -212,6 +227,8 @@ public sealed class ScopeState
     public string? ElementId { get; set; }
     /// <summary>The multi-instance body this sub-process scope is an inner instance of.</summary>
     public string? Body { get; set; }
+    /// <summary>A completed sub-process brought back to run its compensation event sub-process for this compensation run.</summary>
+    public string? CompensationRun { get; set; }
     public Dictionary<string, JsonNode?> Variables { get; set; } = new(StringComparer.Ordinal);
 }
 

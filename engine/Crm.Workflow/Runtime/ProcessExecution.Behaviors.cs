@@ -146,6 +146,12 @@ public sealed partial class ProcessExecution
                 return false;
             }
 
+            if (scope.CompensationRun is { } runId)
+            {
+                CompleteCompensationScope(scope, runId);
+                return true;
+            }
+
             var node = model.Node(scope.ElementId!);
             CloseCompensations(scope, node);
             var token = NewToken(node.Id, scope.ParentId);

@@ -22,16 +22,32 @@ public sealed partial class ProcessExecution
         state.Compensations.Add(new CompensationRecord { ScopeId = token.ScopeId, ActivityId = node.Id, HandlerId = handler, Sequence = ++state.NextTokenNumber });
     }
 
-    /// <summary>A sub-process completed: its inner records become its parent's, unless its own handler compensates it as a whole.</summary>
+    /// <summary>
+    /// A sub-process completed: its inner records become its parent's, unless its own handler compensates it as a whole
+    /// (a compensation boundary event, or a compensation event sub-process, which keeps the inner records for itself).
+    /// </summary>
     private void CloseCompensations(ScopeState scope, FlowNode subProcess)
     {
-        if (state.Compensations is not { Count: > 0 } records)
+        var records = state.Compensations ?? [];
+        var inner = records.Where(r => r.ScopeId == scope.Id).ToList();
+        if (subProcess.Kind == NodeKind.SubProcess && scope.CompensationRun is null && model.CompensationStartOf(subProcess.Id) is { } start)
         {
+            records.RemoveAll(inner.Contains);
+            state.Compensations = records;
+            records.Add(new CompensationRecord
+            {
+                ScopeId = scope.ParentId!,
+                ActivityId = subProcess.Id,
+                HandlerId = start.Id,
+                Sequence = ++state.NextTokenNumber,
+                Inner = inner.Count > 0 ? inner : null,
+                Variables = scope.Variables.Count > 0 ? scope.Variables.ToDictionary(v => v.Key, v => v.Value?.DeepClone(), StringComparer.Ordinal) : null,
+            });
             return;
         }
 
         var ownHandler = subProcess.Boundaries.Any(b => b.Event?.Trigger == TriggerKind.Compensation);
-        foreach (var record in records.Where(r => r.ScopeId == scope.Id).ToList())
+        foreach (var record in inner)
         {
             if (ownHandler)
             {
@@ -60,8 +76,14 @@ public sealed partial class ProcessExecution
             scopeId = scope.ParentId!;
         }
 
+        return StartCompensation(scopeId, spec.ActivityRef, thrown, thrower, cancelsScopeId: null);
+    }
+
+    /// <summary>Runs the handlers of the scope's completed activities (or of <paramref name="activityRef"/>), newest first; false when there are none.</summary>
+    private bool StartCompensation(string scopeId, string? activityRef, FlowNode thrown, Token? thrower, string? cancelsScopeId)
+    {
         var records = (state.Compensations ?? []).Where(r => r.ScopeId == scopeId
-                && (spec.ActivityRef is null || r.ActivityId == spec.ActivityRef || (r.Within?.Contains(spec.ActivityRef) ?? false)))
+                && (activityRef is null || r.ActivityId == activityRef || (r.Within?.Contains(activityRef) ?? false)))
             .OrderByDescending(r => r.Sequence).ToList();
         History(HistoryEventType.CompensationThrown, thrown, new { activities = records.Select(r => r.ActivityId) });
         if (records.Count == 0)
@@ -74,7 +96,16 @@ public sealed partial class ProcessExecution
             state.Compensations!.Remove(record);
         }
 
-        var run = new CompensationRun { Id = "c" + ++state.NextTokenNumber, ScopeId = scopeId, ThrowerTokenId = thrower?.Id, Remaining = [.. records.Select(r => r.HandlerId)] };
+        var scopes = records.Where(r => model.Node(r.HandlerId).Kind == NodeKind.StartEvent).ToList();
+        var run = new CompensationRun
+        {
+            Id = "c" + ++state.NextTokenNumber,
+            ScopeId = scopeId,
+            ThrowerTokenId = thrower?.Id,
+            Remaining = [.. records.Select(r => r.HandlerId)],
+            Scopes = scopes.Count > 0 ? scopes : null,
+            CancelsScopeId = cancelsScopeId,
+        };
         state.CompensationRuns ??= [];
         state.CompensationRuns.Add(run);
         if (thrower is not null)
@@ -98,6 +129,12 @@ public sealed partial class ProcessExecution
         {
             var handler = run.Remaining[0];
             run.Remaining.RemoveAt(0);
+            if (model.Node(handler).Kind == NodeKind.StartEvent)
+            {
+                RunCompensationEventSubProcess(run, handler);
+                return;
+            }
+
             var token = NewToken(handler, run.ScopeId);
             token.CompensationRun = run.Id;
             Enter(token, null);
@@ -105,6 +142,12 @@ public sealed partial class ProcessExecution
         }
 
         state.CompensationRuns.Remove(run);
+        if (run.CancelsScopeId is { } transactionScopeId)
+        {
+            LeaveCancelledTransaction(transactionScopeId);
+            return;
+        }
+
         if (run.ThrowerTokenId is { } throwerId && state.Tokens.FirstOrDefault(t => t.Id == throwerId && t.Wait == WaitKind.Compensation) is { } thrower)
         {
             thrower.Waiting = false;

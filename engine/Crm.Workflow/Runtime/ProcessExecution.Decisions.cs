@@ -18,7 +18,7 @@ public sealed partial class ProcessExecution
         DecisionOutcome outcome;
         try
         {
-            outcome = new DecisionEvaluator(engine.Expressions).Evaluate(DecisionTables.Of(definition), variables);
+            outcome = new DecisionEvaluator(engine.Expressions).Evaluate(DecisionTables.Of(definition), variables, DecisionTables.FileOf(definition));
         }
         catch (DecisionEvaluationException ex)
         {

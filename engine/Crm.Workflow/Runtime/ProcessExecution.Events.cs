@@ -30,7 +30,7 @@ public sealed partial class ProcessExecution
         }
 
         DetachAll(anchorId);   // re-entering the same activity in a loop starts its timers afresh
-        foreach (var boundary in activity.Boundaries.Where(b => b.Event!.Trigger is not (TriggerKind.Error or TriggerKind.Escalation or TriggerKind.Compensation)))
+        foreach (var boundary in activity.Boundaries.Where(b => b.Event!.Trigger is not (TriggerKind.Error or TriggerKind.Escalation or TriggerKind.Compensation or TriggerKind.Cancel)))
         {
             Subscribe(boundary, anchorId, token);
         }

@@ -193,6 +193,9 @@ public sealed partial class ProcessExecution(ProcessModel model, ProcessInstance
                 token.Locals = EvaluateInputs(token, node);   // its input mappings are there for its output mappings
                 LeaveWithMappings(token, node, null);
                 break;
+            case NodeKind.EndEvent when node.Event?.Trigger == TriggerKind.Cancel:
+                CancelTransaction(token, node);
+                break;
             case NodeKind.EndEvent:
                 QueueSignal(token, node);
                 RunListeners(token, node, "end");

@@ -43,7 +43,7 @@ public sealed partial class ElementTableTests
         ["startEvent (error)"] = InEventSubProcess("<errorEventDefinition errorRef=\"er\"/>"),
         ["startEvent (escalation)"] = InEventSubProcess("<escalationEventDefinition escalationRef=\"es\"/>"),
         ["startEvent (conditional)"] = InEventSubProcess(Conditional),
-        ["startEvent (compensation)"] = InEventSubProcess("<compensateEventDefinition/>"),
+        ["startEvent (compensation)"] = $"""<startEvent id="s"/><sequenceFlow id="a" sourceRef="s" targetRef="sp"/><subProcess id="sp">{Inner}<subProcess id="esp" triggeredByEvent="true"><startEvent id="x"><compensateEventDefinition/></startEvent><sequenceFlow id="c" sourceRef="x" targetRef="ee"/><endEvent id="ee"/></subProcess></subProcess><sequenceFlow id="b" sourceRef="sp" targetRef="e"/><endEvent id="e"/>""",
         ["endEvent (none)"] = End(""),
         ["endEvent (terminate)"] = End("<terminateEventDefinition/>"),
         ["endEvent (error)"] = End("<errorEventDefinition errorRef=\"er\"/>"),
@@ -51,7 +51,7 @@ public sealed partial class ElementTableTests
         ["endEvent (escalation)"] = End("<escalationEventDefinition escalationRef=\"es\"/>"),
         ["endEvent (message)"] = End(Message),
         ["endEvent (compensation)"] = End("<compensateEventDefinition/>"),
-        ["endEvent (cancel)"] = End("<cancelEventDefinition/>"),
+        ["endEvent (cancel)"] = $"""<startEvent id="s"/><sequenceFlow id="a" sourceRef="s" targetRef="t"/><transaction id="t"><startEvent id="ts"/><sequenceFlow id="tf" sourceRef="ts" targetRef="x"/><endEvent id="x"><cancelEventDefinition/></endEvent></transaction><sequenceFlow id="b" sourceRef="t" targetRef="e"/><endEvent id="e"/>""",
         ["intermediateThrowEvent (none)"] = Seq("<intermediateThrowEvent id=\"x\"/>"),
         ["intermediateThrowEvent (signal)"] = Seq($"<intermediateThrowEvent id=\"x\">{Signal}</intermediateThrowEvent>"),
         ["intermediateThrowEvent (link)"] = """<startEvent id="s"/><sequenceFlow id="a" sourceRef="s" targetRef="x"/><intermediateThrowEvent id="x"><linkEventDefinition name="L"/></intermediateThrowEvent><intermediateCatchEvent id="lc"><linkEventDefinition name="L"/></intermediateCatchEvent><sequenceFlow id="b" sourceRef="lc" targetRef="e"/><endEvent id="e"/>""",
@@ -71,7 +71,8 @@ public sealed partial class ElementTableTests
         ["boundaryEvent (conditional)"] = Boundary(Conditional),
         ["boundaryEvent (compensation)"] = Seq("<userTask id=\"t\"/>").Replace("\"x\"", "\"t\"", StringComparison.Ordinal)
             + """<boundaryEvent id="x" attachedToRef="t"><compensateEventDefinition/></boundaryEvent><task id="undo" isForCompensation="true"/><association id="as" sourceRef="x" targetRef="undo"/>""",
-        ["boundaryEvent (cancel)"] = Boundary("<cancelEventDefinition/>", onSubProcess: true),
+        ["boundaryEvent (cancel)"] = Seq($"<transaction id=\"t\">{Inner}</transaction>").Replace("\"x\"", "\"t\"", StringComparison.Ordinal) +
+            """<boundaryEvent id="x" attachedToRef="t"><cancelEventDefinition/></boundaryEvent><sequenceFlow id="bx" sourceRef="x" targetRef="e"/>""",
         ["userTask"] = Seq("<userTask id=\"x\"/>"),
         ["serviceTask"] = Seq("<serviceTask id=\"x\" camunda:type=\"test.any\"/>"),
         ["sendTask"] = Seq("<sendTask id=\"x\" camunda:type=\"test.any\"/>"),
@@ -99,6 +100,7 @@ public sealed partial class ElementTableTests
     {
         ["dmn decisionTable"] = """<decision id="x"><decisionTable id="t"><input id="i"><inputExpression><text>a</text></inputExpression></input><output id="o" name="r"/><rule id="r1"><inputEntry><text>&gt; 1</text></inputEntry><outputEntry><text>"big"</text></outputEntry></rule></decisionTable></decision>""",
         ["dmn literalExpression"] = """<decision id="x"><literalExpression><text>a * 2</text></literalExpression></decision>""",
+        ["dmn requiredDecision"] = """<decision id="x"><informationRequirement><requiredDecision href="#y"/></informationRequirement><literalExpression><text>a * 2</text></literalExpression></decision><decision id="y"><variable name="a"/><literalExpression><text>1</text></literalExpression></decision>""",
     };
 
     [Fact]

@@ -153,6 +153,31 @@ public abstract class ExternalTaskTests(DatabaseProvider provider) : EngineTestB
             }
         }
     }
+
+    [Fact]
+    public async Task LongPolling_WaitsUntilATaskAppears_OrTheTimeoutPasses()
+    {
+        RequireDatabase();
+        await Engine.DeployXmlAsync(Model);
+        Task<List<LockedExternalTask>> LongPoll(string workerId, long timeoutMs) =>
+            Engine.RunAsync<ExternalTaskService, List<LockedExternalTask>>(s => s.FetchAndLockAsync(
+                new FetchAndLockRequest(workerId, 1, [new FetchTopic("payments", 60_000, null)], AsyncResponseTimeout: timeoutMs), Worker, default));
+
+        // Nothing to fetch: the answer comes empty once the timeout has passed, not at once.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Empty(await LongPoll("idle", 400));
+        Assert.InRange(clock.ElapsedMilliseconds, 350, 5_000);
+
+        // A task created while the worker waits is handed over at once (woken by the commit, far before the timeout).
+        clock.Restart();
+        var waiting = LongPoll("patient", 20_000);
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        var started = await Engine.StartAsync("payment", new { amount = 5, prio = 1 });
+        var fetched = Assert.Single(await waiting);
+        Assert.Equal(started.Id, fetched.ProcessInstanceId);
+        Assert.InRange(clock.ElapsedMilliseconds, 300, 10_000);
+    }
 }
 
 public sealed class ExternalTaskOnSqliteTests() : ExternalTaskTests(DatabaseProvider.Sqlite);

@@ -1,8 +1,8 @@
 // Offers only what our engine executes: palette, context pad and popup menus lose the BPMN elements the
-// engine would refuse at deploy (data stores, pools, lanes, transactions, cancel events ...).
-// Signals, links, escalations, conditions, compensation and event sub-processes run and are offered; the
-// properties panel names their signal, link, escalation code or condition.
-const UNSUPPORTED = /(data-object|data-store|participant|pool|lane|group|rule-task|transaction|ad-hoc|message-intermediate-throw|message-end|cancel-|collapsed-pool)/;
+// engine would refuse at deploy (data stores, pools, lanes, ad-hoc sub-processes ...).
+// Signals, links, escalations, conditions, compensation, transactions with their cancel events and event
+// sub-processes run and are offered; the properties panel names their signal, link, escalation code or condition.
+const UNSUPPORTED = /(data-object|data-store|participant|pool|lane|group|rule-task|ad-hoc|message-intermediate-throw|message-end|collapsed-pool)/;
 
 function keepSupported(entries) {
   for (const id of Object.keys(entries)) {

@@ -52,7 +52,7 @@ public static class DefinitionDiff
         var document = XDocument.Parse(xml);
         return document.Descendants()
             .Where(e => e.Name.Namespace == BpmnNs && e.Attribute("id") is not null
-                && e.Parent?.Name.LocalName is "process" or "subProcess" && e.Ancestors(BpmnNs + "process").Any())
+                && e.Parent?.Name.LocalName is "process" or "subProcess" or "transaction" && e.Ancestors(BpmnNs + "process").Any())
             .GroupBy(e => (string)e.Attribute("id")!)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
     }
