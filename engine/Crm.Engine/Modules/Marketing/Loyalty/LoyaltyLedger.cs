@@ -36,7 +36,7 @@ public sealed class LoyaltyLedger(CrmDbContext db, LoyaltyAccess access, Process
             if (await EarlierAsync(sourceKey, cancellationToken) is { } earlier) return earlier;
             var member = await db.LoyaltyMembers.AsNoTracking().SingleOrDefaultAsync(m => m.ProgrammeId == programmeId && m.CounterpartyId == counterpartyId, cancellationToken);
             if (member is not { Active: true }) throw ValidationFailedException.For("counterpartyId", "The counterparty is not an active member of the programme.");
-            return await BookAsync(member, LoyaltyKinds.Earn, pointType, points, reason, sourceKey, user, null, cancellationToken);
+            return await BookAsync(member, LoyaltyKinds.Earn, pointType.Trim().ToLowerInvariant(), points, reason, sourceKey, user, null, cancellationToken);
         }, cancellationToken);
     }
 
@@ -71,6 +71,15 @@ public sealed class LoyaltyLedger(CrmDbContext db, LoyaltyAccess access, Process
 
             return bookings;
         }, cancellationToken);
+    }
+
+    /// <summary>A programme by its id or code (what a process model names), or 404.</summary>
+    public async Task<Guid> ProgrammeIdAsync(string idOrCode, CancellationToken cancellationToken)
+    {
+        var code = idOrCode.Trim().ToUpperInvariant();
+        var id = Guid.TryParse(idOrCode, out var given) ? given : Guid.Empty;
+        return await db.LoyaltyProgrammes.AsNoTracking().Where(p => p.Id == id || p.Code == code).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"There is no loyalty programme '{idOrCode}'.");
     }
 
     /// <summary>Points a rule gives: per order value, <c>Points</c> for every full <c>PerAmount</c>; otherwise the fixed <c>Points</c>.</summary>
