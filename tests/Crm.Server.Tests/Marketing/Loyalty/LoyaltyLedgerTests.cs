@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.Modules.Marketing.Loyalty;
+using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Crm.Platform.Persistence;
 using Crm.Tests.Server;
 using Xunit;
 using static Crm.Server.Tests.Marketing.Loyalty.LoyaltyTestKit;
