@@ -103,7 +103,9 @@ public abstract class LoyaltyLedgerTests(DatabaseProvider provider) : ServerTest
         Assert.Equal(HttpStatusCode.NotFound, (await jan.GetAsync($"/api/loyalty/counterparties/{company}/memberships")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await jan.PostAsJsonAsync($"/api/loyalty/programmes/{programme}/members", new { counterpartyId = company })).StatusCode);
         Assert.Empty((await jan.GetFromJsonAsync<JsonElement>($"/api/loyalty/programmes/{programme}/members")).EnumerateArray());
-        Assert.Single((await anna.GetFromJsonAsync<JsonElement>($"/api/loyalty/programmes/{programme}/members")).EnumerateArray());
+        var listed = await anna.GetAsync($"/api/loyalty/programmes/{programme}/members");
+        Assert.True(listed.IsSuccessStatusCode, await listed.Content.ReadAsStringAsync());
+        Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
         Assert.Single((await anna.GetFromJsonAsync<JsonElement>($"/api/loyalty/counterparties/{company}/memberships")).EnumerateArray());
         Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().GetAsync("/api/loyalty/programmes")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await anna.PostAsync("/api/loyalty/expiry/run", null)).StatusCode);

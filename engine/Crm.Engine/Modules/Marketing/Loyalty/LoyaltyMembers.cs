@@ -57,7 +57,7 @@ public sealed class LoyaltyMembers(CrmDbContext db, LoyaltyAccess access, Counte
     public async Task<IReadOnlyList<MemberSummary>> ListAsync(Guid programmeId, string? search, CurrentUser user, CancellationToken cancellationToken)
     {
         access.Require(user, AccessRights.Read);
-        var query = Summaries(access.VisibleMembers(user).Where(m => m.ProgrammeId == programmeId));
+        var query = access.VisibleMembers(user).Where(m => m.ProgrammeId == programmeId);
         if (!string.IsNullOrWhiteSpace(search))
         {
             var text = Folded(search);
@@ -65,7 +65,9 @@ public sealed class LoyaltyMembers(CrmDbContext db, LoyaltyAccess access, Counte
             query = query.Where(m => m.Number.Contains(upper) || db.Counterparties.Any(c => c.Id == m.CounterpartyId && c.SearchName.Contains(text)));
         }
 
-        return await query.OrderBy(m => m.Counterparty).Take(500).ToListAsync(cancellationToken);
+        // Ordered before the projection: a record's constructor arguments cannot be sorted on in SQL.
+        var ordered = query.OrderBy(m => db.Counterparties.Where(c => c.Id == m.CounterpartyId).Select(c => c.Name).FirstOrDefault()).ThenBy(m => m.Id).Take(500);
+        return await Summaries(ordered).ToListAsync(cancellationToken);
     }
 
     /// <summary>The memberships of a company the caller sees (the company page's panel).</summary>
@@ -73,7 +75,9 @@ public sealed class LoyaltyMembers(CrmDbContext db, LoyaltyAccess access, Counte
     {
         access.Require(user, AccessRights.Read);
         await access.RequireVisibleCompanyAsync(counterpartyId, user, cancellationToken);
-        return await Summaries(db.LoyaltyMembers.Where(m => m.CounterpartyId == counterpartyId)).OrderBy(m => m.Programme).ToListAsync(cancellationToken);
+        var members = db.LoyaltyMembers.Where(m => m.CounterpartyId == counterpartyId)
+            .OrderBy(m => db.LoyaltyProgrammes.Where(p => p.Id == m.ProgrammeId).Select(p => p.Name).FirstOrDefault()).ThenBy(m => m.Id);
+        return await Summaries(members).ToListAsync(cancellationToken);
     }
 
     public async Task<MemberView> GetAsync(Guid memberId, CurrentUser user, CancellationToken cancellationToken)
@@ -109,7 +113,7 @@ public sealed class LoyaltyMembers(CrmDbContext db, LoyaltyAccess access, Counte
         .Where(ch => CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.NonSpacingMark)).Normalize(System.Text.NormalizationForm.FormC);
 
     private IQueryable<MemberSummary> Summaries(IQueryable<LoyaltyMember> members) => members.Select(m => new MemberSummary(m.Id, m.ProgrammeId,
-        db.LoyaltyProgrammes.Where(p => p.Id == m.ProgrammeId).Select(p => p.Name).First(), m.Number, m.CounterpartyId,
-        db.Counterparties.Where(c => c.Id == m.CounterpartyId).Select(c => c.Name).First(), m.Active, m.JoinedAt,
+        db.LoyaltyProgrammes.Where(p => p.Id == m.ProgrammeId).Select(p => p.Name).FirstOrDefault() ?? "", m.Number, m.CounterpartyId,
+        db.Counterparties.Where(c => c.Id == m.CounterpartyId).Select(c => c.Name).FirstOrDefault() ?? "", m.Active, m.JoinedAt,
         db.LoyaltyBalances.Where(b => b.MemberId == m.Id).Sum(b => b.Points)));
 }

@@ -130,7 +130,7 @@ public sealed class LoyaltyRewards(CrmDbContext db, LoyaltyAccess access, Loyalt
     {
         await access.MemberAsync(memberId, user, AccessRights.Read, cancellationToken);
         return await db.LoyaltyRewardOrders.AsNoTracking().Where(o => o.MemberId == memberId).OrderByDescending(o => o.OrderedAt)
-            .Select(o => new RewardOrderView(o.Id, o.RewardId, db.LoyaltyRewards.Where(r => r.Id == o.RewardId).Select(r => r.Name).First(), o.Quantity, o.Points, o.PointType, o.Status,
+            .Select(o => new RewardOrderView(o.Id, o.RewardId, db.LoyaltyRewards.Where(r => r.Id == o.RewardId).Select(r => r.Name).FirstOrDefault() ?? "", o.Quantity, o.Points, o.PointType, o.Status,
                 o.OrderedBy, o.OrderedAt, o.ClosedBy, o.ClosedAt))
             .ToListAsync(cancellationToken);
     }
