@@ -32,7 +32,7 @@ public sealed class LoyaltyTests(BrowserFixture browser) : IClassFixture<Browser
         await Assertions.Expect(page.GetByTestId("loyalty-balance-base")).ToHaveTextAsync("70");
         await Assertions.Expect(page.GetByTestId("loyalty-member-orders")).ToContainTextAsync("Kubek");
         await page.GetByTestId("loyalty-member-rewards").Locator("tr", new() { HasText = "Rower" }).GetByTestId("loyalty-order").ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Not enough points");
+        await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "Not enough points" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("loyalty-balance-base")).ToHaveTextAsync("70");
         await page.ScreenshotAsync(new() { Path = Shot("loyalty-member.png"), FullPage = true });
     }
