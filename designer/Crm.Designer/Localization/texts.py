@@ -1237,7 +1237,7 @@ T = {
   "LoyaltyOrder_issued": ("issued", "wydane"),
   "LoyaltyOrder_cancelled": ("cancelled", "anulowane"),
   "LoyaltyOrderCancelled": ("Order cancelled: the points and the stock are back.", "Zamówienie anulowane: punkty i stan magazynu wróciły."),
-  "LoyaltyIssue": ("Issued", "Wydano"),
+  "LoyaltyIssue": ("Mark issued", "Oznacz jako wydane"),
   "LoyaltyGrantOrCorrect": ("Grant or correct points", "Przyznaj lub skoryguj punkty"),
   "LoyaltyGrant": ("Grant", "Przyznaj"),
   "LoyaltyCorrect": ("Correct", "Koryguj"),
