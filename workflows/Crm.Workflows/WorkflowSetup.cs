@@ -31,6 +31,7 @@ public static class WorkflowSetup
         // Mail/: any process sends e-mail through the outbox (service task, message throw or end event)
         services.AddServiceTaskHandler<Mail.SendMailHandler>();
         services.AddServiceTaskHandler<Templates.GenerateDocumentHandler>();
+        services.AddServiceTaskHandler<Marketing.AwardLoyaltyPointsHandler>();
 
         // document-checkout (DocumentCheckout/)
         services.AddScoped<ICheckoutProcess, CheckoutProcess>();

@@ -1,11 +1,25 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Crm.Modules.Marketing.Loyalty;
 
+/// <summary>Loyalty programmes (M4): programmes, members, the points ledger, rewards and orders, statements, expiry. See docs/loyalty.md.</summary>
 public static class LoyaltyRegistration
 {
-    public static IServiceCollection AddLoyalty(this IServiceCollection services) => services;
+    public static IServiceCollection AddLoyalty(this IServiceCollection services)
+    {
+        services.TryAddScoped<LoyaltyAccess>();
+        services.TryAddScoped<LoyaltyLedger>();
+        services.TryAddScoped<LoyaltyProgrammes>();
+        services.TryAddScoped<LoyaltyMembers>();
+        services.TryAddScoped<LoyaltyRewards>();
+        services.TryAddScoped<LoyaltyStatements>();
+        services.TryAddScoped<LoyaltyExpiry>();
+        services.AddHostedService<LoyaltyExpiryWorker>();
+        return services;
+    }
 
-    public static IEndpointRouteBuilder MapLoyalty(this IEndpointRouteBuilder app) => app;
+    /// <summary>/api/loyalty.</summary>
+    public static IEndpointRouteBuilder MapLoyalty(this IEndpointRouteBuilder app) => app.MapLoyaltyApi();
 }
