@@ -107,12 +107,14 @@ public abstract class SurveyApiTests(DatabaseProvider provider) : ServerTestBase
         var token = url.AbsolutePath["/s/".Length..];
         var tampered = token[..^3] + (token[^3] == 'A' ? 'B' : 'A') + token[^2..];
 
-        // Without signing in: the form page and the API; a changed token is a readable 404.
+        // Without signing in: the form page and the API; a changed token is a readable page (400) and a 404 from the API.
         var page = await anonymous.GetAsync(url.AbsolutePath);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("Satysfakcja klientów – wiosna", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains("Satysfakcja klientów – wiosna", html, StringComparison.Ordinal);
+        Assert.Contains("Czy polecisz nas znajomym?", html, StringComparison.Ordinal);
         var refused = await anonymous.GetAsync($"/s/{tampered}");
-        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("survey-link-invalid", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/survey-links/{tampered}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsJsonAsync($"/api/survey-links/{tampered}", new { answers = Array.Empty<object>() })).StatusCode);
