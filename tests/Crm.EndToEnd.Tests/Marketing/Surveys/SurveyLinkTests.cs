@@ -36,12 +36,26 @@ public sealed class SurveyLinkTests(BrowserFixture browser) : IClassFixture<Brow
         await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
         await Assertions.Expect(page.GetByTestId("survey-responses")).ToContainTextAsync("Ogrodnictwo Zielony Zakątek");
         await page.ScreenshotAsync(new() { Path = Shot("survey-page.png"), FullPage = true });
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Analysis" }).ClickAsync();
+        await page.Locator(".mud-tab", new() { HasText = "Analysis" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("analysis-question-1")).ToContainTextAsync("1 answered");
         await Assertions.Expect(page.GetByTestId("analysis-question-1").GetByTestId("analysis-row").First).ToContainTextAsync("100");
         await Assertions.Expect(page.GetByTestId("analysis-question-2").GetByTestId("analysis-average")).ToContainTextAsync("4");
         await Assertions.Expect(page.GetByTestId("analysis-question-3")).ToContainTextAsync("Bardzo miła obsługa.");
         await page.ScreenshotAsync(new() { Path = Shot("survey-analysis.png"), FullPage = true });
+
+        // The other screens render for the marketer: list, bank, templates, the staff form.
+        await page.GotoAsync(browser.BaseUrl + "/surveys");
+        await Assertions.Expect(page.GetByTestId("surveys-table")).ToContainTextAsync("Badanie satysfakcji – maj");
+        await page.ScreenshotAsync(new() { Path = Shot("surveys-list.png"), FullPage = true });
+        await page.GotoAsync(browser.BaseUrl + "/surveys/bank");
+        await Assertions.Expect(page.GetByTestId("survey-questions")).ToContainTextAsync("Czy polecisz nas znajomym?");
+        await page.ScreenshotAsync(new() { Path = Shot("survey-bank.png"), FullPage = true });
+        await page.GotoAsync(browser.BaseUrl + "/surveys/templates");
+        await Assertions.Expect(page.GetByTestId("template-list")).ToContainTextAsync("Satysfakcja");
+        await page.ScreenshotAsync(new() { Path = Shot("survey-templates.png"), FullPage = true });
+        await page.GotoAsync(browser.BaseUrl + $"/surveys/{survey}/answer");
+        await Assertions.Expect(page.GetByTestId("survey-question-2")).ToContainTextAsync("Czy polecisz nas znajomym?");
+        await page.ScreenshotAsync(new() { Path = Shot("survey-staff-form.png"), FullPage = true });
         await page.CloseAsync();
     }
 
