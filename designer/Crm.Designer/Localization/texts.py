@@ -1191,6 +1191,7 @@ T = {
   "NewSurvey": ("New survey", "Nowa ankieta"),
   "NoSurveys": ("No surveys yet.", "Nie ma jeszcze ankiet."),
   "SurveyTitle": ("Title", "Tytuł"),
+  "SurveyCreatedAt": ("Created", "Utworzono"),
   "SurveyTemplate": ("Template", "Wzór ankiety"),
   "SurveyTemplates": ("Survey templates", "Wzory ankiet"),
   "NewSurveyTemplate": ("New template", "Nowy wzór"),

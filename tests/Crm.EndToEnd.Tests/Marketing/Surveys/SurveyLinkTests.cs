@@ -55,6 +55,9 @@ public sealed class SurveyLinkTests(BrowserFixture browser) : IClassFixture<Brow
         await page.ScreenshotAsync(new() { Path = Shot("survey-templates.png"), FullPage = true });
         await page.GotoAsync(browser.BaseUrl + $"/surveys/{survey}/answer");
         await Assertions.Expect(page.GetByTestId("survey-question-2")).ToContainTextAsync("Czy polecisz nas znajomym?");
+        await Assertions.Expect(page.GetByTestId("survey-question-2")).ToContainTextAsync("1");
+        await Assertions.Expect(page.GetByTestId("survey-question-2")).ToContainTextAsync("5");
+        await Assertions.Expect(page.GetByTestId("survey-question-2")).Not.ToContainTextAsync("6");
         await page.ScreenshotAsync(new() { Path = Shot("survey-staff-form.png"), FullPage = true });
         await page.CloseAsync();
     }
