@@ -33,7 +33,7 @@ public sealed class AddCampaignRecipientsHandler(CampaignBook campaigns, Campaig
         var campaign = (await campaigns.ListAsync(name, null, user, cancellationToken))
             .FirstOrDefault(x => x.Name == name && x.Status is CampaignStatus.Draft or CampaignStatus.Running)
             ?? throw new ServiceTaskFailedException($"There is no draft or running campaign '{name}' that {user.UserName} may see.");
-        var result = await members.AddSelectedAsync(campaign.Id, [(company, context.Variables.OptionalGuid(personVariable))], "process", user, cancellationToken);
+        var result = await members.AddSelectedAsync(campaign.Id, [(company, context.Variables.OptionalGuid(personVariable))], "process", user, cancellationToken, save: false);
         return new Dictionary<string, JsonNode?> { ["campaignMembersAdded"] = result.Added };
     }
 }

@@ -16,7 +16,7 @@ public interface ICaseOutcomeListener
 
 [ModuleContract]
 public sealed record CreateCaseRequest(string? Title, Guid? CounterpartyId, Guid? PersonId, decimal? Value, string? Currency, int? Probability, DateOnly? ExpectedClose,
-    string? Phase, string? Owner, Guid? CampaignId = null);
+    string? Phase, string? Owner);
 
 public sealed record FunnelPhase(string Phase, int Count, decimal Value, decimal Weighted);
 
@@ -47,7 +47,8 @@ public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess
     public async Task<IReadOnlyList<string>> OpenPhasesAsync(CancellationToken cancellationToken) =>
         (await CasePhases.LoadAsync(db, cancellationToken)).Open;
 
-    public async Task<Guid> CreateAsync(CreateCaseRequest request, CurrentUser user, CancellationToken cancellationToken)
+    /// <param name="campaignId">The campaign the case comes from: set by the campaign's own step, never taken from a request.</param>
+    public async Task<Guid> CreateAsync(CreateCaseRequest request, CurrentUser user, CancellationToken cancellationToken, Guid? campaignId = null)
     {
         recordAccess.Require(user, AccessObjects.Case, AccessRights.Create);
         var errors = new Dictionary<string, string[]>();
@@ -93,7 +94,7 @@ public sealed class CaseService(CrmDbContext db, CounterpartyAccess recordAccess
         {
             Title = request.Title!.Trim(), CounterpartyId = request.CounterpartyId, PersonId = request.PersonId, Value = request.Value ?? 0, Currency = request.Currency ?? "PLN",
             Probability = request.Probability ?? phases.DefaultProbability(phase), ExpectedClose = request.ExpectedClose, Phase = phase, Group = phases.GroupOf(phase),
-            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = phases.IndexOf(phase), CampaignId = request.CampaignId,
+            Owner = request.Owner ?? user.UserName, CreatedAt = clock.GetUtcNow(), ReachedPhase = phases.IndexOf(phase), CampaignId = campaignId,
         };
         if (engine is null || salesCycle is null || phase != phases.First)
         {

@@ -27,5 +27,6 @@ public static class PersonConsentFlag
         person.MarketingConsent = given;
         person.ConsentSource = given ? source : null;
         person.ConsentAt = given ? at : null;
+        person.Revision++;   // a person page opened before this change must reload rather than tick the old consent back
     }
 }

@@ -9,6 +9,9 @@ public sealed record MemberStateInput(MemberState State, string? Note);
 
 public sealed record ImportInput(string? Text);
 
+/// <summary>A survey's respondents who answered so (criteria ANDed) become members.</summary>
+public sealed record SurveyTargetInput(Guid SurveyId, IReadOnlyList<Surveys.AnswerCriterion>? Criteria);
+
 /// <summary>Campaigns over HTTP: the campaign, its costs, planned actions, target list, results and the process.</summary>
 public static class CampaignApi
 {
@@ -59,6 +62,12 @@ public static class CampaignApi
                 return TypedResults.Ok(new { result.Added, result.AlreadyOn, result.Matched, notFound });
             })
             .WithName("ImportCampaignMembers").WithSummary("Adds companies by NIP and persons by e-mail address (one per line); says which were not found.");
+        group.MapPost("/{id:guid}/members/from-survey", async (Guid id, SurveyTargetInput input, CurrentUser user, Surveys.SurveySelection selection, CampaignMembers members, CancellationToken ct) =>
+            {
+                var selected = await selection.SelectAsync(input.SurveyId, input.Criteria ?? [], user, ct);
+                return await members.AddSelectedAsync(id, [.. selected.Where(s => s.CounterpartyId is not null).Select(s => (s.CounterpartyId!.Value, s.PersonId))], "survey", user, ct);
+            })
+            .WithName("AddCampaignMembersFromSurvey").WithSummary("Adds the companies (and persons) that answered a survey so: its \"select by answers\" as a target list.");
         group.MapPut("/{id:guid}/members/{memberId:guid}/state", (Guid id, Guid memberId, MemberStateInput input, CurrentUser user, CampaignLifecycle lifecycle, CancellationToken ct) =>
                 lifecycle.SetMemberStateAsync(id, memberId, input.State, input.Note, user, ct))
             .WithName("SetCampaignMemberState").WithSummary("Contacted, responded (the process's wait for this member ends), converted or opted out.");

@@ -86,7 +86,13 @@ public sealed class CampaignBook(CrmDbContext db, CounterpartyAccess recordAcces
             throw new ConflictException("A closed campaign does not change.");
         }
 
+        var approvedBudget = campaign.Budget;
         await ApplyAsync(campaign, input, cancellationToken);
+        if (campaign.InstanceId is not null && campaign.Budget != approvedBudget)
+        {
+            throw ValidationFailedException.For("budget", "The budget was sent for approval: it does not change any more (record costs instead).");
+        }
+
         campaign.Revision++;
         await db.SaveChangesAsync(cancellationToken);
         return View(campaign, user);

@@ -19,7 +19,7 @@ public sealed record MemberStep(Guid MemberId, Guid CounterpartyId, Guid? Person
 /// process's protected variables, never from a form.
 /// </summary>
 public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, CampaignMembers members, MailingRecipients recipients, CaseService cases,
-    Crm.Platform.Identity.UserDirectory users, TimeProvider clock, ProcessEngine? engine = null, ICampaignProcess? process = null)
+    Crm.Modules.Mail.MailAccounts accounts, Crm.Platform.Identity.UserDirectory users, TimeProvider clock, ProcessEngine? engine = null, ICampaignProcess? process = null)
 {
     public async Task<CampaignView> StartAsync(Guid id, StartCampaignInput input, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -48,8 +48,15 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
 
         await engine.ExecuteAsync(async unit =>
         {
-            campaign.InstanceId = await process.StartAsync(unit, campaign, approver!, user.UserName, cancellationToken);
-            campaign.Revision++;
+            // Read again inside the command: a start that lost the race is re-run here and finds the other's instance.
+            var fresh = await db.Campaigns.SingleAsync(c => c.Id == id, cancellationToken);
+            if (fresh.Status != CampaignStatus.Draft || fresh.InstanceId is not null)
+            {
+                throw new ConflictException("This campaign was started already.");
+            }
+
+            fresh.InstanceId = await process.StartAsync(unit, fresh, approver!, user.UserName, cancellationToken);
+            fresh.Revision++;
         }, cancellationToken);
         return await campaigns.GetAsync(id, user, cancellationToken);
     }
@@ -79,6 +86,7 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
             campaign.Revision++;
         }
 
+        // Tracked changes only: the step's commit saves them (a save or a cleared tracker here would lose the process's own state).
         var listed = await db.CampaignMembers.Where(m => m.CampaignId == id && m.State != MemberState.OptedOut).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         var number = 0;
         foreach (var member in listed)
@@ -86,11 +94,17 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
             member.Sequence = ++number;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        var owner = await users.CurrentUserAsync(campaign.Owner, cancellationToken);
         var planned = await db.CampaignActions.Where(a => a.CampaignId == id && a.Kind == ActionKind.Mailing && a.MailingId != null).Select(a => a.MailingId!.Value).ToListAsync(cancellationToken);
         foreach (var mailing in await db.Mailings.Where(m => planned.Contains(m.Id) && m.Status == MailingStatus.Draft).ToListAsync(cancellationToken))
         {
-            await recipients.StartAsync(mailing, campaign.Owner, cancellationToken);
+            // Sent in the owner's name: the owner must still be allowed the account.
+            if (owner is null || !await accounts.MayUseAsync(mailing.AccountId, owner, cancellationToken))
+            {
+                throw new ConflictException($"The campaign's owner {campaign.Owner} may not send from the account of the mailing '{mailing.Name}'.");
+            }
+
+            await recipients.PrepareAsync(mailing, campaign.Owner, cancellationToken);
         }
 
         return number;
@@ -98,7 +112,9 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
 
     /// <summary>The member with number <paramref name="sequence"/> of the launched list.</summary>
     public async Task<Guid> MemberAtAsync(Guid campaignId, int sequence, CancellationToken cancellationToken) =>
-        await db.CampaignMembers.Where(m => m.CampaignId == campaignId && m.Sequence == sequence).Select(m => (Guid?)m.Id).SingleOrDefaultAsync(cancellationToken)
+        // Numbered in this very step (the launch starts the first children before its commit), or earlier.
+        db.CampaignMembers.Local.FirstOrDefault(m => m.CampaignId == campaignId && m.Sequence == sequence)?.Id
+        ?? await db.CampaignMembers.Where(m => m.CampaignId == campaignId && m.Sequence == sequence).Select(m => (Guid?)m.Id).SingleOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"The campaign has no member number {sequence}.");
 
     public async Task<MemberStep> MemberStepAsync(Guid campaignId, Guid memberId, CancellationToken cancellationToken)
@@ -145,7 +161,7 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
         var campaign = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId, cancellationToken);
         var owner = await users.CurrentUserAsync(step.Owner, cancellationToken) ?? throw new ConflictException($"The member's owner {step.Owner} is not an active user.");
         var caseId = await cases.CreateAsync(new CreateCaseRequest($"{campaign.Name}: {step.Title}", member.CounterpartyId, member.PersonId, null, campaign.Currency, null, null, null,
-            step.Owner, campaignId), owner, cancellationToken);
+            step.Owner), owner, cancellationToken, campaignId);
         member = await db.CampaignMembers.SingleAsync(m => m.Id == memberId, cancellationToken);
         member.CaseId = caseId;
         if (member.State < MemberState.Responded)
@@ -173,11 +189,11 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
             return await members.SetStateAsync(campaignId, memberId, state, note, user, cancellationToken);
         }
 
-        return await engine.ExecuteAsync(async _ =>
+        await engine.ExecuteAsync(async _ =>
         {
-            var view = await members.SetStateAsync(campaignId, memberId, state, note, user, cancellationToken);
+            await members.SetStateAsync(campaignId, memberId, state, note, user, cancellationToken, save: false);   // the unit's commit saves it with the step
             await process.MemberRespondedAsync(memberId, user, cancellationToken);
-            return view;
         }, cancellationToken);
+        return await members.GetAsync(campaignId, memberId, user, cancellationToken);
     }
 }

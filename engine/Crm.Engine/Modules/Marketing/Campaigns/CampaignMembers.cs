@@ -86,7 +86,9 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
     }
 
     /// <summary>Members another part selected for the caller (a survey's answers): each re-checked to be visible to them.</summary>
-    public async Task<TargetResult> AddSelectedAsync(Guid campaignId, IReadOnlyList<(Guid CounterpartyId, Guid? PersonId)> selected, string source, CurrentUser user, CancellationToken cancellationToken)
+    /// <param name="save">False inside a process step: the members join the step's commit.</param>
+    public async Task<TargetResult> AddSelectedAsync(Guid campaignId, IReadOnlyList<(Guid CounterpartyId, Guid? PersonId)> selected, string source, CurrentUser user, CancellationToken cancellationToken,
+        bool save = true)
     {
         await campaigns.FindEditableAsync(campaignId, user, cancellationToken);
         var ids = selected.Select(s => s.CounterpartyId).Distinct().ToList();
@@ -108,7 +110,7 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
 
         // A person must belong to the company it is listed with.
         var members = selected.Where(s => visible.Contains(s.CounterpartyId) && (s.PersonId is null || personOf.GetValueOrDefault(s.PersonId.Value) == s.CounterpartyId)).ToList();
-        return await AddAsync(campaignId, members, source, cancellationToken);
+        return await AddAsync(campaignId, members, source, cancellationToken, save);
     }
 
     public async Task<MemberPage> ListAsync(Guid campaignId, MemberState? state, string? search, int page, int pageSize, CurrentUser user, CancellationToken cancellationToken)
@@ -120,7 +122,7 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
         var query = from m in all
                     join c in visible on m.CounterpartyId equals c.Id
                     select new { m, c.Name, c.Owner };
-        var shown = await query.CountAsync(cancellationToken);
+        var hidden = total - await query.CountAsync(cancellationToken);
         if (state is { } s)
         {
             query = query.Where(x => x.m.State == s);
@@ -132,6 +134,8 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
             query = query.Where(x => x.Name.Contains(text));
         }
 
+        var shown = await query.CountAsync(cancellationToken);
+
         (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize, 1, 500));
         var items = await query.OrderBy(x => x.Name).ThenBy(x => x.m.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(x => new MemberView(x.m.Id, x.m.CounterpartyId, x.Name, x.m.PersonId,
@@ -139,10 +143,10 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
                 db.Persons.Where(p => p.Id == x.m.PersonId).Select(p => p.Email).FirstOrDefault(),
                 x.m.State, x.m.Source, x.m.AddedAt, x.m.StateAt, x.m.Note, x.m.CaseId, x.Owner))
             .ToListAsync(cancellationToken);
-        return new MemberPage(items, shown, total - shown);
+        return new MemberPage(items, shown, hidden);
     }
 
-    public async Task<MemberView> SetStateAsync(Guid campaignId, Guid memberId, MemberState state, string? note, CurrentUser user, CancellationToken cancellationToken)
+    public async Task<MemberView> SetStateAsync(Guid campaignId, Guid memberId, MemberState state, string? note, CurrentUser user, CancellationToken cancellationToken, bool save = true)
     {
         await campaigns.FindEditableAsync(campaignId, user, cancellationToken);
         var member = await MemberAsync(campaignId, memberId, user, cancellationToken);
@@ -152,6 +156,11 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
         }
 
         (member.State, member.StateAt, member.Note) = (state, clock.GetUtcNow(), Consents.ConsentLedger.Clip(note, 1000) ?? member.Note);
+        if (!save)
+        {
+            return await ListOneAsync(campaignId, memberId, user, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return await ListOneAsync(campaignId, memberId, user, cancellationToken);
     }
@@ -169,7 +178,7 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    internal async Task<TargetResult> AddAsync(Guid campaignId, IReadOnlyList<(Guid CounterpartyId, Guid? PersonId)> members, string source, CancellationToken cancellationToken)
+    internal async Task<TargetResult> AddAsync(Guid campaignId, IReadOnlyList<(Guid CounterpartyId, Guid? PersonId)> members, string source, CancellationToken cancellationToken, bool save = true)
     {
         var keys = members.Select(m => CampaignMember.KeyOf(m.CounterpartyId, m.PersonId)).ToList();
         var existing = await db.CampaignMembers.Where(m => m.CampaignId == campaignId).Select(m => m.MemberKey).ToListAsync(cancellationToken);
@@ -191,6 +200,11 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
                 });
                 added++;
             }
+        }
+
+        if (!save)
+        {
+            return new TargetResult(added, members.Count - added, members.Count);
         }
 
         try
@@ -215,6 +229,8 @@ public sealed class CampaignMembers(CrmDbContext db, CampaignBook campaigns, Cou
         return await db.CampaignMembers.SingleOrDefaultAsync(m => m.Id == memberId && m.CampaignId == campaignId && visible.Any(c => c.Id == m.CounterpartyId), cancellationToken)
             ?? throw new NotFoundException($"Member {memberId} is not on this campaign or not visible to you.");
     }
+
+    public Task<MemberView> GetAsync(Guid campaignId, Guid memberId, CurrentUser user, CancellationToken cancellationToken) => ListOneAsync(campaignId, memberId, user, cancellationToken);
 
     private async Task<MemberView> ListOneAsync(Guid campaignId, Guid memberId, CurrentUser user, CancellationToken cancellationToken)
     {

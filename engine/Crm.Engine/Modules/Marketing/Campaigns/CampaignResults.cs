@@ -9,33 +9,37 @@ namespace Crm.Modules.Marketing.Campaigns;
 
 public sealed record CampaignResultsView(int Members, IReadOnlyDictionary<MemberState, int> ByState, int Responses, double ResponseRate, int CasesOpened, int CasesWon,
     decimal Revenue, decimal Budget, decimal PlannedCost, decimal ActualCost, decimal? Roi, string Currency, int MailsSent, int MailsSkipped, int Bounced, int OptedOut,
-    IReadOnlyList<ResultDay> Days);
+    IReadOnlyList<ResultDay> Days, int HiddenMembers);
 
 /// <summary>Per day: members contacted and responding (the results chart's line).</summary>
 public sealed record ResultDay(DateOnly Day, int Contacted, int Responded);
 
 /// <summary>
 /// A campaign's results: members by state, responses, the sales cases it opened (cases carry their campaign) and those
-/// won, their revenue, planned and actual cost, and ROI = (revenue − actual cost) / actual cost. Counts cover every
-/// member (they are the campaign's figures); the list of members shows only counterparties one sees.
+/// won, their revenue, planned and actual cost, and ROI = (revenue − actual cost) / actual cost. Every figure counts
+/// only counterparties the caller sees (managers see all); how many members are hidden is said.
 /// </summary>
 public sealed class CampaignResults(CrmDbContext db, CampaignBook campaigns, CounterpartyAccess recordAccess, TimeProvider clock)
 {
     public async Task<CampaignResultsView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
         var campaign = await campaigns.FindAsync(id, user, cancellationToken);
-        var states = await db.CampaignMembers.AsNoTracking().Where(m => m.CampaignId == id).GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var visible = recordAccess.Visible(db.Counterparties, user).Select(c => c.Id);
+        var allMembers = await db.CampaignMembers.CountAsync(m => m.CampaignId == id, cancellationToken);
+        var shown = db.CampaignMembers.AsNoTracking().Where(m => m.CampaignId == id && visible.Contains(m.CounterpartyId));
+        var states = await shown.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var byState = Enum.GetValues<MemberState>().ToDictionary(s => s, s => states.Where(x => x.Key == s).Sum(x => x.Count));
         var members = byState.Values.Sum();
         var responses = byState[MemberState.Responded] + byState[MemberState.Converted];
-        var cases = await db.Cases.AsNoTracking().Where(c => c.CampaignId == id).Select(c => new { c.Outcome, c.Value }).ToListAsync(cancellationToken);
+        var cases = await db.Cases.AsNoTracking().Where(c => c.CampaignId == id && c.CounterpartyId != null && visible.Contains(c.CounterpartyId.Value))
+            .Select(c => new { c.Outcome, c.Value }).ToListAsync(cancellationToken);
         var won = cases.Where(c => c.Outcome == CaseOutcome.Won).ToList();
         var costs = await db.CampaignCosts.AsNoTracking().Where(c => c.CampaignId == id).Select(c => new { c.Actual, c.Amount }).ToListAsync(cancellationToken);
         var actual = costs.Where(c => c.Actual).Sum(c => c.Amount);
         var revenue = won.Sum(c => c.Value);
         var mailings = db.Mailings.Where(m => m.CampaignId == id).Select(m => m.Id);
-        var mail = await db.MailingRecipients.AsNoTracking().Where(r => mailings.Contains(r.MailingId)).GroupBy(r => r.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var stamps = await db.CampaignMembers.AsNoTracking().Where(m => m.CampaignId == id && m.State != MemberState.Targeted && m.State != MemberState.OptedOut)
+        var mail = await db.MailingRecipients.AsNoTracking().Where(r => mailings.Contains(r.MailingId) && visible.Contains(r.CounterpartyId)).GroupBy(r => r.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var stamps = await shown.Where(m => m.State != MemberState.Targeted && m.State != MemberState.OptedOut)
             .Select(m => new { m.State, m.StateAt }).ToListAsync(cancellationToken);
         var days = stamps.GroupBy(s => DateOnly.FromDateTime(s.StateAt.UtcDateTime)).OrderBy(g => g.Key)
             .Select(g => new ResultDay(g.Key, g.Count(s => s.State == MemberState.Contacted), g.Count(s => s.State is MemberState.Responded or MemberState.Converted))).ToList();
@@ -43,7 +47,7 @@ public sealed class CampaignResults(CrmDbContext db, CampaignBook campaigns, Cou
             costs.Where(c => !c.Actual).Sum(c => c.Amount), actual, actual == 0 ? null : Math.Round((revenue - actual) / actual, 4), campaign.Currency,
             mail.Where(m => m.Key is Mailings.RecipientState.Sent or Mailings.RecipientState.Bounced).Sum(m => m.Count),
             mail.Where(m => m.Key == Mailings.RecipientState.Skipped).Sum(m => m.Count), mail.Where(m => m.Key == Mailings.RecipientState.Bounced).Sum(m => m.Count),
-            byState[MemberState.OptedOut], days);
+            byState[MemberState.OptedOut], days, allMembers - members);
     }
 
     public async Task<byte[]> ExportAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public sealed class MailingBook(CrmDbContext db, CampaignBook campaigns, Counter
         var views = new List<MailingView>();
         foreach (var mailing in list)
         {
-            views.Add(View(mailing, await CountsAsync(mailing.Id, cancellationToken)));
+            views.Add(View(mailing, await CountsAsync(mailing.Id, user, cancellationToken)));
         }
 
         return views;
@@ -43,17 +43,21 @@ public sealed class MailingBook(CrmDbContext db, CampaignBook campaigns, Counter
     public async Task<MailingView> GetAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
         var mailing = await FindAsync(id, user, cancellationToken);
-        return View(mailing, await CountsAsync(id, cancellationToken));
+        return View(mailing, await CountsAsync(id, user, cancellationToken));
     }
 
     public async Task<MailingView> CreateAsync(Guid campaignId, MailingInput input, CurrentUser user, CancellationToken cancellationToken)
     {
-        await campaigns.FindEditableAsync(campaignId, user, cancellationToken);
+        if ((await campaigns.FindEditableAsync(campaignId, user, cancellationToken)).Status is CampaignStatus.Closed or CampaignStatus.Cancelled)
+        {
+            throw new ConflictException("A closed campaign takes no new mailings.");
+        }
+
         var mailing = new Mailing { CampaignId = campaignId, Name = "", Subject = "", Body = "", CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
         await ApplyAsync(mailing, input, user, cancellationToken);
         db.Mailings.Add(mailing);
         await db.SaveChangesAsync(cancellationToken);
-        return View(mailing, await CountsAsync(mailing.Id, cancellationToken));
+        return View(mailing, await CountsAsync(mailing.Id, user, cancellationToken));
     }
 
     public async Task<MailingView> UpdateAsync(Guid id, MailingInput input, CurrentUser user, CancellationToken cancellationToken)
@@ -67,7 +71,7 @@ public sealed class MailingBook(CrmDbContext db, CampaignBook campaigns, Counter
         await ApplyAsync(mailing, input, user, cancellationToken);
         mailing.Revision++;
         await db.SaveChangesAsync(cancellationToken);
-        return View(mailing, await CountsAsync(id, cancellationToken));
+        return View(mailing, await CountsAsync(id, user, cancellationToken));
     }
 
     /// <summary>The message as a member (one the caller sees) would get it; the first member when none is named.</summary>
@@ -118,6 +122,12 @@ public sealed class MailingBook(CrmDbContext db, CampaignBook campaigns, Counter
             throw new ConflictException("This mailing was started already.");
         }
 
+        // The budget was approved (four eyes) before anything goes out: a draft campaign's mailings start with its launch.
+        if (await db.Campaigns.Where(c => c.Id == mailing.CampaignId).Select(c => c.Status).SingleAsync(cancellationToken) != CampaignStatus.Running)
+        {
+            throw new ConflictException("Start the campaign first: once its budget is approved, its planned mailings go out and others can be sent from here.");
+        }
+
         if (!await accounts.MayUseAsync(mailing.AccountId, user, cancellationToken))
         {
             throw ValidationFailedException.For("accountId", "You may not send from this mailing's account.");
@@ -165,13 +175,16 @@ public sealed class MailingBook(CrmDbContext db, CampaignBook campaigns, Counter
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<MailingCounts> CountsAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>Delivery counts over the recipients of counterparties the caller sees.</summary>
+    public async Task<MailingCounts> CountsAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
-        var states = await db.MailingRecipients.AsNoTracking().Where(r => r.MailingId == id).GroupBy(r => r.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var skipped = await db.MailingRecipients.AsNoTracking().Where(r => r.MailingId == id && r.State == RecipientState.Skipped).GroupBy(r => r.Reason)
+        var visible = recordAccess.Visible(db.Counterparties, user).Select(c => c.Id);
+        var rows = db.MailingRecipients.AsNoTracking().Where(r => r.MailingId == id && visible.Contains(r.CounterpartyId));
+        var states = await rows.GroupBy(r => r.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var skipped = await rows.Where(r => r.State == RecipientState.Skipped).GroupBy(r => r.Reason)
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var opened = await db.MailingRecipients.CountAsync(r => r.MailingId == id && r.OpenedAt != null, cancellationToken);
-        var clicked = await db.MailingRecipients.CountAsync(r => r.MailingId == id && r.ClickedAt != null, cancellationToken);
+        var opened = await rows.CountAsync(r => r.OpenedAt != null, cancellationToken);
+        var clicked = await rows.CountAsync(r => r.ClickedAt != null, cancellationToken);
         int Of(params RecipientState[] wanted) => states.Where(s => wanted.Contains(s.Key)).Sum(s => s.Count);
         return new MailingCounts(Of(RecipientState.Pending, RecipientState.Sending), Of(RecipientState.Sent, RecipientState.Bounced), Of(RecipientState.Failed),
             Of(RecipientState.Skipped), Of(RecipientState.Bounced), opened, clicked, skipped.ToDictionary(s => s.Key ?? "", s => s.Count));

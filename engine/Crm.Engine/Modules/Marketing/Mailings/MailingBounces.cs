@@ -37,7 +37,9 @@ public sealed class MailingBounces(CrmDbContext db, TimeProvider clock) : IBounc
             var recipient = original is not null
                 ? await db.MailingRecipients.SingleOrDefaultAsync(r => r.MessageId == original, cancellationToken)
                 : null;
-            recipient ??= await db.MailingRecipients.Where(r => r.Email == address && r.SentAt != null && db.Mailings.Any(m => m.Id == r.MailingId && m.AccountId == accountId))
+            // Only a report without the original's Message-ID is matched by address (one with an id of another mail is not ours).
+            var recent = clock.GetUtcNow().AddDays(-30);
+            recipient ??= original is not null ? null : await db.MailingRecipients.Where(r => r.Email == address && r.SentAt > recent && db.Mailings.Any(m => m.Id == r.MailingId && m.AccountId == accountId))
                 .OrderByDescending(r => r.SentAt).FirstOrDefaultAsync(cancellationToken);
             if (recipient is null)
             {

@@ -16,7 +16,29 @@ public sealed class MailingRecipients(CrmDbContext db, ConsentLedger consents, C
 {
     private sealed record Row(Guid MemberId, Guid CounterpartyId, Guid? PersonId, string CompanyName, string? City, string? FirstName, string? LastName, string? Email, string? Gender);
 
+    /// <summary>Makes the list and starts sending, in one commit of its own (a person's click).</summary>
     public async Task StartAsync(Mailing mailing, string by, CancellationToken cancellationToken)
+    {
+        await PrepareAsync(mailing, by, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException("This mailing was started already.");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Adds the list and the status change to the context without saving: inside a process step (the campaign's launch)
+    /// the step's commit saves them with everything else; the mailing's revision makes a second start fail whole.
+    /// </summary>
+    public async Task PrepareAsync(Mailing mailing, string by, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == mailing.CampaignId, cancellationToken);
         var rows = await RowsAsync(db.CampaignMembers.Where(m => m.CampaignId == mailing.CampaignId && m.State != MemberState.OptedOut), cancellationToken);
@@ -34,7 +56,7 @@ public sealed class MailingRecipients(CrmDbContext db, ConsentLedger consents, C
         var now = clock.GetUtcNow();
         foreach (var row in rows)
         {
-            var email = row.Email?.Trim();
+            var email = row.Email?.Trim().ToLowerInvariant();   // compared with the invalid-address list and bounces, which are lower case
             var reason = row.PersonId is null || string.IsNullOrEmpty(email) || !email.Contains('@', StringComparison.Ordinal) ? "no-address"
                 : invalid.Contains(email) ? "invalid-address"
                 : !consenting.Contains(row.PersonId.Value) ? "no-consent"
@@ -49,21 +71,8 @@ public sealed class MailingRecipients(CrmDbContext db, ConsentLedger consents, C
             });
         }
 
-        // The list and the status in one commit; the mailing's revision makes a second start (another click, another node) fail whole.
         (mailing.Status, mailing.StartedAt, mailing.StartedBy) = (MailingStatus.Sending, now, by);
         mailing.Revision++;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            throw new ConflictException("This mailing was started already.");
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
     }
 
     public async Task<Dictionary<string, string?>> SampleValuesAsync(Mailing mailing, Guid? memberId, CurrentUser user, CancellationToken cancellationToken)

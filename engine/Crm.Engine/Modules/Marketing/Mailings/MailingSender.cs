@@ -76,11 +76,26 @@ public sealed class MailingSender(CrmDbContext db, MailAccounts accounts, Mailin
             var (client, from) = await accounts.OpenSmtpAsync(mailing.AccountId, cancellationToken);
             smtp = client;
             var baseUrl = new Uri(notifications.Value.BaseUrl);
+            var position = 0;
             foreach (var recipient in batch)
             {
+                // Paused or cancelled meanwhile: what this pass still holds goes back (a resume sends it).
+                if (++position % 20 == 0 && !await db.Mailings.AnyAsync(m => m.Id == mailingId && m.Status == MailingStatus.Sending, cancellationToken))
+                {
+                    break;
+                }
+
                 if (!consenting.Contains(recipient.PersonId!.Value) || invalid.Contains(recipient.Email!))
                 {
                     await MarkAsync(recipient.Id, claim, RecipientState.Skipped, invalid.Contains(recipient.Email!) ? "invalid-address" : "no-consent", cancellationToken);
+                    continue;
+                }
+
+                // Still ours? Each message renews its row's claim first: a slow server never lets the claim run out under a message.
+                var renewedUntil = clock.GetUtcNow() + options.Value.SendClaim;
+                if (await db.MailingRecipients.Where(r => r.Id == recipient.Id && r.ClaimToken == claim && r.State == RecipientState.Sending)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextAttemptAt, renewedUntil), cancellationToken) != 1)
+                {
                     continue;
                 }
 
@@ -99,6 +114,7 @@ public sealed class MailingSender(CrmDbContext db, MailAccounts accounts, Mailin
             }
 
             await smtp.DisconnectAsync(true, cancellationToken);
+            await ReleaseAsync(claim, clock.GetUtcNow());   // left over after a pause
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -120,7 +136,15 @@ public sealed class MailingSender(CrmDbContext db, MailAccounts accounts, Mailin
         return sent;
     }
 
-    /// <summary>How many may go now: the rate per minute minus what went in the last minute, spread over the passes (no burst of a whole minute's share at once).</summary>
+    private Task<int> ReleaseAsync(Guid claim, DateTimeOffset at) =>
+        db.MailingRecipients.Where(r => r.ClaimToken == claim && r.State == RecipientState.Sending).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.State, RecipientState.Pending).SetProperty(r => r.NextAttemptAt, at).SetProperty(r => r.ClaimToken, (Guid?)null)
+            .SetProperty(r => r.Attempts, r => r.Attempts - 1), CancellationToken.None);
+
+    /// <summary>
+    /// How many may go now: the rate per minute minus what the account sent in the last minute (all its mailings), spread over the
+    /// passes (no burst of a whole minute's share at once).
+    /// </summary>
     private async Task<int> BudgetAsync(Mailing mailing, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var perPass = options.Value.MaxBatch;
@@ -130,7 +154,8 @@ public sealed class MailingSender(CrmDbContext db, MailAccounts accounts, Mailin
         }
 
         var minuteAgo = now.AddMinutes(-1);
-        var lastMinute = await db.MailingRecipients.CountAsync(r => r.MailingId == mailing.Id && r.SentAt > minuteAgo, cancellationToken);
+        var accountMailings = db.Mailings.Where(m => m.AccountId == mailing.AccountId).Select(m => m.Id);
+        var lastMinute = await db.MailingRecipients.CountAsync(r => accountMailings.Contains(r.MailingId) && r.SentAt > minuteAgo, cancellationToken);
         var smooth = (int)Math.Ceiling(mailing.RatePerMinute * options.Value.SendInterval.TotalSeconds / 60.0);
         return Math.Min(perPass, Math.Min(smooth, mailing.RatePerMinute - lastMinute));
     }
