@@ -10,6 +10,7 @@ public enum CounterpartyKind
     Person = 1,
 }
 
+[ModuleContract]
 public enum AddressKind
 {
     Registered = 0,
@@ -63,6 +64,7 @@ public sealed class Counterparty
 }
 
 /// <summary>An address valid from a day until a day (inclusive; open-ended when null), so past addresses can be answered.</summary>
+[ModuleContract]
 public sealed class CounterpartyAddress
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

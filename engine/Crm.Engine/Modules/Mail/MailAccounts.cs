@@ -182,6 +182,11 @@ public sealed class MailAccounts(CrmDbContext db, IDataProtectionProvider protec
         await db.MailAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId && !a.Archived, cancellationToken) is { } account
         && account.SmtpHost is not null && MayUse(account, user);
 
+    /// <summary>The account's address (a mailing's Message-IDs use its domain).</summary>
+    public async Task<string> AddressAsync(Guid accountId, CancellationToken cancellationToken) =>
+        await db.MailAccounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Address).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("The mail account does not exist.");
+
     /// <summary>A signed-in SMTP connection of the account and its sender address, for another module that sends many messages on one connection (a mailing).</summary>
     public async Task<(SmtpClient Client, MailboxAddress From)> OpenSmtpAsync(Guid accountId, CancellationToken cancellationToken)
     {

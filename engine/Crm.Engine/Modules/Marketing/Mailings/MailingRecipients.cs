@@ -12,7 +12,7 @@ namespace Crm.Modules.Marketing.Mailings;
 /// each with its address and placeholder values, or skipped with the reason (no person or address, an invalid
 /// address, the same address twice, no current marketing-e-mail consent). Skipped ones are counted, not sent.
 /// </summary>
-public sealed class MailingRecipients(CrmDbContext db, ConsentLedger consents, CounterpartyAccess recordAccess, TimeProvider clock)
+public sealed class MailingRecipients(CrmDbContext db, ConsentLedger consents, CounterpartyAccess recordAccess, Crm.Modules.Mail.MailAccounts accounts, TimeProvider clock)
 {
     private sealed record Row(Guid MemberId, Guid CounterpartyId, Guid? PersonId, string CompanyName, string? City, string? FirstName, string? LastName, string? Email, string? Gender);
 
@@ -50,7 +50,7 @@ public sealed class MailingRecipients(CrmDbContext db, ConsentLedger consents, C
             invalid.UnionWith(await db.InvalidAddresses.AsNoTracking().Where(a => chunk.Contains(a.Email)).Select(a => a.Email).ToListAsync(cancellationToken));
         }
 
-        var domain = await db.MailAccounts.Where(a => a.Id == mailing.AccountId).Select(a => a.Address).SingleAsync(cancellationToken);
+        var domain = await accounts.AddressAsync(mailing.AccountId, cancellationToken);
         domain = domain[(domain.IndexOf('@', StringComparison.Ordinal) + 1)..];
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var now = clock.GetUtcNow();
