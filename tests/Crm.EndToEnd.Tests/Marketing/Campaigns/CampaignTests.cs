@@ -23,6 +23,9 @@ public sealed class CampaignTests(BrowserFixture browser) : IClassFixture<Browse
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>Steps that save or send on a busy two-core machine: more than the default five seconds.</summary>
+    private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 20_000 };
+
     [Fact]
     public async Task Marketer_BuildsTargetList_SendsTestAndMailing_SeesResultsAndRoiChart()
     {
@@ -70,8 +73,8 @@ public sealed class CampaignTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("members-count")).ToContainTextAsync("Members: 0");
         await PageInput.FillSettledAsync(PageInput.Input(page, "targets-search"), _suffix);
         await page.GetByTestId("filter-apply").ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "3 added, 0 already on the list" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("members-count")).ToContainTextAsync("Members: 3");
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "3 added, 0 already on the list" })).ToBeVisibleAsync(Slow);
+        await Assertions.Expect(page.GetByTestId("members-count")).ToContainTextAsync("Members: 3", new() { Timeout = 20_000 });
         var members = page.GetByTestId("members-table").Locator("tbody tr");
         await Assertions.Expect(members).ToHaveCountAsync(3);
         await Assertions.Expect(page.GetByTestId("members-table")).ToContainTextAsync(zofia);
@@ -86,7 +89,7 @@ public sealed class CampaignTests(BrowserFixture browser) : IClassFixture<Browse
         await PageInput.FillSettledAsync(PageInput.Input(page, "mailing-subject"), $"Wiosenna oferta {_suffix} dla {{{{person.firstName}}}}");
         await PageInput.FillSettledAsync(PageInput.Input(page, "mailing-body"), "Dzień dobry {{person.firstName}},\nmamy dla {{counterparty.name}} wiosenną ofertę.\nPozdrawiam, Anna");
         await page.GetByTestId("mailing-save").ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Saved" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Saved" })).ToBeVisibleAsync(Slow);
         await Assertions.Expect(page.GetByTestId("mailing-row")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("mailing-status")).ToHaveTextAsync("Draft");
         await page.GetByTestId("mailing-preview").ClickAsync();
@@ -98,7 +101,7 @@ public sealed class CampaignTests(BrowserFixture browser) : IClassFixture<Browse
 
         // A test to herself: it arrives in her mailbox, marked as a test, with the name filled in.
         await page.GetByTestId("mailing-test").ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Test sent to anna@demo.local" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Test sent to anna@demo.local" })).ToBeVisibleAsync(Slow);
         var test = Assert.Single(await WaitForMailAsync(host, "anna@demo.local", $"Wiosenna oferta {_suffix}", 1));
         Assert.StartsWith("[TEST] ", test.Subject, StringComparison.Ordinal);
         Assert.Matches("Dzień dobry (Zofia|Marta|Ewa),", test.TextBody);
@@ -108,7 +111,7 @@ public sealed class CampaignTests(BrowserFixture browser) : IClassFixture<Browse
         await page.GetByTestId("mailing-send").ClickAsync();
         await Assertions.Expect(page.GetByTestId("mailing-confirm")).ToBeVisibleAsync();
         await page.GetByTestId("mailing-send-confirm").ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Sending started" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Sending started" })).ToBeVisibleAsync(Slow);
         var counts = page.GetByTestId("mailing-counts");
         await Assertions.Expect(counts).ToContainTextAsync("Sent 2 · waiting 0 · skipped 1 · failed 0", new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("mailing-status")).ToHaveTextAsync("Sent", new() { Timeout = 20_000 });
