@@ -1235,7 +1235,7 @@ T = {
   "MembersAdded": ("{0} added, {1} already on the list.", "Dodano {0}, {1} już było na liście."),
   "MembersHidden": ("and {0} of counterparties you may not see", "oraz {0} kontrahentów, których nie widzisz"),
   "NoMembers": ("No members yet: add them from the counterparty list or import them.", "Brak uczestników: dodaj ich z listy kontrahentów lub zaimportuj."),
-  "RecordResponse": ("Responded", "Odpowiedział"),
+  "RecordResponse": ("Record a response", "Zapisz odpowiedź"),
   "MemberState_Targeted": ("Targeted", "Na liście"),
   "MemberState_Contacted": ("Contacted", "Skontaktowany"),
   "MemberState_Responded": ("Responded", "Odpowiedział"),
@@ -1466,6 +1466,7 @@ T = {
   "SurveyClosedForAnswers": ("This survey is closed and takes no more answers.", "Ta ankieta jest zamknięta i nie przyjmuje już odpowiedzi."),
   "SurveyLinkInvalidTitle": ("Link not valid", "Nieprawidłowy link"),
   "SurveyLinkInvalid": ("This survey link is not valid or has expired. Please use the link exactly as you received it.", "Ten link do ankiety jest nieprawidłowy albo wygasł. Użyj linku dokładnie w tej postaci, w jakiej go otrzymałeś(-aś)."),
+  "CampaignResultsTab": ("Results", "Wyniki"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

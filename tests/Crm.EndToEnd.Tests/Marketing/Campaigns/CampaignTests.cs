@@ -107,6 +107,26 @@ public sealed class CampaignTests(BrowserFixture browser) : IClassFixture<Browse
         Assert.Matches("Dzień dobry (Zofia|Marta|Ewa),", test.TextBody);
         Assert.Equal(sender, test.From.Mailboxes.Single().Address);
 
+        // Nothing goes out before the budget is approved: anna sends it to piotr (a process owner), who approves it.
+        await Tab(page, "Overview").ClickAsync();
+        await SelectAsync(page, page.GetByTestId("campaign-approver"), "Piotr");
+        await page.GetByTestId("campaign-start-button").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "Sent for budget approval" })).ToBeVisibleAsync(Slow);
+        using (var piotr = await ClientAsync("piotr"))
+        {
+            var tasks = await piotr.GetFromJsonAsync<JsonElement>("/api/tasks?assignee=me&processKey=campaign-actions");
+            var approval = tasks.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("businessKey").GetString()!.Contains(_suffix, StringComparison.Ordinal)).GetProperty("id").GetGuid();
+            Assert.True((await piotr.PostAsJsonAsync($"/api/tasks/{approval}/complete", new { variables = new { approved = "yes" } })).IsSuccessStatusCode);
+        }
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("campaign-status")).ToHaveTextAsync("Running", new() { Timeout = 20_000 });
+        for (var attempt = 0; attempt < 20 && !await page.GetByTestId("mailing-send").IsVisibleAsync(); attempt++)
+        {
+            await Tab(page, "Mailings").ClickAsync();   // a click before the reloaded page is interactive is lost: again until the tab shows
+            await page.WaitForTimeoutAsync(500);
+        }
+
         // The mailing itself: confirmed, sent to the two with a consent; the one without is skipped and counted.
         await page.GetByTestId("mailing-send").ClickAsync();
         await Assertions.Expect(page.GetByTestId("mailing-confirm")).ToBeVisibleAsync();
