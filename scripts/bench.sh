@@ -5,8 +5,9 @@
 # (d) documents against a real S3 server (API vs raw Minio transfers, indexing, search at 100 000 documents).
 # (l) phase b's round trip at 4, 16 and 64 clients: errors (target 0) and p99 latency (target < 1 s).
 # (e) e-mail and templates: 10 000 messages imported from Dovecot over IMAP (target >= 50/s), 1 000 letters from a Word template, 20 as PDF.
+# (g) campaigns: the launch of 10 000 member processes (target < 10 s) and an unthrottled mailing of 2 000 messages to the SMTP server (target >= 100/s).
 # (t) the service desk queue of a group with 100 000 open tickets (first page p95 target < 200 ms).
-# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|l|j|i|t|k|m|d|d-io|d-index|e]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, PostgreSQL only, not in the default run)
+# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|l|j|i|t|k|m|d|d-io|d-index|e|g]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, PostgreSQL only, not in the default run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}; EXTRA=("${@:3}")
@@ -33,7 +34,7 @@ else
 fi
 MAIL_ARGS=()
 if command -v dovecot >/dev/null; then
-  echo "==> starting Dovecot + SMTP relay for phase e"
+  echo "==> starting Dovecot + SMTP relay for phases e and g"
   SMTP_PORT=53625 IMAP_PORT=53243 LMTP_PORT=53524 SASL_PORT=53445 MTA=aiosmtpd "$ROOT/scripts/services/mail-start.sh" "$RUN/mail" > "$RUN/mail.log" 2>&1 \
     && MAIL_ARGS=(--mail 127.0.0.1:53625:53243) || echo "    (the mail stack did not start; phase e is skipped: see $RUN/mail.log)"
 else

@@ -108,6 +108,20 @@ if (options.Only is null or "e")
     }
 }
 
+CampaignFigures? campaigns = null;
+if (options.Only is null or "g")
+{
+    if (options.Mail is null)
+    {
+        Console.WriteLine("\n== g) campaigns: skipped (no --mail host:smtp:imap)");
+    }
+    else
+    {
+        using var phase = Phase("g) campaigns: the launch of 10 000 member processes, an unthrottled mailing of 2 000 messages");
+        campaigns = await CampaignBench.RunAsync(options, 10_000, 2_000, phase.Progress);
+    }
+}
+
 var c = results[0].PerSecond;
 Console.WriteLine();
 Console.WriteLine($"Results ({options.Provider}, {options.Clients} clients)");
@@ -152,6 +166,11 @@ if (crm is not null)
 if (correspondence is not null)
 {
     CorrespondenceBench.Print(correspondence);
+}
+
+if (campaigns is not null)
+{
+    CampaignBench.Print(campaigns);
 }
 
 if (documents is not null)

@@ -1,3 +1,4 @@
+using CampaignFlows = Crm.Workflows.Campaigns;
 using System.Reflection;
 using System.Xml.Linq;
 using Crm.Workflow.Runtime;
@@ -68,7 +69,39 @@ public sealed class BuiltInProcessTests
     {
         var folders = typeof(WorkflowSetup).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".bpmn", StringComparison.Ordinal))
             .Select(n => n.Split('.')[2]).Order().ToList();
-        Assert.Equal(["ArticlePublication", "ComplaintHandling", "DocumentCheckout", "GdprErasure", "MandatoryReading", "SalesCycle", "ServiceTicket"], folders);
+        Assert.Equal(["ArticlePublication", "Campaigns", "Campaigns", "ComplaintHandling", "DocumentCheckout", "GdprErasure", "MandatoryReading", "SalesCycle", "ServiceTicket"], folders);
+    }
+
+    /// <summary>The campaign folder holds two models (the campaign and one member's actions): together they call its handlers and use their records' variables.</summary>
+    [Fact]
+    public void TheCampaignModels_CallTheFoldersHandlers_AndUseTheirVariables()
+    {
+        var assembly = typeof(WorkflowSetup).Assembly;
+        XDocument Model(string key) => XDocument.Load(assembly.GetManifestResourceStream($"Crm.Workflows.Campaigns.{key}.bpmn")!);
+        var actions = Model(CampaignFlows.CampaignProcess.Key);
+        var member = Model(CampaignFlows.CampaignProcess.MemberKey);
+        Assert.Equal(CampaignFlows.CampaignProcess.Key, (string?)Assert.Single(actions.Descendants(Bpmn + "process")).Attribute("id"));
+        Assert.Equal(CampaignFlows.CampaignProcess.MemberKey, (string?)Assert.Single(member.Descendants(Bpmn + "process")).Attribute("id"));
+        HashSet<string> Ids(XDocument model) => model.Descendants().Select(e => (string?)e.Attribute("id")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Assert.Contains(CampaignFlows.CampaignProcess.ApproveTaskId, Ids(actions));
+        Assert.Contains(CampaignFlows.CampaignProcess.EvaluateTaskId, Ids(actions));
+        Assert.Contains(CampaignFlows.CampaignProcess.ContactTaskId, Ids(member));
+
+        HashSet<string> Called(XDocument model) => model.Descendants(Bpmn + "serviceTask").Select(t => (string?)t.Attribute(Crm + "handler")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var handlers = assembly.GetTypes().Where(t => t.Namespace == "Crm.Workflows.Campaigns" && t.GetCustomAttribute<ServiceTaskHandlerAttribute>() is not null).ToList();
+        var forAnyProcess = typeof(CampaignFlows.AddCampaignRecipientsHandler).GetCustomAttribute<ServiceTaskHandlerAttribute>()!.Type;
+        Assert.Equal(handlers.Select(t => t.GetCustomAttribute<ServiceTaskHandlerAttribute>()!.Type).Where(h => h != forAnyProcess).Order(), Called(actions).Concat(Called(member)).Order());
+
+        var outputs = handlers.SelectMany(t => t.GetCustomAttributes<HandlerOutputAttribute>()).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        void UsesOnly(XDocument model, IEnumerable<string> known)
+        {
+            var names = known.Concat(outputs).ToHashSet(StringComparer.Ordinal);
+            var used = System.Text.RegularExpressions.Regex.Matches(model.ToString(), @"\$\{\s*([A-Za-z_]\w*)").Select(m => m.Groups[1].Value).Distinct();
+            Assert.All(used, name => Assert.True(names.Contains(name), $"${{{name}}} is neither a variable of the process nor set by a step"));
+        }
+
+        UsesOnly(actions, CampaignFlows.CampaignVariables.Names);
+        UsesOnly(member, [.. CampaignFlows.MemberVariables.Names, .. CampaignFlows.MemberVariables.HandlerSet]);
     }
 
     private static XDocument Load(string folder)
