@@ -106,6 +106,7 @@ public static class WorkflowSetup
         services.AddSingleton<ITaskCompletionGuard, Campaigns.CampaignFourEyes>();
         services.AddServiceTaskHandler<Campaigns.RecordCampaignApprovalHandler>();
         services.AddServiceTaskHandler<Campaigns.LaunchCampaignHandler>();
+        services.AddServiceTaskHandler<Campaigns.NumberLateMembersHandler>();
         services.AddServiceTaskHandler<Campaigns.PrepareMemberHandler>();
         services.AddServiceTaskHandler<Campaigns.RecordContactHandler>();
         services.AddServiceTaskHandler<Campaigns.FollowUpHandler>();

@@ -1467,6 +1467,9 @@ T = {
   "SurveyLinkInvalidTitle": ("Link not valid", "Nieprawidłowy link"),
   "SurveyLinkInvalid": ("This survey link is not valid or has expired. Please use the link exactly as you received it.", "Ten link do ankiety jest nieprawidłowy albo wygasł. Użyj linku dokładnie w tej postaci, w jakiej go otrzymałeś(-aś)."),
   "CampaignResultsTab": ("Results", "Wyniki"),
+  "CampaignNoDocuments": ("No documents yet: briefs, offers and artwork of the campaign belong here.", "Brak dokumentów: tu trafiają briefy, oferty i materiały kampanii."),
+  "CampaignAttachFiles": ("Add files to the campaign", "Dodaj pliki do kampanii"),
+  "SurveyToAsk": ("Survey to ask", "Ankieta do przeprowadzenia"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

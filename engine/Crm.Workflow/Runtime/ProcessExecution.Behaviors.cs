@@ -14,7 +14,7 @@ namespace Crm.Workflow.Runtime;
 public sealed partial class ProcessExecution
 {
     /// <summary>Variables whose values link a task to business objects (shown and filtered in the inbox).</summary>
-    private static readonly string[] LinkVariables = ["customerId", "counterpartyId", "personId", "caseId", "documentId", "articleId", "complaintId", "erasureId"];
+    private static readonly string[] LinkVariables = ["customerId", "counterpartyId", "personId", "caseId", "documentId", "articleId", "complaintId", "erasureId", "surveyId"];
 
     private async Task RunServiceTaskAsync(Token token, FlowNode node, CancellationToken cancellationToken)
     {

@@ -2306,6 +2306,9 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Goal")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");

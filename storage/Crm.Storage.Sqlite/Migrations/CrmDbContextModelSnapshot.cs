@@ -2299,6 +2299,9 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Goal")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");

@@ -90,6 +90,72 @@ public abstract class ErasureApiTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task MarketingData_IsInTheExport_AndTheErasureBlanksItsCopies()
+    {
+        using var ewa = await App.CreateClientAsAsync("ewa");
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        var company = await CreatedIdAsync(await kasia.PostAsJsonAsync("/api/counterparties", new { name = "Mailowa Sp. z o.o.", region = "sales" }));
+        var person = await CreatedIdAsync(await kasia.PostAsJsonAsync("/api/persons", new { counterpartyId = company, firstName = "Irena", lastName = "Mailowa", email = "irena@example.com" }));
+        Assert.Equal(HttpStatusCode.Created, (await kasia.PostAsJsonAsync($"/api/persons/{person}/consents", new
+        {
+            purpose = "marketing-email", given = true, channel = "form", source = "Targi Poznań 2026", evidence = "Formularz podpisany przez Irenę Mailową, tel. 600 100 200",
+        })).StatusCode);
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            // A mailing's outbox row for her: one sent, as a finished mailing leaves it.
+            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            var campaign = new Crm.Modules.Marketing.Campaigns.Campaign { Name = "Jesień", Type = "mailing", Owner = "kasia", CreatedBy = "kasia", CreatedAt = DateTimeOffset.UtcNow };
+            var mailing = new Crm.Modules.Marketing.Mailings.Mailing
+            {
+                CampaignId = campaign.Id, Name = "Jesień", Subject = "Oferta", Body = "Dzień dobry", CreatedBy = "kasia", CreatedAt = DateTimeOffset.UtcNow,
+            };
+            var member = new Crm.Modules.Marketing.Campaigns.CampaignMember
+            {
+                CampaignId = campaign.Id, CounterpartyId = company, PersonId = person, MemberKey = Crm.Modules.Marketing.Campaigns.CampaignMember.KeyOf(company, person), Source = "test",
+                AddedAt = DateTimeOffset.UtcNow, StateAt = DateTimeOffset.UtcNow,
+            };
+            db.AddRange(campaign, mailing, member, new Crm.Modules.Marketing.Mailings.MailingRecipient
+            {
+                MailingId = mailing.Id, MemberId = member.Id, CounterpartyId = company, PersonId = person, Email = "irena@example.com", Values = "{\"person.firstName\":\"Irena\"}",
+                MessageId = $"<{Guid.NewGuid():N}@test.local>", State = Crm.Modules.Marketing.Mailings.RecipientState.Sent, SentAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using (var zip = new System.IO.Compression.ZipArchive(await (await ewa.GetAsync($"/api/persons/{person}/gdpr-export")).Content.ReadAsStreamAsync()))
+        using (var json = JsonDocument.Parse(await new StreamReader(zip.GetEntry("person.json")!.Open()).ReadToEndAsync()))
+        {
+            Assert.Equal("Targi Poznań 2026", json.RootElement.GetProperty("consent ledger")[0].GetProperty("source").GetString());
+            Assert.Equal("irena@example.com", json.RootElement.GetProperty("mailings")[0].GetProperty("email").GetString());
+            Assert.Equal(JsonValueKind.Array, json.RootElement.GetProperty("loyalty").ValueKind);
+        }
+
+        var requestId = (await (await ewa.PostAsJsonAsync($"/api/persons/{person}/erasure", new { reason = "Request by e-mail" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var task = (await kasia.GetFromJsonAsync<JsonElement>("/api/tasks?processKey=gdpr-erasure&candidate=me")).GetProperty("items").EnumerateArray()
+            .Single(t => t.GetProperty("links").GetProperty("erasureId").GetString() == requestId.ToString()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await kasia.PostAsJsonAsync($"/api/tasks/{task}/claim", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await kasia.PostAsJsonAsync($"/api/tasks/{task}/complete", new { variables = new { decision = "approve", documentsDecision = "keep" } })).StatusCode);
+
+        // The proof stays (purpose, given, channel, time); the address, merge values and free-text evidence go.
+        var certificate = (await ewa.GetFromJsonAsync<JsonElement>($"/api/gdpr/erasures/{requestId}/certificate")).GetProperty("certificate");
+        Assert.Equal(1, certificate.GetProperty("rowsBlankedElsewhere").GetProperty("mailings").GetInt32());
+        Assert.Equal(1, certificate.GetProperty("rowsBlankedElsewhere").GetProperty("consent ledger").GetInt32());
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+            var consent = await db.ConsentRecords.AsNoTracking().SingleAsync(c => c.PersonId == person);
+            Assert.True(consent.Given);
+            Assert.Equal("marketing-email", consent.Purpose);
+            Assert.Null(consent.Email);
+            Assert.Equal("[erased]", consent.Evidence);
+            var recipient = await db.MailingRecipients.AsNoTracking().SingleAsync(r => r.PersonId == person);
+            Assert.Null(recipient.Email);
+            Assert.Null(recipient.Values);
+            Assert.Equal(Crm.Modules.Marketing.Mailings.RecipientState.Sent, recipient.State);
+        }
+    }
+
+    [Fact]
     public async Task ARejectedErasure_ChangesNothing_AndTheListSaysWhy()
     {
         using var ewa = await App.CreateClientAsAsync("ewa");

@@ -66,10 +66,17 @@ public abstract class CampaignProcessTests(DatabaseProvider provider) : ServerTe
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{calls[0]}/complete", new { variables = new { outcome = "responded", contactNote = "Chce ofertę" } }));
         await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{calls[1]}/complete", new { variables = new { outcome = "no-answer" } }));
+
+        // A company added while the campaign runs gets its call too: a further wave once the first is done.
+        await IdAsync(await anna.PostAsJsonAsync("/api/counterparties", new { name = $"Kampania Delta {_suffix}", region = "sales" }));
+        var late = await (await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/members/from-filter", new { search = _suffix, persons = false })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, late.GetProperty("added").GetInt32());
         await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{calls[2]}/complete", new { variables = new { outcome = "not-interested" } }));
+        var lateCall = (await TasksAsync(anna, "campaign-member", 1)).Single();
+        await OkAsync(await anna.PostAsJsonAsync($"/api/tasks/{lateCall}/complete", new { variables = new { outcome = "no-answer" } }));
 
         var members = (await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/members")).GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(["Contacted", "OptedOut", "Responded"], members.Select(m => m.GetProperty("state").GetString()).Order());
+        Assert.Equal(["Contacted", "Contacted", "OptedOut", "Responded"], members.Select(m => m.GetProperty("state").GetString()).Order());
         var responder = members.Single(m => m.GetProperty("state").GetString() == "Responded");
         var caseId = responder.GetProperty("caseId").GetGuid();
         var item = await anna.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
@@ -90,7 +97,7 @@ public abstract class CampaignProcessTests(DatabaseProvider provider) : ServerTe
         Assert.Equal("Closed", closed.GetProperty("status").GetString());
 
         var results = await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign}/results");
-        Assert.Equal(3, results.GetProperty("members").GetInt32());
+        Assert.Equal(4, results.GetProperty("members").GetInt32());
         Assert.Equal(1, results.GetProperty("responses").GetInt32());
         Assert.Equal(1, results.GetProperty("casesOpened").GetInt32());
         Assert.Equal(1, results.GetProperty("casesWon").GetInt32());
@@ -101,6 +108,34 @@ public abstract class CampaignProcessTests(DatabaseProvider provider) : ServerTe
         var export = await anna.GetAsync($"/api/campaigns/{campaign}/results/export");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.True((await export.Content.ReadAsByteArrayAsync()).Length > 1000);
+    }
+
+    [Fact]
+    public async Task Campaign_HasADocumentFolder_OpenToItsPeopleOnly()
+    {
+        using var anna = await App.CreateClientAsAsync("anna");
+        using var piotr = await App.CreateClientAsAsync("piotr");
+        using var marek = await App.CreateClientAsAsync("marek");
+        var first = await IdAsync(await anna.PostAsJsonAsync("/api/campaigns", new { name = $"Targi {_suffix}", type = "trade-fair" }));
+        var second = await IdAsync(await anna.PostAsJsonAsync("/api/campaigns", new { name = $"Targi {_suffix}", type = "trade-fair" }));   // same name: its own folder
+        var folder = (await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{first}/folder")).GetProperty("folderId").GetGuid();
+        Assert.NotEqual(folder, (await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{second}/folder")).GetProperty("folderId").GetGuid());
+        var upload = await anna.PostAsync("/api/documents", new MultipartFormDataContent
+        {
+            { new StringContent(folder.ToString()), "folderId" }, { new ByteArrayContent("Brief targowy: stoisko 12 m²"u8.ToArray()), "file", "brief.txt" },
+        });
+        var document = await IdAsync(upload);
+
+        // Marek is not on the team: neither the campaign nor its brief; once on the team, both; piotr (process owners) reads it.
+        Assert.Equal(HttpStatusCode.NotFound, (await marek.GetAsync($"/api/campaigns/{first}/folder")).StatusCode);
+        Assert.False((await marek.GetAsync($"/api/documents/{document}")).IsSuccessStatusCode);
+        Assert.True((await piotr.GetAsync($"/api/documents/{document}")).IsSuccessStatusCode);
+        var view = await anna.GetFromJsonAsync<JsonElement>($"/api/campaigns/{first}");
+        await OkAsync(await anna.PutAsJsonAsync($"/api/campaigns/{first}?revision={view.GetProperty("revision").GetInt32()}", new
+        {
+            name = view.GetProperty("name").GetString(), type = "trade-fair", team = new[] { "marek" },
+        }));
+        Assert.True((await marek.GetAsync($"/api/documents/{document}")).IsSuccessStatusCode);
     }
 
     private static async Task<Guid> SingleTaskAsync(HttpClient client, string processKey) => (await TasksAsync(client, processKey, 1)).Single();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Crm.Modules.Marketing.Campaigns;
 using Crm.Workflow.Runtime;
@@ -25,19 +26,37 @@ public sealed class LaunchCampaignHandler(CampaignLifecycle lifecycle) : Service
         new Dictionary<string, JsonNode?> { ["memberCount"] = await lifecycle.LaunchAsync(variables.CampaignId, cancellationToken) };
 }
 
+[ServiceTaskHandler("crm.campaign.number-late-members", DisplayName = "Number the members added meanwhile", Category = "Campaigns",
+    Description = "Members added after the launch get the next numbers: lateFrom is where their wave starts, lateCount how many it has.")]
+[HandlerOutput("lateFrom", "number"), HandlerOutput("lateCount", "number"), HandlerOutput("memberCount", "number")]
+public sealed class NumberLateMembersHandler(CampaignLifecycle lifecycle) : ServiceTaskHandler<CampaignVariables>
+{
+    protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(CampaignVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
+    {
+        var numbered = context.Variables.TryGetValue("memberCount", out var count) && count is JsonValue value && value.TryGetValue<double>(out var n) ? (int)n : 0;
+        var late = await lifecycle.NumberLateMembersAsync(variables.CampaignId, numbered, cancellationToken);
+        return new Dictionary<string, JsonNode?> { ["lateFrom"] = numbered, ["lateCount"] = late, ["memberCount"] = numbered + late };
+    }
+}
+
 [ServiceTaskHandler("crm.campaign.prepare-member", DisplayName = "Prepare a member's actions", Category = "Campaigns",
     Description = "Finds the member by its number and says whose work it is (the company's owner, else the campaign's).")]
-[HandlerOutput("memberId"), HandlerOutput("memberOwner"), HandlerOutput("memberTitle"), HandlerOutput("hasCall", "boolean")]
-public sealed class PrepareMemberHandler(CampaignLifecycle lifecycle) : ServiceTaskHandler<MemberVariables>
+[HandlerOutput("memberId"), HandlerOutput("memberOwner"), HandlerOutput("memberTitle"), HandlerOutput("hasCall", "boolean"), HandlerOutput("contactDue"),
+    HandlerOutput("counterpartyId"), HandlerOutput("personId"), HandlerOutput("surveyId")]
+public sealed class PrepareMemberHandler(CampaignLifecycle lifecycle, TimeProvider clock) : ServiceTaskHandler<MemberVariables>
 {
     protected override async Task<IReadOnlyDictionary<string, JsonNode?>?> ExecuteAsync(MemberVariables variables, ServiceTaskContext context, CancellationToken cancellationToken)
     {
         // memberSeq is the call's loopCounter (0-based); members are numbered from 1.
         var memberId = await lifecycle.MemberAtAsync(variables.CampaignId, variables.MemberSeq + 1, cancellationToken);
         var step = await lifecycle.MemberStepAsync(variables.CampaignId, memberId, cancellationToken);
+        // A planned survey is asked in the contact: the task links the company, the person and the survey's form for them.
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return new Dictionary<string, JsonNode?>
         {
-            ["memberId"] = memberId.ToString(), ["memberOwner"] = step.Owner, ["memberTitle"] = step.Title, ["hasCall"] = step.HasCall || step.HasMeeting,
+            ["memberId"] = memberId.ToString(), ["memberOwner"] = step.Owner, ["memberTitle"] = step.Title, ["hasCall"] = step.HasCall || step.HasMeeting || step.SurveyId is not null,
+            ["contactDue"] = step.DueOn is { } due && due > today ? due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T16:00:00Z" : "P7D",
+            ["counterpartyId"] = step.CounterpartyId.ToString(), ["personId"] = step.PersonId?.ToString(), ["surveyId"] = step.SurveyId?.ToString(),
         };
     }
 }

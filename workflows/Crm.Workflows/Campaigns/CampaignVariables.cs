@@ -10,7 +10,7 @@ public sealed record CampaignVariables(Guid CampaignId, string CampaignName, str
     public static IReadOnlyList<string> Names { get; } = ["campaignId", "campaignName", "owner", "approver", "responseWait"];
 
     /// <summary>Set by the handlers; no task or message may write them.</summary>
-    public static IReadOnlyList<string> HandlerSet { get; } = ["memberCount"];
+    public static IReadOnlyList<string> HandlerSet { get; } = ["memberCount", "lateFrom", "lateCount"];
 
     public Dictionary<string, JsonNode?> ToVariables() => new()
     {
@@ -33,7 +33,8 @@ public sealed record MemberVariables(Guid CampaignId, int MemberSeq, Guid? Membe
 {
     public static IReadOnlyList<string> Names { get; } = ["campaignId", "memberSeq", "memberId"];
 
-    public static IReadOnlyList<string> HandlerSet { get; } = ["memberOwner", "memberTitle", "hasCall", "responded", "caseId", "responseWait"];
+    public static IReadOnlyList<string> HandlerSet { get; } = ["memberOwner", "memberTitle", "hasCall", "contactDue", "counterpartyId", "personId", "surveyId", "responded", "caseId",
+        "responseWait"];
 
     public static MemberVariables Read(IReadOnlyDictionary<string, JsonNode?> variables) => new(
         variables.RequiredGuid("campaignId"),

@@ -29,7 +29,7 @@ public sealed class RecordFolders(CrmDbContext db, DocumentAccess access, TimePr
             top = folder.Id;
         }
 
-        var own = new Folder { Name = SafeName(name), ParentId = top, CreatedAt = now, CreatedBy = createdBy };
+        var own = new Folder { Name = await FreeNameAsync(top.Value, SafeName(name), cancellationToken), ParentId = top, CreatedAt = now, CreatedBy = createdBy };
         db.Folders.Add(own);
         SetGrants(own.Id, grants);
         access.Invalidate();
@@ -58,6 +58,20 @@ public sealed class RecordFolders(CrmDbContext db, DocumentAccess access, TimePr
         }
     }
 
+    /// <summary>Names are unique within a folder: a second record with the same title gets "Title (2)".</summary>
+    private async Task<string> FreeNameAsync(Guid parentId, string name, CancellationToken cancellationToken)
+    {
+        var taken = (await db.Folders.Where(f => f.ParentId == parentId && f.Name.StartsWith(name)).Select(f => f.Name).ToListAsync(cancellationToken))
+            .Concat(db.Folders.Local.Where(f => f.ParentId == parentId).Select(f => f.Name)).ToHashSet(StringComparer.Ordinal);
+        var candidate = name;
+        for (var n = 2; taken.Contains(candidate); n++)
+        {
+            candidate = $"{name} ({n})";
+        }
+
+        return candidate;
+    }
+
     /// <summary>Folder names cannot hold '/': a record number like REK/2026/00042 becomes REK-2026-00042.</summary>
-    public static string SafeName(string name) => name.Replace('/', '-').Trim() is { Length: > 0 } safe ? safe[..Math.Min(safe.Length, 200)] : "record";
+    public static string SafeName(string name) => name.Replace('/', '-').Trim() is { Length: > 0 } safe ? safe[..Math.Min(safe.Length, 190)] : "record";
 }

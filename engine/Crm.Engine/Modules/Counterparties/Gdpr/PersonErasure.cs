@@ -19,7 +19,8 @@ public sealed record ErasureView(Guid Id, Guid PersonId, string PersonLabel, str
 /// <summary>The certificate of erasure: what was cleared, what was kept and why, who asked and who approved.</summary>
 public sealed record ErasureCertificate(Guid Request, string Person, string Reason, string RequestedBy, DateTimeOffset RequestedAt, string ApprovedBy,
     DateTimeOffset ErasedAt, IReadOnlyList<string> Cleared, int ContactsRemoved, int CustomValuesRemoved, int NotesBlanked, int AuditRowsPseudonymised,
-    int AuditRowsKeptFromBefore, IReadOnlyList<ErasureDocument> Documents, string DocumentsDecision, IReadOnlyDictionary<string, int> RecordsKept);
+    int AuditRowsKeptFromBefore, IReadOnlyList<ErasureDocument> Documents, string DocumentsDecision, IReadOnlyDictionary<string, int> RecordsKept,
+    IReadOnlyDictionary<string, int>? RowsBlankedElsewhere = null);
 
 /// <summary>
 /// GDPR (RODO art. 17) erasure of a person, through the four-eyes process <c>gdpr-erasure</c>: an admin or compliance
@@ -29,7 +30,7 @@ public sealed record ErasureCertificate(Guid Request, string Person, string Reas
 /// that must stay (activities, cases, complaints, tickets, documents) keep pointing at the now anonymous person.
 /// </summary>
 public sealed class PersonErasure(CrmDbContext db, CounterpartyAccess recordAccess, ProcessEngine engine, IErasureProcess process, TimeProvider clock,
-    IEnumerable<IPersonDataSource> sources)
+    IEnumerable<IPersonDataSource> sources, IEnumerable<IPersonErasureStep> steps)
 {
     public static readonly IReadOnlyList<string> ClearedFields =
     [
@@ -140,8 +141,15 @@ public sealed class PersonErasure(CrmDbContext db, CounterpartyAccess recordAcce
             kept[source.Name] = (await source.CollectAsync(person.Id, cancellationToken)).Count;
         }
 
+        // Other modules' copies of the person's data (mailing addresses, consent evidence) are blanked in the same commit.
+        var blanked = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            blanked[step.Name] = await step.EraseAsync(person.Id, cancellationToken);
+        }
+
         var certificate = new ErasureCertificate(request.Id, request.PersonLabel, request.Reason, request.RequestedBy, request.RequestedAt, approvedBy, now,
-            ClearedFields, contacts, values.Count, notes.Count, audit.Blanked.Count, audit.KeptFromBefore, Documents(request), request.DocumentsDecision!, kept);
+            ClearedFields, contacts, values.Count, notes.Count, audit.Blanked.Count, audit.KeptFromBefore, Documents(request), request.DocumentsDecision!, kept, blanked);
         request.Certificate = JsonSerializer.Serialize(certificate, Json);
         request.CertificateDigest = AuditEntry.Digest(request.Certificate);
         // Its row names whom it erased (an id): the rows this unit of work writes about them are written pseudonymised.

@@ -31,6 +31,8 @@ public static class CampaignApi
         group.MapGet("/{id:guid}", (Guid id, CurrentUser user, CampaignBook book, CancellationToken ct) => book.GetAsync(id, user, ct)).WithName("GetCampaign");
         group.MapPut("/{id:guid}", (Guid id, CampaignInput input, int? revision, CurrentUser user, CampaignBook book, CancellationToken ct) => book.UpdateAsync(id, input, revision, user, ct))
             .WithName("UpdateCampaign").WithSummary("Changes a campaign (revision: the one read, or 409).");
+        group.MapGet("/{id:guid}/folder", async (Guid id, CurrentUser user, CampaignBook book, CancellationToken ct) => new { folderId = await book.FolderAsync(id, user, ct) })
+            .WithName("CampaignFolder").WithSummary("The campaign's document folder (upload into it with POST /api/documents).");
 
         group.MapGet("/{id:guid}/costs", (Guid id, CurrentUser user, CampaignBook book, CancellationToken ct) => book.CostsAsync(id, user, ct)).WithName("CampaignCosts");
         group.MapPost("/{id:guid}/costs", (Guid id, CostInput input, CurrentUser user, CampaignBook book, CancellationToken ct) => book.AddCostAsync(id, input, user, ct))

@@ -1,4 +1,5 @@
 using Crm.Modules.Counterparties;
+using Crm.Modules.Documents;
 using Crm.Platform.Access;
 using Crm.Platform.Common;
 using Crm.Platform.Persistence;
@@ -15,7 +16,7 @@ public sealed record CampaignListItem(Guid Id, string Name, string Type, Campaig
 
 public sealed record CampaignView(Guid Id, string Name, string? Goal, string Type, CampaignStatus Status, decimal Budget, string Currency, DateOnly? StartsOn,
     DateOnly? EndsOn, string Owner, IReadOnlyList<string> Team, int ResponseDays, Guid? InstanceId, string CreatedBy, DateTimeOffset CreatedAt,
-    DateTimeOffset? ClosedAt, string? Evaluation, bool MayEdit, int Revision);
+    DateTimeOffset? ClosedAt, string? Evaluation, bool MayEdit, int Revision, Guid? FolderId = null);
 
 public sealed record CostInput(bool Actual, string? Description, decimal? Amount, DateOnly? On);
 
@@ -26,9 +27,12 @@ public sealed record ActionInput(ActionKind Kind, string? Title, string? Instruc
 public sealed record ActionView(Guid Id, ActionKind Kind, string Title, string? Instructions, DateOnly? DueOn, Guid? MailingId, Guid? SurveyId, int Order);
 
 /// <summary>Campaigns: list, create, change, cost lines and planned actions.</summary>
-public sealed class CampaignBook(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock)
+public sealed class CampaignBook(CrmDbContext db, CounterpartyAccess recordAccess, RecordFolders folders, TimeProvider clock)
 {
     public static readonly IReadOnlyList<string> Types = ["mailing", "event", "telemarketing", "trade-fair", "online", "other"];
+
+    /// <summary>The top folder that holds one folder per campaign.</summary>
+    public const string TopFolder = "Kampanie";
 
     public async Task<List<CampaignListItem>> ListAsync(string? search, CampaignStatus? status, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -68,6 +72,7 @@ public sealed class CampaignBook(CrmDbContext db, CounterpartyAccess recordAcces
         recordAccess.Require(user, AccessObjects.Campaign, AccessRights.Create);
         var campaign = new Campaign { Name = "", Type = "other", Owner = user.UserName, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
         await ApplyAsync(campaign, input, cancellationToken);
+        campaign.FolderId = await folders.CreateAsync(TopFolder, campaign.Name, FolderGrants(campaign), user.UserName, cancellationToken);
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(cancellationToken);
         return View(campaign, user);
@@ -87,15 +92,45 @@ public sealed class CampaignBook(CrmDbContext db, CounterpartyAccess recordAcces
         }
 
         var approvedBudget = campaign.Budget;
+        var people = (campaign.Owner, campaign.Team);
         await ApplyAsync(campaign, input, cancellationToken);
         if (campaign.InstanceId is not null && campaign.Budget != approvedBudget)
         {
             throw ValidationFailedException.For("budget", "The budget was sent for approval: it does not change any more (record costs instead).");
         }
 
+        if (campaign.FolderId is { } folder && people != (campaign.Owner, campaign.Team))
+        {
+            await folders.SetGrantsAsync(folder, FolderGrants(campaign), cancellationToken);
+        }
+
         campaign.Revision++;
         await db.SaveChangesAsync(cancellationToken);
         return View(campaign, user);
+    }
+
+    /// <summary>The campaign's document folder; campaigns made before folders existed get theirs when someone who may edit first opens it.</summary>
+    public async Task<Guid?> FolderAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        var campaign = await FindAsync(id, user, cancellationToken);
+        if (campaign.FolderId is null && CampaignAccess.MayEdit(recordAccess, campaign, user))
+        {
+            campaign.FolderId = await folders.CreateAsync(TopFolder, campaign.Name, FolderGrants(campaign), user.UserName, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return campaign.FolderId;
+    }
+
+    /// <summary>Who works with the campaign's files: its owner, creator and team, and process owners; compliance reads.</summary>
+    public static IReadOnlyList<RecordFolderGrant> FolderGrants(Campaign campaign)
+    {
+        const DocumentRights work = DocumentRights.Read | DocumentRights.Download | DocumentRights.Write;
+        return
+        [
+            new(campaign.Owner, false, work), new(campaign.CreatedBy, false, work), .. CampaignAccess.TeamOf(campaign).Select(t => new RecordFolderGrant(t, false, work)),
+            new("process-owners", true, work), new("compliance", true, DocumentRights.Read | DocumentRights.Download),
+        ];
     }
 
     public async Task<List<CostView>> CostsAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
@@ -213,7 +248,7 @@ public sealed class CampaignBook(CrmDbContext db, CounterpartyAccess recordAcces
 
     private CampaignView View(Campaign c, CurrentUser user) =>
         new(c.Id, c.Name, c.Goal, c.Type, c.Status, c.Budget, c.Currency, c.StartsOn, c.EndsOn, c.Owner, CampaignAccess.TeamOf(c), c.ResponseDays, c.InstanceId,
-            c.CreatedBy, c.CreatedAt, c.ClosedAt, c.Evaluation, CampaignAccess.MayEdit(recordAccess, c, user), c.Revision);
+            c.CreatedBy, c.CreatedAt, c.ClosedAt, c.Evaluation, CampaignAccess.MayEdit(recordAccess, c, user), c.Revision, c.FolderId);
 
     private static string? ConsentsClip(string? text, int max) => Consents.ConsentLedger.Clip(text, max);
 }

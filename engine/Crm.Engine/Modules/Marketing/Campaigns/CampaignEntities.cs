@@ -44,6 +44,8 @@ public sealed class Campaign
     /// <summary>Days the process waits for a member's response after contacting them.</summary>
     public int ResponseDays { get; set; } = 14;
     public Guid? InstanceId { get; set; }
+    /// <summary>The campaign's documents (briefs, offers, artwork): a folder of its own under "Kampanie", open to its people.</summary>
+    public Guid? FolderId { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }

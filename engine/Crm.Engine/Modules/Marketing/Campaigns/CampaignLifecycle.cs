@@ -10,7 +10,9 @@ namespace Crm.Modules.Marketing.Campaigns;
 public sealed record StartCampaignInput(string? Approver);
 
 /// <summary>What a member's step in the process needs: whose work it is and what to call it.</summary>
-public sealed record MemberStep(Guid MemberId, Guid CounterpartyId, Guid? PersonId, string Owner, string Title, bool HasCall, bool HasMeeting);
+/// <summary>A member's work: whose it is, whether someone contacts them (a call, meeting or survey is planned), the survey to ask, and by when.</summary>
+public sealed record MemberStep(Guid MemberId, Guid CounterpartyId, Guid? PersonId, string Owner, string Title, bool HasCall, bool HasMeeting, Guid? SurveyId = null,
+    DateOnly? DueOn = null);
 
 /// <summary>
 /// The campaign's way through its process: start (budget approval by another person: four eyes), launch (running,
@@ -110,6 +112,23 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
         return number;
     }
 
+    /// <summary>
+    /// Members added while the campaign ran (a process, an import, a survey selection) get the next numbers, so the process
+    /// runs a further wave of children for them; returns how many were numbered now.
+    /// </summary>
+    public async Task<int> NumberLateMembersAsync(Guid id, int numberedSoFar, CancellationToken cancellationToken)
+    {
+        // Tracked changes only, as in the launch: the step's commit saves them.
+        var late = await db.CampaignMembers.Where(m => m.CampaignId == id && m.Sequence == null && m.State != MemberState.OptedOut).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var number = numberedSoFar;
+        foreach (var member in late)
+        {
+            member.Sequence = ++number;
+        }
+
+        return late.Count;
+    }
+
     /// <summary>The member with number <paramref name="sequence"/> of the launched list.</summary>
     public async Task<Guid> MemberAtAsync(Guid campaignId, int sequence, CancellationToken cancellationToken) =>
         // Numbered in this very step (the launch starts the first children before its commit), or earlier.
@@ -123,10 +142,15 @@ public sealed class CampaignLifecycle(CrmDbContext db, CampaignBook campaigns, C
         var member = await db.CampaignMembers.AsNoTracking().SingleAsync(m => m.Id == memberId && m.CampaignId == campaignId, cancellationToken);
         var company = await db.Counterparties.AsNoTracking().Where(c => c.Id == member.CounterpartyId).Select(c => new { c.Name, c.Owner }).SingleAsync(cancellationToken);
         var person = member.PersonId is { } p ? await db.Persons.AsNoTracking().Where(x => x.Id == p).Select(x => x.FirstName + " " + x.LastName).SingleOrDefaultAsync(cancellationToken) : null;
-        var kinds = await db.CampaignActions.AsNoTracking().Where(a => a.CampaignId == campaignId).Select(a => a.Kind).ToListAsync(cancellationToken);
+        var actions = await db.CampaignActions.AsNoTracking().Where(a => a.CampaignId == campaignId).OrderBy(a => a.Order).Select(a => new { a.Kind, a.SurveyId, a.DueOn })
+            .ToListAsync(cancellationToken);
+        var kinds = actions.Select(a => a.Kind).ToList();
+        var survey = actions.FirstOrDefault(a => a.Kind == ActionKind.Survey && a.SurveyId is not null)?.SurveyId;
+        // The contact is due by the earliest due date planned for calls, meetings and surveys (none: the process's default).
+        var due = actions.Where(a => a.Kind is ActionKind.Call or ActionKind.Meeting or ActionKind.Survey && a.DueOn is not null).Min(a => a.DueOn);
         var owner = company.Owner is { } o && await db.Users.AnyAsync(u => u.UserName == o && u.IsActive, cancellationToken) ? o : campaign.Owner;
         return new MemberStep(memberId, member.CounterpartyId, member.PersonId, owner, person is null ? company.Name : $"{person} ({company.Name})",
-            kinds.Contains(ActionKind.Call), kinds.Contains(ActionKind.Meeting));
+            kinds.Contains(ActionKind.Call), kinds.Contains(ActionKind.Meeting), survey, due);
     }
 
     /// <summary>The member's owner reported the call or meeting: contacted, or responded; not interested opts the member out of this campaign.</summary>

@@ -11,6 +11,9 @@ public static class ConsentsRegistration
     {
         services.TryAddScoped<ConsentLedger>();
         services.AddScoped<IPersonConsentChanges>(sp => sp.GetRequiredService<ConsentLedger>());
+        services.TryAddScoped<ConsentPersonData>();
+        services.AddScoped<IPersonDataSource>(sp => sp.GetRequiredService<ConsentPersonData>());
+        services.AddScoped<Counterparties.Gdpr.IPersonErasureStep>(sp => sp.GetRequiredService<ConsentPersonData>());
         return services;
     }
 

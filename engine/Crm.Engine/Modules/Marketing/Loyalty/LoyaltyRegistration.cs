@@ -16,6 +16,7 @@ public static class LoyaltyRegistration
         services.TryAddScoped<LoyaltyRewards>();
         services.TryAddScoped<LoyaltyStatements>();
         services.TryAddScoped<LoyaltyExpiry>();
+        services.AddScoped<Counterparties.IPersonDataSource, LoyaltyPersonData>();
         services.AddHostedService<LoyaltyExpiryWorker>();
         return services;
     }

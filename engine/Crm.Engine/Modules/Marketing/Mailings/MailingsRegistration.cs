@@ -17,6 +17,9 @@ public static class MailingsRegistration
         services.TryAddScoped<MailingBook>();
         services.TryAddScoped<MailingSender>();
         services.AddScoped<IBounceHandler, MailingBounces>();
+        services.TryAddScoped<MailingPersonData>();
+        services.AddScoped<Counterparties.IPersonDataSource>(sp => sp.GetRequiredService<MailingPersonData>());
+        services.AddScoped<Counterparties.Gdpr.IPersonErasureStep>(sp => sp.GetRequiredService<MailingPersonData>());
         services.AddHostedService<MarketingWorker>();
         return services;
     }
