@@ -138,6 +138,33 @@ public abstract class CampaignProcessTests(DatabaseProvider provider) : ServerTe
         Assert.True((await marek.GetAsync($"/api/documents/{document}")).IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task APlannedSurvey_IsAskedInTheContact_LinkedOnTheTask_DueByItsDate()
+    {
+        using var anna = await App.CreateClientAsAsync("anna");
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        using var piotr = await App.CreateClientAsAsync("piotr");
+        var kit = await Surveys.SurveyTestKit.CreateAsync(kasia);
+        var company = await IdAsync(await anna.PostAsJsonAsync("/api/counterparties", new { name = $"Ankietowana {_suffix}", region = "sales" }));
+        var person = await IdAsync(await anna.PostAsJsonAsync("/api/persons", new { counterpartyId = company, firstName = "Olga", lastName = "Pytana", email = $"olga-{_suffix}@test.local" }));
+        var campaign = await IdAsync(await anna.PostAsJsonAsync("/api/campaigns", new { name = $"Badanie {_suffix}", type = "telemarketing" }));
+        Assert.Equal(HttpStatusCode.BadRequest, (await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/actions", new { kind = "Survey", title = "Ankieta", surveyId = Guid.NewGuid() })).StatusCode);
+        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20);
+        await OkAsync(await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/actions", new { kind = "Survey", title = "Ankieta satysfakcji", surveyId = kit.Survey, dueOn = due }));
+        await OkAsync(await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/members/from-filter", new { search = $"Ankietowana {_suffix}", persons = true }));
+        await OkAsync(await anna.PostAsJsonAsync($"/api/campaigns/{campaign}/start", new { approver = "piotr" }));
+        await OkAsync(await piotr.PostAsJsonAsync($"/api/tasks/{await SingleTaskAsync(piotr, "campaign-actions")}/complete", new { variables = new { approved = "yes" } }));
+
+        // No call planned, yet someone must ask the survey: a contact task for the company's owner, due by the survey's date.
+        var contact = await SingleTaskAsync(anna, "campaign-member");
+        var task = await anna.GetFromJsonAsync<JsonElement>($"/api/tasks/{contact}");
+        Assert.Equal(due, DateOnly.FromDateTime(task.GetProperty("dueAt").GetDateTimeOffset().UtcDateTime));
+        var links = task.GetProperty("links");
+        Assert.Equal(kit.Survey.ToString(), links.GetProperty("surveyId").GetString());
+        Assert.Equal(person.ToString(), links.GetProperty("personId").GetString());
+        Assert.Equal(company.ToString(), links.GetProperty("counterpartyId").GetString());
+    }
+
     private static async Task<Guid> SingleTaskAsync(HttpClient client, string processKey) => (await TasksAsync(client, processKey, 1)).Single();
 
     private static async Task<List<Guid>> TasksAsync(HttpClient client, string processKey, int expected, string? businessKey)

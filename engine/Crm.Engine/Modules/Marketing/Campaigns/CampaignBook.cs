@@ -189,6 +189,11 @@ public sealed class CampaignBook(CrmDbContext db, CounterpartyAccess recordAcces
             errors["mailingId"] = ["Choose a mailing of this campaign."];
         }
 
+        if (input.Kind == ActionKind.Survey && (input.SurveyId is not { } surveyId || !await db.Surveys.AnyAsync(s => s.Id == surveyId && !s.Closed, cancellationToken)))
+        {
+            errors["surveyId"] = ["Choose an open survey: its form is linked on every member's contact task."];
+        }
+
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
