@@ -1467,6 +1467,12 @@ T = {
   "SurveyLinkInvalidTitle": ("Link not valid", "Nieprawidłowy link"),
   "SurveyLinkInvalid": ("This survey link is not valid or has expired. Please use the link exactly as you received it.", "Ten link do ankiety jest nieprawidłowy albo wygasł. Użyj linku dokładnie w tej postaci, w jakiej go otrzymałeś(-aś)."),
   "CampaignResultsTab": ("Results", "Wyniki"),
+  "NewVersion": ("New version", "Nowa wersja"),
+  "AddVersion": ("Add version", "Dodaj wersję"),
+  "CheckInSubmit": ("Check in", "Zwróć"),
+  "PickFile": ("Choose the file (or drop it here)", "Wybierz plik (albo upuść go tutaj)"),
+  "PickedFile": ("File", "Plik"),
+  "OfficePreviewOff": ("Previews of Office files are off: LibreOffice is not installed on the server. Download the file to open it.", "Podgląd plików pakietu Office jest wyłączony: na serwerze nie zainstalowano LibreOffice. Pobierz plik, aby go otworzyć."),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>
