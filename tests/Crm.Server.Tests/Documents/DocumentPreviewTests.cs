@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Crm.Modules.Documents.Previews;
+using Crm.Platform.Persistence;
 using Crm.Storage.Objects;
 using Crm.Tests;
 using Crm.Tests.Server;
