@@ -100,7 +100,9 @@ public sealed class DocumentPageTests(BrowserFixture browser) : IClassFixture<Br
         await page.ScreenshotAsync(new() { Path = Shot("workplace-document-page-phone.png") });
 
         await page.GetByTestId("checkout").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lock-state")).ToContainTextAsync("anna");
         await page.GetByTestId("checkin").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog).Locator("textarea").First).ToBeVisibleAsync();
         await AssertInViewAsync(page, page.GetByTestId("checkin-dialog-submit"));
     }
 
@@ -117,6 +119,12 @@ public sealed class DocumentPageTests(BrowserFixture browser) : IClassFixture<Br
     {
         await Assertions.Expect(element).ToBeVisibleAsync();
         var box = await element.BoundingBoxAsync();
+        for (var i = 0; i < 20 && box is null; i++)
+        {
+            await page.WaitForTimeoutAsync(100);   // a dialog still opening, or the page re-rendering after an action
+            box = await element.BoundingBoxAsync();
+        }
+
         var viewport = page.ViewportSize!;
         Assert.NotNull(box);
         Assert.True(box.Y >= 0 && box.Y + box.Height <= viewport.Height && box.X + box.Width <= viewport.Width,
