@@ -222,6 +222,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await Assertions.Expect(details.GetByTestId("activity-document")).ToContainTextAsync("Umowa ramowa ACME");
         await Assertions.Expect(item.GetByTestId("timeline-documents")).ToContainTextAsync("Umowa ramowa ACME");
         await details.GetByTestId("activity-document").GetByRole(AriaRole.Link).ClickAsync();   // the document names the contacts it is attached to
+        await page.GetByTestId("document-activities-panel").Locator(".mud-expand-panel-header").ClickAsync();   // folded with its count
         await Assertions.Expect(page.GetByTestId("document-activities")).ToContainTextAsync("Spotkanie E2E z umową");
         await page.GotoAsync(company);
         await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });

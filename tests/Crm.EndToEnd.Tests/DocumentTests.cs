@@ -28,8 +28,11 @@ public sealed class DocumentTests(BrowserFixture browser) : IClassFixture<Browse
 
         await page.GetByTestId("checkout").ClickAsync();
         await Assertions.Expect(page.GetByTestId("lock-state")).ToContainTextAsync("piotr");
-        await page.Locator("input[data-testid=checkin-comment], [data-testid=checkin-comment] input").First.FillAsync("nowy akapit");
-        await page.GetByTestId("checkin-input").SetInputFilesAsync(new FilePayload { Name = "Instrukcja magazynowa.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes("Instrukcja magazynowa, wersja druga: magazyn w Pszczynie.") });
+        // Check-in is a dialog: the comment and the file are sent together on confirming.
+        await page.GetByTestId("checkin").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).Locator("textarea").First.FillAsync("nowy akapit");
+        await page.GetByTestId("checkin-dialog-file-input").SetInputFilesAsync(new FilePayload { Name = "Instrukcja magazynowa.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes("Instrukcja magazynowa, wersja druga: magazyn w Pszczynie.") });
+        await page.GetByTestId("checkin-dialog-submit").ClickAsync();
         await Assertions.Expect(page.GetByText("Checked in as version 2.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("current-version")).ToHaveTextAsync("2");
         await Assertions.Expect(page.GetByTestId("lock-state")).ToHaveCountAsync(0);

@@ -1470,6 +1470,12 @@ T = {
   "CampaignNoDocuments": ("No documents yet: briefs, offers and artwork of the campaign belong here.", "Brak dokumentów: tu trafiają briefy, oferty i materiały kampanii."),
   "CampaignAttachFiles": ("Add files to the campaign", "Dodaj pliki do kampanii"),
   "SurveyToAsk": ("Survey to ask", "Ankieta do przeprowadzenia"),
+  "NewVersion": ("New version", "Nowa wersja"),
+  "AddVersion": ("Add version", "Dodaj wersję"),
+  "CheckInSubmit": ("Check in", "Zwróć"),
+  "PickFile": ("Choose the file (or drop it here)", "Wybierz plik (albo upuść go tutaj)"),
+  "PickedFile": ("File", "Plik"),
+  "OfficePreviewOff": ("Previews of Office files are off: LibreOffice is not installed on the server. Download the file to open it.", "Podgląd plików pakietu Office jest wyłączony: na serwerze nie zainstalowano LibreOffice. Pobierz plik, aby go otworzyć."),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Crm.Modules.Documents.Previews;
 using Crm.Modules.Documents.Validity;
 using Crm.Storage.Search;
 using Microsoft.Extensions.Configuration;
@@ -33,6 +34,7 @@ public static class DocumentsModule
         services.TryAddScoped<AccessRegister>();
         services.TryAddScoped<DocumentIndexer>();
         services.TryAddScoped<DocumentCompare>();
+        services.TryAddScoped<Previews.DocumentPreview>();
         services.TryAddScoped<SearchService>();
         services.TryAddSingleton(sp =>
         {
@@ -64,8 +66,9 @@ public static class DocumentsModule
         return services;
     }
 
-    /// <summary>/api/folders, /api/documents (with validity and the expiring list), /api/access-log, /api/search.</summary>
-    public static IEndpointRouteBuilder MapDocumentsModule(this IEndpointRouteBuilder app) => app.MapDocumentApi().MapDocumentValidityApi();
+    /// <summary>/api/folders, /api/documents (with validity, the expiring list and previews), /api/access-log, /api/search.</summary>
+    public static IEndpointRouteBuilder MapDocumentsModule(this IEndpointRouteBuilder app) =>
+        app.MapDocumentApi().MapDocumentValidityApi().MapDocumentPreviewApi();
 
     /// <summary>Keeps this node's index current from the outbox, and collects unreferenced blobs.</summary>
     public static IServiceCollection AddCrmSearchWorker(this IServiceCollection services) =>
