@@ -107,6 +107,15 @@ public sealed class CampaignTests(BrowserFixture browser) : IClassFixture<Browse
         Assert.Matches("Dzień dobry (Zofia|Marta|Ewa),", test.TextBody);
         Assert.Equal(sender, test.From.Mailboxes.Single().Address);
 
+        // The campaign's brief goes into its own folder, from the Documents tab.
+        await Tab(page, "Documents").ClickAsync();
+        await page.GetByTestId("campaign-upload-input").SetInputFilesAsync(new FilePayload
+        {
+            Name = "brief-kampanii.txt", MimeType = "text/plain", Buffer = System.Text.Encoding.UTF8.GetBytes("Brief: wiosenna promocja, grupa docelowa: firmy z Poznania."),
+        });
+        await Assertions.Expect(page.GetByTestId("campaign-document")).ToContainTextAsync("brief-kampanii", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByTestId("campaign-folder")).ToBeVisibleAsync();
+
         // Nothing goes out before the budget is approved: anna sends it to piotr (a process owner), who approves it.
         await Tab(page, "Overview").ClickAsync();
         await SelectAsync(page, page.GetByTestId("campaign-approver"), "Piotr");
