@@ -67,7 +67,7 @@ public sealed class NotificationTests(BrowserFixture browser) : IClassFixture<Br
         await Assertions.Expect(item).ToContainTextAsync($"New task: {name}");
         if (width == 1280)
         {
-            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "bell-desktop.png") });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "bell-desktop.png"), Animations = ScreenshotAnimations.Disabled });
         }
 
         await item.ClickAsync();
