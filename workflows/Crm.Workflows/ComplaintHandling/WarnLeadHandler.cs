@@ -19,7 +19,7 @@ public sealed class WarnLeadHandler(ComplaintSteps steps, CrmDbContext db, Notif
             .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (lead is not null && task is not null)
         {
-            notifications.Queue(NotificationKind.Escalation, task.Id, lead);
+            await notifications.QueueAsync(NotificationKind.Escalation, task.Id, lead, cancellationToken: cancellationToken);
         }
 
         return null;

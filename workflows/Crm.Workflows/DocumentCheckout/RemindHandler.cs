@@ -22,7 +22,7 @@ public sealed class RemindHandler(CrmDbContext db, DocumentService documents, No
             .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
         if (checkIn is { } taskId)
         {
-            notifications.Queue(NotificationKind.Reminder, taskId, document.LockedBy);
+            await notifications.QueueAsync(NotificationKind.Reminder, taskId, document.LockedBy, cancellationToken: cancellationToken);
         }
         return null;
     }

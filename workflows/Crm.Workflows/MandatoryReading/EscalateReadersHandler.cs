@@ -22,7 +22,7 @@ public sealed class EscalateReadersHandler(CrmDbContext db, NotificationOutbox n
         {
             if (managers.FirstOrDefault(m => m.Reader == item.Reader) is { } manager)
             {
-                notifications.Queue(NotificationKind.Escalation, item.TaskId, manager.Manager);
+                await notifications.QueueAsync(NotificationKind.Escalation, item.TaskId, manager.Manager, cancellationToken: cancellationToken);
             }
         }
 

@@ -16,7 +16,7 @@ public sealed class RemindReadersHandler(CrmDbContext db, NotificationOutbox not
         var pending = await PendingReadings.OfAsync(db, variables, context, cancellationToken);
         foreach (var (taskId, reader) in pending)
         {
-            notifications.Queue(NotificationKind.Reminder, taskId, reader);
+            await notifications.QueueAsync(NotificationKind.Reminder, taskId, reader, cancellationToken: cancellationToken);
         }
 
         return new Dictionary<string, JsonNode?> { ["reminded"] = pending.Count };

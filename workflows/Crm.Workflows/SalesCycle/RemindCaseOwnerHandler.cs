@@ -17,7 +17,7 @@ public sealed class RemindCaseOwnerHandler(CrmDbContext db, NotificationOutbox n
             .OrderBy(t => t.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if ((task?.Assignee ?? variables.Owner) is { Length: > 0 } owner && task is not null)
         {
-            notifications.Queue(NotificationKind.Reminder, task.Id, owner);
+            await notifications.QueueAsync(NotificationKind.Reminder, task.Id, owner, cancellationToken: cancellationToken);
         }
 
         return null;

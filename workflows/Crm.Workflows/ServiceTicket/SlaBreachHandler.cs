@@ -16,7 +16,7 @@ public sealed class SlaBreachHandler(TicketSteps steps, NotificationOutbox notif
         if (await steps.BreachAsync(variables.TicketId, context.Inputs.GetValueOrDefault("clock")?.ToString() ?? "", cancellationToken) is { } lead
             && await openTask.OfAsync(context.InstanceId, cancellationToken) is { } task)
         {
-            notifications.Queue(NotificationKind.Escalation, task, lead);
+            await notifications.QueueAsync(NotificationKind.Escalation, task, lead, cancellationToken: cancellationToken);
         }
 
         return null;

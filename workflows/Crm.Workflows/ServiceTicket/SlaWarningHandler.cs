@@ -16,7 +16,7 @@ public sealed class SlaWarningHandler(TicketSteps steps, NotificationOutbox noti
         if (await steps.WarnAsync(variables.TicketId, context.Inputs.GetValueOrDefault("clock")?.ToString() ?? "", cancellationToken) is { } lead
             && await openTask.OfAsync(context.InstanceId, cancellationToken) is { } task)
         {
-            notifications.Queue(NotificationKind.Reminder, task, lead);
+            await notifications.QueueAsync(NotificationKind.Reminder, task, lead, cancellationToken: cancellationToken);
         }
 
         return null;

@@ -14,7 +14,7 @@ public sealed record UpdateComplaintRequest(int Revision, string? Subject, strin
 /// Edits of a complaint's details and its notes. Status, decision and resolution belong to the process's steps; every
 /// change lands in the history field by field (who, when, before and after), and the audit trail records it too.
 /// </summary>
-public sealed class ComplaintEditing(CrmDbContext db, CounterpartyAccess recordAccess, RecordFolders folders, TimeProvider clock)
+public sealed class ComplaintEditing(CrmDbContext db, CounterpartyAccess recordAccess, RecordFolders folders, Crm.Platform.Notifications.Mentions mentions, TimeProvider clock)
 {
     public async Task UpdateAsync(Guid id, UpdateComplaintRequest request, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -92,7 +92,9 @@ public sealed class ComplaintEditing(CrmDbContext db, CounterpartyAccess recordA
             throw new ForbiddenException("Only the complaint's owner, its handling group and process owners add notes.");
         }
 
-        db.ComplaintEvents.Add(new ComplaintEvent { ComplaintId = id, At = clock.GetUtcNow(), Kind = "note", Text = text.Trim(), By = user.UserName });
+        var note = new ComplaintEvent { ComplaintId = id, At = clock.GetUtcNow(), Kind = "note", Text = text.Trim(), By = user.UserName };
+        db.ComplaintEvents.Add(note);
+        await mentions.RaiseAsync(note.Text, user, $"complaints/{id}", $"complaint-note:{note.Id}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -97,12 +97,21 @@ public sealed class ActivityBook(CrmDbContext db, CounterpartyAccess recordAcces
         {
             "planned" => rows.Where(a => a.Status == ActivityStatus.Planned),
             "overdue" => rows.Where(a => a.Status == ActivityStatus.Planned && a.At < now),
+            "today" => Today(rows, now),
             "done" => rows.Where(a => a.Status == ActivityStatus.Done),
             "cancelled" => rows.Where(a => a.Status == ActivityStatus.Cancelled),
             "all" => rows,
-            _ => throw ValidationFailedException.For("show", "Use planned, overdue, done, cancelled or all."),
+            _ => throw ValidationFailedException.For("show", "Use planned, today, overdue, done, cancelled or all."),
         };
         return (Fields.RecordFilters.ApplyToActivities(rows, query.Filters, db), show, now);
+    }
+
+    /// <summary>Planned for the rest of today (server's local day), not yet overdue: what is still to do today.</summary>
+    private static IQueryable<Activity> Today(IQueryable<Activity> rows, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.Local);
+        var endOfDay = new DateTimeOffset(local.Date.AddDays(1), local.Offset);
+        return rows.Where(a => a.Status == ActivityStatus.Planned && a.At >= now && a.At < endOfDay);
     }
 
     /// <summary>The chosen order (ties by date, then id), or the work-list order: planned earliest (overdue) first, others newest first.</summary>

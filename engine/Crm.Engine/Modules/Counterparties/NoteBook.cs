@@ -20,7 +20,7 @@ public sealed record NoteQuery(Guid? PersonId = null, Guid? ActivityId = null, G
 /// (an activity's counterparty and case, a task's case, a case's or person's counterparty) so it shows on every timeline it
 /// belongs to; a tie that contradicts another (an activity of another company) is refused by field.
 /// </summary>
-public sealed class NoteBook(CrmDbContext db, CounterpartyAccess recordAccess, TimeProvider clock)
+public sealed class NoteBook(CrmDbContext db, CounterpartyAccess recordAccess, Crm.Platform.Notifications.Mentions mentions, TimeProvider clock)
 {
     public const int MaxLength = 8000;
 
@@ -98,9 +98,15 @@ public sealed class NoteBook(CrmDbContext db, CounterpartyAccess recordAccess, T
         }
 
         db.Notes.Add(note);
+        // "@anna" or "@Anna Nowak" rings that person's bell, in the note's own commit.
+        await mentions.RaiseAsync(note.Text, user, NoteLink(note), $"note:{note.Id}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return note.Id;
     }
+
+    /// <summary>Where a mention leads: the task it was written on, else its case, person or counterparty.</summary>
+    private static string NoteLink(CrmNote note) =>
+        note.TaskId is { } task ? $"tasks/{task}" : note.CaseId is { } c ? $"cases/{c}" : note.PersonId is { } p ? $"crm/persons/{p}" : $"crm/{note.CounterpartyId}";
 
     /// <summary>Removes a note: its author, or a manager (the removal is audited; the text is not kept).</summary>
     public async Task DeleteAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)

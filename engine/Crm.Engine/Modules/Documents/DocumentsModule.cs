@@ -20,6 +20,7 @@ public static class DocumentsModule
         services.TryAddScoped<FolderService>();
         services.TryAddScoped<RecordFolders>();
         services.TryAddScoped<RecordDocuments>();
+        services.TryAddScoped<RecentDocuments>();
         services.TryAddScoped<Checkout.CheckOut>();
         services.TryAddScoped<Checkout.CheckIn>();
         services.TryAddScoped<Checkout.CancelCheckOut>();

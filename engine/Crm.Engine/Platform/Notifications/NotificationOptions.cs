@@ -21,4 +21,6 @@ public sealed class NotificationOptions
     /// <summary>Hour of the day (UTC) when daily digests go out.</summary>
     public int DigestHour { get; set; } = 6;
     public int MaxAttempts { get; set; } = 5;
+    /// <summary>How long a read in-app notification stays in the bell's list before it is deleted.</summary>
+    public TimeSpan ReadKeptFor { get; set; } = TimeSpan.FromDays(30);
 }

@@ -40,7 +40,7 @@ public static class NotificationApi
         me.MapPut("/", async (NotificationSettingsRequest request, CurrentUser user, NotificationPreferences service, CancellationToken ct) =>
             TypedResults.Ok(await service.SetAsync(user, request.EmailNotifications, request.DailyDigest, ct)))
             .WithName("SetNotificationSettings").WithSummary("E-mail on/off and daily digest for the signed-in user.");
-        return app;
+        return app.MapNotificationFeedApi();
     }
 }
 

@@ -18,7 +18,7 @@ public sealed record OutgoingMail(string To, string ToName, string Subject, stri
 /// concerns, honours each person's settings (mail off, daily digest) and sends through <see cref="MailSender"/>.
 /// Every pass is safe to run on several servers at once: rows and tasks are claimed with conditional updates.
 /// </summary>
-public sealed class NotificationService(CrmDbContext db, MailSender sender, IOptions<NotificationOptions> options, IEnumerable<OwnReminders> ownReminders, TimeProvider clock, ILogger<NotificationService> logger)
+public sealed class NotificationService(CrmDbContext db, NotificationOutbox outbox, MailSender sender, IOptions<NotificationOptions> options, IEnumerable<OwnReminders> ownReminders, TimeProvider clock, ILogger<NotificationService> logger)
 {
     /// <summary>Tasks whose module reminds and escalates through its own (editable) process, not here.</summary>
     private readonly List<string> _ownReminders = [.. ownReminders.Select(o => o.FormKey)];
@@ -30,9 +30,22 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
         var now = clock.GetUtcNow();
         await ScheduleRemindersAsync(now, cancellationToken);
         await ScheduleEscalationsAsync(now, cancellationToken);
+        await PruneReadAsync(now, cancellationToken);
+        if (!sender.Configured)
+        {
+            return 0;   // no SMTP: reminders and escalations still reach the bell; the mail rows wait for a mail server
+        }
+
         var sent = await SendPendingAsync(now, cancellationToken);
         sent += await SendDigestsAsync(now, cancellationToken);
         return sent;
+    }
+
+    /// <summary>Read bell rows older than <see cref="NotificationOptions.ReadKeptFor"/> go; unread ones stay until read.</summary>
+    private Task<int> PruneReadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = now - _options.ReadKeptFor;
+        return db.UserNotifications.Where(n => n.ReadAt != null && n.ReadAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 
     private async Task ScheduleRemindersAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -46,7 +59,7 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
             // Whoever flips the flag first owns the reminder; a second server finds nothing to update.
             if (await db.UserTasks.Where(t => t.Id == id && t.ReminderSentAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.ReminderSentAt, now), cancellationToken) == 1)
             {
-                db.Notifications.Add(new Notification { Kind = NotificationKind.Reminder, TaskId = id, CreatedAt = now });
+                await outbox.QueueAsync(NotificationKind.Reminder, id, null, now, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
@@ -68,13 +81,13 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
             foreach (var supervisor in await SupervisorsAsync(task, cancellationToken))
             {
                 told.Add(supervisor);
-                db.Notifications.Add(new Notification { Kind = NotificationKind.Escalation, TaskId = task.Id, Recipient = supervisor, CreatedAt = now });
+                await outbox.QueueAsync(NotificationKind.Escalation, task.Id, supervisor, now, cancellationToken);
             }
 
             // Who handed the work on (a delegated task, a subtask) is told too: it is still theirs to answer for.
             if (task.Owner is { } delegator && delegator != task.Assignee && (task.Delegation == DelegationState.Pending || task.ParentTaskId is not null) && told.Add(delegator))
             {
-                db.Notifications.Add(new Notification { Kind = NotificationKind.Escalation, TaskId = task.Id, Recipient = delegator, CreatedAt = now });
+                await outbox.QueueAsync(NotificationKind.Escalation, task.Id, delegator, now, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -139,7 +152,7 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
             return 0;   // the task is gone or done: nothing worth a mail any more
         }
 
-        var recipients = notification.Recipient is { } fixedRecipient ? [fixedRecipient] : await ConcernedAsync(task, cancellationToken);
+        var recipients = notification.Recipient is { } fixedRecipient ? [fixedRecipient] : await TaskRecipients.ConcernedAsync(db, task, cancellationToken);
         var users = await db.Users.AsNoTracking().Where(u => recipients.Contains(u.UserName) && u.IsActive).ToListAsync(cancellationToken);
         var mails = new List<OutgoingMail>();
         foreach (var user in users.Where(u => u.EmailNotifications && !string.IsNullOrWhiteSpace(u.Email)))
@@ -158,22 +171,6 @@ public sealed class NotificationService(CrmDbContext db, MailSender sender, IOpt
         await db.SaveChangesAsync(cancellationToken);
         await sender.SendAsync(mails, cancellationToken);
         return mails.Count;
-    }
-
-    /// <summary>Who a task concerns: its assignee, else everyone it is offered to (directly or through a group).</summary>
-    private async Task<List<string>> ConcernedAsync(UserTask task, CancellationToken cancellationToken)
-    {
-        if (task.Assignee is { } assignee)
-        {
-            return [assignee];
-        }
-
-        var users = task.Candidates.Where(c => c.Kind == CandidateKind.User).Select(c => c.Name).ToList();
-        var groups = task.Candidates.Where(c => c.Kind == CandidateKind.Group).Select(c => c.Name).ToList();
-        var members = await db.GroupMembers.AsNoTracking()
-            .Join(db.Groups.Where(g => groups.Contains(g.Name)), m => m.GroupId, g => g.Id, (m, g) => m.UserId)
-            .Join(db.Users, id => id, u => u.Id, (id, u) => u.UserName).ToListAsync(cancellationToken);
-        return [.. users.Concat(members).Distinct(StringComparer.Ordinal)];
     }
 
     private (string Subject, string Body) Compose(string kind, UserTask task, User user)

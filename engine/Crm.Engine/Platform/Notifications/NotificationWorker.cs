@@ -7,15 +7,15 @@ using Microsoft.Extensions.Options;
 
 namespace Crm.Platform.Notifications;
 
-/// <summary>Runs <see cref="NotificationService.RunOnceAsync"/> every poll interval while SMTP is configured.</summary>
+/// <summary>Runs <see cref="NotificationService.RunOnceAsync"/> every poll interval (mails only while SMTP is configured).</summary>
 public sealed class NotificationWorker(IServiceScopeFactory scopes, IOptions<NotificationOptions> options, ILogger<NotificationWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (string.IsNullOrWhiteSpace(options.Value.SmtpHost))
         {
+            // The pass still runs: reminders and escalations reach the in-app bell without a mail server.
             logger.LogInformation("E-mail notifications are off: set Crm:Notifications:SmtpHost to send them");
-            return;
         }
 
         while (!stoppingToken.IsCancellationRequested)
@@ -46,6 +46,9 @@ public static class NotificationSetup
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
         services.AddScoped<NotificationService>();
         services.AddScoped<NotificationOutbox>();
+        services.AddScoped<InAppNotifications>();
+        services.AddScoped<NotificationFeed>();
+        services.AddScoped<Mentions>();
         services.AddDomainEventSubscriber<TaskCreated, TaskNotifications>();
         services.AddDomainEventSubscriber<TaskDelegated, TaskNotifications>();
         services.AddDomainEventSubscriber<TaskReturned, TaskNotifications>();

@@ -7,7 +7,7 @@ namespace Crm.Platform.Notifications;
 public sealed record OwnReminders(string FormKey);
 
 /// <summary>
-/// Queues the mail for task events in the same commit as the step that raised them: a rolled-back step
+/// Queues the mail and the bell rows for task events in the same commit as the step that raised them: a rolled-back step
 /// sends nothing, a committed one is mailed by <see cref="NotificationWorker"/> at least once.
 /// </summary>
 public sealed class TaskNotifications(NotificationOutbox queue) :
@@ -15,20 +15,14 @@ public sealed class TaskNotifications(NotificationOutbox queue) :
     IDomainEventSubscriber<TaskReassigned>
 {
     public Task HandleAsync(TaskCreated domainEvent, CancellationToken cancellationToken) =>
-        Queue(NotificationKind.TaskCreated, domainEvent.TaskId, null, domainEvent.At);
+        queue.QueueAsync(NotificationKind.TaskCreated, domainEvent.TaskId, null, domainEvent.At, cancellationToken);
 
     public Task HandleAsync(TaskDelegated domainEvent, CancellationToken cancellationToken) =>
-        Queue(NotificationKind.TaskDelegated, domainEvent.TaskId, domainEvent.To, domainEvent.At);
+        queue.QueueAsync(NotificationKind.TaskDelegated, domainEvent.TaskId, domainEvent.To, domainEvent.At, cancellationToken);
 
     public Task HandleAsync(TaskReassigned domainEvent, CancellationToken cancellationToken) =>
-        Queue(NotificationKind.TaskReassigned, domainEvent.TaskId, domainEvent.To, domainEvent.At);
+        queue.QueueAsync(NotificationKind.TaskReassigned, domainEvent.TaskId, domainEvent.To, domainEvent.At, cancellationToken);
 
     public Task HandleAsync(TaskReturned domainEvent, CancellationToken cancellationToken) =>
-        Queue(NotificationKind.TaskReturned, domainEvent.TaskId, domainEvent.Owner, domainEvent.At);
-
-    private Task Queue(string kind, Guid taskId, string? recipient, DateTimeOffset at)
-    {
-        queue.Queue(kind, taskId, recipient, at);
-        return Task.CompletedTask;
-    }
+        queue.QueueAsync(NotificationKind.TaskReturned, domainEvent.TaskId, domainEvent.Owner, domainEvent.At, cancellationToken);
 }
