@@ -43,7 +43,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.Locator("input[data-testid=case-title], [data-testid=case-title] input").First.FillAsync("Serwery E2E");
         await page.Locator("input[data-testid=case-value], [data-testid=case-value] input").First.FillAsync("120000");
         await page.GetByTestId("create-case").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("qualification");
+        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("Qualification");
         var company = page.Url;
 
         async Task WorkTaskAsync(string name, string? choiceField, string? choice)

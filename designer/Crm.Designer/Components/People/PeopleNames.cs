@@ -13,19 +13,22 @@ public sealed class PeopleNames(ScopedServices services, TimeProvider clock)
     private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(5);
     private Dictionary<string, string> _names = new(StringComparer.OrdinalIgnoreCase);
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
+    private Task? _loading;
 
-    /// <summary>Loads (or refreshes) the directory; call once in a page's load before using <see cref="Name"/>.</summary>
-    public async Task LoadAsync()
+    /// <summary>Loads (or refreshes) the directory; components on one page share one load.</summary>
+    public Task LoadAsync()
     {
-        if (clock.GetUtcNow() - _loadedAt < Fresh)
+        if (_loading is null || clock.GetUtcNow() - _loadedAt >= Fresh)
         {
-            return;
+            _loadedAt = clock.GetUtcNow();
+            _loading = LoadDirectoryAsync();
         }
 
-        var users = await services.RunAsync<UserDirectory, List<UserView>>(d => d.ListUsersAsync());
-        _names = Index(users);
-        _loadedAt = clock.GetUtcNow();
+        return _loading;
     }
+
+    private async Task LoadDirectoryAsync() =>
+        _names = Index(await services.RunAsync<UserDirectory, List<UserView>>(d => d.ListUsersAsync()));
 
     /// <summary>The display name for a login or user id; what is not a known user (for example "system") stays as it is.</summary>
     public string Name(string? loginOrId) =>
