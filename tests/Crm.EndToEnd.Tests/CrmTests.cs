@@ -67,7 +67,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await WorkTaskAsync("Negotiate and close", "outcome", "won");
 
         await page.GotoAsync(company);
-        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("won");
+        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("Won");
         await page.ScreenshotAsync(new() { Path = Shot("sales-cycle-won.png"), FullPage = true });
 
         // The case page tells the whole story: the process's tasks and every phase it went through.
