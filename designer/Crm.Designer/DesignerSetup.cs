@@ -18,6 +18,8 @@ public static class DesignerSetup
         // Replaces the framework's provider: an open page follows role changes and ends with a disabled account.
         services.Replace(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Services.CircuitIdentityRefresher>());
         services.AddMudServices();
+        services.AddTransient<MudBlazor.MudLocalizer, Localization.MudTexts>();   // MudBlazor's own texts in the UI language
+        services.AddScoped<Components.People.PeopleNames>();
         services.AddSingleton<ScopedServices>();
         services.AddScoped<InboxWatcher>();
         services.AddScoped<NotificationWatcher>();

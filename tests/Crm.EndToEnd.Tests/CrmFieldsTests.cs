@@ -125,7 +125,7 @@ public sealed class CrmFieldsTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.Equal(400, (await page.Context.APIRequest.GetAsync(browser.BaseUrl + "/api/counterparties/export?columns=name,creditLimit")).Status);
 
         await page.GotoAsync(browser.BaseUrl + "/crm/funnel");
-        await Assertions.Expect(page.GetByTestId("funnel-conversion")).ToContainTextAsync("qualification → offer");
+        await Assertions.Expect(page.GetByTestId("funnel-conversion")).ToContainTextAsync("Qualification → Offer");
         await Assertions.Expect(page.GetByTestId("funnel-owners")).ToContainTextAsync("anna");   // staff see their own cases
         await page.ScreenshotAsync(new() { Path = Shot("crm-funnel.png"), FullPage = true });
         await page.GotoAsync(browser.BaseUrl + "/crm/time-cost");

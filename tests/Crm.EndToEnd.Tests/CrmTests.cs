@@ -43,7 +43,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.Locator("input[data-testid=case-title], [data-testid=case-title] input").First.FillAsync("Serwery E2E");
         await page.Locator("input[data-testid=case-value], [data-testid=case-value] input").First.FillAsync("120000");
         await page.GetByTestId("create-case").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("qualification");
+        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("Qualification");
         var company = page.Url;
 
         async Task WorkTaskAsync(string name, string? choiceField, string? choice)
@@ -67,7 +67,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await WorkTaskAsync("Negotiate and close", "outcome", "won");
 
         await page.GotoAsync(company);
-        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("won");
+        await Assertions.Expect(page.GetByTestId("cases")).ToContainTextAsync("Won");
         await page.ScreenshotAsync(new() { Path = Shot("sales-cycle-won.png"), FullPage = true });
 
         // The case page tells the whole story: the process's tasks and every phase it went through.

@@ -1,3 +1,4 @@
+using Crm.Designer.Localization;
 using Microsoft.AspNetCore.Localization;
 
 namespace Crm.Server.Hosting;
@@ -5,15 +6,18 @@ namespace Crm.Server.Hosting;
 /// <summary>UI language: English and Polish, chosen by a cookie the language switch sets.</summary>
 public static class CultureEndpoints
 {
-    public static readonly string[] Supported = ["en", "pl"];
+    public static readonly string[] Supported = UiCultures.Names;
 
     public static IServiceCollection AddCrmLocalization(this IServiceCollection services)
     {
         services.AddLocalization();
-        services.Configure<RequestLocalizationOptions>(o => o
-            .SetDefaultCulture(Supported[0])
-            .AddSupportedCultures(Supported)
-            .AddSupportedUICultures(Supported));
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            // The culture objects themselves (not names), so Polish dates keep their two-digit days.
+            o.DefaultRequestCulture = new RequestCulture(UiCultures.All[0]);
+            o.SupportedCultures = UiCultures.All;
+            o.SupportedUICultures = UiCultures.All;
+        });
         return services;
     }
 

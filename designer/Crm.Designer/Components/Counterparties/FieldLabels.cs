@@ -17,7 +17,7 @@ public static class FieldLabels
         bool b => b ? text["Yes"] : text["No"],
         decimal d => d.ToString("N2", System.Globalization.CultureInfo.CurrentCulture),
         double d => d.ToString("0.##", System.Globalization.CultureInfo.CurrentCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        DateOnly d => Localization.UiFormat.Date(d),
         _ => Convert.ToString(value, System.Globalization.CultureInfo.CurrentCulture) ?? "",
     };
 }

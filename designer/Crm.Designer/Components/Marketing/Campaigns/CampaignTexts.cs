@@ -27,5 +27,5 @@ public static class CampaignTexts
     public static string Dates(DateOnly? from, DateOnly? to) =>
         from is null && to is null ? "" : $"{from?.ToString("d", CultureInfo.CurrentCulture)} – {to?.ToString("d", CultureInfo.CurrentCulture)}";
 
-    public static string Money(decimal amount, string currency) => $"{amount.ToString("N2", CultureInfo.CurrentCulture)} {currency}";
+    public static string Money(decimal amount, string currency) => Localization.UiFormat.Money(amount, currency);
 }
