@@ -20,6 +20,7 @@ public static class DesignerSetup
         services.AddMudServices();
         services.AddSingleton<ScopedServices>();
         services.AddScoped<InboxWatcher>();
+        services.AddScoped<ReadingsChanged>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, AuditActorCircuitHandler>();
         return services;
     }

@@ -40,6 +40,12 @@ public static class ProblemDetailsSetup
                 });
             }
         });
+
+        // A browser asking for a page no route answers gets the app's own 404 page, inside the shell, with its status kept.
+        app.UseWhen(
+            http => HttpMethods.IsGet(http.Request.Method) && !IdentitySetup.IsApiRequest(http.Request)
+                && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal),
+            pages => pages.UseStatusCodePagesWithReExecute("/error/{0}", createScopeForStatusCodePages: true));
         return app;
     }
 
