@@ -13,18 +13,8 @@ public sealed class ConfirmationTests(BrowserFixture browser) : IClassFixture<Br
     [Fact]
     public async Task CancelInstance_AsksFirst_GoBackKeepsIt_ConfirmEndsIt()
     {
-        var page = await browser.NewPageAsync();   // starts the server with its demo processes
-        Guid instanceId;
-        await using (var scope = browser.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-            instanceId = await db.ProcessInstances.AsNoTracking()
-                .Where(i => i.Status == InstanceStatus.Active && i.ParentInstanceId == null)
-                .OrderBy(i => i.StartedAt).Select(i => i.Id).FirstAsync();
-        }
-
-        await page.CloseAsync();
-        page = await Workplace.SignInAsync(browser, "piotr", $"/instances/{instanceId}");
+        var instanceId = await ActiveInstanceAsync(newest: false);
+        var page = await Workplace.SignInAsync(browser, "piotr", $"/instances/{instanceId}");
         await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Active");
 
         await page.GetByTestId("cancel-instance").ClickAsync();
@@ -57,23 +47,23 @@ public sealed class ConfirmationTests(BrowserFixture browser) : IClassFixture<Br
     [Fact]
     public async Task CancelInstance_EscapeKey_KeepsItRunning()
     {
-        var page = await browser.NewPageAsync();
-        Guid instanceId;
-        await using (var scope = browser.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-            instanceId = await db.ProcessInstances.AsNoTracking()
-                .Where(i => i.Status == InstanceStatus.Active && i.ParentInstanceId == null)
-                .OrderByDescending(i => i.StartedAt).Select(i => i.Id).FirstAsync();
-        }
-
-        await page.CloseAsync();
-        page = await Workplace.SignInAsync(browser, "piotr", $"/instances/{instanceId}");
+        var instanceId = await ActiveInstanceAsync(newest: true);
+        var page = await Workplace.SignInAsync(browser, "piotr", $"/instances/{instanceId}");
         await page.GetByTestId("cancel-instance").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Active");
         await page.CloseAsync();
+    }
+
+    /// <summary>A running top-level demo instance, first or last by id, so the two tests do not share one (SQLite cannot order by DateTimeOffset).</summary>
+    private async Task<Guid> ActiveInstanceAsync(bool newest)
+    {
+        await (await browser.NewPageAsync()).CloseAsync();   // starts the server with its demo processes
+        await using var scope = browser.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var running = db.ProcessInstances.AsNoTracking().Where(i => i.Status == InstanceStatus.Active && i.ParentInstanceId == null);
+        return await (newest ? running.OrderByDescending(i => i.Id) : running.OrderBy(i => i.Id)).Select(i => i.Id).FirstAsync();
     }
 }

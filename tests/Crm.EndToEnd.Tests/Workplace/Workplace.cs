@@ -22,6 +22,14 @@ internal static class Workplace
         return page;
     }
 
+    /// <summary>Elements that reach past the right edge of the window (empty when the page does not scroll sideways).</summary>
+    public static Task<string[]> WiderThanScreenAsync(IPage page) => page.EvaluateAsync<string[]>("""
+        () => [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && getComputedStyle(e).position !== 'fixed'
+                && !e.closest('.mud-table-container, .mud-simple-table, .mud-tabs-tabbar'))
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' ' + (e.getAttribute('data-testid') || ''))
+        """);
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, name + ".png") });
 }
