@@ -39,13 +39,14 @@ public static class ProblemDetailsSetup
                     ProblemDetails = { Status = http.Response.StatusCode },
                 });
             }
+            else if (http.Response.StatusCode == StatusCodes.Status404NotFound && HttpMethods.IsGet(http.Request.Method)
+                && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+            {
+                // A browser asking for an address no page answers lands on the app's own 404 page, inside the shell
+                // (re-executing would not route again: routing runs before this middleware).
+                http.Response.Redirect(http.Request.PathBase + "/not-found");
+            }
         });
-
-        // A browser asking for a page no route answers gets the app's own 404 page, inside the shell, with its status kept.
-        app.UseWhen(
-            http => HttpMethods.IsGet(http.Request.Method) && !IdentitySetup.IsApiRequest(http.Request)
-                && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal),
-            pages => pages.UseStatusCodePagesWithReExecute("/error/{0}", createScopeForStatusCodePages: true));
         return app;
     }
 

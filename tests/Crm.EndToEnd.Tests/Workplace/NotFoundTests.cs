@@ -11,8 +11,8 @@ public sealed class NotFoundTests(BrowserFixture browser) : IClassFixture<Browse
     {
         var page = await Workplace.SignInAsync(browser, "anna", "/tasks");
 
-        var response = await page.GotoAsync(browser.BaseUrl + "/no-such-page/at-all");
-        Assert.Equal(404, response!.Status);
+        await page.GotoAsync(browser.BaseUrl + "/no-such-page/at-all");
+        await Assertions.Expect(page).ToHaveURLAsync(browser.BaseUrl + "/not-found");
         await page.WaitForSelectorAsync("[data-ready=true]");
         await Assertions.Expect(page.GetByTestId("not-found")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
