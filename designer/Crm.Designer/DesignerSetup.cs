@@ -23,6 +23,7 @@ public static class DesignerSetup
         services.AddSingleton<ScopedServices>();
         services.AddScoped<InboxWatcher>();
         services.AddScoped<NotificationWatcher>();
+        services.AddScoped<ReadingsChanged>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, AuditActorCircuitHandler>();
         return services;
     }

@@ -262,6 +262,7 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await AddNoteAsync(page, personNotes, "Woli spotkania rano (E2E)");
         await AddNoteAsync(page, personNotes, "Pomyłka do usunięcia (E2E)");
         await personNotes.GetByTestId("note").Filter(new() { HasText = "Pomyłka do usunięcia (E2E)" }).GetByTestId("note-remove").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-yes").ClickAsync();   // removing asks first
         await Assertions.Expect(personNotes.GetByTestId("note").Filter(new() { HasText = "Pomyłka do usunięcia (E2E)" })).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Shot("person-contacts-notes.png"), FullPage = true });
         await page.GotoAsync(company);

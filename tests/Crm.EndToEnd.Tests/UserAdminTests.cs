@@ -28,6 +28,7 @@ public sealed class UserAdminTests(BrowserFixture browser) : IClassFixture<Brows
         var editor = page.GetByTestId("user-editor");
         await Assertions.Expect(editor.GetByTestId("user-open-tasks").Locator("tr")).ToHaveCountAsync(2);
         await editor.GetByTestId("disable-user").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-yes").ClickAsync();   // disabling asks first
         await Assertions.Expect(editor.GetByTestId("user-disabled")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("users-table").Locator("tr", new() { HasText = "Jan Kowalski" })).ToContainTextAsync("Disabled");
 

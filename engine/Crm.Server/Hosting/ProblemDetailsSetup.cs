@@ -39,6 +39,13 @@ public static class ProblemDetailsSetup
                     ProblemDetails = { Status = http.Response.StatusCode },
                 });
             }
+            else if (http.Response.StatusCode == StatusCodes.Status404NotFound && HttpMethods.IsGet(http.Request.Method)
+                && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+            {
+                // A browser asking for an address no page answers lands on the app's own 404 page, inside the shell
+                // (re-executing would not route again: routing runs before this middleware).
+                http.Response.Redirect(http.Request.PathBase + "/not-found");
+            }
         });
         return app;
     }

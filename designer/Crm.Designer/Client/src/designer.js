@@ -4,6 +4,7 @@ import Modeler from 'bpmn-js/lib/Modeler';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import crmModdle from './crm-moddle.json';
 import supportedOnly from './restrict';
+import paletteTitles, { fitBesidePalette } from './palette-titles';
 import { describe, applyChanges } from './properties';
 
 const LINT_DELAY_MS = 400;
@@ -21,7 +22,7 @@ class DesignerSession {
     this.modeler = new Modeler({
       container: host,
       keyboard: { bind: true },
-      additionalModules: [supportedOnly],
+      additionalModules: [supportedOnly, paletteTitles],
       moddleExtensions: { crm: crmModdle }
     });
     const bus = this.modeler.get('eventBus');
@@ -71,7 +72,7 @@ class DesignerSession {
 
   async open(xml) {
     await this.modeler.importXML(xml);
-    this.modeler.get('canvas').zoom('fit-viewport', 'auto');
+    fitBesidePalette(this.modeler.get('canvas'));
     this.selectionChanged();
     await this.lint();
   }
