@@ -1,0 +1,25 @@
+// The header's search box: "/" or Ctrl+K (Cmd+K) focuses it from anywhere except while typing in another field.
+export function attach(input, component) {
+    const onKey = (event) => {
+        const typing = event.target instanceof HTMLElement
+            && (event.target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName));
+        const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k";
+        if (ctrlK || (event.key === "/" && !typing)) {
+            event.preventDefault();
+            component.invokeMethodAsync("Expand").then(() => { input.focus(); input.select(); });
+        }
+    };
+    // Arrow keys move through the suggestions, not the caret; Enter must not submit a surrounding form.
+    const onInputKey = (event) => {
+        if (event.key === "ArrowDown" || event.key === "ArrowUp" || event.key === "Enter") {
+            event.preventDefault();
+        }
+    };
+    document.addEventListener("keydown", onKey);
+    input.addEventListener("keydown", onInputKey);
+    return { dispose: () => { document.removeEventListener("keydown", onKey); input.removeEventListener("keydown", onInputKey); } };
+}
+
+export function scrollIntoView(id) {
+    document.getElementById(id)?.scrollIntoView({ block: "nearest" });
+}
