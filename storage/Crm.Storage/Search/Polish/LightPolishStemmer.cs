@@ -34,12 +34,12 @@ public static class LightPolishStemmer
             }
         }
 
-        return word;
+        return Even(word);
     }
 
-    /// <summary>"fakturz" (from fakturze) meets "faktur"; "wodz" (wodzie) meets "wod".</summary>
+    /// <summary>"fakturz" (from fakturze) meets "faktur"; "wodz" (wodzie) meets "wod", and "lodz" (Łódź) "lod" (Łodzi).</summary>
     private static string Even(string stem) =>
-        stem.Length > MinStem + 1 && (stem.EndsWith("rz", StringComparison.Ordinal) || stem.EndsWith("dz", StringComparison.Ordinal))
+        stem.Length > MinStem && (stem.EndsWith("rz", StringComparison.Ordinal) || stem.EndsWith("dz", StringComparison.Ordinal))
             ? stem[..^1]
             : stem;
 }
