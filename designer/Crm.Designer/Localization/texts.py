@@ -1486,6 +1486,8 @@ T = {
   "GlobalSearchAdvanced": ("Search documents with filters", "Wyszukiwanie dokumentów z filtrami"),
   "GlobalSearchKeys": ("↑ ↓ choose · Enter opens · Esc closes", "↑ ↓ wybór · Enter otwiera · Esc zamyka"),
   "GlobalSearchSeenOnly": ("Only what you may see is searched.", "Przeszukiwane jest tylko to, do czego masz dostęp."),
+  "SearchStemmingHunspell": ("Polish word forms in search: Hunspell dictionary (hunspell-pl) and the light stemmer", "Odmiana polskich słów w wyszukiwaniu: słownik Hunspell (hunspell-pl) i lekki stemmer"),
+  "SearchStemmingLight": ("Polish word forms in search: light stemmer only (install hunspell-pl for irregular forms)", "Odmiana polskich słów w wyszukiwaniu: tylko lekki stemmer (zainstaluj hunspell-pl, by rozpoznawać formy nieregularne)"),
 }
 
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>

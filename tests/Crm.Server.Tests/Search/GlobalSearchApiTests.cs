@@ -24,7 +24,7 @@ public abstract class GlobalSearchApiTests(DatabaseProvider provider) : ServerTe
         using var jan = await App.CreateClientAsAsync("jan");
 
         // The demo companies are in the index once the start-up rebuild is done.
-        var agro = await WaitForAsync(anna, "Agroex", "counterparties", g => g.Count > 0);
+        var agro = await WaitForAsync(anna, "Agroex", "counterparties", g => g.GetProperty("count").GetInt32() > 0);
         Assert.All(Items(agro), i => Assert.Contains("agroex", i.GetProperty("title").GetString()!, StringComparison.OrdinalIgnoreCase));
         Assert.Equal("crm?q=Agroex", agro.GetProperty("showAll").GetString());
 
@@ -86,7 +86,7 @@ public abstract class GlobalSearchApiTests(DatabaseProvider provider) : ServerTe
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/global-search?q=agroex")).StatusCode);
     }
 
-    private static IEnumerable<JsonElement> Items(JsonElement group) => group.GetProperty("items").EnumerateArray();
+    private static List<JsonElement> Items(JsonElement group) => [.. group.GetProperty("items").EnumerateArray()];
 
     private static async Task<JsonElement> GroupAsync(HttpClient client, string text, string group)
     {

@@ -42,7 +42,7 @@ public static class DocumentsModule
                 : Path.Combine(Path.GetFullPath(configuration["Crm:DataPath"] ?? "data"), "index");
             Directory.CreateDirectory(path);
             // Polish word forms: the Hunspell dictionary when installed (Crm:Search:Dictionary names its folder,
-            // "none" turns it off), else the light stemmer alone. See docs/decisions/0012-polish-word-forms.md.
+            // "none" turns it off), else the light stemmer alone. See docs/decisions/0010-global-search-and-polish-word-forms.md.
             var dictionary = configuration["Crm:Search:Dictionary"] is "none" ? null
                 : Crm.Storage.Search.Polish.PolishHunspell.Find(configuration["Crm:Search:Dictionary"] is { Length: > 0 } folder ? folder : null);
             return new SearchIndex(path, dictionary);

@@ -6,7 +6,7 @@ namespace Crm.Storage.Search.Polish;
 /// <summary>
 /// The Hunspell dictionary of Polish (sjp.pl, Debian's <c>hunspell-pl</c>: pl_PL.aff and pl_PL.dic), loaded once per
 /// process when it is installed. Without it the analyzer stems with <see cref="LightPolishStemmer"/> only.
-/// See docs/decisions/0012-polish-word-forms.md.
+/// See docs/decisions/0010-global-search-and-polish-word-forms.md.
 /// </summary>
 public sealed class PolishHunspell
 {
@@ -58,6 +58,8 @@ public sealed class PolishHunspell
             return null;
         }
 
+        // pl_PL.aff is in ISO-8859-2, a code page .NET knows only through this provider.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var clock = Stopwatch.StartNew();
         using var affixStream = File.OpenRead(affix);
