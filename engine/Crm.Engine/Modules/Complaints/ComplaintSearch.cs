@@ -13,19 +13,12 @@ namespace Crm.Modules.Complaints;
 /// Complaints in the index (subject, defect, demand, product; number and the invoice complained about as codes) and in
 /// the global search, seen as <see cref="ComplaintAccess"/> says.
 /// </summary>
-public sealed class ComplaintSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<Complaint>(db, index)
+public sealed class ComplaintSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<Complaint>(db, index, Record)
 {
     public const string IndexTopic = "index.complaint";
 
-    public override string Kind => "complaint";
-
-    public override string Topic => IndexTopic;
-
-    public override string Group => "complaints";
-
-    public override int Order => 40;
-
-    protected override string ListPath => "complaints";
+    /// <summary>Its index kind, topic, group, place among the groups and list page.</summary>
+    public static readonly RecordKind Record = new("complaint", IndexTopic, "complaints", 40, "complaints");
 
     protected override bool MayRead(CurrentUser user) => access.Can(user, AccessObjects.Complaint, AccessRights.Read);
 

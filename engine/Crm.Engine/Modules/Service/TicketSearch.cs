@@ -9,19 +9,12 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace Crm.Modules.Service;
 
 /// <summary>Service tickets in the index (subject, description; number as a code) and in the global search, seen as <see cref="TicketAccess"/> says.</summary>
-public sealed class TicketSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<Ticket>(db, index)
+public sealed class TicketSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<Ticket>(db, index, Record)
 {
     public const string IndexTopic = "index.ticket";
 
-    public override string Kind => "ticket";
-
-    public override string Topic => IndexTopic;
-
-    public override string Group => "tickets";
-
-    public override int Order => 50;
-
-    protected override string ListPath => "service";
+    /// <summary>Its index kind, topic, group, place among the groups and list page.</summary>
+    public static readonly RecordKind Record = new("ticket", IndexTopic, "tickets", 50, "service");
 
     /// <summary>Everyone signed in works with tickets; which ones is <see cref="TicketAccess"/>'s to say.</summary>
     protected override bool MayRead(CurrentUser user) => true;

@@ -7,28 +7,31 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Platform.Search;
 
 /// <summary>
+/// What names a kind of record: its index kind and outbox topic, its group in the global search and the group's place,
+/// and the module's list page that "show all" opens with <c>?q=</c>.
+/// </summary>
+public sealed record RecordKind(string Kind, string Topic, string Group, int Order, string ListPath);
+
+/// <summary>
 /// A module's kind of record in the shared index and in the global search. Finding takes candidates from the index by
 /// relevance, then applies the caller's rights to those ids in SQL with the module's own rules (the ones its list
 /// pages use), so a change of rights counts at once and the index holds no rights. A caller who sees every record
 /// gets the index's count; others the count of visible ones among the best <see cref="Checked"/> candidates
 /// (a lower bound when the index matched more).
 /// </summary>
-public abstract class RecordSearchSource<T>(CrmDbContext db, SearchIndex index) : ISearchSource, IGlobalSearchSource where T : class
+public abstract class RecordSearchSource<T>(CrmDbContext db, SearchIndex index, RecordKind kind) : ISearchSource, IGlobalSearchSource where T : class
 {
     /// <summary>How many candidates are checked against the caller's rights.</summary>
     public const int Checked = 200;
 
     /// <summary>The kind of the index entries.</summary>
-    public abstract string Kind { get; }
+    public string Kind => kind.Kind;
 
-    public abstract string Topic { get; }
+    public string Topic => kind.Topic;
 
-    public abstract string Group { get; }
+    public string Group => kind.Group;
 
-    public abstract int Order { get; }
-
-    /// <summary>The module's list page, opened with <c>?q=</c> by "show all".</summary>
-    protected abstract string ListPath { get; }
+    public int Order => kind.Order;
 
     protected CrmDbContext Db => db;
 
@@ -80,7 +83,7 @@ public abstract class RecordSearchSource<T>(CrmDbContext db, SearchIndex index) 
         var shown = ordered.Take(request.PerGroup).ToList();
         var items = (await ItemsAsync(shown, user, cancellationToken)).ToDictionary(i => i.Id);
         return new GlobalSearchGroup(Group, seesAll ? candidates.Total : ordered.Count, !seesAll && candidates.Total > ids.Count,
-            [.. shown.Select(id => id.ToString()).Where(items.ContainsKey).Select(id => items[id])], $"{ListPath}?q={Uri.EscapeDataString(request.Text)}");
+            [.. shown.Select(id => id.ToString()).Where(items.ContainsKey).Select(id => items[id])], $"{kind.ListPath}?q={Uri.EscapeDataString(request.Text)}");
     }
 
     /// <summary>"Kraków · 5271234567": the parts that are there, joined.</summary>

@@ -9,19 +9,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Modules.Counterparties.Search;
 
 /// <summary>Sales cases in the index (title; number as a code) and in the global search, seen as <see cref="CaseAccess"/> says.</summary>
-public sealed class CaseSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<CrmCase>(db, index)
+public sealed class CaseSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<CrmCase>(db, index, Record)
 {
     public const string IndexTopic = "index.case";
 
-    public override string Kind => "case";
-
-    public override string Topic => IndexTopic;
-
-    public override string Group => "cases";
-
-    public override int Order => 30;
-
-    protected override string ListPath => "cases";
+    /// <summary>Its index kind, topic, group, place among the groups and list page.</summary>
+    public static readonly RecordKind Record = new("case", IndexTopic, "cases", 30, "cases");
 
     protected override bool MayRead(CurrentUser user) => access.Can(user, AccessObjects.Case, AccessRights.Read);
 

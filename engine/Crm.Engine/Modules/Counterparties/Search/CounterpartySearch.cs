@@ -14,19 +14,12 @@ namespace Crm.Modules.Counterparties.Search;
 /// are narrowed by <see cref="CounterpartyAccess.Visible"/>, and a caller who may not read NIPs neither sees nor
 /// matches them.
 /// </summary>
-public sealed class CounterpartySearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<Counterparty>(db, index)
+public sealed class CounterpartySearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<Counterparty>(db, index, Record)
 {
     public const string IndexTopic = "index.counterparty";
 
-    public override string Kind => "counterparty";
-
-    public override string Topic => IndexTopic;
-
-    public override string Group => "counterparties";
-
-    public override int Order => 10;
-
-    protected override string ListPath => "crm";
+    /// <summary>Its index kind, topic, group, place among the groups and list page.</summary>
+    public static readonly RecordKind Record = new("counterparty", IndexTopic, "counterparties", 10, "crm");
 
     protected override bool MayRead(CurrentUser user) => access.Can(user, AccessObjects.Counterparty, AccessRights.Read);
 

@@ -8,19 +8,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Modules.Counterparties.Search;
 
 /// <summary>Contact persons in the index (name, position, department, e-mail, phone) and in the global search, seen as <see cref="PersonAccess"/> says.</summary>
-public sealed class PersonSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<ContactPerson>(db, index)
+public sealed class PersonSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<ContactPerson>(db, index, Record)
 {
     public const string IndexTopic = "index.person";
 
-    public override string Kind => "person";
-
-    public override string Topic => IndexTopic;
-
-    public override string Group => "persons";
-
-    public override int Order => 20;
-
-    protected override string ListPath => "crm/persons";
+    /// <summary>Its index kind, topic, group, place among the groups and list page.</summary>
+    public static readonly RecordKind Record = new("person", IndexTopic, "persons", 20, "crm/persons");
 
     protected override bool MayRead(CurrentUser user) => access.Can(user, AccessObjects.Person, AccessRights.Read);
 
