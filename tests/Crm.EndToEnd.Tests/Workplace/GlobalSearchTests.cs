@@ -23,6 +23,7 @@ public sealed partial class GlobalSearchTests(BrowserFixture browser) : IClassFi
         await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
 
         // "/" focuses the box from anywhere; suggestions come grouped after two characters.
+        await page.Locator("[data-testid=global-search][data-keys=on]").WaitForAsync();
         await page.Keyboard.PressAsync("/");
         var box = page.GetByTestId("global-search-input");
         await Assertions.Expect(box).ToBeFocusedAsync();
@@ -90,9 +91,13 @@ public sealed partial class GlobalSearchTests(BrowserFixture browser) : IClassFi
         await Assertions.Expect(page.GetByTestId("search-page-total")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("search-page-item").Filter(new() { HasText = "Pismo poufne" })).ToHaveCountAsync(0);
 
-        // A company anna does not see (the office region, owned by someone else) is not found by its NIP either.
-        var (hidden, nip) = await HiddenCompanyAsync("anna");
-        await page.GotoAsync(browser.BaseUrl + "/search?q=" + nip);
+        await page.CloseAsync();
+
+        // A company jan does not see (the sales region; jan is in the office group) is not found by its NIP either.
+        var (hidden, nip) = await HiddenCompanyAsync();
+        page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Fsearch%3Fq%3D" + nip);
+        await browser.SignInAsync(page, "jan", CrmAppFactory.DemoPassword);
         await Assertions.Expect(page.GetByTestId("search-page-total")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("search-page-item").Filter(new() { HasText = hidden })).ToHaveCountAsync(0);
         await page.CloseAsync();
@@ -134,11 +139,11 @@ public sealed partial class GlobalSearchTests(BrowserFixture browser) : IClassFi
         return (company.Name, company.Nip!);
     }
 
-    private async Task<(string Name, string Nip)> HiddenCompanyAsync(string user)
+    private async Task<(string Name, string Nip)> HiddenCompanyAsync()
     {
         await using var scope = browser.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        var company = await db.Counterparties.AsNoTracking().Where(c => c.Owner != user && c.Region == "office" && c.Nip != null)
+        var company = await db.Counterparties.AsNoTracking().Where(c => c.Owner != "jan" && c.Region == "sales" && c.Nip != null)
             .OrderBy(c => c.Name).FirstAsync();
         return (company.Name, company.Nip!);
     }

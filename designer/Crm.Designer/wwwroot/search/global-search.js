@@ -6,7 +6,9 @@ export function attach(input, component) {
         const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k";
         if (ctrlK || (event.key === "/" && !typing)) {
             event.preventDefault();
-            component.invokeMethodAsync("Expand").then(() => { input.focus(); input.select(); });
+            input.focus();   // at once where the field is shown; at phone width the component focuses it once expanded
+            input.select();
+            component.invokeMethodAsync("Expand");
         }
     };
     // Arrow keys move through the suggestions, not the caret; Enter must not submit a surrounding form.
