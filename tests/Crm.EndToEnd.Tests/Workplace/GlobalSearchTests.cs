@@ -64,7 +64,7 @@ public sealed partial class GlobalSearchTests(BrowserFixture browser) : IClassFi
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "global-search-results.png"), FullPage = true });
         await group.GetByTestId("search-page-show-all").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/crm\\?q=Agroex$"));
-        await Assertions.Expect(page.GetByTestId("crm-search").Locator("input")).ToHaveValueAsync("Agroex");
+        await Assertions.Expect(page.Locator("input[data-testid=crm-search], [data-testid=crm-search] input").First).ToHaveValueAsync("Agroex");
 
         // Nothing found: a hint, not silence.
         await page.Keyboard.PressAsync("/");
