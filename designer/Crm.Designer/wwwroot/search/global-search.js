@@ -11,9 +11,10 @@ export function attach(input, component) {
             component.invokeMethodAsync("Expand");
         }
     };
-    // Arrow keys move through the suggestions, not the caret; Enter must not submit a surrounding form.
+    // Arrow keys move through the suggestions, not the caret; Enter must not submit a surrounding form; Escape closes
+    // the suggestions without the browser also clearing the text of a search field.
     const onInputKey = (event) => {
-        if (event.key === "ArrowDown" || event.key === "ArrowUp" || event.key === "Enter") {
+        if (["ArrowDown", "ArrowUp", "Enter", "Escape"].includes(event.key)) {
             event.preventDefault();
         }
     };
