@@ -30,7 +30,7 @@ public sealed partial class GlobalSearchTests(BrowserFixture browser) : IClassFi
         await box.PressSequentiallyAsync("Agroex");
         var companies = page.Locator("[data-testid=global-search-group][data-group=counterparties]");
         await Assertions.Expect(companies).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Assertions.Expect(page.GetByTestId("global-search-item").First).ToContainTextAsync("Agroex");
+        await Assertions.Expect(page.GetByTestId("global-search-item").First).ToContainTextAsync("Agroex", new() { Timeout = 30_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "global-search-typeahead.png") });
 
         // Arrow down and Enter open the first company.
