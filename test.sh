@@ -26,6 +26,7 @@ command -v dovecot >/dev/null || need+=(dovecot-imapd dovecot-lmtpd)
 # Content pipeline: poppler's pdftotext/pdftoppm and tesseract OCR with Polish and English data.
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)   # documents from templates as PDF
+[ -e /usr/share/hunspell/pl_PL.dic ] || need+=(hunspell-pl)   # Polish word forms in search (the light stemmer alone without it)
 { command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx pol; } || need+=(tesseract-ocr tesseract-ocr-pol tesseract-ocr-eng)
 if [ ${#need[@]} -gt 0 ]; then
   step "installing ${need[*]}"

@@ -7,7 +7,8 @@
 # (e) e-mail and templates: 10 000 messages imported from Dovecot over IMAP (target >= 50/s), 1 000 letters from a Word template, 20 as PDF.
 # (g) campaigns: the launch of 10 000 member processes (target < 10 s) and an unthrottled mailing of 2 000 messages to the SMTP server (target >= 100/s).
 # (t) the service desk queue of a group with 100 000 open tickets (first page p95 target < 200 ms).
-# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|l|j|i|t|k|m|d|d-io|d-index|e|g]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, PostgreSQL only, not in the default run)
+# (s) the global search at 1 000 000 counterparties + 100 000 documents (p95 target < 100 ms; with --only s).
+# Usage: scripts/bench.sh [seconds-per-phase] [clients] [--only a|b|l|j|i|t|k|m|s|d|d-io|d-index|e|g]  (d-io: transfers only, d-index: indexing only)  (m: 1M counterparties, s: global search at 1M counterparties + 100k documents; both PostgreSQL only, not in the default run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_PHASE=${1:-10}; CLIENTS=${2:-4}; EXTRA=("${@:3}")

@@ -10,6 +10,7 @@ using Crm.Platform.Audit;
 using Crm.Platform.Identity;
 using Crm.Platform.Notifications;
 using Crm.Platform.Persistence;
+using Crm.Platform.Search;
 using Crm.Workflow;
 using Crm.Workflow.Persistence;
 using Crm.Workflow.Tasks;
@@ -31,6 +32,7 @@ public static class CrmModules
         services.TryAddScoped<ITaskUserDirectory, TaskUserDirectory>();
         services.AddCrmAudit();
         services.AddCrmNotifications();
+        services.AddCrmGlobalSearch();
         services.AddDocumentsModule();
         services.AddKnowledgeModule();
         services.AddCounterpartiesModule();

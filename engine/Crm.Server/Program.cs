@@ -11,6 +11,7 @@ using Crm.Workflow.Jobs;
 using Crm.Platform.Notifications;
 using Crm.Modules.Knowledge;
 using Crm.Platform.Audit;
+using Crm.Platform.Search;
 using Crm.Modules.Complaints;
 using Crm.Modules.Counterparties;
 using Crm.Modules.Service;
@@ -43,6 +44,7 @@ try
     builder.Services.AddCrmAudit();                                            // audit chain (keyed hashes) and its check
     builder.Services.AddCrmAuditCheckpoints();                                 // signed head of the chain in object storage
     builder.Services.AddCrmNotifications();                                    // task mails, reminders, escalations, digests
+    builder.Services.AddCrmGlobalSearch();                                     // one search for everything (modules add sources)
     // business modules
     builder.Services.AddDocumentsModule();                                     // folders, documents, register, search index
     builder.Services.AddCrmSearchWorker();                                     // keeps this node's index current
@@ -91,6 +93,7 @@ try
     app.MapEngineApi();            // /api/incidents, /api/messages
     app.MapNotificationApi();      // /api/me/notifications
     app.MapAuditApi();             // /api/audit, /api/audit/verify
+    app.MapGlobalSearchApi();      // /api/global-search
     app.MapKnowledgeModule();      // /api/articles, /api/reading-assignments, /api/me/readings
     app.MapCounterpartiesModule(); // /api/counterparties, /api/persons, /api/activities, /api/notes, /api/cases
     app.MapComplaintsModule();     // /api/complaints, /api/complaint-costs, /api/complaint-settings

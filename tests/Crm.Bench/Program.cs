@@ -80,6 +80,14 @@ if (options.Only is "m")
     crm = await CounterpartyBench.RunAsync(options, phase.Progress);
 }
 
+GlobalSearchFigures? globalSearch = null;
+if (options.Only is "s")
+{
+    // Not in the default run: it needs phase m's million counterparties (loaded here when missing).
+    using var phase = Phase("s) global search at 1 000 000 counterparties and 100 000 documents (PostgreSQL)");
+    globalSearch = await GlobalSearchBench.RunAsync(options, phase.Progress);
+}
+
 DocumentFigures? documents = null;
 if (options.Only is null or "d" or "d-index" or "d-io")
 {
@@ -161,6 +169,11 @@ if (tickets is not null)
 if (crm is not null)
 {
     CounterpartyBench.Print(crm);
+}
+
+if (globalSearch is not null)
+{
+    GlobalSearchBench.Print(globalSearch);
 }
 
 if (correspondence is not null)

@@ -39,7 +39,7 @@ public sealed class DocumentTests(BrowserFixture browser) : IClassFixture<Browse
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "document-page.png"), FullPage = true });
 
         // The index is fed through the outbox; search until the new text is in (a second at most).
-        await page.GotoAsync(browser.BaseUrl + "/search?q=pszczynie");
+        await page.GotoAsync(browser.BaseUrl + "/documents/search?q=pszczynie");
         for (var i = 0; i < 20 && await page.GetByTestId("search-hit").CountAsync() == 0; i++)
         {
             await Task.Delay(250);

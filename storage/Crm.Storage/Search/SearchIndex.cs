@@ -4,6 +4,7 @@ using Lucene.Net.Index;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
+using Crm.Storage.Search.Polish;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Crm.Storage.Search;
@@ -21,7 +22,8 @@ public sealed record IndexEntry(
     string? Owner,
     DateTimeOffset Date,
     IReadOnlyList<string> FolderAcl,
-    IReadOnlyList<string>? ItemAcl);
+    IReadOnlyList<string>? ItemAcl,
+    IReadOnlyList<string>? Codes = null);
 
 /// <summary>
 /// A search, with the caller's principals (<c>u:name</c>, <c>g:group</c>): results are filtered by them
@@ -38,34 +40,44 @@ public sealed record SearchQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     int Page = 1,
-    int PageSize = 20);
+    int PageSize = 20)
+{
+    /// <summary>The kinds this search covers: documents and articles; records have their own look-up (<see cref="SearchIndex.Candidates"/>).</summary>
+    public IReadOnlyList<string> Kinds { get; init; } = ["document", "article"];
+}
 
 public sealed record SearchHit(string Id, string Kind, string Title, string Snippet, float Score);
 
 public sealed record SearchResult(int Total, IReadOnlyList<SearchHit> Items);
 
 /// <summary>
-/// The full-text index on this node (Lucene.Net, one folder). Writes are applied by the outbox reader and
+/// The full-text index on this node (Lucene.Net, one folder). Words go through the <see cref="PolishAnalyzer"/>; the
+/// analyzer's stamp is committed with the index, so a node whose analyzer changed knows to rebuild (<see cref="NeedsRebuild"/>). Writes are applied by the outbox reader and
 /// committed together with the id of the last outbox message they include, so after a crash the reader
 /// resumes from the last commit and re-applies (updates are by id, so applying twice changes nothing).
 /// </summary>
-public sealed class SearchIndex : IDisposable
+public sealed partial class SearchIndex : IDisposable
 {
     public const string EveryoneInItemAcl = "*";
     private const string OutboxKey = "outbox";
+    private const string StampKey = "stamp";
+
+    /// <summary>Bump when what the index holds changes (new kinds of record): indexes with another stamp are rebuilt.</summary>
+    public const string ContentVersion = "records-1";
     private const int StoredTextLimit = 100_000;
     private static readonly string[] TextFields = ["title", "text", "metadata"];
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
-    private readonly FoldingAnalyzer _analyzer = new();
+    private readonly PolishAnalyzer _analyzer;
     private readonly System.Threading.Lock _writeLock = new();
 
     /// <summary>Opens (or creates) the index in a folder; one process at a time may write it.</summary>
     /// <exception cref="Crm.Storage.Objects.StorageConfigurationException">Another process holds the index.</exception>
-    public SearchIndex(string path)
+    public SearchIndex(string path, PolishHunspell? dictionary = null)
     {
+        _analyzer = new PolishAnalyzer(dictionary);
         _directory = FSDirectory.Open(path);
         try
         {
@@ -86,6 +98,19 @@ public sealed class SearchIndex : IDisposable
     public long LastApplied =>
         _writer.CommitData is { } data && data.TryGetValue(OutboxKey, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
 
+    /// <summary>What this node's analyzer and content version make; an index committed under another one is stale.</summary>
+    public string Stamp => $"{_analyzer.Stamp}/{ContentVersion}";
+
+    /// <summary>Which stemming the analyzer uses ("light" or "hunspell+light"), for the status page.</summary>
+    public string Stemming => _analyzer.Stemming;
+
+    /// <summary>
+    /// True when the committed index was written with another analyzer or content version, or never committed: it
+    /// must be rebuilt from the database (records that never passed the outbox are only found after that).
+    /// </summary>
+    public bool NeedsRebuild =>
+        _writer.CommitData is not { } data || !data.TryGetValue(StampKey, out var stamp) || stamp != Stamp;
+
     public void Upsert(IndexEntry entry)
     {
         var doc = new Document
@@ -104,6 +129,7 @@ public sealed class SearchIndex : IDisposable
         AddStrings(doc, "owner", entry.Owner is null ? [] : [entry.Owner]);
         AddStrings(doc, "folderAcl", entry.FolderAcl);
         AddStrings(doc, "itemAcl", entry.ItemAcl is null or { Count: 0 } ? [EveryoneInItemAcl] : entry.ItemAcl);
+        AddStrings(doc, "code", entry.Codes?.Select(c => c.ToLowerInvariant()) ?? []);
         lock (_writeLock)
         {
             _writer.UpdateDocument(new Term("id", entry.Id), doc);
@@ -118,12 +144,22 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
-    /// <summary>Makes everything applied so far durable, with the outbox position it reaches.</summary>
-    public void Commit(long lastApplied)
+    /// <summary>
+    /// Makes everything applied so far durable, with the outbox position it reaches. The stamp stays what the index
+    /// was built with, unless this commit ends a full rebuild (<paramref name="rebuilt"/>).
+    /// </summary>
+    public void Commit(long lastApplied, bool rebuilt = false)
     {
         lock (_writeLock)
         {
-            _writer.SetCommitData(new Dictionary<string, string> { [OutboxKey] = lastApplied.ToString(CultureInfo.InvariantCulture) });
+            var stamp = rebuilt ? Stamp : _writer.CommitData is { } data && data.TryGetValue(StampKey, out var old) ? old : null;
+            var commitData = new Dictionary<string, string> { [OutboxKey] = lastApplied.ToString(CultureInfo.InvariantCulture) };
+            if (stamp is not null)
+            {
+                commitData[StampKey] = stamp;
+            }
+
+            _writer.SetCommitData(commitData);
             _writer.Commit();
         }
 
@@ -240,6 +276,7 @@ public sealed class SearchIndex : IDisposable
             filters.Add(AnyOf("itemAcl", [.. query.Principals, EveryoneInItemAcl]), Occur.MUST);
         }
 
+        filters.Add(AnyOf("kind", query.Kinds), Occur.MUST);
         Add(filters, "path", query.FolderId);
         Add(filters, "type", query.Type);
         Add(filters, "status", query.Status);

@@ -1,3 +1,4 @@
+using Crm.Platform.Search;
 using Crm.Modules.Counterparties;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ public static class ComplaintsModule
     public static IServiceCollection AddComplaintsModule(this IServiceCollection services)
     {
         services.TryAddScoped<RegisterComplaint>();
+        services.AddSearchRecords<ComplaintSearch>();   // the global search
         services.TryAddScoped<ComplaintBook>();
         services.TryAddScoped<ComplaintLetterData>();
         services.TryAddScoped<ComplaintEditing>();

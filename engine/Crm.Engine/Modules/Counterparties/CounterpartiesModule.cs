@@ -1,3 +1,4 @@
+using Crm.Platform.Search;
 using Crm.Modules.Counterparties.Cases;
 using Crm.Modules.Counterparties.Fields;
 using Crm.Modules.Counterparties.Reports;
@@ -17,6 +18,10 @@ public static class CounterpartiesModule
     {
         services.AddCrmAccessPolicy();
         services.TryAddScoped<CounterpartyAccess>();
+        // The global search: companies, persons and cases, indexed and found with the caller's rights.
+        services.AddSearchRecords<Search.CounterpartySearch>();
+        services.AddSearchRecords<Search.PersonSearch>();
+        services.AddSearchRecords<Search.CaseSearch>();
         services.TryAddScoped<IAccessFieldCatalogue, CrmAccessCatalogue>();
         services.TryAddScoped<AccessPreview>();
         services.TryAddScoped<PersonErasure>();

@@ -37,13 +37,18 @@ public static class DocumentsModule
         services.TryAddScoped<DocumentCompare>();
         services.TryAddScoped<Previews.DocumentPreview>();
         services.TryAddScoped<SearchService>();
+        services.AddScoped<Crm.Platform.Search.IGlobalSearchSource, DocumentGlobalSearch>();
         services.TryAddSingleton(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             var path = configuration["Crm:Search:IndexPath"] is { Length: > 0 } configured ? configured
                 : Path.Combine(Path.GetFullPath(configuration["Crm:DataPath"] ?? "data"), "index");
             Directory.CreateDirectory(path);
-            return new SearchIndex(path);
+            // Polish word forms: the Hunspell dictionary when installed (Crm:Search:Dictionary names its folder,
+            // "none" turns it off), else the light stemmer alone. See docs/decisions/0010-global-search-and-polish-word-forms.md.
+            var dictionary = configuration["Crm:Search:Dictionary"] is "none" ? null
+                : Crm.Storage.Search.Polish.PolishHunspell.Find(configuration["Crm:Search:Dictionary"] is { Length: > 0 } folder ? folder : null);
+            return new SearchIndex(path, dictionary);
         });
         services.TryAddSingleton<SearchIndexer>();
         services.TryAddScoped<BlobCollector>();

@@ -158,22 +158,22 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
         {
             foreach (var source in scope.ServiceProvider.GetServices<ISearchSource>())
             {
-                foreach (var id in await source.AllIdsAsync(cancellationToken))
+                await foreach (var entry in source.AllEntriesAsync(cancellationToken))
                 {
-                    if (await source.BuildAsync(id, cancellationToken) is { } entry)
-                    {
-                        index.Upsert(entry);
-                    }
+                    index.Upsert(entry);
                 }
             }
         }
 
-        index.Commit(position);
+        index.Commit(position, rebuilt: true);
         return ids.Count;
     }
 }
 
-/// <summary>The background worker that keeps this node's index current.</summary>
+/// <summary>
+/// The background worker that keeps this node's index current. An index that is new, or was built by another analyzer
+/// or content version (<see cref="SearchIndex.NeedsRebuild"/>), is rebuilt from the database first.
+/// </summary>
 public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extraction.ExtractionWorkerPool extraction, FreshUploads fresh, HousekeepingReport report, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan CleanUpEvery = TimeSpan.FromMinutes(10);
@@ -190,6 +190,7 @@ public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extract
             logger.LogError(ex, "The text extraction worker does not start: documents are indexed by name and metadata only");
         }
 
+        await RebuildIfStaleAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -226,6 +227,27 @@ public sealed class SearchIndexWorker(SearchIndexer indexer, Crm.Storage.Extract
                 logger.LogError(ex, "Search index update failed; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
+        }
+    }
+
+    private async Task RebuildIfStaleAsync(CancellationToken stoppingToken)
+    {
+        if (!indexer.Index.NeedsRebuild)
+        {
+            return;
+        }
+
+        try
+        {
+            var started = clock.GetTimestamp();
+            logger.LogInformation("Rebuilding the search index ({Stamp})", indexer.Index.Stamp);
+            var count = await indexer.RebuildAsync(new Progress<(int Done, int Total)>(), stoppingToken);
+            logger.LogInformation("Search index rebuilt: {Count} documents and the records in {Elapsed}", count, clock.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The stamp is only committed by a finished rebuild, so the next start tries again.
+            logger.LogError(ex, "Rebuilding the search index failed; it is retried at the next start");
         }
     }
 }

@@ -19,6 +19,7 @@ public static class KnowledgeModule
         services.TryAddScoped<ReadingService>();
         services.TryAddScoped<ComplianceService>();
         services.AddScoped<Crm.Platform.Search.ISearchSource, ArticleIndexer>();
+        services.AddScoped<Crm.Platform.Search.IGlobalSearchSource, ArticleGlobalSearch>();
         // A reading task is completed by confirming the article, never straight from the inbox.
         services.AddSingleton<ITaskCompletionGuard, ReadingTaskGuard>();
         // Readings remind and escalate through their own (editable) process.

@@ -1,3 +1,4 @@
+using Crm.Platform.Search;
 using Crm.Modules.Counterparties;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ public static class ServiceModule
     public static IServiceCollection AddServiceModule(this IServiceCollection services)
     {
         services.TryAddScoped<RegisterTicket>();
+        services.AddSearchRecords<TicketSearch>();   // the global search
         services.TryAddScoped<TicketBook>();
         services.TryAddScoped<TicketSteps>();
         services.TryAddScoped<TicketLinks>();

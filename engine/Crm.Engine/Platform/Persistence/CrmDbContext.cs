@@ -24,9 +24,13 @@ public sealed partial class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
 
-    /// <summary>Audit rows are chained in the same transaction as the change they record; an outbox row wakes the indexer.</summary>
+    /// <summary>
+    /// Audit rows are chained in the same transaction as the change they record; changed records queue their search
+    /// index update (<see cref="Search.ISearchFeed"/>); an outbox row wakes the indexer.
+    /// </summary>
     protected override async Task<int> SaveChangesCoreAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
+        Search.SearchFeeds.Queue(this);
         var wakesOutbox = ChangeTracker.Entries<Outbox.OutboxMessage>().Any(e => e.State == EntityState.Added);
         var auditTransaction = await Audit.AuditChain.PrepareAsync(this, cancellationToken);
         int result;

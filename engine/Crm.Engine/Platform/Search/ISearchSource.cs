@@ -17,6 +17,21 @@ public interface ISearchSource
 
     /// <summary>Every id to index when the index is rebuilt.</summary>
     Task<IReadOnlyList<Guid>> AllIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every entry, for a rebuild. The default builds them one id at a time; a source with many records (a million
+    /// counterparties) streams them from one query instead.
+    /// </summary>
+    async IAsyncEnumerable<IndexEntry> AllEntriesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var id in await AllIdsAsync(cancellationToken))
+        {
+            if (await BuildAsync(id, cancellationToken) is { } entry)
+            {
+                yield return entry;
+            }
+        }
+    }
 }
 
 /// <summary>Index entries readable by everyone signed in carry this principal.</summary>
