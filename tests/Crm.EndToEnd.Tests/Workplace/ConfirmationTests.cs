@@ -15,7 +15,7 @@ public sealed class ConfirmationTests(BrowserFixture browser) : IClassFixture<Br
     {
         var instanceId = await ActiveInstanceAsync(newest: false);
         var page = await Workplace.SignInAsync(browser, "piotr", $"/instances/{instanceId}");
-        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Active");
+        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
 
         await page.GetByTestId("cancel-instance").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
@@ -24,7 +24,7 @@ public sealed class ConfirmationTests(BrowserFixture browser) : IClassFixture<Br
         await Workplace.ScreenshotAsync(page, "confirm-cancel-instance");
         await dialog.GetByTestId("confirm-no").ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
-        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Active");
+        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
         await using (var scope = browser.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
@@ -33,7 +33,7 @@ public sealed class ConfirmationTests(BrowserFixture browser) : IClassFixture<Br
 
         await page.GetByTestId("cancel-instance").ClickAsync();
         await dialog.GetByTestId("confirm-yes").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("instance-state")).Not.ToHaveTextAsync("Active");
+        await Assertions.Expect(page.GetByTestId("instance-state")).Not.ToHaveTextAsync("Running");
         await Assertions.Expect(page.GetByTestId("cancel-instance")).ToHaveCountAsync(0);
         await using (var scope = browser.Services.CreateAsyncScope())
         {
@@ -51,9 +51,11 @@ public sealed class ConfirmationTests(BrowserFixture browser) : IClassFixture<Br
         var page = await Workplace.SignInAsync(browser, "piotr", $"/instances/{instanceId}");
         await page.GetByTestId("cancel-instance").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+        // Focus starts on the safe answer; Escape then closes the dialog without acting.
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog).GetByTestId("confirm-no")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
-        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Active");
+        await Assertions.Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("Running");
         await page.CloseAsync();
     }
 
