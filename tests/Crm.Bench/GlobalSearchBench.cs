@@ -8,6 +8,7 @@ using Crm.Platform.Search;
 using Crm.Storage.Search;
 using Crm.Storage.Search.Polish;
 using Crm.Workflow.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Bench;
