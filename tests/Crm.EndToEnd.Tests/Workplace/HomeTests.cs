@@ -59,7 +59,8 @@ public sealed class HomeTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await page.GotoAsync(browser.BaseUrl + "/");
         await page.GetByTestId("tile-pipeline-link").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/crm/funnel\\?owner=anna$"));
-        await Assertions.Expect(page.Locator("input[data-testid=funnel-owner], [data-testid=funnel-owner] input").First).ToHaveValueAsync("anna");
+        // Anna sees only her own cases: the field shows whose they are, by name, and cannot be changed.
+        await Assertions.Expect(page.Locator("input[data-testid=funnel-owner], [data-testid=funnel-owner] input").First).ToHaveValueAsync("Anna Nowak");
         await page.CloseAsync();
     }
 
