@@ -111,6 +111,7 @@ public sealed partial class GlobalSearchTests(BrowserFixture browser) : IClassFi
         await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Ftasks");
         await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
 
+        await page.Locator("[data-testid=global-search][data-keys=on]").WaitForAsync();
         var box = page.GetByTestId("global-search-input");
         await Assertions.Expect(box).ToBeHiddenAsync();
         await page.GetByTestId("global-search-toggle").ClickAsync();
