@@ -74,8 +74,8 @@ public sealed class CrmTests(BrowserFixture browser) : IClassFixture<BrowserFixt
         await page.GetByTestId("cases").GetByTestId("case-link").Filter(new() { HasText = "Serwery E2E" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("case-state")).ToContainTextAsync("Won");
         var timeline = page.GetByTestId("case-timeline");
-        await Assertions.Expect(timeline).ToContainTextAsync("Created in phase qualification");
-        await Assertions.Expect(timeline).ToContainTextAsync("Moved to negotiation");
+        await Assertions.Expect(timeline).ToContainTextAsync("Created in phase Qualification");
+        await Assertions.Expect(timeline).ToContainTextAsync("Moved to Negotiation");
         await Assertions.Expect(timeline).ToContainTextAsync("Qualify the opportunity");
         await Assertions.Expect(timeline).ToContainTextAsync("Negotiate and close");
         await page.ScreenshotAsync(new() { Path = Shot("case-page.png"), FullPage = true });

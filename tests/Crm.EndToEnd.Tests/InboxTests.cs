@@ -1,10 +1,14 @@
+using Crm.Modules.Counterparties;
+using Crm.Platform.Identity;
 using Crm.Tests.Server;
+using Crm.Workflow.Common;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
 
 namespace Crm.EndToEnd.Tests;
 
-/// <summary>Staff work a demo complaint through the inbox; a process owner deploys a broken model and sees why.</summary>
+/// <summary>Staff work a demo complaint through the inbox and filter it by the record a task concerns; a process owner deploys a broken model and sees why.</summary>
 public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
@@ -74,4 +78,60 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
 
     private static ILocator Field(IPage page, string name) =>
         page.Locator($"input[data-testid=field-{name}], [data-testid=field-{name}] input").First;
+
+    [Fact]
+    public async Task Inbox_FiltersByTheCompanyATaskConcerns_PickedByName()
+    {
+        var page = await browser.NewPageAsync();   // starts the server
+
+        // Two new companies of anna's, each with a sales case: the sales cycle gives anna a task linked to each.
+        var anna = new CurrentUser(Guid.Empty, "anna", new HashSet<string> { Roles.Staff }, new HashSet<string> { "sales", "complaints" });
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await using (var scope = browser.Services.CreateAsyncScope())
+        {
+            foreach (var name in new[] { $"Filtrowana Hurtownia {suffix}", $"Inna Hurtownia {suffix}" })
+            {
+                var company = await scope.ServiceProvider.GetRequiredService<CounterpartyService>().CreateAsync(new CreateCounterpartyRequest("company", name,
+                    null, null, null, null, null, null, null, ["customer"], "sales", null, null, null, "PLN", null, null, null), anna, CancellationToken.None);
+                await scope.ServiceProvider.GetRequiredService<CaseService>().CreateAsync(
+                    new CreateCaseRequest($"Dostawy {name}", company, null, 1000, "PLN", null, null, null, null), anna, CancellationToken.None);
+            }
+        }
+
+        // The suggestions come from the search index, fed through the outbox: wait until it has the new company.
+        var until = DateTime.UtcNow.AddSeconds(90);   // the start-up index rebuild may still be running under load
+        while (true)
+        {
+            await using var scope = browser.Services.CreateAsyncScope();
+            var found = await scope.ServiceProvider.GetRequiredService<Crm.Platform.Search.GlobalSearch>()
+                .RunAsync("Filtrowana Hurtownia " + suffix, anna, Crm.Platform.Common.AccessContext.Internal, 5, CancellationToken.None);
+            if (found.Groups.Any(g => g.Key == "counterparties" && g.Items.Count > 0))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < until, "the index never found the company: " + System.Text.Json.JsonSerializer.Serialize(found));
+
+            await Task.Delay(200);
+        }
+
+        await page.GotoAsync(browser.BaseUrl + "/signin?returnUrl=%2Ftasks");
+        await browser.SignInAsync(page, "anna", CrmAppFactory.DemoPassword);
+        var rows = page.GetByTestId("task-table").Locator("tbody tr");
+        await Assertions.Expect(rows.Filter(new() { HasText = "Qualify the opportunity" }).First).ToBeVisibleAsync();
+
+        // The filter asks for a name, not an id: the company is picked from suggestions that say what kind of record each is.
+        await page.Locator("input[data-testid=task-link-filter], [data-testid=task-link-filter] input").First.PressSequentiallyAsync("Filtrowana Hurtownia " + suffix, new() { Delay = 20 });
+        var option = page.GetByTestId("task-link-option").Filter(new() { HasText = "Filtrowana Hurtownia " + suffix }).First;
+        await Assertions.Expect(option).ToContainTextAsync("Companies");
+        await option.ClickAsync();
+
+        // Only the tasks concerning that company are left.
+        await Assertions.Expect(page.GetByTestId("task-link")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("task-link")).ToHaveTextAsync("Qualify the opportunity");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "inbox-concerning-filter.png"), FullPage = true });
+        await page.GetByTestId("task-link").ClickAsync();
+        await Assertions.Expect(page.GetByText("Filtrowana Hurtownia " + suffix).First).ToBeVisibleAsync();
+        await page.CloseAsync();
+    }
 }

@@ -373,6 +373,8 @@ namespace Crm.Storage.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Employee", "At");
+
                     b.HasIndex("Status", "At");
 
                     b.HasIndex("CounterpartyId", "Status", "At");
@@ -476,6 +478,8 @@ namespace Crm.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(500)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("By", "At");
 
                     b.HasIndex("CaseId", "At");
 
@@ -685,6 +689,8 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasIndex("Nip");
 
                     b.HasIndex("SearchName");
+
+                    b.HasIndex("CreatedBy", "CreatedAt");
 
                     b.HasIndex("Owner", "SearchName", "Id");
 
@@ -918,6 +924,8 @@ namespace Crm.Storage.PostgreSql.Migrations
                     b.HasIndex("PersonId");
 
                     b.HasIndex("TaskId");
+
+                    b.HasIndex("CreatedBy", "CreatedAt");
 
                     b.ToTable("notes", (string)null);
                 });

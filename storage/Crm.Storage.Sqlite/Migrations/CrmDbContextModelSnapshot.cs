@@ -368,6 +368,8 @@ namespace Crm.Storage.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Employee", "At");
+
                     b.HasIndex("Status", "At");
 
                     b.HasIndex("CounterpartyId", "Status", "At");
@@ -471,6 +473,8 @@ namespace Crm.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("By", "At");
 
                     b.HasIndex("CaseId", "At");
 
@@ -680,6 +684,8 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.HasIndex("Nip");
 
                     b.HasIndex("SearchName");
+
+                    b.HasIndex("CreatedBy", "CreatedAt");
 
                     b.HasIndex("Owner", "SearchName", "Id")
                         .HasAnnotation("Npgsql:IndexInclude", new[] { "Region", "Archived", "Categories" });
@@ -911,6 +917,8 @@ namespace Crm.Storage.Sqlite.Migrations
                     b.HasIndex("PersonId");
 
                     b.HasIndex("TaskId");
+
+                    b.HasIndex("CreatedBy", "CreatedAt");
 
                     b.ToTable("notes", (string)null);
                 });

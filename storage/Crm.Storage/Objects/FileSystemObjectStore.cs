@@ -208,6 +208,12 @@ public sealed class FileSystemObjectStore(string rootFolder) : IObjectStore
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
     }
 
+    public Task DeleteDerivedRecordAsync(string name, CancellationToken cancellationToken = default)
+    {
+        File.Delete(RecordPath(RecordNames.CheckDerived(name)));   // no error when it is already gone
+        return Task.CompletedTask;
+    }
+
     private string RecordPath(string name) => Path.Combine(_root, "records", RecordNames.Check(name).Replace('/', Path.DirectorySeparatorChar));
 
     // The hash is validated hex, so the path cannot escape the root.

@@ -57,10 +57,23 @@ public interface IObjectStore
 
     /// <summary>A record's bytes, or null when there is none.</summary>
     Task<byte[]?> GetRecordAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes a record made from content (a preview rendition, under <see cref="RecordNames.Derived"/>) once its content
+    /// is gone. Other records (audit checkpoints) stay write-once: asking to remove one throws.
+    /// </summary>
+    Task DeleteDerivedRecordAsync(string name, CancellationToken cancellationToken = default);
 }
 
 public static class RecordNames
 {
+    /// <summary>The prefix of records derived from content (renditions), the only ones that may be removed.</summary>
+    public const string Derived = "renditions/";
+
+    /// <summary>Throws unless <paramref name="name"/> is a safe record name under <see cref="Derived"/>.</summary>
+    public static string CheckDerived(string name) =>
+        Check(name).StartsWith(Derived, StringComparison.Ordinal) ? name : throw new ArgumentException($"'{name}' is not a derived record; records are written once.", nameof(name));
+
     /// <summary>Throws unless <paramref name="name"/> is a safe record name (no path tricks).</summary>
     public static string Check(string name) =>
         System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._/-]{0,200}$") && !name.Contains("..", StringComparison.Ordinal)

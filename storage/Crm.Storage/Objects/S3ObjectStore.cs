@@ -274,6 +274,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    public async Task DeleteDerivedRecordAsync(string name, CancellationToken cancellationToken = default) =>
+        await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject("records/" + RecordNames.CheckDerived(name)), cancellationToken);
+
     public void Dispose()
     {
         (_client as IDisposable)?.Dispose();

@@ -63,7 +63,7 @@ public sealed partial class SearchIndex : IDisposable
     private const string StampKey = "stamp";
 
     /// <summary>Bump when what the index holds changes (new kinds of record): indexes with another stamp are rebuilt.</summary>
-    public const string ContentVersion = "records-1";
+    public const string ContentVersion = "records-2";   // 2: a person's e-mail and phone are codes (matched only where field rules allow)
     private const int StoredTextLimit = 100_000;
     private static readonly string[] TextFields = ["title", "text", "metadata"];
 

@@ -40,6 +40,17 @@ public sealed class DocumentPageTests(BrowserFixture browser) : IClassFixture<Br
         await page.GetByTestId("checkout").ClickAsync();
         await Assertions.Expect(page.GetByTestId("lock-state")).ToContainTextAsync("anna");
 
+        // Cancelling the check-out asks first: "go back" keeps the lock, confirming gives it up; then check out again.
+        await page.GetByTestId("cancel-checkout").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-message")).ToContainTextAsync("Changes you made to your copy are not taken in");
+        await page.GetByTestId("confirm-no").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lock-state")).ToContainTextAsync("anna");
+        await page.GetByTestId("cancel-checkout").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lock-state")).ToHaveCountAsync(0);
+        await page.GetByTestId("checkout").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("lock-state")).ToContainTextAsync("anna");
+
         await page.GetByTestId("checkin").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(page.GetByTestId("checkin-dialog-submit")).ToBeDisabledAsync();

@@ -38,6 +38,13 @@ public sealed class HomeTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Assertions.Expect(page.GetByTestId("tile-compliance")).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Artifacts, "home-desktop.png"), FullPage = true });
 
+        // Recent records are not only documents: anna's demo contacts and notes put her companies there, and one opens its page.
+        var company = page.GetByTestId("tile-recent").Locator("[data-testid=recent-item][data-kind=counterparty]").First;
+        await Assertions.Expect(company).ToBeVisibleAsync();
+        await company.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/crm/[0-9a-f-]{36}$"));
+        await page.GotoAsync(browser.BaseUrl + "/");
+
         // My open tasks: the number is the inbox's "My tasks" tab count.
         var open = await ValueAsync(page, "tasks-open");
         await page.GetByTestId("tasks-open").ClickAsync();

@@ -149,7 +149,34 @@ public abstract class CaseBookTests(DatabaseProvider provider) : EngineTestBase(
         Assert.Contains(timeline, t => t.Kind == "Task" && t.Detail == "Open");
         var moved = timeline.Single(t => t.Kind == "Case" && t.Title == "Moved to offer");
         Assert.Equal("sales-cycle", moved.Who);
+        Assert.Equal(("phase", "offer"), (moved.Event, moved.EventText));   // what a page says in its own language
         Assert.Equal(1, await Engine.RunAsync<CrmDbContext, int>(db => db.Set<CaseEvent>().CountAsync(e => e.CaseId == id && e.Kind == "phase")));
+    }
+
+    [Fact]
+    public async Task RecentRecords_AreWhatIWorkedOn_AndOnlyWhatIStillSee()
+    {
+        RequireDatabase();
+        var north = await CompanyAsync("Blisko sp. z o.o.", "north");
+        var south = await CompanyAsync("Daleko S.A.", "south");
+        var deal = await CaseAsync("Nowa linia", north, null, 5_000, Anna);
+        var now = DateTimeOffset.UtcNow;
+        await Engine.RunAsync<CrmDbContext>(async db =>
+        {
+            // A note anna wrote on a company of her region, and one on a company she no longer sees (another region).
+            db.Notes.Add(new CrmNote { CounterpartyId = north, Text = "Zadzwonić po targach", CreatedBy = "anna", CreatedAt = now });
+            db.Notes.Add(new CrmNote { CounterpartyId = south, Text = "Stara notatka", CreatedBy = "anna", CreatedAt = now });
+            await db.SaveChangesAsync();
+        });
+
+        var recent = await Engine.RunAsync<RecentCrmRecords, List<RecentCrmRecord>>(s => s.ListAsync(Anna, 6, default));
+        Assert.Contains(recent, r => r is { Kind: "case", Title: "Nowa linia" } && r.Id == deal && r.Href == $"cases/{deal}");
+        Assert.Contains(recent, r => r is { Kind: "counterparty", Title: "Blisko sp. z o.o." } && r.Href == $"crm/{north}");
+        Assert.DoesNotContain(recent, r => r.Id == south);
+        Assert.Equal(recent.OrderByDescending(r => r.At).Select(r => r.Id), recent.Select(r => r.Id));
+
+        // jan did none of it.
+        Assert.Empty(await Engine.RunAsync<RecentCrmRecords, List<RecentCrmRecord>>(s => s.ListAsync(Jan, 6, default)));
     }
 }
 

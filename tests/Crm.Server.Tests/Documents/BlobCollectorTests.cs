@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.Modules.Documents;
+using Crm.Modules.Documents.Previews;
 using Crm.Platform.Persistence;
 using Crm.Storage.Objects;
 using Crm.Tests;
@@ -48,8 +49,18 @@ public sealed class BlobCollectorTests
         // ... except the same old bytes uploaded again now: the store refreshes them for the row to come.
         Assert.Equal(reused, (await objects.PutAsync(new MemoryStream("Orphaned, then uploaded again"u8.ToArray()))).Hash);
 
+        // PDF previews are kept by content: the one of bytes no version has goes, the one of a live version stays.
+        var orphanPreview = DocumentRenditions.PdfPrefix + orphan.ToString().ToLowerInvariant();
+        var keptPreview = DocumentRenditions.PdfPrefix + keptHash.ToString().ToLowerInvariant();
+        await objects.PutRecordAsync(orphanPreview, "%PDF-1.7 orphan"u8.ToArray());
+        await objects.PutRecordAsync(keptPreview, "%PDF-1.7 kept"u8.ToArray());
+
         await using var scope = app.Services.CreateAsyncScope();
         var run = await scope.ServiceProvider.GetRequiredService<BlobCollector>().CollectAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
+        Assert.Null(await objects.GetRecordAsync(orphanPreview));
+        Assert.NotNull(await objects.GetRecordAsync(keptPreview));
+        Assert.Contains("1 previews of removed files deleted", run.Summary, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => objects.DeleteDerivedRecordAsync("audit/checkpoint-0001"));   // audit records stay write-once
 
         Assert.Equal(1, run.Count);   // moved to the trash
         Assert.Null(await objects.GetSizeAsync(orphan));

@@ -75,6 +75,44 @@ public abstract class GlobalSearchApiTests(DatabaseProvider provider) : ServerTe
     }
 
     [Fact]
+    public async Task Persons_FoundByEmailAndPhoneStart_OnlyWhileFieldRulesLetTheCallerReadThem()
+    {
+        using var kasia = await App.CreateClientAsAsync("kasia");
+        using var anna = await App.CreateClientAsAsync("anna");
+        var company = await anna.PostAsJsonAsync("/api/counterparties", new { name = "Piekarnia Kłos Testowa", region = "sales" });
+        Assert.Equal(HttpStatusCode.Created, company.StatusCode);
+        var companyId = (await company.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var created = await anna.PostAsJsonAsync("/api/persons",
+            new { counterpartyId = companyId, firstName = "Halina", lastName = "Kłosowska", email = "H.Klosowska@piekarnia-test.example", phone = "+48 600 123 457" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var person = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        bool Found(JsonElement group) => Items(group).Any(i => i.GetProperty("id").GetString() == person);
+
+        await WaitForAsync(anna, "h.klosowska@piek", "persons", Found);
+        await WaitForAsync(anna, "600 123 457", "persons", Found);   // the national number, without +48
+
+        // A field rule hides the persons' phone from the sales group: the page leaves it out and search no longer finds by it.
+        Assert.Equal(HttpStatusCode.NoContent, (await kasia.PutAsJsonAsync("/api/admin/access/field-rules",
+            new { subject = "group:sales", objectType = "person", field = "phone", level = "hidden" })).StatusCode);
+        try
+        {
+            Assert.False(Found(await GroupAsync(anna, "600 123 457", "persons")));
+            Assert.False(Found(await GroupAsync(anna, "h.klosowska@piek", "persons")));
+            Assert.True(Found(await GroupAsync(anna, "Kłosowska", "persons")));
+            var page = await anna.GetFromJsonAsync<JsonElement>($"/api/persons/{person}");
+            Assert.Equal(JsonValueKind.Null, page.GetProperty("phone").ValueKind);
+            Assert.Equal("H.Klosowska@piekarnia-test.example", page.GetProperty("email").GetString());
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await kasia.PutAsJsonAsync("/api/admin/access/field-rules",
+                new { subject = "group:sales", objectType = "person", field = "phone", level = "write" })).StatusCode);
+        }
+
+        Assert.True(Found(await GroupAsync(anna, "600 123", "persons")));
+    }
+
+    [Fact]
     public async Task GlobalSearch_BadInput_IsProblemDetails()
     {
         using var anna = await App.CreateClientAsAsync("anna");

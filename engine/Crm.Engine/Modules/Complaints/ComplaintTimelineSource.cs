@@ -18,6 +18,6 @@ internal sealed class ComplaintTimelineSource(CrmDbContext db, CounterpartyAcces
             .OrderByDescending(e => e.At).Take(limit)
             .Select(e => new { e.Id, e.ComplaintId, e.At, e.Kind, e.Text, e.By, Number = db.Complaints.Where(c => c.Id == e.ComplaintId).Select(c => c.Number + " " + c.Subject).First() })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new TimelineItem(r.At, "Complaint", r.Number, $"{r.Kind}: {r.Text}", r.By, r.Id, false, $"complaints/{r.ComplaintId}"))];
+        return [.. rows.Select(r => new TimelineItem(r.At, "Complaint", r.Number, $"{r.Kind}: {r.Text}", r.By, r.Id, false, $"complaints/{r.ComplaintId}") { Event = r.Kind, EventText = r.Text })];
     }
 }

@@ -40,6 +40,7 @@ public static class CounterpartiesModule
         services.TryAddScoped<ActivityBook>();
         services.TryAddScoped<CaseService>();
         services.TryAddScoped<CaseBook>();
+        services.TryAddScoped<RecentCrmRecords>();
         services.TryAddScoped<CounterpartyImport>();
         services.TryAddScoped<PersonImport>();
         services.TryAddScoped<CustomFieldService>();

@@ -287,6 +287,7 @@ internal sealed class CounterpartyConfiguration :
         builder.Property(c => c.Revision).IsConcurrencyToken();
         builder.HasIndex(c => c.Nip);
         builder.HasIndex(c => c.SearchName);
+        builder.HasIndex(c => new { c.CreatedBy, c.CreatedAt });   // "recent" on the home page: what I created
         // The staff list is a UNION ALL of a region branch per group and an owner branch (CounterpartyAccess.Branches);
         // each branch walks one of these in (SearchName, Id) order. On PostgreSQL they also carry the columns the
         // list filters on (INCLUDE), so the walk is index-only: a name or category test skips rows without reading the table.
@@ -379,6 +380,7 @@ internal sealed class CounterpartyConfiguration :
         // step per row instead of reading its activities; the timeline (all statuses by date) sorts a few rows.
         builder.HasIndex(a => new { a.CounterpartyId, a.Status, a.At });
         builder.HasIndex(a => new { a.Status, a.At });
+        builder.HasIndex(a => new { a.Employee, a.At });   // my contacts: the home page's due and recent tiles
     }
 
     public void Configure(EntityTypeBuilder<CrmNote> builder)
@@ -391,6 +393,7 @@ internal sealed class CounterpartyConfiguration :
         builder.HasIndex(n => n.PersonId);
         builder.HasIndex(n => n.ActivityId);
         builder.HasIndex(n => n.TaskId);
+        builder.HasIndex(n => new { n.CreatedBy, n.CreatedAt });   // "recent" on the home page: what I wrote
     }
 
     public void Configure(EntityTypeBuilder<CrmCase> builder)

@@ -23,7 +23,11 @@ internal sealed class CrmAccessCatalogue(CrmDbContext db, CustomFieldService cus
         return new Dictionary<string, IReadOnlyList<AccessField>>(StringComparer.Ordinal)
         {
             [AccessObjects.Counterparty] = [.. CounterpartyFieldRights.BuiltIn.Select(f => new AccessField(f.Key, f.Label, f.Sensitive)), .. Custom("counterparty")],
-            [AccessObjects.Person] = [new AccessField(PersonCard.PersonalData, "Personal data (birthday, family, private contacts …)", true), .. Custom(PersonCard.PersonEntity)],
+            [AccessObjects.Person] =
+            [
+                new AccessField("email", "E-mail", false), new AccessField("phone", "Phone", false),
+                new AccessField(PersonCard.PersonalData, "Personal data (birthday, family, private contacts …)", true), .. Custom(PersonCard.PersonEntity),
+            ],
             [AccessObjects.Case] = Custom(CaseBook.CaseEntity),
             [AccessObjects.Complaint] = [],
         };

@@ -17,6 +17,15 @@ public sealed record TimelineItem(DateTimeOffset At, string Kind, string Title, 
 {
     /// <summary>For an activity: the documents attached to it that the caller may read.</summary>
     public IReadOnlyList<LinkedDocument> Documents { get; init; } = [];
+
+    /// <summary>
+    /// The code behind <see cref="Title"/> or <see cref="Detail"/> (a case event such as "phase", a complaint or ticket
+    /// step, a task status) and its raw text (the phase key, the step's text): the English sentence is for the API, a
+    /// page says it in its own language from these.
+    /// </summary>
+    public string? Event { get; init; }
+
+    public string? EventText { get; init; }
 }
 
 /// <summary>Persons, activities (contacts) and notes around counterparties; every write checks the counterparty is visible.</summary>

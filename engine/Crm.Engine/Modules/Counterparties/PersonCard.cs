@@ -60,7 +60,8 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
                 .Select(p => new PersonRef(p.Id, p.FirstName + " " + p.LastName)).ToListAsync(cancellationToken)
             : [];
         return new PersonView(person.Id, person.CounterpartyId, company, person.FirstName, person.LastName, person.Gender, person.Position, person.Department,
-            person.SuperiorId, colleagues.FirstOrDefault(c => c.Id == person.SuperiorId)?.Name, person.Email, person.Phone, SplitRoles(person.Roles), person.Remarks,
+            person.SuperiorId, colleagues.FirstOrDefault(c => c.Id == person.SuperiorId)?.Name,
+            gate.CanRead("email", sensitive: false) ? person.Email : null, gate.CanRead("phone", sensitive: false) ? person.Phone : null, SplitRoles(person.Roles), person.Remarks,
             person.MarketingConsent, person.ConsentSource, person.ConsentAt,
             [.. person.Contacts.Where(c => personal || !c.Private).OrderBy(c => c.Private).ThenBy(c => c.Kind).Select(c => new PersonContactView(c.Kind, c.Value, c.Label, c.Private))],
             personal ? person.Birthday : null, personal ? person.NameDay : null, personal ? person.Anniversaries : null, personal ? person.Family : null,
@@ -99,8 +100,16 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
         person.Position = Clean(request.Position);
         person.Department = Clean(request.Department);
         person.SuperiorId = request.SuperiorId;
-        person.Email = Clean(request.Email);
-        person.Phone = Clean(request.Phone);
+        // A field the caller may not change (or not even see, so the form sent it empty) keeps its value.
+        if (gate.CanWrite("email", sensitive: false))
+        {
+            person.Email = Clean(request.Email);
+        }
+
+        if (gate.CanWrite("phone", sensitive: false))
+        {
+            person.Phone = Clean(request.Phone);
+        }
         person.Roles = request.Roles is { Count: > 0 } roles ? string.Join(",", roles.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)) : null;
         person.Remarks = Clean(request.Remarks);
         if (request.MarketingConsent && !person.MarketingConsent)

@@ -70,7 +70,8 @@ public sealed class PersonDirectory(CrmDbContext db, CounterpartyAccess recordAc
         var query = await FilteredAsync(search, filters, user, cancellationToken);
         (page, pageSize) = Paging.Normalize(page, pageSize);
         var total = await query.Take(CounterpartyService.CountCap + 1).CountAsync(cancellationToken);
-        var rows = await Sorted(query, sort, descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken);
+        var gate = recordAccess.Fields(user, AccessObjects.Person);
+        var rows = Readable(await Sorted(query, Sortable(sort, gate), descending).Skip((page - 1) * pageSize).Take(pageSize).Select(Item()).ToListAsync(cancellationToken), gate);
         if (columns?.Any(c => c.StartsWith("cf.", StringComparison.Ordinal)) == true)
         {
             var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], recordAccess.Fields(user, AccessObjects.Person), cancellationToken);
@@ -92,7 +93,8 @@ public sealed class PersonDirectory(CrmDbContext db, CounterpartyAccess recordAc
             throw ValidationFailedException.For("filter", $"The export would have more than {CounterpartyService.ExportCap:N0} rows; narrow the filter.");
         }
 
-        var rows = await Sorted(query, sort, descending).Select(Item()).ToListAsync(cancellationToken);
+        var gate = recordAccess.Fields(user, AccessObjects.Person);
+        var rows = Readable(await Sorted(query, Sortable(sort, gate), descending).Select(Item()).ToListAsync(cancellationToken), gate);
         var (_, values) = await customFields.ColumnsAsync(PersonCard.PersonEntity, [.. rows.Select(r => r.Id)], recordAccess.Fields(user, AccessObjects.Person), cancellationToken);
         Crm.Platform.Audit.Audited.Export(db, user.UserName, "persons", null, new { search }, DateTimeOffset.UtcNow);
         await db.SaveChangesAsync(cancellationToken);
@@ -117,6 +119,17 @@ public sealed class PersonDirectory(CrmDbContext db, CounterpartyAccess recordAc
         _ => row.Values?.GetValueOrDefault(key),
     };
 
+    /// <summary>E-mail and phone left out of rows where the field rules hide them from the caller.</summary>
+    private static List<PersonListItem> Readable(List<PersonListItem> rows, FieldGate gate)
+    {
+        var email = gate.CanRead("email", sensitive: false);
+        var phone = gate.CanRead("phone", sensitive: false);
+        return email && phone ? rows : [.. rows.Select(r => r with { Email = email ? r.Email : null, Phone = phone ? r.Phone : null })];
+    }
+
+    /// <summary>No ordering by a field the caller may not read: the order would tell its values.</summary>
+    private static string? Sortable(string? sort, FieldGate gate) => sort is "email" or "phone" && !gate.CanRead(sort, sensitive: false) ? null : sort;
+
     /// <summary>Several chosen values in one cell.</summary>
     internal static object? Cell(object? value) => value is IEnumerable<string> many ? string.Join(", ", many) : value;
 
@@ -135,9 +148,10 @@ public sealed class PersonDirectory(CrmDbContext db, CounterpartyAccess recordAc
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
+            var byEmail = recordAccess.Fields(user, AccessObjects.Person).CanRead("email", sensitive: false);   // not found by a hidden field
             query = query.Where(p => EF.Functions.Like((p.FirstName + " " + p.LastName).ToLower(), pattern)
                 || EF.Functions.Like((p.LastName + " " + p.FirstName).ToLower(), pattern)
-                || (p.Email != null && EF.Functions.Like(p.Email.ToLower(), pattern)));
+                || (byEmail && p.Email != null && EF.Functions.Like(p.Email.ToLower(), pattern)));
         }
 
         return query;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Crm.Modules.Documents.Previews;
 using Crm.Platform.Persistence;
 using Crm.Storage.Objects;
 using Crm.Workflow.Processes;
@@ -95,9 +96,10 @@ public sealed partial class BlobCollector(CrmDbContext db, IObjectStore objects,
             }
         }
 
+        var renditions = await RemoveOrphanRenditionsAsync(cancellationToken);
         return new HousekeepingRun("blobs", clock.GetUtcNow(),
             $"{listed} objects checked, {trashed} unreferenced objects older than {grace.TotalHours:0.##} h moved to the trash, "
-            + $"{deleted} deleted from the trash for good ({freed / 1024.0 / 1024:0.#} MB freed)", trashed, freed);
+            + $"{deleted} deleted from the trash for good ({freed / 1024.0 / 1024:0.#} MB freed), {renditions} previews of removed files deleted", trashed, freed);
     }
 
     /// <summary>
@@ -134,6 +136,29 @@ public sealed partial class BlobCollector(CrmDbContext db, IObjectStore objects,
         }
 
         return moved.Count(m => !nowReferenced.Contains(m.Hash.ToString()));
+    }
+
+    /// <summary>
+    /// PDF previews of Office files are kept by content hash; once no document version has that content (the document
+    /// was removed, or its person's data erased), the preview would keep the text readable: it goes too.
+    /// </summary>
+    private async Task<int> RemoveOrphanRenditionsAsync(CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        var names = await objects.ListRecordsAsync(DocumentRenditions.PdfPrefix, cancellationToken);
+        foreach (var chunk in names.Chunk(500))
+        {
+            var hashes = chunk.Select(n => n[DocumentRenditions.PdfPrefix.Length..]).ToList();
+            var live = (await db.DocumentVersions.AsNoTracking().Where(v => hashes.Contains(v.Sha256)).Select(v => v.Sha256).Distinct().ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in chunk.Where(n => !live.Contains(n[DocumentRenditions.PdfPrefix.Length..])))
+            {
+                await objects.DeleteDerivedRecordAsync(name, cancellationToken);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Which of these hashes a document version or a running process refers to.</summary>

@@ -18,6 +18,6 @@ internal sealed class TicketTimelineSource(CrmDbContext db, CounterpartyAccess r
             .OrderByDescending(e => e.At).Take(limit)
             .Select(e => new { e.Id, e.TicketId, e.At, e.Kind, e.Text, e.By, Title = db.Tickets.Where(t => t.Id == e.TicketId).Select(t => t.Number + " " + t.Subject).First() })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new TimelineItem(r.At, "Ticket", r.Title, $"{r.Kind}: {r.Text}", r.By, r.Id, r.Kind == "sla-breach", $"service/{r.TicketId}"))];
+        return [.. rows.Select(r => new TimelineItem(r.At, "Ticket", r.Title, $"{r.Kind}: {r.Text}", r.By, r.Id, r.Kind == "sla-breach", $"service/{r.TicketId}") { Event = r.Kind, EventText = r.Text })];
     }
 }

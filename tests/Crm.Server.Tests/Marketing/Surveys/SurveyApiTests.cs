@@ -34,6 +34,10 @@ public abstract class SurveyApiTests(DatabaseProvider provider) : ServerTestBase
         Assert.Equal(HttpStatusCode.Created, (await kasia.PostAsJsonAsync("/api/survey-questions", new { typeId = type, text = "Branża?", kind = "single-choice", dictionary = "industry" })).StatusCode);
         Assert.Equal(["name", "questions"], await SurveyTestKit.ErrorKeysAsync(await kasia.PostAsJsonAsync("/api/survey-templates", new { typeId = type, name = " ", questions = Array.Empty<object>() })));
 
+        // The campaign a survey belongs to is an id from the client: one the caller does not see (here: none such) is refused.
+        Assert.Equal(["campaignId"], await SurveyTestKit.ErrorKeysAsync(await kasia.PostAsJsonAsync("/api/surveys",
+            new { templateId = kit.Template, title = "Ankieta", campaignId = Guid.NewGuid() })));
+
         var (company, person) = await SurveyTestKit.CompanyWithPersonAsync(kasia, "Piekarnia Złoty Kłos", "sales", "Halina", "Kłos");
         var survey = await anna.GetFromJsonAsync<JsonElement>($"/api/surveys/{kit.Survey}");
         Assert.Equal(6, survey.GetProperty("template").GetProperty("questions").GetArrayLength());

@@ -10,6 +10,8 @@ namespace Crm.Server.Tests.Marketing.Surveys;
 internal sealed class SurveyTestKit
 {
     public Guid Survey { get; private set; }
+    public Guid Template { get; private set; }
+    public Guid Campaign { get; private set; }
     public Guid Service { get; private set; }
     public Guid Products { get; private set; }
     public Guid Recommend { get; private set; }
@@ -58,7 +60,9 @@ internal sealed class SurveyTestKit
                 new { questionId = kit.Staff, required = false }, new { questionId = kit.PurchaseDate, required = false }, new { questionId = kit.Remarks, required = false },
             },
         }));
-        kit.Survey = await IdAsync(await author.PostAsJsonAsync("/api/surveys", new { templateId = template, title = "Satysfakcja klientów – wiosna", campaignId = Guid.NewGuid() }));
+        kit.Template = template;
+        kit.Campaign = await IdAsync(await author.PostAsJsonAsync("/api/campaigns", new { name = $"Badanie wiosna {Guid.NewGuid():N}", type = "telemarketing" }));
+        kit.Survey = await IdAsync(await author.PostAsJsonAsync("/api/surveys", new { templateId = template, title = "Satysfakcja klientów – wiosna", campaignId = kit.Campaign }));
         return kit;
     }
 

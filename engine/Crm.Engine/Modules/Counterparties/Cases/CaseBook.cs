@@ -225,11 +225,11 @@ public sealed class CaseBook(CrmDbContext db, CounterpartyAccess recordAccess, C
         var attached = await activityDocuments.OfAsync([.. activities.Select(a => a.Id)], user, cancellationToken);
         return
         [
-            .. events.Select(e => new TimelineItem(e.At, "Case", EventTitle(e), null, e.By, e.Id, false)),
+            .. events.Select(e => new TimelineItem(e.At, "Case", EventTitle(e), null, e.By, e.Id, false) { Event = e.Kind, EventText = e.Text }),
             .. activities.Select(a => CrmActivityService.ItemOf(a, now, attached)),
             .. notes.Select(NoteBook.TimelineItemOf),
             .. tasks.Select(t => new TimelineItem(t.CompletedAt ?? t.CreatedAt, "Task", t.Name, t.Status.ToString(), t.CompletedBy ?? t.Assignee, t.Id,
-                t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.DueAt < now, $"tasks/{t.Id}")),
+                t.Status == Crm.Workflow.Tasks.TaskStatus.Open && t.DueAt < now, $"tasks/{t.Id}") { Event = t.Status.ToString() }),
             .. linked.Select(d => new TimelineItem(d.CreatedAt, "Document", d.Title, null, d.Owner, d.Id, false, $"documents/{d.Id}")),
         ];
     }

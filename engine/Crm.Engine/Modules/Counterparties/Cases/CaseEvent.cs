@@ -25,6 +25,7 @@ internal sealed class CaseEventConfiguration : IEntityTypeConfiguration<CaseEven
         builder.Property(e => e.Text).HasMaxLength(500);
         builder.Property(e => e.By).HasMaxLength(100);
         builder.HasIndex(e => new { e.CaseId, e.At });
+        builder.HasIndex(e => new { e.By, e.At });   // "recent" on the home page: the cases I moved or edited
         builder.HasOne<CrmCase>().WithMany().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Modules.Counterparties.Search;
 
-/// <summary>Contact persons in the index (name, position, department, e-mail, phone) and in the global search, seen as <see cref="PersonAccess"/> says.</summary>
+/// <summary>Contact persons in the index (name, position, department; e-mail and phone as codes) and in the global search, seen as <see cref="PersonAccess"/> says.</summary>
 public sealed class PersonSearch(CrmDbContext db, CounterpartyAccess access, SearchIndex index) : RecordSearchSource<ContactPerson>(db, index, Record)
 {
     public const string IndexTopic = "index.person";
@@ -21,8 +21,22 @@ public sealed class PersonSearch(CrmDbContext db, CounterpartyAccess access, Sea
 
     protected override IQueryable<ContactPerson> Visible(CurrentUser user) => PersonAccess.Visible(Db, access, user);
 
+    /// <summary>E-mail and phone are the entry's codes: found by them only when the field rules let the caller read both.</summary>
+    protected override bool MatchesCodes(CurrentUser user)
+    {
+        var gate = access.Fields(user, AccessObjects.Person);
+        return gate.CanRead("email", sensitive: false) && gate.CanRead("phone", sensitive: false);
+    }
+
+    // E-mail and phone are codes, not words: found by their start ("jan.kowal", "600 100"), and only for callers who may read them.
     protected override IndexEntry Entry(ContactPerson p) => new(p.Id.ToString(), Kind, $"{p.FirstName} {p.LastName}",
-        $"{p.Position} {p.Department}".Trim(), $"{p.Email} {p.Phone}".Trim(), [], Kind, null, null, p.CreatedAt, [], null);
+        $"{p.Position} {p.Department}".Trim(), null, [], Kind, null, null, p.CreatedAt, [], null,
+        [.. new[] { p.Email?.Trim().ToLowerInvariant(), Digits(p.Phone), National(Digits(p.Phone)) }.Where(c => !string.IsNullOrEmpty(c)).Distinct().Select(c => c!)]);
+
+    private static string? Digits(string? phone) => phone is null ? null : new string([.. phone.Where(char.IsAsciiDigit)]);
+
+    /// <summary>"+48 600 100 200" is also found as "600 100": the last nine digits of a longer number.</summary>
+    private static string? National(string? digits) => digits is { Length: > 9 } ? digits[^9..] : null;
 
     protected override async Task<List<GlobalSearchItem>> ItemsAsync(List<Guid> ids, CurrentUser user, CancellationToken cancellationToken) =>
         [.. (await Db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id))

@@ -70,7 +70,7 @@ public sealed class DocumentPreview(CrmDbContext db, DocumentAccess access, Docu
     /// <summary>The PDF made from an Office file, converted once per content and then read from the object store.</summary>
     private async Task<byte[]> RenditionAsync(DocumentVersion row, CancellationToken cancellationToken)
     {
-        var name = $"renditions/pdf/{row.Sha256.ToLowerInvariant()}";
+        var name = DocumentRenditions.PdfPrefix + row.Sha256.ToLowerInvariant();
         if (await objects.GetRecordAsync(name, cancellationToken) is { Length: > 0 } cached)
         {
             return cached;
@@ -115,4 +115,11 @@ public sealed class DocumentPreview(CrmDbContext db, DocumentAccess access, Docu
         await stream.CopyToAsync(buffer, cancellationToken);
         return buffer.ToArray();
     }
+}
+
+/// <summary>Where previews made from content are kept (object store records), so housekeeping finds them.</summary>
+public static class DocumentRenditions
+{
+    /// <summary>A PDF made from an Office file: this prefix and the file's SHA-256 in lower-case hex.</summary>
+    public const string PdfPrefix = "renditions/pdf/";
 }

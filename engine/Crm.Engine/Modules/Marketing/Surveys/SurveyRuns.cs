@@ -1,4 +1,6 @@
 #pragma warning disable CA1304, CA1311, CA1862 // these expressions become SQL lower()/LIKE: .NET culture rules do not apply
+using Crm.Modules.Counterparties;
+using Crm.Modules.Marketing.Campaigns;
 using Crm.Platform.Access;
 using Crm.Platform.Persistence;
 using Crm.Workflow.Common;
@@ -19,7 +21,7 @@ public sealed record SurveyResponseItem(Guid Id, Guid? CounterpartyId, string? C
 public sealed record Respondent(Guid? CounterpartyId, string? CounterpartyName, Guid? PersonId, string? PersonName);
 
 /// <summary>Survey runs: a template asked of people (optionally within a campaign), open or closed, and their responses.</summary>
-public sealed class SurveyRuns(CrmDbContext db, SurveyRights rights, SurveyTemplates templates, TimeProvider clock)
+public sealed class SurveyRuns(CrmDbContext db, SurveyRights rights, SurveyTemplates templates, CounterpartyAccess recordAccess, TimeProvider clock)
 {
     /// <summary>Every survey with the count of responses the caller may see.</summary>
     public async Task<IReadOnlyList<SurveyListItem>> ListAsync(Guid? campaignId, CurrentUser user, CancellationToken ct)
@@ -59,6 +61,12 @@ public sealed class SurveyRuns(CrmDbContext db, SurveyRights rights, SurveyTempl
         if (request.TemplateId is not { } templateId || !await db.SurveyTemplates.AnyAsync(t => t.Id == templateId, ct))
         {
             errors["templateId"] = ["Choose the template."];
+        }
+
+        // The campaign id comes from the client: only a campaign the caller sees may own the survey.
+        if (request.CampaignId is { } campaignId && !await CampaignAccess.Visible(db, recordAccess, user).AnyAsync(c => c.Id == campaignId, ct))
+        {
+            errors["campaignId"] = ["Choose a campaign you can see, or none."];
         }
 
         if (errors.Count > 0)

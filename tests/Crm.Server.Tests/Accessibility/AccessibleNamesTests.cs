@@ -4,18 +4,24 @@ using Xunit;
 namespace Crm.Server.Tests.Accessibility;
 
 /// <summary>
-/// MudBlazor's select, autocomplete and picker fields render their arrow or calendar as an icon button with no name;
-/// axe reports it as critical and a screen reader says only "button". Every such field in the pages names its button
-/// (<c>AdornmentAriaLabel</c>, usually the field's label). The browser's axe run covers the main pages; this rule
-/// covers the fields on pages and in states it does not reach.
+/// Names that MudBlazor does not give by itself, checked in the page sources. Its select, autocomplete and picker
+/// fields render their arrow or calendar as an icon button with no name (axe: critical; a screen reader says only
+/// "button"): each field names it (<c>AdornmentAriaLabel</c>, usually the field's label). A list renders as
+/// role="list" and needs a name among the page's other lists. The browser's axe run covers the main pages; these
+/// rules cover the pages and states it does not reach.
 /// </summary>
-public sealed class AdornmentNamesTests
+public sealed class AccessibleNamesTests
 {
     private static readonly string[] FieldsWithButton =
         ["MudSelect", "MudAutocomplete", "MudDatePicker", "MudTimePicker", "MudDateRangePicker", "MudColorPicker"];
 
     [Fact]
-    public void EverySelectAutocompleteAndPicker_NamesItsButton()
+    public void EverySelectAutocompleteAndPicker_NamesItsButton() => AssertNamed(FieldsWithButton, "AdornmentAriaLabel=", 50, "fields whose button has no name");
+
+    [Fact]
+    public void EveryList_HasAName() => AssertNamed(["MudList"], "aria-label=", 5, "lists without a name");
+
+    private static void AssertNamed(string[] tags, string attribute, int atLeast, string problem)
     {
         var designer = Path.Combine(Directory.GetParent(TestCorpus.Folder)!.Parent!.FullName, "designer", "Crm.Designer");
         var files = Directory.EnumerateFiles(designer, "*.razor", SearchOption.AllDirectories)
@@ -28,24 +34,24 @@ public sealed class AdornmentNamesTests
         foreach (var file in files)
         {
             var text = File.ReadAllText(file);
-            foreach (var (tag, line, attributes) in Tags(text))
+            foreach (var (tag, line, attributes) in Tags(text, tags))
             {
                 seen++;
-                if (!attributes.Contains("AdornmentAriaLabel=", StringComparison.Ordinal))
+                if (!attributes.Contains(attribute, StringComparison.Ordinal))
                 {
                     unnamed.Add($"{Path.GetFileName(file)}:{line} <{tag}>");
                 }
             }
         }
 
-        Assert.True(seen > 50, $"only {seen} fields found: does the scan still read the tags?");
-        Assert.True(unnamed.Count == 0, "fields whose button has no name:\n" + string.Join("\n", unnamed));
+        Assert.True(seen > atLeast, $"only {seen} tags found: does the scan still read them?");
+        Assert.True(unnamed.Count == 0, problem + ":\n" + string.Join("\n", unnamed));
     }
 
-    /// <summary>The opening tags of the fields, read to their closing '>' outside quotes (lambdas hold "=>").</summary>
-    private static IEnumerable<(string Tag, int Line, string Attributes)> Tags(string text)
+    /// <summary>The opening tags, read to their closing '>' outside quotes (lambdas hold "=>").</summary>
+    private static IEnumerable<(string Tag, int Line, string Attributes)> Tags(string text, string[] tags)
     {
-        foreach (var tag in FieldsWithButton)
+        foreach (var tag in tags)
         {
             var at = 0;
             while ((at = text.IndexOf("<" + tag, at, StringComparison.Ordinal)) >= 0)
