@@ -121,7 +121,8 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await Assertions.Expect(rows.Filter(new() { HasText = "Qualify the opportunity" }).First).ToBeVisibleAsync();
 
         // The filter asks for a name, not an id: the company is picked from suggestions that say what kind of record each is.
-        await page.Locator("input[data-testid=task-link-filter], [data-testid=task-link-filter] input").First.PressSequentiallyAsync("Filtrowana Hurtownia " + suffix, new() { Delay = 20 });
+        await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });   // interactive
+        await page.Locator("input[data-testid=task-link-filter], [data-testid=task-link-filter] input").First.FillAsync("Filtrowana Hurtownia " + suffix);
         var option = page.GetByTestId("task-link-option").Filter(new() { HasText = "Filtrowana Hurtownia " + suffix }).First;
         await Assertions.Expect(option).ToContainTextAsync("Companies");
         await option.ClickAsync();

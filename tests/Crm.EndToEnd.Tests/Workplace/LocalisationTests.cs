@@ -17,6 +17,7 @@ public sealed partial class LocalisationTests(BrowserFixture browser) : IClassFi
         "Rows per page", "Expected close", "Started an instance", "of {all_items}", "Loading...",
         "TaskCreated", "TaskCompleted", "ElementLeft", "ElementEntered", "VariableSet", "InstanceStarted",
         "auth.sign-in", "VersionAdded", "qualification", "negotiation", "Unassigned", "Withdrawn", "Cancelled",
+        "Qualify the opportunity", "Read and confirm the article", "Analyse the complaint",
     ];
 
     public static TheoryData<string, string[]> MainPages => new()
@@ -79,7 +80,9 @@ public sealed partial class LocalisationTests(BrowserFixture browser) : IClassFi
         await page.GetByRole(AriaRole.Tab, new() { Name = "Moje zadania" }).ClickAsync();
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Drukarki dla biura" }).GetByTestId("task-link").First.ClickAsync();
         var history = page.GetByTestId("task-history");
-        await Assertions.Expect(history).ToContainTextAsync("Utworzono zadanie „");
+        await Assertions.Expect(history).ToContainTextAsync("Utworzono zadanie „Zakwalifikuj szansę sprzedaży”");
+        await Assertions.Expect(page.GetByTestId("task-name")).ToHaveTextAsync("Zakwalifikuj szansę sprzedaży");
+        await Assertions.Expect(page.GetByTestId("field-decision")).ToContainTextAsync("kontynuuj");   // the form's choices too
         await Assertions.Expect(history).Not.ToContainTextAsync("TaskCreated");
         await Assertions.Expect(page.GetByTestId("assignee")).ToContainTextAsync("Anna Nowak");
         await page.ScreenshotAsync(new() { Path = Shot("task-history-pl.png"), FullPage = true });

@@ -14,7 +14,17 @@ public sealed class FormField
     public string? Format { get; init; }
     public bool Required { get; init; }
     public IReadOnlyList<string> Options { get; init; } = [];
+    /// <summary>What a choice reads as (the value itself unless translated).</summary>
+    public IReadOnlyDictionary<string, string> OptionLabels { get; init; } = new Dictionary<string, string>();
     public string? Text { get; set; }
+
+    public string OptionLabel(string option) => OptionLabels.GetValueOrDefault(option) ?? option;
+
+    /// <summary>The same field with its label and choices in the UI language.</summary>
+    public FormField Translated(string label, IReadOnlyDictionary<string, string> optionLabels) => new()
+    {
+        Name = Name, Label = label, Type = Type, Format = Format, Required = Required, Options = Options, OptionLabels = optionLabels, Text = Text, Flag = Flag,
+    };
     public bool Flag { get; set; }
 
     public bool HasValue => Type == "boolean" || !string.IsNullOrWhiteSpace(Text);
