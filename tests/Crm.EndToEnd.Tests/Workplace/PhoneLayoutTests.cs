@@ -41,8 +41,9 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : IClassFixture<Bro
 
         var priorityLabel = await row.Locator("td[data-label='Priority']").EvaluateAsync<string>("td => getComputedStyle(td, '::before').content");
         Assert.Contains("Priority", priorityLabel, StringComparison.Ordinal);
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "The inbox scrolls sideways at 390 px.");
         await Workplace.ScreenshotAsync(page, "phone-inbox");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"),
+            "The inbox scrolls sideways at 390 px; wider than the screen: " + string.Join(", ", await Workplace.WiderThanScreenAsync(page)));
 
         await page.GetByTestId("menu-toggle").ClickAsync();
         await Assertions.Expect(page.GetByTestId("nav-tasks")).ToBeInViewportAsync();
@@ -62,6 +63,7 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : IClassFixture<Bro
         await Workplace.ScreenshotAsync(page, "phone-company");
 
         await page.GotoAsync(browser.BaseUrl + "/tasks");
+        await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });   // the tabs answer clicks
         await page.GetByRole(AriaRole.Tab, new() { Name = "Group tasks" }).ClickAsync();
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "RK-2026-0001" }).GetByTestId("task-link").ClickAsync();
         await Assertions.Expect(page.GetByTestId("task-name")).ToBeVisibleAsync();

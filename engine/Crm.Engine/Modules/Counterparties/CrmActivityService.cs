@@ -165,10 +165,22 @@ public sealed class CrmActivityService(CrmDbContext db, CounterpartyAccess recor
         }
 
         var persons = await db.Persons.AsNoTracking().Where(p => p.CounterpartyId == counterpartyId).OrderBy(p => p.LastName).ToListAsync(cancellationToken);
-        if (!recordAccess.Fields(user, AccessObjects.Person).CanRead(PersonCard.PersonalData, sensitive: true))
+        var gate = recordAccess.Fields(user, AccessObjects.Person);
+        if (!gate.CanRead(PersonCard.PersonalData, sensitive: true))
         {
             // Personal data: field-level.
             persons.ForEach(p => (p.Birthday, p.NameDay, p.Anniversaries, p.Family, p.Hobbies, p.PrivateAddress) = (null, null, null, null, null, null));
+        }
+
+        // E-mail and phone: field rules may hide them (the entities are not tracked, nothing is saved).
+        if (!gate.CanRead("email", sensitive: false))
+        {
+            persons.ForEach(p => p.Email = null);
+        }
+
+        if (!gate.CanRead("phone", sensitive: false))
+        {
+            persons.ForEach(p => p.Phone = null);
         }
 
         return persons;
