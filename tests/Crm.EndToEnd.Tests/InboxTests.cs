@@ -124,7 +124,7 @@ public sealed class InboxTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await page.WaitForSelectorAsync(".mud-layout[data-ready=true]", new() { State = WaitForSelectorState.Attached });   // interactive
         await page.Locator("input[data-testid=task-link-filter], [data-testid=task-link-filter] input").First.FillAsync("Filtrowana Hurtownia " + suffix);
         var option = page.GetByTestId("task-link-option").Filter(new() { HasText = "Filtrowana Hurtownia " + suffix }).First;
-        await Assertions.Expect(option).ToContainTextAsync("Companies");
+        await Assertions.Expect(option).ToContainTextAsync("Companies", new() { Timeout = 15_000 });   // debounce and search under load
         await option.ClickAsync();
 
         // Only the tasks concerning that company are left.
