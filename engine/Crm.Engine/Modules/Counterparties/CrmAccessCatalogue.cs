@@ -25,7 +25,7 @@ internal sealed class CrmAccessCatalogue(CrmDbContext db, CustomFieldService cus
             [AccessObjects.Counterparty] = [.. CounterpartyFieldRights.BuiltIn.Select(f => new AccessField(f.Key, f.Label, f.Sensitive)), .. Custom("counterparty")],
             [AccessObjects.Person] =
             [
-                new AccessField("email", "E-mail", false), new AccessField("phone", "Phone", false),
+                new AccessField(PersonCard.EmailField, "E-mail", false), new AccessField(PersonCard.PhoneField, "Phone", false),
                 new AccessField(PersonCard.PersonalData, "Personal data (birthday, family, private contacts …)", true), .. Custom(PersonCard.PersonEntity),
             ],
             [AccessObjects.Case] = Custom(CaseBook.CaseEntity),

@@ -173,12 +173,12 @@ public sealed class CrmActivityService(CrmDbContext db, CounterpartyAccess recor
         }
 
         // E-mail and phone: field rules may hide them (the entities are not tracked, nothing is saved).
-        if (!gate.CanRead("email", sensitive: false))
+        if (!gate.CanRead(PersonCard.EmailField, sensitive: false))
         {
             persons.ForEach(p => p.Email = null);
         }
 
-        if (!gate.CanRead("phone", sensitive: false))
+        if (!gate.CanRead(PersonCard.PhoneField, sensitive: false))
         {
             persons.ForEach(p => p.Phone = null);
         }

@@ -41,6 +41,9 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
     /// <summary>The field rules' name for birthday, name day, anniversaries, family, hobbies, private address and private contacts (sensitive).</summary>
     public const string PersonalData = "personal";
 
+    /// <summary>The field rules' names for a person's business e-mail and phone (ordinary fields, readable unless a rule hides them).</summary>
+    public const string EmailField = "email", PhoneField = "phone";
+
     public static readonly IReadOnlyList<string> Genders = ["female", "male"];
 
     /// <summary>The entity name of admin-defined person fields (<see cref="CustomFieldService.Entities"/>).</summary>
@@ -61,7 +64,7 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
             : [];
         return new PersonView(person.Id, person.CounterpartyId, company, person.FirstName, person.LastName, person.Gender, person.Position, person.Department,
             person.SuperiorId, colleagues.FirstOrDefault(c => c.Id == person.SuperiorId)?.Name,
-            gate.CanRead("email", sensitive: false) ? person.Email : null, gate.CanRead("phone", sensitive: false) ? person.Phone : null, SplitRoles(person.Roles), person.Remarks,
+            gate.CanRead(EmailField, sensitive: false) ? person.Email : null, gate.CanRead(PhoneField, sensitive: false) ? person.Phone : null, SplitRoles(person.Roles), person.Remarks,
             person.MarketingConsent, person.ConsentSource, person.ConsentAt,
             [.. person.Contacts.Where(c => personal || !c.Private).OrderBy(c => c.Private).ThenBy(c => c.Kind).Select(c => new PersonContactView(c.Kind, c.Value, c.Label, c.Private))],
             personal ? person.Birthday : null, personal ? person.NameDay : null, personal ? person.Anniversaries : null, personal ? person.Family : null,
@@ -101,12 +104,12 @@ public sealed class PersonCard(CrmDbContext db, CounterpartyAccess recordAccess,
         person.Department = Clean(request.Department);
         person.SuperiorId = request.SuperiorId;
         // A field the caller may not change (or not even see, so the form sent it empty) keeps its value.
-        if (gate.CanWrite("email", sensitive: false))
+        if (gate.CanWrite(EmailField, sensitive: false))
         {
             person.Email = Clean(request.Email);
         }
 
-        if (gate.CanWrite("phone", sensitive: false))
+        if (gate.CanWrite(PhoneField, sensitive: false))
         {
             person.Phone = Clean(request.Phone);
         }

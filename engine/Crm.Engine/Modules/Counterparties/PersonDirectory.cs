@@ -122,13 +122,13 @@ public sealed class PersonDirectory(CrmDbContext db, CounterpartyAccess recordAc
     /// <summary>E-mail and phone left out of rows where the field rules hide them from the caller.</summary>
     private static List<PersonListItem> Readable(List<PersonListItem> rows, FieldGate gate)
     {
-        var email = gate.CanRead("email", sensitive: false);
-        var phone = gate.CanRead("phone", sensitive: false);
+        var email = gate.CanRead(PersonCard.EmailField, sensitive: false);
+        var phone = gate.CanRead(PersonCard.PhoneField, sensitive: false);
         return email && phone ? rows : [.. rows.Select(r => r with { Email = email ? r.Email : null, Phone = phone ? r.Phone : null })];
     }
 
     /// <summary>No ordering by a field the caller may not read: the order would tell its values.</summary>
-    private static string? Sortable(string? sort, FieldGate gate) => sort is "email" or "phone" && !gate.CanRead(sort, sensitive: false) ? null : sort;
+    private static string? Sortable(string? sort, FieldGate gate) => sort is PersonCard.EmailField or PersonCard.PhoneField && !gate.CanRead(sort, sensitive: false) ? null : sort;
 
     /// <summary>Several chosen values in one cell.</summary>
     internal static object? Cell(object? value) => value is IEnumerable<string> many ? string.Join(", ", many) : value;
@@ -148,7 +148,7 @@ public sealed class PersonDirectory(CrmDbContext db, CounterpartyAccess recordAc
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().ToLowerInvariant().Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal) + "%";
-            var byEmail = recordAccess.Fields(user, AccessObjects.Person).CanRead("email", sensitive: false);   // not found by a hidden field
+            var byEmail = recordAccess.Fields(user, AccessObjects.Person).CanRead(PersonCard.EmailField, sensitive: false);   // not found by a hidden field
             query = query.Where(p => EF.Functions.Like((p.FirstName + " " + p.LastName).ToLower(), pattern)
                 || EF.Functions.Like((p.LastName + " " + p.FirstName).ToLower(), pattern)
                 || (byEmail && p.Email != null && EF.Functions.Like(p.Email.ToLower(), pattern)));

@@ -25,7 +25,7 @@ public sealed class PersonSearch(CrmDbContext db, CounterpartyAccess access, Sea
     protected override bool MatchesCodes(CurrentUser user)
     {
         var gate = access.Fields(user, AccessObjects.Person);
-        return gate.CanRead("email", sensitive: false) && gate.CanRead("phone", sensitive: false);
+        return gate.CanRead(PersonCard.EmailField, sensitive: false) && gate.CanRead(PersonCard.PhoneField, sensitive: false);
     }
 
     // E-mail and phone are codes, not words: found by their start ("jan.kowal", "600 100"), and only for callers who may read them.
