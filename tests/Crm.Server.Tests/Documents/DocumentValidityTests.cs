@@ -206,13 +206,13 @@ public abstract class DocumentValidityTests(DatabaseProvider provider) : ServerT
         for (var i = 0; ; i++)
         {
             var mails = (await MailTestKit.ReadAsync(mailbox)).Where(m => (m.Subject ?? "").EndsWith(": " + title, StringComparison.Ordinal)).ToList();
-            if (mails.Count >= count || i == 100)
+            if (mails.Count >= count || i == 150)
             {
                 await Task.Delay(300);   // a mail too many would arrive now
                 return [.. (await MailTestKit.ReadAsync(mailbox)).Where(m => (m.Subject ?? "").EndsWith(": " + title, StringComparison.Ordinal))];
             }
 
-            await Task.Delay(100);
+            await Task.Delay(200);
         }
     }
 

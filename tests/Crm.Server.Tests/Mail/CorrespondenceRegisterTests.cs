@@ -46,8 +46,8 @@ public abstract class CorrespondenceRegisterTests(DatabaseProvider provider) : S
                 break;
             }
 
-            Assert.True(attempt < 100, "The reminder did not arrive.");
-            await Task.Delay(100);
+            Assert.True(attempt < 150, "The reminder did not arrive.");
+            await Task.Delay(200);
         }
     }
 
