@@ -141,6 +141,7 @@ internal static class DocumentsBench
         }
 
         var indexer = provider.GetRequiredService<SearchIndexer>();
+        await provider.GetRequiredService<Crm.Storage.Extraction.ExtractionWorkerPool>().WarmUpAsync(CancellationToken.None);   // as the server's index worker does at start
         while (await indexer.ApplyPendingAsync(CancellationToken.None) > 0)
         {
         }
@@ -190,7 +191,9 @@ internal static class DocumentsBench
         var files = texts.Select(Docx).ToList();
         var tools = Crm.Extraction.ExternalTools.Detect();
         var limits = DocumentIndexer.Limits;
-        using var extractIndex = new SearchIndex(Path.Combine(dataPath, "extract-index"));
+        // The analyzer the server uses (with the Polish dictionary when installed), so the comparison is like for like.
+        var dictionary = Crm.Storage.Search.Polish.PolishHunspell.Find();
+        using var extractIndex = new SearchIndex(Path.Combine(dataPath, "extract-index"), dictionary);
         watch.Restart();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount * 2) }, async (i, ct) =>
         {
@@ -205,7 +208,7 @@ internal static class DocumentsBench
         extractIndex.Commit(count);
         var extractOnly = count / watch.Elapsed.TotalSeconds;
         var rawPath = Path.Combine(dataPath, "raw-index");
-        using var raw = new SearchIndex(rawPath);
+        using var raw = new SearchIndex(rawPath, dictionary);
         watch.Restart();
         for (var i = 0; i < count; i++)
         {

@@ -51,19 +51,25 @@ public sealed class ExtractionWorkerPool(ExtractionWorkerOptions options, ILogge
 
     public ExtractionWorkerOptions Options => options;
 
-    /// <summary>Starts one worker (to learn and log what it can read) and keeps it for the first file.</summary>
+    /// <summary>
+    /// Starts the workers (to learn and log what they can read) and keeps them for the first files, so the first
+    /// documents after a start do not wait for processes to start.
+    /// </summary>
     public async Task<WorkerReady> WarmUpAsync(CancellationToken cancellationToken)
     {
-        await _slots.WaitAsync(cancellationToken);
-        try
+        await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(async _ =>
         {
-            _idle.Add(await TakeAsync(cancellationToken));
-            return Capabilities!;
-        }
-        finally
-        {
-            _slots.Release();
-        }
+            await _slots.WaitAsync(cancellationToken);
+            try
+            {
+                _idle.Add(await TakeAsync(cancellationToken));
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }));
+        return Capabilities!;
     }
 
     public async Task<ExtractionResult> ExtractAsync(string path, string contentType, ExtractionLimits limits, CancellationToken cancellationToken)

@@ -101,6 +101,56 @@ public sealed class PolishWordFormsTests : IDisposable
         }
     }
 
+    [Fact]
+    public void HunspellMemo_GivesExactlyLuceneHunspellTokens_TheFirstTimeAndFromTheMemo()
+    {
+        if (PolishHunspell.Find() is not { } dictionary)
+        {
+            return;   // hunspell-pl is not installed: the light stemmer alone is covered above
+        }
+
+        // Known words with one and with several stems, unknown words, codes, a typo: twice, so the second pass comes from the memo.
+        const string text = "Klient zgłosił reklamację dostawy do Łodzi; faktury, fakturze i korekty zostały przyjęte. "
+            + "Zamek zamku zamki, pisali piszą pisze, był była było. xqzt 5271234567 rk2026 reklamcja Agroex";
+        var expected = Tokens(new LuceneHunspellAnalyzer(dictionary.Hunspell), text);
+        using var analyzer = new PolishAnalyzer(dictionary);
+        Assert.Equal(expected, Tokens(analyzer, text));
+        Assert.Equal(expected, Tokens(analyzer, text));
+        Assert.Contains(expected, t => t.Increment == 0 && !t.Term.Contains('ą', StringComparison.Ordinal));   // some word has several stems
+    }
+
+    private static List<(string Term, int Increment)> Tokens(Lucene.Net.Analysis.Analyzer analyzer, string text)
+    {
+        using var stream = analyzer.GetTokenStream("text", text);
+        var term = stream.AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+        var increment = stream.AddAttribute<Lucene.Net.Analysis.TokenAttributes.IPositionIncrementAttribute>();
+        stream.Reset();
+        var tokens = new List<(string, int)>();
+        while (stream.IncrementToken())
+        {
+            tokens.Add((term.ToString(), increment.PositionIncrement));
+        }
+
+        stream.End();
+        return tokens;
+    }
+
+    /// <summary>The analyzer chain of <see cref="PolishAnalyzer"/> with Lucene's own Hunspell filter in place of the memo.</summary>
+    private sealed class LuceneHunspellAnalyzer(Lucene.Net.Analysis.Hunspell.Dictionary dictionary) : Lucene.Net.Analysis.Analyzer
+    {
+        protected override Lucene.Net.Analysis.TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+        {
+            var tokenizer = new Lucene.Net.Analysis.Standard.StandardTokenizer(FoldingAnalyzer.Version, reader);
+            Lucene.Net.Analysis.TokenStream stream = new Lucene.Net.Analysis.Core.LowerCaseFilter(FoldingAnalyzer.Version, tokenizer);
+            stream = new Lucene.Net.Analysis.Miscellaneous.KeywordRepeatFilter(stream);
+            stream = new Lucene.Net.Analysis.Hunspell.HunspellStemFilter(stream, dictionary, dedup: true, longestOnly: false);
+            stream = new Lucene.Net.Analysis.Miscellaneous.ASCIIFoldingFilter(stream);
+            stream = new LightPolishStemFilter(stream);
+            stream = new Lucene.Net.Analysis.Miscellaneous.RemoveDuplicatesTokenFilter(stream);
+            return new Lucene.Net.Analysis.TokenStreamComponents(tokenizer, stream);
+        }
+    }
+
     private SearchIndex Open(bool hunspell) => new(NewPath(), hunspell ? PolishHunspell.Find() : null);
 
     private string NewPath()

@@ -206,10 +206,12 @@ public sealed class DocumentIndexer(CrmDbContext db, IObjectStore objects, Extra
                 .SetProperty(v => v.ExtractionLeaseUntil, until).SetProperty(v => v.ExtractionLeaseOwner, owner), cancellationToken);
         var claimed = await db.DocumentVersions.AsNoTracking().Where(v => documentIds.Contains(v.DocumentId) && v.ExtractionLeaseOwner == owner)
             .Select(v => new { v.Id, v.DocumentId, v.ExtractionAttempts }).ToListAsync(cancellationToken);
+        // The tracked rows learn the count and the claim, so the verdict's save keeps them (one pass over the
+        // tracker: each Entries() call would detect changes on every tracked row again).
+        var tracked = db.ChangeTracker.Entries<DocumentVersion>().ToDictionary(e => e.Entity.Id);
         foreach (var row in claimed)
         {
-            // The tracked rows learn the count and the claim, so the verdict's save keeps them.
-            if (db.ChangeTracker.Entries<DocumentVersion>().FirstOrDefault(e => e.Entity.Id == row.Id) is { } entry)
+            if (tracked.TryGetValue(row.Id, out var entry))
             {
                 entry.Entity.ExtractionAttempts = row.ExtractionAttempts;
                 entry.Entity.ExtractionLeaseUntil = until;

@@ -49,21 +49,35 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
             return 0;
         }
 
-        // A batch of documents at a time: few queries, texts extracted side by side in the worker pool, one save.
-        var ids = batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct().ToList();
-        foreach (var chunk in ids.Chunk(100))
+        // A chunk of documents at a time: few queries, texts extracted side by side in the worker pool, one save.
+        // The next chunk is read while Lucene analyses this one, so the database, the workers and the analyzer overlap.
+        var chunks = batch.Where(m => m.Topic == OutboxMessage.IndexDocument).Select(m => m.EntityId).Distinct().Chunk(100).ToList();
+        var next = chunks.Count > 0 ? BuildDocumentsAsync(chunks[0], cancellationToken) : null;
+        try
         {
-            await using var itemScope = scopes.CreateAsyncScope();
-            foreach (var (id, entry) in await itemScope.ServiceProvider.GetRequiredService<DocumentIndexer>().BuildManyAsync([.. chunk], cancellationToken))
+            for (var i = 0; i < chunks.Count; i++)
             {
-                if (entry is not null)
+                var entries = await next!;
+                next = i + 1 < chunks.Count ? BuildDocumentsAsync(chunks[i + 1], cancellationToken) : null;
+                foreach (var (id, entry) in entries)
                 {
-                    index.Upsert(entry);
+                    if (entry is not null)
+                    {
+                        index.Upsert(entry);
+                    }
+                    else
+                    {
+                        index.Delete(id.ToString());
+                    }
                 }
-                else
-                {
-                    index.Delete(id.ToString());
-                }
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // this chunk failed: the one being read is let finish (its claims and verdicts stay consistent), not applied
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
         }
 
@@ -91,6 +105,12 @@ public sealed class SearchIndexer(IServiceScopeFactory scopes, SearchIndex index
         }
 
         return batch.Count;
+    }
+
+    private async Task<Dictionary<Guid, IndexEntry?>> BuildDocumentsAsync(Guid[] ids, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DocumentIndexer>().BuildManyAsync([.. ids], cancellationToken);
     }
 
     /// <summary>

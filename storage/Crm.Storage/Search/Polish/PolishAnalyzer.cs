@@ -1,6 +1,5 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.Hunspell;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.Standard;
 
@@ -30,7 +29,7 @@ public sealed class PolishAnalyzer(PolishHunspell? dictionary) : Analyzer
         stream = new KeywordRepeatFilter(stream);   // the word as written, and a copy to stem
         if (dictionary is not null)
         {
-            stream = new HunspellStemFilter(stream, dictionary.Hunspell, dedup: true, longestOnly: false);
+            stream = new MemoHunspellStemFilter(stream, dictionary.Stems);
         }
 
         stream = new ASCIIFoldingFilter(stream);

@@ -18,12 +18,16 @@ public sealed class PolishHunspell
     private PolishHunspell(Dictionary dictionary, string folder, TimeSpan loadTime, long bytes)
     {
         Hunspell = dictionary;
+        Stems = new HunspellStems(dictionary);
         Folder = folder;
         LoadTime = loadTime;
         ManagedBytes = bytes;
     }
 
     public Dictionary Hunspell { get; }
+
+    /// <summary>Stems by word, shared by every analyzer that uses this dictionary.</summary>
+    public HunspellStems Stems { get; }
 
     public string Folder { get; }
 
