@@ -158,9 +158,12 @@ internal static class DocumentsBench
         // This process is the server here: its resident memory is sampled while it indexes.
         var peak = new PeakRss();
         var watch = Stopwatch.StartNew();
-        while (await indexer.ApplyPendingAsync(CancellationToken.None) > 0)
+        // As the server's index worker does: each batch published to searches at once, one commit when the queue is empty.
+        while (await indexer.ApplyPendingAsync(CancellationToken.None, commit: false) > 0)
         {
         }
+
+        indexer.Index.CommitPublished();
 
         var indexed = count / watch.Elapsed.TotalSeconds;
         var pipelinePeak = peak.StopMB();

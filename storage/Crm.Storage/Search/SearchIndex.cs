@@ -98,6 +98,37 @@ public sealed partial class SearchIndex : IDisposable
     public long LastApplied =>
         _writer.CommitData is { } data && data.TryGetValue(OutboxKey, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
 
+    private long _publishedUpTo;
+
+    /// <summary>The last outbox message applied in this process: published to searches, committed or not yet.</summary>
+    public long AppliedUpTo => Math.Max(LastApplied, Interlocked.Read(ref _publishedUpTo));
+
+    /// <summary>True when changes were published to searches but not committed yet.</summary>
+    public bool HasUncommitted => Interlocked.Read(ref _publishedUpTo) > LastApplied;
+
+    /// <summary>
+    /// Makes everything applied so far visible to searches at once (a near-real-time reader: no fsync), without a
+    /// commit. A crash loses it; the outbox reader then applies it again from <see cref="LastApplied"/>.
+    /// </summary>
+    public void Publish(long appliedUpTo)
+    {
+        lock (_writeLock)
+        {
+            Interlocked.Exchange(ref _publishedUpTo, Math.Max(Interlocked.Read(ref _publishedUpTo), appliedUpTo));
+        }
+
+        _searchers.MaybeRefreshBlocking();
+    }
+
+    /// <summary>Commits what <see cref="Publish"/> made visible, with its outbox position.</summary>
+    public void CommitPublished()
+    {
+        if (HasUncommitted)
+        {
+            Commit(Interlocked.Read(ref _publishedUpTo));
+        }
+    }
+
     /// <summary>What this node's analyzer and content version make; an index committed under another one is stale.</summary>
     public string Stamp => $"{_analyzer.Stamp}/{ContentVersion}";
 
@@ -161,6 +192,10 @@ public sealed partial class SearchIndex : IDisposable
 
             _writer.SetCommitData(commitData);
             _writer.Commit();
+            if (rebuilt)
+            {
+                Interlocked.Exchange(ref _publishedUpTo, lastApplied);   // the rebuild replaced what was published before it
+            }
         }
 
         _searchers.MaybeRefreshBlocking();
@@ -172,6 +207,7 @@ public sealed partial class SearchIndex : IDisposable
         lock (_writeLock)
         {
             _writer.Rollback();
+            Interlocked.Exchange(ref _publishedUpTo, 0);
         }
     }
 

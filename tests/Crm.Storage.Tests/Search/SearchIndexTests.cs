@@ -102,6 +102,34 @@ public sealed class SearchIndexTests : IDisposable
     }
 
     [Fact]
+    public void Publish_IsSearchableAtOnce_CommittedOnlyByCommitPublished_LostByACrash()
+    {
+        Add("4", "Protokół odbioru", "odbiór kotła", ["root", "hr"], ["g:staff"], null);
+        _index.Publish(7);
+
+        Assert.Equal("4", Assert.Single(_index.Search(new SearchQuery("kotła", [], SeeAll: true)).Items).Id);
+        Assert.Equal(3, _index.LastApplied);   // the durable position has not moved
+        Assert.Equal(7, _index.AppliedUpTo);   // but the outbox reader goes on after 7
+        Assert.True(_index.HasUncommitted);
+
+        _index.DiscardUncommitted();   // what a crash does
+        using (var afterCrash = new SearchIndex(_path))
+        {
+            Assert.Equal(3, afterCrash.AppliedUpTo);   // read again from the outbox
+            Assert.Empty(afterCrash.Search(new SearchQuery("kotła", [], SeeAll: true)).Items);
+
+            afterCrash.Upsert(new IndexEntry("4", "document", "Protokół odbioru", "odbiór kotła", null, ["root"], "letter", "draft", "anna", DateTimeOffset.UtcNow, ["g:staff"], null));
+            afterCrash.Publish(7);
+            afterCrash.CommitPublished();
+            Assert.False(afterCrash.HasUncommitted);
+        }
+
+        using var reopened = new SearchIndex(_path);
+        Assert.Equal(7, reopened.LastApplied);
+        Assert.Single(reopened.Search(new SearchQuery("kotła", [], SeeAll: true)).Items);
+    }
+
+    [Fact]
     public void SecondWriterOnTheSameFolder_IsRefusedWithTheSettingToChange()
     {
         var error = Assert.Throws<Crm.Storage.Objects.StorageConfigurationException>(() => new SearchIndex(_path));
