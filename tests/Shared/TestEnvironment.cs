@@ -25,6 +25,19 @@ public static class TestEnvironment
 
     public static string RequireS3() => Require(S3Endpoint, "CRM_TEST_S3_ENDPOINT", "an S3 server");
 
+    /// <summary>Server settings that keep files in <paramref name="bucket"/> of the run's S3 server; none (the folder store) when the run has none.</summary>
+    public static Dictionary<string, string?> S3Settings(string bucket, string endpoint) => new()
+    {
+        ["Crm:Storage:Provider"] = "S3",
+        ["Crm:Storage:S3:Endpoint"] = endpoint,
+        ["Crm:Storage:S3:AccessKey"] = S3AccessKey,
+        ["Crm:Storage:S3:SecretKey"] = S3SecretKey,
+        ["Crm:Storage:S3:Bucket"] = bucket,
+    };
+
+    /// <summary>The run's S3 server when it has one, else the folder store (no settings).</summary>
+    public static Dictionary<string, string?> S3SettingsIfAny(string bucket) => S3Endpoint is { } endpoint ? S3Settings(bucket, endpoint) : new();
+
     public static string RequireMail() => Require(SmtpHost, "CRM_TEST_SMTP_HOST", "an SMTP + IMAP server");
 
     public static string RequireChromium() => Require(Chromium, "CRM_TEST_CHROMIUM", "Chromium");

@@ -28,11 +28,10 @@ public sealed class BlobCollectorTests
         var settings = new Dictionary<string, string?>();
         if (provider == "S3")
         {
-            settings["Crm:Storage:Provider"] = "S3";
-            settings["Crm:Storage:S3:Endpoint"] = TestEnvironment.RequireS3();
-            settings["Crm:Storage:S3:AccessKey"] = TestEnvironment.S3AccessKey;
-            settings["Crm:Storage:S3:SecretKey"] = TestEnvironment.S3SecretKey;
-            settings["Crm:Storage:S3:Bucket"] = "crm-collector-" + Guid.NewGuid().ToString("N")[..8];
+            foreach (var (name, value) in TestEnvironment.S3Settings("crm-collector-" + Guid.NewGuid().ToString("N")[..8], TestEnvironment.RequireS3()))
+            {
+                settings[name] = value;
+            }
         }
 
         await using var app = new CrmAppFactory(database, settings);

@@ -18,15 +18,8 @@ public sealed class DocumentApiTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        var settings = new Dictionary<string, string?> { ["Crm:Documents:MaxUploadBytes"] = (2 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (TestEnvironment.S3Endpoint is { } endpoint)
-        {
-            settings["Crm:Storage:Provider"] = "S3";
-            settings["Crm:Storage:S3:Endpoint"] = endpoint;
-            settings["Crm:Storage:S3:AccessKey"] = TestEnvironment.S3AccessKey;
-            settings["Crm:Storage:S3:SecretKey"] = TestEnvironment.S3SecretKey;
-            settings["Crm:Storage:S3:Bucket"] = "crm-api-tests";
-        }
+        var settings = TestEnvironment.S3SettingsIfAny("crm-api-tests");
+        settings["Crm:Documents:MaxUploadBytes"] = (2 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         _app = new CrmAppFactory(_database, settings);
         return ValueTask.CompletedTask;

@@ -110,6 +110,13 @@ public sealed class DocumentAccess(CrmDbContext db)
     {
         var query = tracking ? db.Documents : db.Documents.AsNoTracking();
         var document = await query.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var rights = await RequireAsync(id, document, needed, user, cancellationToken);
+        return (document, rights);
+    }
+
+    /// <summary>The caller's rights on a document the caller loaded; not found when it is null or unreadable, forbidden without <paramref name="needed"/>.</summary>
+    public async Task<DocumentRights> RequireAsync(Guid id, [System.Diagnostics.CodeAnalysis.NotNull] Document? document, DocumentRights needed, CurrentUser user, CancellationToken cancellationToken)
+    {
         var rights = document is null ? DocumentRights.None : await RightsAsync(document, user, cancellationToken);
         if (document is null || !rights.HasFlag(DocumentRights.Read))
         {
@@ -121,7 +128,7 @@ public sealed class DocumentAccess(CrmDbContext db)
             throw new ForbiddenException($"You may not {needed.ToString().ToLowerInvariant()} this document.");
         }
 
-        return (document, rights);
+        return rights;
     }
 
     public async Task RequireFolderAsync(Guid folderId, DocumentRights needed, CurrentUser user, CancellationToken cancellationToken)

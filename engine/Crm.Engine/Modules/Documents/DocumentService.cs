@@ -194,10 +194,13 @@ public sealed class DocumentService(CrmDbContext db, DocumentAccess access, IObj
     /// </summary>
     public async Task<OpenedContent> OpenAsync(Guid id, int? version, bool preview, CurrentUser user, AccessContext from, CancellationToken cancellationToken)
     {
-        var (document, rights) = await access.RequireAsync(id, preview ? DocumentRights.Read : DocumentRights.Download, user, cancellationToken);
-        var number = version ?? document.CurrentVersion;
-        var row = await db.DocumentVersions.AsNoTracking().SingleOrDefaultAsync(v => v.DocumentId == id && v.Number == number, cancellationToken)
-            ?? throw new NotFoundException($"Document {id} has no version {number}.");
+        // The document and the version in one round trip; the rights are checked before the version is used.
+        var found = await db.Documents.AsNoTracking().Where(d => d.Id == id)
+            .Select(d => new { Document = d, Version = db.DocumentVersions.FirstOrDefault(v => v.DocumentId == d.Id && v.Number == (version ?? d.CurrentVersion)) })
+            .SingleOrDefaultAsync(cancellationToken);
+        var rights = await access.RequireAsync(id, found?.Document, preview ? DocumentRights.Read : DocumentRights.Download, user, cancellationToken);
+        var number = version ?? found!.Document.CurrentVersion;
+        var row = found!.Version ?? throw new NotFoundException($"Document {id} has no version {number}.");
         if (preview && !rights.HasFlag(DocumentRights.Download))
         {
             var text = await indexer.TextOfAsync(row, cancellationToken) ?? "";

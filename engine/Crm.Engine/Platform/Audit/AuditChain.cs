@@ -35,15 +35,7 @@ internal static class AuditChain
             opened = await db.Database.BeginTransactionAsync(cancellationToken);   // SQLite: BEGIN IMMEDIATE takes the write lock now
         }
 
-        if (!db.IsSqlite)
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
-        }
-
-        var last = await db.AuditLog.AsNoTracking().OrderByDescending(a => a.Sequence)
-            .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
-        var sequence = last?.Sequence ?? 0;
-        var previous = last?.Hash ?? AuditEntry.Genesis;
+        var (sequence, previous) = db.IsSqlite ? await LastAsync(db, cancellationToken) : await LockAndLastAsync(db, cancellationToken);
         foreach (var entry in pending)
         {
             entry.Sequence = ++sequence;
@@ -55,5 +47,27 @@ internal static class AuditChain
         }
 
         return opened;
+    }
+
+    private static async Task<(long Sequence, string Hash)> LastAsync(CrmDbContext db, CancellationToken cancellationToken)
+    {
+        var last = await db.AuditLog.AsNoTracking().OrderByDescending(a => a.Sequence)
+            .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return (last?.Sequence ?? 0, last?.Hash ?? AuditEntry.Genesis);
+    }
+
+    /// <summary>
+    /// The chain's lock and its last row in one round trip: two statements in one command. They must stay two, because
+    /// each statement reads with its own snapshot: the second one, taken after the lock, sees the row the previous
+    /// holder committed (one statement would read with a snapshot from before it waited for the lock).
+    /// </summary>
+    private static async Task<(long Sequence, string Hash)> LockAndLastAsync(CrmDbContext db, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = $"""SELECT pg_advisory_xact_lock({ChainLockKey}); SELECT "Sequence", "Hash" FROM audit_log ORDER BY "Sequence" DESC LIMIT 1""";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : (0, AuditEntry.Genesis);
     }
 }
