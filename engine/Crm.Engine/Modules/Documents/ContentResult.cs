@@ -29,9 +29,26 @@ internal sealed class ContentResult(Stream content, string contentType, string? 
         }
 
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var writer = response.BodyWriter;
+        long sent;
+        try
+        {
+            sent = await CopyAsync(source, response.BodyWriter, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return;   // the client went away; its register row stays, as it was written before the first byte
+        }
+
+        if (sent < length)
+        {
+            // The store ended early: cut the connection, so the client sees a broken download, not a complete short file.
+            http.Abort();
+        }
+    }
+
+    private async Task<long> CopyAsync(Stream source, System.IO.Pipelines.PipeWriter writer, CancellationToken cancellation)
+    {
         var sent = 0L;
-        var cancellation = http.RequestAborted;
         while (sent < length)
         {
             var memory = writer.GetMemory((int)Math.Min(ChunkBytes, length - sent));
@@ -45,14 +62,10 @@ internal sealed class ContentResult(Stream content, string contentType, string? 
             sent += read;
             if ((await writer.FlushAsync(cancellation)).IsCanceled)
             {
-                return;
+                break;
             }
         }
 
-        if (sent < length)
-        {
-            // The store ended early: cut the connection, so the client sees a broken download, not a complete short file.
-            http.Abort();
-        }
+        return sent;
     }
 }

@@ -83,7 +83,7 @@ public static class DocumentApi
             http.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
             var type = preview && opened.ContentType == "text/html" ? "text/plain; charset=utf-8" : opened.ContentType;
             return new ContentResult(opened.Content, type, preview ? null : opened.FileName, opened.Size);
-        }).WithName("DocumentContent").WithSummary("The bytes of the current version or ?version=n; ?disposition=inline previews. Every call writes a register row first.");
+        }).Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").WithName("DocumentContent").WithSummary("The bytes of the current version or ?version=n; ?disposition=inline previews. Every call writes a register row first.");
         documents.MapGet("/{id:guid}/compare", async (Guid id, int from, int to, CurrentUser user, HttpContext http, DocumentCompare service, CancellationToken ct) =>
             TypedResults.Ok(await service.CompareAsync(id, from, to, user, From(http), ct))).WithName("CompareVersions");
         documents.MapPost("/from-template", async (TemplateRequest request, CurrentUser user, HttpContext http, DocumentService service, CancellationToken ct) =>
